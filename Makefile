@@ -1,0 +1,221 @@
+# relboot: a relocatable multiboot2 early-boot image for a hypervisor.
+#
+#   make                 build/$(BASE)/relboot.elf (BASE=ebp by default)
+#   make iso             build/<variant>/relboot.iso, booting the image with CMDLINE
+#   make run             boot that ISO under QEMU (TCG), serial on the terminal
+#   make check           the whole test suite (unit tests, image checks, boot matrix)
+#   make deps            install the Debian 12 packages the build and the tests need
+#   make clean           remove build/
+#
+# Every knob is documented in README.md ("Build variables").
+
+# ---------------------------------------------------------------------------
+# Knobs and their checks
+# ---------------------------------------------------------------------------
+BASE        ?= ebp
+RELOC_MIN   ?= 0x00200000
+RELOC_MAX   ?= 0xffffffff
+RELOC_ALIGN ?= 0x00200000
+RELOC_PREF  ?= high
+CMDLINE     ?= debug-exit=0xf4
+FIRMWARE    ?= bios
+MEM         ?= 1G
+RUN_TIMEOUT ?= 60
+
+DEFAULT_RELOC := 0x00200000 0xffffffff 0x00200000 high
+
+ifeq ($(filter $(BASE),ebp fs),)
+$(error BASE=$(BASE): expected ebp or fs)
+endif
+ifeq ($(filter $(RELOC_PREF),none low high),)
+$(error RELOC_PREF=$(RELOC_PREF): expected none, low or high)
+endif
+ifeq ($(filter $(FIRMWARE),bios efi),)
+$(error FIRMWARE=$(FIRMWARE): expected bios or efi)
+endif
+# Numbers: C syntax (0x... or decimal), checked by the shell so a typo stops the build.
+check_u32 = $(if $(shell v=$$(( $(2) )) 2>/dev/null && [ $$v -ge 0 ] && [ $$v -le 4294967295 ] && echo ok),,$(error $(1)=$(2): expected a number 0..0xffffffff))
+$(call check_u32,RELOC_MIN,$(RELOC_MIN))
+$(call check_u32,RELOC_MAX,$(RELOC_MAX))
+$(call check_u32,RELOC_ALIGN,$(RELOC_ALIGN))
+ifneq ($(shell a=$$(( $(RELOC_ALIGN) )); [ $$a -ge 4096 ] && [ $$(( a & (a - 1) )) -eq 0 ] && echo ok),ok)
+$(error RELOC_ALIGN=$(RELOC_ALIGN): expected a power of two of at least 4096)
+endif
+ifneq ($(shell [ $$(( $(RELOC_MIN) )) -lt $$(( $(RELOC_MAX) )) ] && echo ok),ok)
+$(error RELOC_MIN=$(RELOC_MIN) must be below RELOC_MAX=$(RELOC_MAX))
+endif
+
+RELOC_PREF_none := MULTIBOOT2_LOAD_PREFERENCE_NONE
+RELOC_PREF_low  := MULTIBOOT2_LOAD_PREFERENCE_LOW
+RELOC_PREF_high := MULTIBOOT2_LOAD_PREFERENCE_HIGH
+
+# One build folder per variant: build/<BASE>, plus a suffix per non-default relocation knob.
+VARIANT := $(BASE)$(if $(filter-out 0x00200000,$(RELOC_MIN)),-min$(RELOC_MIN))$(if $(filter-out 0xffffffff,$(RELOC_MAX)),-max$(RELOC_MAX))$(if $(filter-out 0x00200000,$(RELOC_ALIGN)),-align$(RELOC_ALIGN))$(if $(filter-out high,$(RELOC_PREF)),-$(RELOC_PREF))
+O := build/$(VARIANT)
+
+VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+
+# ---------------------------------------------------------------------------
+# Toolchain: freestanding C++20 for both stages, in one place
+# ---------------------------------------------------------------------------
+CXX64   ?= g++
+CXX32   ?= i686-linux-gnu-g++
+LD      ?= ld
+OBJCOPY ?= objcopy
+NM      ?= nm
+
+# Common to both stages: no runtime, no exceptions, no floating point or vector registers.
+FREESTANDING := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
+    -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
+    -fno-threadsafe-statics -fno-use-cxa-atexit -fno-tree-loop-distribute-patterns \
+    -mno-sse -mno-mmx -mno-80387 -nostdlib -ffunction-sections -fdata-sections \
+    -O2 -Wall -Wextra -Wshadow -Wundef -Wcast-align -Wnull-dereference -Werror \
+    -Iinclude
+# Standard headers allowed in the image (freestanding only): <cstdint> <cstddef>
+# <type_traits> <bit> <array> <span> <string_view> <limits> <utility>.
+
+# 64-bit stage: higher half, kernel code model, no red zone (interrupts share the stack).
+CXXFLAGS64 := $(FREESTANDING) -m64 -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie \
+    -DRELBOOT_VERSION='"$(VERSION)"' -DRELBOOT_VARIANT='"$(BASE)"'
+# 32-bit stage: position-independent, i486 instructions only (the CPU check must run on anything).
+CXXFLAGS32 := $(FREESTANDING) -m32 -march=i486 -mtune=generic -fpie -fvisibility=hidden \
+    -mpreferred-stack-boundary=2
+# Assembly: preprocessed, 64-bit objects (32-bit code under .code32).
+ASFLAGS := -m64 -Iinclude -Iarch/x86/boot -I$(O) -Wa,--fatal-warnings \
+    -DRELBOOT_BASE_$(shell echo $(BASE) | tr a-z A-Z) \
+    -DRELOC_MIN=$(RELOC_MIN) -DRELOC_MAX=$(RELOC_MAX) -DRELOC_ALIGN=$(RELOC_ALIGN) \
+    -DRELOC_PREF=$(RELOC_PREF_$(RELOC_PREF)) -DBOOT32_BIN='"$(O)/boot32.bin"'
+LDFLAGS64 := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+    --build-id=none --orphan-handling=error
+LDFLAGS32 := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 \
+    -z noexecstack --build-id=none --gc-sections -e boot32_main -u boot32_exception
+
+# ---------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------
+# Shared by both stages (and, where pure, by the host tests).
+SHARED_SRCS := lib/console.cpp lib/format.cpp lib/string.cpp arch/x86/boot/report.cpp
+BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/mbi.cpp arch/x86/boot/pt_fixup.cpp \
+    arch/x86/boot/cmdline/cmdline.cpp $(SHARED_SRCS)
+BOOT32_EXPORTS := boot32_main boot32_exception
+KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp $(SHARED_SRCS)
+ASM_SRCS := arch/x86/boot/mb2_header.S arch/x86/boot/head32.S arch/x86/boot/exception32.S \
+    arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/gdt.S arch/x86/boot/pagetables.S
+
+BOOT32_OBJS := $(patsubst %.cpp,$(O)/boot32/%.o,$(BOOT32_SRCS))
+KERNEL64_OBJS := $(patsubst %.cpp,$(O)/k64/%.o,$(KERNEL64_SRCS))
+ASM_OBJS := $(patsubst %.S,$(O)/asm/%.o,$(ASM_SRCS))
+
+IMAGE := $(O)/relboot.elf
+ISO := $(O)/relboot.iso
+
+.PHONY: all iso run check deps deps-check clean FORCE
+.DEFAULT_GOAL := all
+all: $(IMAGE)
+
+# Missing tools are installed first (make deps), for every target that builds or boots.
+deps-check:
+	@tools/need-deps
+
+# Knob changes rebuild: the flags are recorded and compared.
+$(O)/flags.stamp: FORCE | deps-check
+	@mkdir -p $(O)
+	@echo '$(CXXFLAGS64) | $(CXXFLAGS32) | $(ASFLAGS)' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+
+$(O)/boot32/%.o: %.cpp $(O)/flags.stamp
+	@mkdir -p $(@D)
+	$(CXX32) $(CXXFLAGS32) -MMD -MP -c $< -o $@
+
+$(O)/k64/%.o: %.cpp $(O)/flags.stamp
+	@mkdir -p $(@D)
+	$(CXX64) $(CXXFLAGS64) -MMD -MP -c $< -o $@
+
+$(O)/asm/%.o: %.S $(O)/flags.stamp $(O)/boot32_syms.h $(O)/boot32.bin
+	@mkdir -p $(@D)
+	$(CXX64) $(ASFLAGS) -MMD -MP -c $< -o $@
+
+# The 32-bit stage, linked at two bases: the flat images must be identical,
+# which proves that it holds no absolute address.
+$(O)/boot32.elf $(O)/boot32-alt.elf: $(BOOT32_OBJS) linker/boot32.ld.S
+	$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0 -T linker/boot32.ld.S -o $(O)/boot32.elf $(BOOT32_OBJS)
+	$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0x10000000 -T linker/boot32.ld.S -o $(O)/boot32-alt.elf $(BOOT32_OBJS)
+
+$(O)/boot32.bin: $(O)/boot32.elf $(O)/boot32-alt.elf
+	$(OBJCOPY) -O binary -j .text $(O)/boot32.elf $@.tmp
+	$(OBJCOPY) -O binary -j .text $(O)/boot32-alt.elf $(O)/boot32-alt.bin
+	@cmp -s $@.tmp $(O)/boot32-alt.bin || { \
+	    echo "error: the 32-bit stage is not position-independent: linked at 0 and at 0x10000000 it differs:" >&2; \
+	    cmp -l $@.tmp $(O)/boot32-alt.bin | head -5 >&2; rm -f $@.tmp; exit 1; }
+	@mv $@.tmp $@
+
+# Offsets of the 32-bit entry points inside the blob, for head32.S and exception32.S.
+$(O)/boot32_syms.h: $(O)/boot32.elf
+	@$(NM) $< | awk -v want="$(BOOT32_EXPORTS)" ' \
+	    BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) need[w[i]] = 1; \
+	            print "/* Generated from boot32.elf: offsets of the 32-bit entry points. */" } \
+	    ($$2 == "T" || $$2 == "t") && ($$3 in need) { printf "#define BOOT32_%s 0x%s\n", $$3, $$1; delete need[$$3] } \
+	    END { for (s in need) { print "missing 32-bit entry point " s > "/dev/stderr"; exit 1 } }' > $@.tmp
+	@mv $@.tmp $@
+
+$(O)/relboot.ld: linker/relboot.ld.S $(O)/flags.stamp
+	$(CXX64) -E -P -x assembler-with-cpp $(ASFLAGS) -MMD -MP -MT $@ -MF $@.d $< -o $@
+
+$(IMAGE): $(ASM_OBJS) $(KERNEL64_OBJS) $(O)/relboot.ld
+	$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------------------
+# ISO and QEMU
+# ---------------------------------------------------------------------------
+iso: $(ISO)
+$(ISO): $(IMAGE) grub/mkiso grub/grub.cfg.in FORCE | deps-check
+	grub/mkiso --image $(IMAGE) --cmdline '$(CMDLINE)' --output $@
+
+run: $(ISO)
+	tools/qemu-boot --iso $(ISO) --firmware $(FIRMWARE) --mem $(MEM) --timeout $(RUN_TIMEOUT)
+
+# ---------------------------------------------------------------------------
+# Tests
+# ---------------------------------------------------------------------------
+LIT ?= python3 /usr/lib/llvm-14/build/utils/lit/lit.py
+LITFLAGS ?= -sv
+CHECK_VARIANTS := ebp ebp-low ebp-none
+
+check: | deps-check
+	$(MAKE) all
+	$(MAKE) all RELOC_PREF=low
+	$(MAKE) all RELOC_PREF=none
+	$(MAKE) unit-tests
+	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) tests
+
+# Host unit tests: the pure parts of the image built for the host with sanitizers.
+UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
+UNIT_LIB_SRCS := lib/format.cpp arch/x86/boot/mbi.cpp arch/x86/boot/pt_fixup.cpp arch/x86/boot/cmdline/cmdline.cpp
+HOSTCXX ?= g++
+HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
+.PHONY: unit-tests
+unit-tests: build/unit/RelbootTests
+build/unit/RelbootTests: $(UNIT_SRCS) $(UNIT_LIB_SRCS) $(wildcard include/relboot/*.h include/relboot/x86/*.h)
+	@mkdir -p $(@D)
+	$(HOSTCXX) $(HOST_CXXFLAGS) $(UNIT_SRCS) $(UNIT_LIB_SRCS) -o $@ -lgtest -lgtest_main -pthread
+
+# ---------------------------------------------------------------------------
+# Dependencies (Debian 12)
+# ---------------------------------------------------------------------------
+DEBIAN_PACKAGES := make gcc g++ binutils g++-i686-linux-gnu binutils-i686-linux-gnu git python3 \
+    qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf \
+    llvm-14-tools libgtest-dev
+
+deps:
+	@if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "make deps: installing Debian packages needs root; run: sudo make deps" >&2; \
+	    echo "  packages: $(DEBIAN_PACKAGES)" >&2; exit 1; fi
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEBIAN_PACKAGES)
+
+clean:
+	rm -rf build
+
+FORCE:

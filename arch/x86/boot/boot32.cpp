@@ -1,0 +1,201 @@
+/*
+ * The 32-bit C++ stage: everything between "we know where we are"
+ * (head32.S) and the switch to long mode (longmode.S).
+ *
+ * Runs in 32-bit protected mode, paging off, flat segments, on the
+ * image's 32-bit stack.  Built position-independent into a blob of its
+ * own (see the Makefile: linked at two bases and compared), so it holds
+ * no absolute address and has no writable data of its own: all state is
+ * in boot_info, passed by address.
+ */
+#include <relboot/boot_info.h>
+#include <relboot/image_layout.h>
+#include <relboot/mbi.h>
+#include <relboot/pt_fixup.h>
+#include <relboot/report.h>
+#include <relboot/x86/cpuid.h>
+#include <relboot/x86/cr.h>
+#include <relboot/x86/io.h>
+#include <relboot/x86/segment.h>
+
+/* Entry points head32.S and exception32.S call (cdecl); their offsets go to boot32_syms.h. */
+#define BOOT32_EXPORT extern "C" __attribute__((used, visibility("default")))
+
+namespace relboot {
+namespace {
+
+void stamp(BootInfo* bi, TscStamp which)
+{
+    bi->tsc[uint32_t(which)] = x86::rdtsc();
+}
+
+/* Starts "relboot: error: " on the console; the caller appends and calls die(). */
+Console error_line(const BootInfo* bi)
+{
+    Console con = report_console(bi->options);
+    con.begin().str("error: ");
+    return con;
+}
+
+[[noreturn]] void die(const BootInfo* bi, Console& con)
+{
+    con.end();
+    finish(bi->options, false);
+}
+
+/* CPUID exists when software can toggle EFLAGS.ID (Intel SDM Vol. 1, 3.4.3.3). */
+bool cpuid_present()
+{
+    uint32_t before, after;
+    asm volatile("pushfl\n\t"
+                 "popl %0\n\t"
+                 "movl %0, %1\n\t"
+                 "xorl %2, %1\n\t"
+                 "pushl %1\n\t"
+                 "popfl\n\t"
+                 "pushfl\n\t"
+                 "popl %1\n\t"
+                 "pushl %0\n\t"
+                 "popfl"
+                 : "=&r"(before), "=&r"(after)
+                 : "i"(EFLAGS_ID)
+                 : "cc");
+    return ((before ^ after) & EFLAGS_ID) != 0;
+}
+
+/*
+ * Refuses CPUs that cannot run relboot's long mode (no CPUID, no PAE, no
+ * long mode), before CR4 or EFER is touched.  Returns whether the CPU
+ * has execute-disable.
+ */
+bool check_cpu(const BootInfo* bi)
+{
+    const char* missing = nullptr;
+    bool nx = false;
+    if (!cpuid_present()) {
+        missing = "CPUID";
+    } else {
+        const x86::CpuidResult basic = x86::cpuid(CPUID_LEAF_FEATURES);
+        const uint32_t ext_max = x86::cpuid(CPUID_LEAF_EXT_MAX).eax;
+        const uint32_t ext_edx = ext_max >= CPUID_LEAF_EXT_FEATURES ? x86::cpuid(CPUID_LEAF_EXT_FEATURES).edx : 0;
+        if (!(basic.edx & CPUID_1_EDX_PAE))
+            missing = "PAE (CPUID.01H:EDX[6])";
+        else if (!(ext_edx & CPUID_80000001_EDX_LM))
+            missing = "long mode (CPUID.80000001H:EDX[29])";
+        nx = (ext_edx & CPUID_80000001_EDX_NX) != 0;
+    }
+    if (missing) {
+        Console con = error_line(bi);
+        con.str("CPU has no ").str(missing).str("; relboot needs a 64-bit (x86-64) CPU");
+        die(bi, con);
+    }
+    return nx;
+}
+
+/* debug-fault32=: raise the chosen exception here, in 32-bit mode (tests of the 32-bit IDT). */
+void inject_fault(DebugFault fault)
+{
+    switch (fault) {
+    case DebugFault::ud2:
+        asm volatile("ud2");
+        break;
+    case DebugFault::gp:
+        /* A selector beyond the GDT limit: #GP with the selector as error code. */
+        asm volatile("movl %0, %%gs" : : "r"(uint32_t(GDT_ENTRIES * 8)));
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace
+} // namespace relboot
+
+using namespace relboot;
+
+/*
+ * bi: boot_info (physical); layout: image_layout (physical); mbi: EBX at
+ * entry; eip_base: the load base head32.S derived from EIP; tsc: the
+ * entry stamp.  Returns the EFER bits to set (LME, and NXE when NX is
+ * used).  Never returns on failure.
+ */
+BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint32_t mbi,
+                                   uint32_t eip_base, uint32_t tsc_lo, uint32_t tsc_hi)
+{
+    bi->tsc[uint32_t(TscStamp::entry)] = (uint64_t(tsc_hi) << 32) | tsc_lo;
+    stamp(bi, TscStamp::early_done);
+
+    bi->load_base = eip_base;
+    bi->link_base = layout->link_base;
+    bi->image_size = layout->image_size;
+    bi->mbi = mbi;
+
+    /* The base must be aligned as the multiboot2 header asked (GRUB before 2.12 could miss it). */
+    if (eip_base & (layout->reloc_align - 1)) {
+        Console con = error_line(bi);
+        con.str("load base ").hex8(eip_base).str(" is not aligned to ").hex8(layout->reloc_align);
+        con.str(" as the multiboot2 relocatable tag requests");
+        die(bi, con);
+    }
+    if (uint64_t(eip_base) + layout->image_size > (uint64_t(1) << 32)) {
+        Console con = error_line(bi);
+        con.str("image at ").hex8(eip_base).str(" (").hex8(layout->image_size);
+        con.str(" bytes) does not end below 4 GiB");
+        die(bi, con);
+    }
+
+    /* The MBI: structure, tag 21, command line, firmware. */
+    const MbiScan scan = mbi_scan(reinterpret_cast<const uint8_t*>(mbi), mbi, MBI_MAX_SIZE);
+    if (scan.error != MbiError::none) {
+        Console con = error_line(bi);
+        con.str(mbi_error_text(scan.error)).str(" (MBI at ").hex8(mbi).str(", offset ");
+        con.hex8(scan.error_offset).str(", value ").hex8(scan.error_value).str(")");
+        die(bi, con);
+    }
+    bi->mbi_size = scan.total_size;
+    if (uint64_t(mbi) < uint64_t(eip_base) + layout->image_size && uint64_t(mbi) + scan.total_size > eip_base) {
+        Console con = error_line(bi);
+        con.str("MBI at ").hex8(mbi).str(" overlaps the image at ").hex8(eip_base);
+        con.str("; expected the loader to keep them apart");
+        die(bi, con);
+    }
+    bi->firmware = scan.efi ? Firmware::efi : Firmware::bios;
+    bi->tag21_present = scan.tag21_present;
+    bi->tag21 = scan.tag21;
+    if (!scan.tag21_present) {
+        bi->base_source = BaseSource::eip;
+        bi->warnings |= WARN_TAG21_MISSING;
+    } else if (scan.tag21 != eip_base) {
+        bi->base_source = BaseSource::eip;
+        bi->warnings |= WARN_TAG21_MISMATCH;
+    } else {
+        bi->base_source = BaseSource::tag21;
+    }
+    if (scan.cmdline_present) {
+        bi->cmdline = mbi + scan.cmdline_offset;
+        bi->cmdline_len = scan.cmdline_len;
+    }
+    stamp(bi, TscStamp::mbi_done);
+
+    cmdline_parse(reinterpret_cast<const char*>(bi->cmdline), bi->cmdline_len, &bi->options);
+    stamp(bi, TscStamp::cmdline_done);
+
+    /* The CPU, then the page tables for the chosen NX setting. */
+    const bool nx = check_cpu(bi);
+    if (!nx)
+        bi->warnings |= WARN_NO_NX;
+    bi->nx = nx;
+    inject_fault(bi->options.debug_fault32);
+
+    pt_fixup(reinterpret_cast<uint8_t*>(eip_base), *layout, eip_base - layout->link_base, nx);
+    stamp(bi, TscStamp::paging_done);
+
+    return EFER_LME | (nx ? EFER_NXE : 0);
+}
+
+/* Called by exception32.S on the exception stack, with the CPU's frame unpacked. */
+BOOT32_EXPORT __attribute__((noreturn)) void boot32_exception(BootInfo* bi, uint32_t vector, uint32_t error,
+                                                              uint32_t eip, uint32_t cr2)
+{
+    report_exception(bi->options, vector, error, eip, cr2);
+}

@@ -1,0 +1,52 @@
+/*
+ * The switch to long mode (Intel SDM Vol. 3A, 10.8.5 "Initializing
+ * IA-32e Mode") and the jump to the higher half.
+ *
+ * In:  EAX = EFER bits to set (EFER_LME, and EFER_NXE when NX is used),
+ *      from boot32_main(); page tables already relocated.
+ * The code runs at its physical address, which the identity map keeps
+ * valid once paging is on.
+ */
+#include <relboot/layout.h>
+#include <relboot/x86/cr.h>
+#include <relboot/x86/segment.h>
+#include "image32.h"
+
+    .section .text32, "ax"
+    .code32
+
+    .globl  enter_long_mode
+enter_long_mode:
+    movl    %eax, %esi
+
+    /* CR4: PAE only.  EFI may leave other bits set that relboot does not want. */
+    movl    $CR4_PAE, %eax
+    movl    %eax, %cr4
+
+    /* CR3: the relocated PML4. */
+    IMG_LEA pml4, %eax
+    movl    %eax, %cr3
+
+    /* EFER: LME, NXE as decided (EFI may leave NXE set: clear it unless wanted). */
+    movl    $MSR_IA32_EFER, %ecx
+    rdmsr
+    andl    $~(EFER_LME | EFER_NXE), %eax
+    orl     %esi, %eax
+    wrmsr
+
+    /* CR0: paging on, write protection for CPL 0 too, caches on.  Long mode is now active. */
+    movl    $(CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG), %eax
+    movl    %eax, %cr0
+
+    /* Far return into the 64-bit code segment (compatibility mode until then). */
+    IMG_LEA .Lentry64_identity, %eax
+    pushl   $SEL_CODE64
+    pushl   %eax
+    lret
+
+    .code64
+.Lentry64_identity:
+    /* The 64-bit IDT (linker script) is valid from here: its gates are higher-half addresses. */
+    lidt    idt64_ptr(%rip)
+    movabsq $relboot_entry64, %rax
+    jmp     *%rax

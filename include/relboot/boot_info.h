@@ -1,0 +1,74 @@
+/*
+ * What the 32-bit stage learned, handed to the 64-bit stage.
+ *
+ * One instance, boot_info, lives in the image's .bss (zeroed by
+ * head32.S).  The 32-bit stage fills it through its physical address,
+ * the 64-bit stage reads it at its higher-half address.  Fixed-width
+ * fields only, so both stages see the same layout (checked below).
+ */
+#ifndef RELBOOT_BOOT_INFO_H
+#define RELBOOT_BOOT_INFO_H
+
+#include <cstdint>
+#include <relboot/cmdline.h>
+
+namespace relboot {
+
+enum class Firmware : uint8_t {
+    bios = 0,   /* no EFI system-table tag in the MBI */
+    efi = 1,    /* MBI tag 11 or 12 present */
+};
+
+/* Where load_base came from (boot-contract.md, "base ... source="). */
+enum class BaseSource : uint8_t {
+    tag21 = 0,  /* tag 21 present and equal to the EIP-derived base */
+    eip = 1,    /* tag 21 absent or different: the EIP-derived base is used */
+};
+
+/*
+ * TSC stamps at the boundaries of the boot phases (issue: benchmark).
+ * Each phase runs from its stamp to the next one's.
+ */
+enum class TscStamp : uint32_t {
+    entry = 0,          /* first instructions of relboot_entry32 */
+    early_done,         /* 32-bit C++ stage entered: base found, GDT, IDT, stack, .bss done */
+    mbi_done,           /* MBI walked and checked */
+    cmdline_done,       /* command line parsed */
+    paging_done,        /* page tables fixed up; then the long-mode switch */
+    handoff,            /* first instruction of the 64-bit stage (relboot_entry64) */
+    count,
+};
+
+/* Warnings the 32-bit stage records for the 64-bit stage to print. */
+enum BootWarning : uint32_t {
+    WARN_TAG21_MISSING  = 1u << 0,  /* no tag 21 in the MBI */
+    WARN_TAG21_MISMATCH = 1u << 1,  /* tag 21 differs from the EIP-derived base */
+    WARN_NO_NX          = 1u << 2,  /* CPU without execute-disable: NX bits dropped */
+};
+
+struct BootInfo {
+    uint32_t load_base;         /* physical address of the image's first byte (EIP-derived) */
+    uint32_t link_base;         /* physical link address (LINK_BASE) */
+    uint32_t image_size;        /* bytes, from the first byte to the end of .bss */
+    uint32_t tag21;             /* tag 21 load_base_addr, 0 when tag21_present is 0 */
+    uint32_t mbi;               /* physical address of the MBI */
+    uint32_t mbi_size;          /* its total_size, checked */
+    uint32_t cmdline;           /* physical address of the tag 1 string, 0 if none */
+    uint32_t cmdline_len;       /* bytes before its NUL */
+    uint32_t warnings;          /* BootWarning bits */
+    uint8_t  tag21_present;     /* 1 when the MBI had tag 21 */
+    BaseSource base_source;
+    Firmware firmware;
+    uint8_t  nx;                /* 1 when EFER.NXE is set and the XD bits kept */
+    Options  options;           /* parsed command line */
+    alignas(8) uint64_t tsc[uint32_t(TscStamp::count)];  /* by TscStamp; 8-aligned in both stages */
+};
+
+static_assert(sizeof(Options) % 8 == 0, "tsc[] must start at the same offset in both stages");
+static_assert(alignof(BootInfo) == 8);
+static_assert(sizeof(BootInfo) == 40 + sizeof(Options) + 8 * uint32_t(TscStamp::count),
+              "BootInfo must have the same layout in the 32-bit and the 64-bit stage");
+
+} // namespace relboot
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * Symbols of the image that the 64-bit stage reads: the linker script's
+ * boundaries and the page tables of pagetables.S.  Their addresses are
+ * higher-half virtual addresses (layout.h); only the 64-bit stage may use
+ * them.
+ */
+#ifndef RELBOOT_IMAGE_SYMBOLS_H
+#define RELBOOT_IMAGE_SYMBOLS_H
+
+#include <cstdint>
+#include <relboot/boot_info.h>
+
+extern "C" {
+extern const char __image_start[];   /* first byte (the multiboot2 header) */
+extern const char __text_end[];      /* end of text, 4 KiB aligned */
+extern const char __rodata_end[];    /* end of read-only data, 4 KiB aligned */
+extern const char __image_end[];     /* end of .bss and stacks, 4 KiB aligned */
+extern uint64_t pml4[512];
+extern uint64_t pdpt_ident[512];
+extern uint64_t pd_ident[];          /* IDENTITY_PD_COUNT tables */
+extern uint64_t pdpt_high[512];
+extern uint64_t pd_high[512];
+extern uint64_t pt_image[];          /* IMAGE_PT_COUNT tables */
+extern const char relboot_entry64[];
+extern relboot::BootInfo boot_info;
+}
+
+#endif

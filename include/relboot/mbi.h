@@ -1,0 +1,64 @@
+/*
+ * The MBI walker: one bounded pass over the multiboot2 boot information
+ * (Multiboot2 Specification 2.0, 3.6) that checks its structure and
+ * finds what relboot uses.  Pure and freestanding: the 32-bit stage runs
+ * it on the loader's MBI, the host tests and the fuzzer on bytes.
+ *
+ * It never reads outside [mbi, mbi + total_size) and never loops for
+ * ever: every step advances by at least 8 bytes.
+ */
+#ifndef RELBOOT_MBI_H
+#define RELBOOT_MBI_H
+
+#include <cstdint>
+
+namespace relboot {
+
+/* Largest MBI accepted (bytes).  GRUB's are a few KiB; anything near this is corrupt. */
+inline constexpr uint32_t MBI_MAX_SIZE = 1024 * 1024;
+
+enum class MbiError : uint8_t {
+    none = 0,
+    misaligned,             /* MBI address not 8-byte aligned (3.6.1) */
+    total_size_small,       /* total_size < 16: no room for the fixed part and an end tag */
+    total_size_large,       /* total_size > MBI_MAX_SIZE, or it wraps past 4 GiB */
+    tag_size_small,         /* a tag's size < 8 (or < the fixed part of its type) */
+    tag_overrun,            /* a tag runs past total_size */
+    no_end_tag,             /* total_size reached without an end tag (type 0, size 8) */
+    string_unterminated,    /* command line or module string without NUL inside its size */
+    mmap_entry_size,        /* memory map entry_size < 24 or not a multiple of 8 */
+    mmap_overrun,           /* memory map entries do not fill the tag exactly */
+    module_range,           /* module mod_start > mod_end */
+};
+
+/* What the walker found; offsets are from the MBI's first byte. */
+struct MbiScan {
+    MbiError error;             /* first problem found; the rest is valid only when none */
+    uint32_t error_offset;      /* offset of the tag at fault (0 for the fixed part) */
+    uint32_t error_value;       /* the offending value (a size, an address) */
+    uint32_t total_size;
+    uint32_t tag_count;         /* tags before the end tag */
+    bool tag21_present;
+    uint32_t tag21;             /* load_base_addr of the first tag 21 */
+    bool cmdline_present;
+    uint32_t cmdline_offset;    /* offset of the first tag 1 string */
+    uint32_t cmdline_len;       /* bytes before its NUL */
+    bool efi;                   /* an EFI system-table tag (11 or 12) is present */
+    uint32_t module_count;
+};
+
+/*
+ * Walks the MBI at mbi.  mbi_phys is its physical address (alignment
+ * and the 4 GiB bound are checked on it).  available bounds how many bytes
+ * may be read at all (the host tests and the fuzzer pass their buffer
+ * size; the boot stages pass MBI_MAX_SIZE).  Reads total_size first and
+ * then nothing beyond min(total_size, available).
+ */
+MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available);
+
+/* One-line description of an MbiError, what was expected included. */
+const char* mbi_error_text(MbiError error);
+
+} // namespace relboot
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * Relocation of the prebuilt page tables (arch/x86/boot/pagetables.S).
+ */
+#ifndef RELBOOT_PT_FIXUP_H
+#define RELBOOT_PT_FIXUP_H
+
+#include <cstdint>
+#include <relboot/image_layout.h>
+
+namespace relboot {
+
+/*
+ * For every entry listed in layout.reloc[] (offsets into the image that
+ * starts at image): adds delta (load base - link base, modulo 2^32) to
+ * the entry's address bits 31:0, and clears XD (bit 63) when nx is
+ * false.  Entries without the present bit are left alone.  Touches no
+ * other memory.  The caller guarantees that every relocated address
+ * stays below 4 GiB (the image lies below 4 GiB).  Ranges whose offset
+ * or extent falls outside layout.image_size are skipped.
+ * Returns the number of entries changed.
+ */
+uint32_t pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, bool nx);
+
+} // namespace relboot
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * Ending a run and the failure lines shared by the 32-bit and the 64-bit
+ * stage (boot-contract.md, "Serial report" and "Ending a run").
+ */
+#ifndef RELBOOT_REPORT_H
+#define RELBOOT_REPORT_H
+
+#include <cstdint>
+#include <relboot/cmdline.h>
+#include <relboot/console.h>
+
+namespace relboot {
+
+/* Values written to the debug-exit port; QEMU exits with (v << 1) | 1. */
+inline constexpr uint8_t DEBUG_EXIT_PASS = 0x10;   /* QEMU status 33 */
+inline constexpr uint8_t DEBUG_EXIT_FAIL = 0x11;   /* QEMU status 35 */
+
+/* The console the options select, initialised (COM1, 115200 8n1). */
+Console report_console(const Options& options);
+
+/*
+ * Ends the run: writes DEBUG_EXIT_PASS or DEBUG_EXIT_FAIL to the
+ * debug-exit port when the command line gave one, then halts with
+ * interrupts off (also if the port write did not stop the machine).
+ */
+[[noreturn]] void finish(const Options& options, bool ok);
+
+/*
+ * Prints "relboot: error: exception vector=<n> error=0x<8> ip=0x<16>
+ * cr2=0x<16>" and ends the run as a failure.
+ */
+[[noreturn]] void report_exception(const Options& options, uint32_t vector, uint64_t error,
+                                   uint64_t ip, uint64_t cr2);
+
+} // namespace relboot
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * The relboot image (preprocessed: include/relboot/*.h give the constants).
+ *
+ * One ELF64 file, every section at VMA = physical link address +
+ * KERNEL_VIRT_OFFSET and LMA = the physical link address; GRUB loads by
+ * p_paddr, enters at the physical address of e_entry and, the image
+ * being relocatable, shifts both by the same load delta.
+ *
+ *   text    R-X  multiboot2 header, 32-bit code (with the 32-bit C++ blob), 64-bit code
+ *   rodata  R--  read-only data
+ *   data    RW-  page tables, 64-bit IDT, data, .bss, then stacks (.noinit)
+ *
+ * Each segment starts on a 4 KiB boundary so the page tables can give
+ * each its own permissions.
+ */
+#include <relboot/layout.h>
+#include <relboot/multiboot2.h>
+#include <relboot/x86/idt.h>
+#include <relboot/x86/paging.h>
+#include <relboot/x86/segment.h>
+
+OUTPUT_FORMAT("elf64-x86-64")
+OUTPUT_ARCH(i386:x86-64)
+/*
+ * e_entry is the entry's virtual address: GRUB finds the PT_LOAD whose
+ * [p_vaddr, p_vaddr + p_memsz) holds it and converts it to that
+ * segment's p_paddr terms itself (a physical e_entry is refused with
+ * "entry point isn't in a segment"), then adds the load delta.
+ */
+ENTRY(relboot_entry32)
+
+#define PHYS(va) ((va) - KERNEL_VIRT_OFFSET)
+
+/* Repetition for the tables the linker fills: R512(X, b) is X(b), ..., X(b + 511). */
+#define R8(X, b)   X((b) + 0) X((b) + 1) X((b) + 2) X((b) + 3) X((b) + 4) X((b) + 5) X((b) + 6) X((b) + 7)
+#define R64(X, b)  R8(X, (b) + 0) R8(X, (b) + 8) R8(X, (b) + 16) R8(X, (b) + 24) \
+                   R8(X, (b) + 32) R8(X, (b) + 40) R8(X, (b) + 48) R8(X, (b) + 56)
+#define R512(X, b) R64(X, (b) + 0) R64(X, (b) + 64) R64(X, (b) + 128) R64(X, (b) + 192) \
+                   R64(X, (b) + 256) R64(X, (b) + 320) R64(X, (b) + 384) R64(X, (b) + 448)
+#define R32(X, b)  R8(X, (b) + 0) R8(X, (b) + 8) R8(X, (b) + 16) R8(X, (b) + 24)
+
+/*
+ * pt_image entry i: image page i at its link-time physical address, with
+ * the permissions of the segment it lies in; zero past the image.  The
+ * 32-bit stage adds the load delta (image_layout in pagetables.S).
+ */
+#define IMAGE_VA(i)  (__image_start + (i) * PAGE_SIZE)
+#define PTE_IMAGE_FLAGS(i) \
+    (IMAGE_VA(i) < __text_end ? PTE_TEXT : IMAGE_VA(i) < __rodata_end ? PTE_RODATA : PTE_DATA)
+#define PTE_IMAGE(i) \
+    QUAD((i) < __image_pages ? (PHYS(IMAGE_VA(i)) | PTE_IMAGE_FLAGS(i)) : 0)
+
+/* 64-bit IDT gate v: interrupt gate to exc64_stubs + v * EXC_STUB_SIZE (head64.S). */
+#define IDT64_HANDLER(v) (exc64_stubs + (v) * EXC_STUB_SIZE)
+#define IDT64_GATE(v) \
+    QUAD(IDT_GATE_LOW(IDT64_HANDLER(v), SEL_CODE64, IDT_GATE_INTR64)) QUAD(IDT_GATE_HIGH(IDT64_HANDLER(v)))
+
+PHDRS
+{
+    text   PT_LOAD FLAGS(5);    /* PF_R | PF_X */
+    rodata PT_LOAD FLAGS(4);    /* PF_R */
+    data   PT_LOAD FLAGS(6);    /* PF_R | PF_W */
+}
+
+SECTIONS
+{
+    . = IMAGE_VIRT_START;
+    __image_start = .;
+
+    .text : AT(PHYS(ADDR(.text)))
+    {
+        KEEP(*(.multiboot2))        /* first: within the first 32 KiB of the file */
+        *(.text32)
+        *(.text .text.*)
+        . = ALIGN(PAGE_SIZE);
+        __text_end = .;
+    } :text
+
+    .rodata : AT(PHYS(ADDR(.rodata)))
+    {
+        *(.rodata .rodata.*)
+        . = ALIGN(PAGE_SIZE);
+        __rodata_end = .;
+    } :rodata
+
+    .data : AT(PHYS(ADDR(.data)))
+    {
+        *(.data.pagetables)         /* pagetables.S: page-aligned tables first */
+        . = ALIGN(PAGE_SIZE);
+        pt_image = .;
+#if IMAGE_PT_COUNT >= 1
+        R512(PTE_IMAGE, 0)
+#endif
+#if IMAGE_PT_COUNT >= 2
+        R512(PTE_IMAGE, 512)
+#endif
+#if IMAGE_PT_COUNT >= 3
+#error "IMAGE_PT_COUNT above 2: extend the pt_image table here"
+#endif
+        . = ALIGN(16);
+        idt64 = .;
+        R32(IDT64_GATE, 0)
+        *(.data .data.*)
+    } :data
+
+    .bss (NOLOAD) : AT(PHYS(ADDR(.bss)))
+    {
+        . = ALIGN(16);
+        __bss_start = .;
+        *(.bss .bss.*)
+        *(COMMON)
+        . = ALIGN(4);
+        __bss_end = .;
+        *(.noinit .noinit.*)        /* stacks: written before read, never zeroed */
+        . = ALIGN(PAGE_SIZE);
+    } :data
+    __image_end = .;
+
+    /* Sections relboot must not have; asserted empty below. */
+    .forbidden (INFO) :
+    {
+        *(.init_array* .ctors* .fini_array* .dtors*)
+        *(.got .got.* .plt .plt.* .iplt* .igot*)
+        *(.rela.* .rel.* .dynamic .dynsym .dynstr .interp)
+    }
+
+    /DISCARD/ :
+    {
+        *(.comment) *(.note .note.*) *(.eh_frame*)
+    }
+}
+
+__image_size = __image_end - __image_start;
+__image_pages = __image_size / PAGE_SIZE;
+__bss_dwords = (__bss_end - __bss_start) / 4;
+
+ASSERT(mb2_header == __image_start, "the multiboot2 header must be the image's first byte")
+ASSERT(mb2_header_end - mb2_header <= MULTIBOOT2_SEARCH / 2, "multiboot2 header too large")
+ASSERT(LINK_BASE % LARGE_PAGE_SIZE == 0, "LINK_BASE must be 2 MiB aligned")
+ASSERT(LINK_BASE % RELOC_ALIGN == 0, "LINK_BASE must honour RELOC_ALIGN")
+ASSERT(__image_size <= IMAGE_PT_COUNT * LARGE_PAGE_SIZE, "image larger than pt_image maps: raise IMAGE_PT_COUNT")
+ASSERT(PHYS(__image_end) <= 0x100000000, "image must lie below 4 GiB")
+ASSERT(pml4 % PAGE_SIZE == 0 && pt_image % PAGE_SIZE == 0 && pd_ident % PAGE_SIZE == 0,
+       "page tables must be 4 KiB aligned")
+ASSERT(__text_end % PAGE_SIZE == 0 && __rodata_end % PAGE_SIZE == 0, "segments must start on 4 KiB boundaries")
+ASSERT(idt64 % 16 == 0, "64-bit IDT must be 16-byte aligned")
+ASSERT(gdt % 8 == 0, "GDT must be 8-byte aligned")
+ASSERT(boot_info % 8 == 0, "boot_info must be 8-byte aligned")
+ASSERT(stack32_top % 16 == 0 && stack64_top % 16 == 0 && exception_stack_top % 16 == 0, "stacks must be 16-byte aligned")
+ASSERT(SIZEOF(.forbidden) == 0, "static constructors, GOT/PLT or relocation sections in the image")
+ASSERT(PHYS(relboot_entry32) < 0x100000000, "32-bit entry must lie below 4 GiB")
