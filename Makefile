@@ -188,7 +188,7 @@ check: | deps-check
 	$(MAKE) all RELOC_PREF=low
 	$(MAKE) all RELOC_PREF=none
 	$(MAKE) unit-tests
-	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) tests
+	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) tests tests/unit
 
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)

@@ -15,14 +15,14 @@ enum class DebugFault : uint8_t {
     none = 0,
     ud2 = 1,    /* #UD from UD2 */
     gp = 2,     /* #GP (64-bit: non-canonical load; 32-bit: load beyond a segment limit) */
-    pf = 3,     /* #PF (64-bit: write to read-only image text; 32-bit: none without paging, #GP instead) */
+    pf = 3,     /* #PF from a write to read-only image text (64-bit stage only: no paging before) */
 };
 
 /* Parsed options; all-zero means "every default". */
 struct Options {
     uint16_t debug_exit_port;   /* debug-exit=<port>: 1..0xffff, 0 = halt at the end */
     DebugFault debug_fault;     /* debug-fault=: raise in the 64-bit stage */
-    DebugFault debug_fault32;   /* debug-fault32=: raise in the 32-bit stage */
+    DebugFault debug_fault32;   /* debug-fault32=ud2|gp: raise in the 32-bit stage */
     uint8_t reserved[4];
 };
 static_assert(sizeof(Options) == 8);

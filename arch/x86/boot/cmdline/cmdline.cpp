@@ -79,7 +79,10 @@ void apply(const char* name, uint32_t name_len, const char* value, uint32_t valu
     } else if (equals(name, name_len, "debug-fault")) {
         parse_fault(value, value_len, &out->debug_fault);
     } else if (equals(name, name_len, "debug-fault32")) {
-        parse_fault(value, value_len, &out->debug_fault32);
+        /* No paging in the 32-bit stage, so no #PF to raise there. */
+        DebugFault fault;
+        if (parse_fault(value, value_len, &fault) && fault != DebugFault::pf)
+            out->debug_fault32 = fault;
     }
 }
 

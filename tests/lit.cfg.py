@@ -1,0 +1,36 @@
+# relboot's lit test suite: image checks (tests/image) and boot tests
+# through GRUB2 under QEMU (tests/boot).  The host unit tests are a suite
+# of their own (tests/unit/lit.cfg.py).  Run by `make check`, which builds
+# the images first and passes --param build_dir=<abs path of build/>.
+import os
+
+import lit.formats
+
+config.name = "relboot"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".test"]
+config.excludes = ["unit"]
+config.test_source_root = os.path.dirname(os.path.abspath(__file__))
+root = os.path.dirname(config.test_source_root)
+
+build = lit_config.params.get("build_dir")
+if not build:
+    lit_config.fatal("run through `make check` (needs --param build_dir=...)")
+config.test_exec_root = os.path.join(build, "lit")
+
+llvm_bin = "/usr/lib/llvm-14/bin"
+config.environment["PATH"] = os.pathsep.join([llvm_bin, os.path.join(root, "tools"), os.environ.get("PATH", "")])
+config.environment["RELBOOT_ROOT"] = root
+
+# Images built by `make check`: the default (BASE=ebp, preference high)
+# and the other load preferences.
+for name, folder in [("relboot", "ebp"), ("relboot-low", "ebp-low"), ("relboot-none", "ebp-none")]:
+    config.substitutions.append(("%" + name + "-dir", os.path.join(build, folder)))
+for name, folder in [("relboot-low", "ebp-low"), ("relboot-none", "ebp-none"), ("relboot", "ebp")]:
+    config.substitutions.append(("%" + name, os.path.join(build, folder, "relboot.elf")))
+config.substitutions.append(("%root", root))
+config.substitutions.append(("%boot", os.path.join(root, "tools", "boot-test")))
+config.substitutions.append(("%check-report", "python3 " + os.path.join(root, "tools", "check-report.py")))
+config.substitutions.append(("%mb2-header", "python3 " + os.path.join(root, "tools", "mb2-header.py")))
+
+# No lit time-out (it needs psutil): every QEMU run has its own (tools/qemu-boot --timeout).

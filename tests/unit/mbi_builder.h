@@ -1,0 +1,80 @@
+/* Builds multiboot2 boot information in memory for the tests (spec 3.6). */
+#ifndef RELBOOT_TESTS_MBI_BUILDER_H
+#define RELBOOT_TESTS_MBI_BUILDER_H
+
+#include <relboot/multiboot2.h>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+class MbiBuilder {
+public:
+    MbiBuilder() { bytes_.resize(8); }
+
+    /* A tag with a raw body; size = 8 + body length unless given. */
+    MbiBuilder& tag(uint32_t type, const std::vector<uint8_t>& body, int64_t size = -1)
+    {
+        const size_t at = bytes_.size();
+        put32(type);
+        put32(size < 0 ? uint32_t(8 + body.size()) : uint32_t(size));
+        bytes_.insert(bytes_.end(), body.begin(), body.end());
+        while ((bytes_.size() - at) % 8)
+            bytes_.push_back(0);
+        return *this;
+    }
+    MbiBuilder& cmdline(const std::string& s) { return tag(MULTIBOOT2_TAG_TYPE_CMDLINE, str_body(s)); }
+    MbiBuilder& load_base(uint32_t base) { return tag(MULTIBOOT2_TAG_TYPE_LOAD_BASE_ADDR, u32s({base})); }
+    MbiBuilder& module(uint32_t start, uint32_t end, const std::string& s)
+    {
+        std::vector<uint8_t> body = u32s({start, end});
+        const auto str = str_body(s);
+        body.insert(body.end(), str.begin(), str.end());
+        return tag(MULTIBOOT2_TAG_TYPE_MODULE, body);
+    }
+    MbiBuilder& mmap(uint32_t entry_size, uint32_t entries)
+    {
+        std::vector<uint8_t> body = u32s({entry_size, 0});
+        body.resize(body.size() + size_t(entry_size) * entries, 0);
+        return tag(MULTIBOOT2_TAG_TYPE_MMAP, body);
+    }
+    MbiBuilder& end() { return tag(MULTIBOOT2_TAG_TYPE_END, {}); }
+
+    /* total_size is written last (or forced). */
+    std::vector<uint64_t> build(int64_t total = -1) const
+    {
+        std::vector<uint8_t> b = bytes_;
+        const uint32_t t = total < 0 ? uint32_t(b.size()) : uint32_t(total);
+        std::memcpy(b.data(), &t, 4);
+        std::vector<uint64_t> words((b.size() + 7) / 8);
+        std::memcpy(words.data(), b.data(), b.size());
+        return words;
+    }
+    size_t size() const { return bytes_.size(); }
+
+    static std::vector<uint8_t> u32s(std::initializer_list<uint32_t> vs)
+    {
+        std::vector<uint8_t> out;
+        for (uint32_t v : vs)
+            for (int i = 0; i < 4; ++i)
+                out.push_back(uint8_t(v >> (8 * i)));
+        return out;
+    }
+    static std::vector<uint8_t> str_body(const std::string& s)
+    {
+        std::vector<uint8_t> out(s.begin(), s.end());
+        out.push_back(0);
+        return out;
+    }
+
+private:
+    void put32(uint32_t v)
+    {
+        for (int i = 0; i < 4; ++i)
+            bytes_.push_back(uint8_t(v >> (8 * i)));
+    }
+    std::vector<uint8_t> bytes_;
+};
+
+#endif
