@@ -164,3 +164,10 @@ early_bad_magic:
     cli
     hlt
     jmp     .Lbad_magic_halt
+
+/* BASE=fs: the load base, for IMG_LEA (lea cannot see a segment base). */
+    .section .data, "aw"
+    .balign 4
+    .globl  image_load_base
+image_load_base:
+    .long   0
