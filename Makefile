@@ -109,7 +109,7 @@ ASM_OBJS := $(patsubst %.S,$(O)/asm/%.o,$(ASM_SRCS))
 IMAGE := $(O)/relboot.elf
 ISO := $(O)/relboot.iso
 
-.PHONY: all iso run check deps deps-check clean FORCE
+.PHONY: all iso run check bench deps deps-check clean FORCE
 .DEFAULT_GOAL := all
 all: $(IMAGE)
 
@@ -189,6 +189,15 @@ check: | deps-check
 	$(MAKE) all RELOC_PREF=none
 	$(MAKE) unit-tests
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) tests tests/unit
+
+# The boot-cost benchmark (README, "Performance"): instruction counts under
+# qemu -icount shift=0 for both BASE variants; writes build/bench/results.md.
+bench: | deps-check
+	$(MAKE) all BASE=ebp
+	$(MAKE) all BASE=fs
+	$(MAKE) all BASE=ebp RELOC_PREF=low
+	$(MAKE) all BASE=fs RELOC_PREF=low
+	python3 tools/bench.py --build-dir build --output build/bench/results.md
 
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)

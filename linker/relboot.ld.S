@@ -70,8 +70,11 @@ SECTIONS
     .text : AT(PHYS(ADDR(.text)))
     {
         KEEP(*(.multiboot2))        /* first: within the first 32 KiB of the file */
-        *(.text32)
-        *(.text .text.*)
+        __text32_start = .;
+        *(.text32)                  /* 32-bit code, including the 32-bit C++ blob */
+        __text32_end = .;
+        *(.text .text.*)            /* 64-bit code */
+        __text64_end = .;
         . = ALIGN(PAGE_SIZE);
         __text_end = .;
     } :text
