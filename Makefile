@@ -95,10 +95,12 @@ LDFLAGS32 := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 \
 # ---------------------------------------------------------------------------
 # Shared by both stages (and, where pure, by the host tests).
 SHARED_SRCS := lib/console.cpp lib/format.cpp lib/string.cpp arch/x86/boot/report.cpp
+CMDLINE_SRCS := arch/x86/boot/cmdline/cmdline.cpp arch/x86/boot/cmdline/values.cpp
 BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/mbi.cpp arch/x86/boot/pt_fixup.cpp \
-    arch/x86/boot/cmdline/cmdline.cpp $(SHARED_SRCS)
+    $(CMDLINE_SRCS) $(SHARED_SRCS)
 BOOT32_EXPORTS := boot32_main boot32_exception
-KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp $(SHARED_SRCS)
+KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/boot/cmdline/report.cpp \
+    $(CMDLINE_SRCS) $(SHARED_SRCS)
 ASM_SRCS := arch/x86/boot/mb2_header.S arch/x86/boot/head32.S arch/x86/boot/exception32.S \
     arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/gdt.S arch/x86/boot/pagetables.S
 
@@ -187,7 +189,7 @@ check: | deps-check
 	$(MAKE) all
 	$(MAKE) all RELOC_PREF=low
 	$(MAKE) all RELOC_PREF=none
-	$(MAKE) unit-tests
+	$(MAKE) unit-tests build/tools/optdoc
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) tests tests/unit
 
 # The boot-cost benchmark (README, "Performance"): instruction counts under
@@ -201,7 +203,7 @@ bench: | deps-check
 
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
-UNIT_LIB_SRCS := lib/format.cpp arch/x86/boot/mbi.cpp arch/x86/boot/pt_fixup.cpp arch/x86/boot/cmdline/cmdline.cpp
+UNIT_LIB_SRCS := lib/format.cpp arch/x86/boot/mbi.cpp arch/x86/boot/pt_fixup.cpp $(CMDLINE_SRCS)
 HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests
@@ -209,6 +211,14 @@ unit-tests: build/unit/RelbootTests
 build/unit/RelbootTests: $(UNIT_SRCS) $(UNIT_LIB_SRCS) $(wildcard include/relboot/*.h include/relboot/x86/*.h)
 	@mkdir -p $(@D)
 	$(HOSTCXX) $(HOST_CXXFLAGS) $(UNIT_SRCS) $(UNIT_LIB_SRCS) -o $@ -lgtest -lgtest_main -pthread
+
+# The option reference in docs/cmdline.md comes from the option list.
+.PHONY: option-doc
+build/tools/optdoc: tools/optdoc.cpp include/relboot/cmdline_options.def
+	@mkdir -p $(@D)
+	$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror -Iinclude $< -o $@
+option-doc: build/tools/optdoc
+	@build/tools/optdoc
 
 # ---------------------------------------------------------------------------
 # Dependencies (Debian 12)

@@ -9,7 +9,7 @@ import lit.formats
 config.name = "relboot"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".test"]
-config.excludes = ["unit"]
+config.excludes = ["unit", "loader"]
 config.test_source_root = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(config.test_source_root)
 
@@ -32,5 +32,6 @@ config.substitutions.append(("%root", root))
 config.substitutions.append(("%boot", os.path.join(root, "tools", "boot-test")))
 config.substitutions.append(("%check-report", "python3 " + os.path.join(root, "tools", "check-report.py")))
 config.substitutions.append(("%mb2-header", "python3 " + os.path.join(root, "tools", "mb2-header.py")))
+config.substitutions.append(("%optdoc", os.path.join(build, "tools", "optdoc")))
 
 # No lit time-out (it needs psutil): every QEMU run has its own (tools/qemu-boot --timeout).

@@ -9,6 +9,7 @@
 #ifndef RELBOOT_BOOT_INFO_H
 #define RELBOOT_BOOT_INFO_H
 
+#include <cstddef>
 #include <cstdint>
 #include <relboot/cmdline.h>
 
@@ -44,6 +45,7 @@ enum BootWarning : uint32_t {
     WARN_TAG21_MISSING  = 1u << 0,  /* no tag 21 in the MBI */
     WARN_TAG21_MISMATCH = 1u << 1,  /* tag 21 differs from the EIP-derived base */
     WARN_NO_NX          = 1u << 2,  /* CPU without execute-disable: NX bits dropped */
+    WARN_MEM_RAISED     = 1u << 3,  /* mem= below the image or the MBI: raised to cover them */
 };
 
 struct BootInfo {
@@ -54,20 +56,22 @@ struct BootInfo {
     uint32_t mbi;               /* physical address of the MBI */
     uint32_t mbi_size;          /* its total_size, checked */
     uint32_t cmdline;           /* physical address of the tag 1 string, 0 if none */
-    uint32_t cmdline_len;       /* bytes before its NUL */
+    uint32_t cmdline_len;       /* bytes before the tag's final NUL (the string may end at an earlier NUL) */
     uint32_t warnings;          /* BootWarning bits */
     uint8_t  tag21_present;     /* 1 when the MBI had tag 21 */
     BaseSource base_source;
     Firmware firmware;
     uint8_t  nx;                /* 1 when EFER.NXE is set and the XD bits kept */
+    alignas(8) uint64_t identity_limit; /* bytes of the identity map left (mem=; 4 GiB by default) */
     Options  options;           /* parsed command line */
     alignas(8) uint64_t tsc[uint32_t(TscStamp::count)];  /* by TscStamp; 8-aligned in both stages */
 };
 
-static_assert(sizeof(Options) % 8 == 0, "tsc[] must start at the same offset in both stages");
+/* The 32-bit and the 64-bit compiler must agree on every offset: both check these. */
 static_assert(alignof(BootInfo) == 8);
-static_assert(sizeof(BootInfo) == 40 + sizeof(Options) + 8 * uint32_t(TscStamp::count),
-              "BootInfo must have the same layout in the 32-bit and the 64-bit stage");
+static_assert(offsetof(Options, mem) == 8 && offsetof(Options, com) == 16 && sizeof(Options) % 8 == 0);
+static_assert(offsetof(BootInfo, identity_limit) == 40 && offsetof(BootInfo, options) == 48);
+static_assert(offsetof(BootInfo, tsc) == 48 + sizeof(Options));
 
 } // namespace relboot
 

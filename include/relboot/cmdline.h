@@ -1,7 +1,13 @@
 /*
- * relboot's command line (MBI tag 1): what it recognises and the parser.
- * Parsed by the 32-bit stage before paging is set up; the result is a
- * plain structure in boot_info that the 64-bit stage reads.
+ * relboot's command line (MBI tag 1): the options, their parsed form and
+ * the parser.  The grammar is in docs/cmdline.md; the options are listed
+ * once, in include/relboot/cmdline_options.def.
+ *
+ * The parser is pure, freestanding C++ with no writable static data: the
+ * 32-bit stage runs it before paging is set up, the host tests and the
+ * fuzzer run the same source.  It keeps no copy of the line: unknown
+ * tokens, malformed values and the passthrough text are remembered as
+ * spans of the raw line and decoded again when printed.
  */
 #ifndef RELBOOT_CMDLINE_H
 #define RELBOOT_CMDLINE_H
@@ -10,30 +16,122 @@
 
 namespace relboot {
 
+/* Longest command line parsed (bytes); the rest is ignored and reported. */
+inline constexpr uint32_t CMDLINE_MAX = 4096;
+/* Unknown tokens and malformed values remembered for the report; more are counted. */
+inline constexpr uint32_t CMDLINE_MAX_UNKNOWN = 32;
+inline constexpr uint32_t CMDLINE_MAX_MALFORMED = 8;
+
+enum class OptionId : uint8_t {
+#define RELBOOT_OPTION(id, name, kind, form, help) id,
+#include <relboot/cmdline_options.def>
+#undef RELBOOT_OPTION
+    count,
+};
+static_assert(uint32_t(OptionId::count) <= 32, "Options::present has 32 bits");
+
 /* debug-fault= / debug-fault32=: which exception to raise on purpose (tests). */
 enum class DebugFault : uint8_t {
     none = 0,
     ud2 = 1,    /* #UD from UD2 */
-    gp = 2,     /* #GP (64-bit: non-canonical load; 32-bit: load beyond a segment limit) */
-    pf = 3,     /* #PF from a write to read-only image text (64-bit stage only: no paging before) */
+    gp = 2,     /* #GP (64-bit: non-canonical load; 32-bit: selector beyond the GDT) */
+    pf = 3,     /* #PF from a write to read-only image text (64-bit stage only) */
 };
 
-/* Parsed options; all-zero means "every default". */
-struct Options {
-    uint16_t debug_exit_port;   /* debug-exit=<port>: 1..0xffff, 0 = halt at the end */
-    DebugFault debug_fault;     /* debug-fault=: raise in the 64-bit stage */
-    DebugFault debug_fault32;   /* debug-fault32=ud2|gp: raise in the 32-bit stage */
-    uint8_t reserved[4];
+/* console=: which COM port carries the report (com1..com4 index, or none). */
+enum class ConsoleSel : uint8_t { com1 = 0, com2 = 1, com3 = 2, com4 = 3, none = 4 };
+
+enum class LogLevel : uint8_t { info = 0, quiet = 1, debug = 2 };
+enum class Edd : uint8_t { on = 0, off = 1, skipmbr = 2 };
+enum class Edid : uint8_t { unset = 0, no = 1, force = 2 };
+enum class VgaKind : uint8_t { unset = 0, current, text, gfx, mode };
+
+/* comN=: one serial port's settings; zero fields mean the default. */
+struct SerialSettings {
+    uint32_t baud;          /* 1..115200, divides 115200; 0 = 115200 */
+    uint16_t io_port;       /* 0 = the port's standard address */
+    uint8_t data_bits;      /* 5..8; 0 = 8 */
+    char parity;            /* 'n', 'o', 'e', 'm', 's'; 0 = 'n' */
+    uint8_t stop_bits;      /* 1 or 2; 0 = 1 */
+    uint8_t reserved[3];
 };
-static_assert(sizeof(Options) == 8);
+static_assert(sizeof(SerialSettings) == 12);
+
+struct VgaSettings {
+    VgaKind kind;
+    uint8_t reserved;
+    uint16_t depth;         /* gfx: bits per pixel */
+    uint32_t width;         /* text: 80; gfx: pixels; mode: the mode number */
+    uint32_t height;        /* text: rows; gfx: pixels */
+};
+static_assert(sizeof(VgaSettings) == 12);
+
+/* A run of the raw command line: [offset, offset + length). */
+struct Span {
+    uint16_t offset;
+    uint16_t length;
+};
 
 /*
- * Parses len bytes at s (stops early at a NUL).  Tokens are separated by
- * space, tab, CR or LF; "name=value" sets a recognised option (the last
- * occurrence wins); anything else is ignored.  A malformed value leaves
- * the option at its default.
+ * Parsed options.  All-zero is "every default"; present says which
+ * options the line set (bit OptionId).  Filled by cmdline_parse only.
+ */
+struct Options {
+    uint32_t present;
+    alignas(8) uint64_t mem;            /* mem=: bytes; 0 = no cap (8-aligned in both stages) */
+    SerialSettings com[4];
+    VgaSettings vga;
+    uint16_t debug_exit_port;           /* 1..0xffff; 0 = halt at the end */
+    DebugFault debug_fault;
+    DebugFault debug_fault32;           /* ud2 or gp only */
+    ConsoleSel console;
+    LogLevel loglvl;
+    Edd edd;
+    Edid edid;
+    uint8_t nx_off;                     /* nx=off / no-nx */
+    uint8_t real_mode_off;              /* no-real-mode */
+    /* What the report has to say about the line itself. */
+    uint8_t truncated;                  /* the line was longer than CMDLINE_MAX */
+    uint8_t unterminated_quote;         /* a '"' was never closed */
+    uint8_t has_passthrough;            /* "--" was present */
+    uint8_t unknown_count;              /* entries in unknown[] */
+    uint8_t malformed_count;            /* entries in malformed[] */
+    uint8_t reserved;
+    uint16_t unknown_dropped;           /* unknown tokens beyond CMDLINE_MAX_UNKNOWN */
+    uint16_t malformed_dropped;         /* malformed values beyond CMDLINE_MAX_MALFORMED */
+    Span passthrough;                   /* raw text after "--" */
+    Span unknown[CMDLINE_MAX_UNKNOWN];  /* raw tokens, in line order */
+    Span malformed[CMDLINE_MAX_MALFORMED]; /* raw tokens whose value was refused */
+    OptionId malformed_option[CMDLINE_MAX_MALFORMED];
+};
+static_assert(sizeof(Options) % 8 == 0);
+
+/*
+ * Parses the command line s, which must be NUL-terminated (the MBI walk
+ * checks that tag 1 is): its first len bytes, or CMDLINE_MAX when len is
+ * larger (truncated is then set), or up to an earlier NUL.  Bytes past len
+ * may be read up to the NUL but are not parsed.  Tokens are separated by runs of space, tab, CR or LF; '"'
+ * groups (and is removed); '\' before '\', '\'' or '"' is GRUB's escape
+ * and is removed; "--" ends the options.  Unknown tokens and malformed
+ * values are recorded, never fatal; the last occurrence of an option
+ * wins.  *out must start zeroed (Options{}: every default); the parser
+ * writes only what the line sets, so a boot costs no copy of Options.
  */
 void cmdline_parse(const char* s, uint32_t len, Options* out);
+
+/*
+ * Decodes the token at s[0, len) (a Span from Options) into out, which
+ * has room for len bytes: quotes dropped, GRUB's backslash escapes
+ * undone.  Returns the decoded length (<= len).
+ */
+uint32_t cmdline_decode(const char* s, uint32_t len, char* out);
+
+/* The option's name as written ("debug-exit"), and its value forms. */
+const char* option_name(OptionId id);
+const char* option_form(OptionId id);
+
+/* Standard I/O port of COM1..COM4 (index 0..3). */
+uint16_t com_default_port(uint32_t index);
 
 } // namespace relboot
 

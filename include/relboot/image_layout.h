@@ -9,7 +9,7 @@
 
 /* Entries of the prebuilt page tables that hold image addresses: see pagetables.S. */
 #define IMAGE_RELOC_RANGES  6
-#define IMAGE_LAYOUT_SIZE   (16 + IMAGE_RELOC_RANGES * 8)
+#define IMAGE_LAYOUT_SIZE   (20 + IMAGE_RELOC_RANGES * 8)
 
 #ifndef __ASSEMBLER__
 #include <cstdint>
@@ -26,6 +26,7 @@ struct ImageLayout {
     uint32_t link_base;     /* physical link address of the first byte */
     uint32_t image_size;    /* bytes from the first byte to the end of .bss, 4 KiB multiple */
     uint32_t reloc_align;   /* alignment the multiboot2 header asks for (bytes, power of 2) */
+    uint32_t identity_pd;   /* offset of pd_ident: IDENTITY_PD_COUNT page directories of 2 MiB pages */
     uint32_t reloc_count;   /* valid entries in reloc[] */
     RelocRange reloc[IMAGE_RELOC_RANGES];
 };

@@ -42,7 +42,7 @@ struct MbiScan {
     uint32_t tag21;             /* load_base_addr of the first tag 21 */
     bool cmdline_present;
     uint32_t cmdline_offset;    /* offset of the first tag 1 string */
-    uint32_t cmdline_len;       /* bytes before its NUL */
+    uint32_t cmdline_len;       /* bytes before the tag's last byte (a NUL); the string may end earlier */
     bool efi;                   /* an EFI system-table tag (11 or 12) is present */
     uint32_t module_count;
 };

@@ -21,6 +21,14 @@ namespace relboot {
  */
 uint32_t pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, bool nx);
 
+/*
+ * mem=: clears the identity map's 2 MiB entries (layout.identity_pd) that
+ * start at or above limit (bytes; a limit that is not a multiple of 2 MiB
+ * keeps the page it falls in).  limit >= 4 GiB clears nothing.  Returns
+ * the number of entries cleared.
+ */
+uint32_t pt_cap_identity(uint8_t* image, const ImageLayout& layout, uint64_t limit);
+
 } // namespace relboot
 
 #endif

@@ -15,7 +15,11 @@ namespace relboot {
 inline constexpr uint8_t DEBUG_EXIT_PASS = 0x10;   /* QEMU status 33 */
 inline constexpr uint8_t DEBUG_EXIT_FAIL = 0x11;   /* QEMU status 35 */
 
-/* The console the options select, initialised (COM1, 115200 8n1). */
+/*
+ * The console the options select (console=, comN=), initialised; by
+ * default COM1 at 115200 8n1.  console=none gives a console that prints
+ * nothing.
+ */
 Console report_console(const Options& options);
 
 /*

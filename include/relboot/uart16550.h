@@ -24,6 +24,11 @@
 #define UART_LSR   5   /* line status */
 
 #define UART_LCR_8N1     0x03   /* 8 data bits, no parity, 1 stop bit */
+#define UART_LCR_STOP2   0x04   /* 2 stop bits (1.5 with 5 data bits) */
+#define UART_LCR_PARITY_ODD   0x08
+#define UART_LCR_PARITY_EVEN  0x18
+#define UART_LCR_PARITY_MARK  0x28
+#define UART_LCR_PARITY_SPACE 0x38
 #define UART_LCR_DLAB    0x80   /* divisor latch access */
 #define UART_FCR_ENABLE  0x07   /* FIFOs on and cleared */
 #define UART_MCR_DTR_RTS 0x03
@@ -49,8 +54,13 @@ public:
     constexpr Uart16550() = default;
     constexpr explicit Uart16550(uint16_t port) : port_(port) {}
 
-    /* Programs baud (divides 115200 exactly: 1..115200) and 8n1, FIFOs on, interrupts off. */
-    void init(uint32_t baud = UART_DEFAULT_BAUD) const
+    /*
+     * Programs baud (1..115200; the divisor is 115200 / baud, rounded down)
+     * and the line format (an LCR value without DLAB: data bits, parity,
+     * stop bits; default 8n1), FIFOs on, interrupts off.  Out-of-range baud:
+     * nothing is programmed.
+     */
+    void init(uint32_t baud = UART_DEFAULT_BAUD, uint8_t lcr = UART_LCR_8N1) const
     {
         if (!port_ || baud == 0 || baud > UART_CLOCK_BAUD)
             return;
@@ -59,7 +69,7 @@ public:
         x86::outb(port_ + UART_LCR, UART_LCR_DLAB);
         x86::outb(port_ + UART_DLL, uint8_t(divisor));
         x86::outb(port_ + UART_DLM, uint8_t(divisor >> 8));
-        x86::outb(port_ + UART_LCR, UART_LCR_8N1);
+        x86::outb(port_ + UART_LCR, uint8_t(lcr & ~UART_LCR_DLAB));
         x86::outb(port_ + UART_FCR, UART_FCR_ENABLE);
         x86::outb(port_ + UART_MCR, UART_MCR_DTR_RTS);
     }

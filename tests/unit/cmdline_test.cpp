@@ -1,81 +1,302 @@
+/* The command-line grammar (docs/cmdline.md) and every option's value forms. */
 #include <gtest/gtest.h>
 #include <relboot/cmdline.h>
 
-#include <cstring>
 #include <string>
+#include <vector>
 
 using namespace relboot;
 
 namespace {
-Options parse(const std::string& s)
-{
+
+struct Parsed {
+    std::string line;
     Options o{};
-    cmdline_parse(s.data(), uint32_t(s.size()), &o);
-    return o;
+
+    bool has(OptionId id) const { return o.present & (1u << uint32_t(id)); }
+    std::string decoded(Span span) const
+    {
+        std::string out(span.length, '\0');
+        out.resize(cmdline_decode(line.data() + span.offset, span.length, out.data()));
+        return out;
+    }
+    std::vector<std::string> unknown() const
+    {
+        std::vector<std::string> v;
+        for (uint32_t i = 0; i < o.unknown_count; ++i)
+            v.push_back(decoded(o.unknown[i]));
+        return v;
+    }
+    std::vector<std::string> malformed() const
+    {
+        std::vector<std::string> v;
+        for (uint32_t i = 0; i < o.malformed_count; ++i)
+            v.push_back(std::string(option_name(o.malformed_option[i])) + ":" + decoded(o.malformed[i]));
+        return v;
+    }
+    std::string passthrough() const
+    {
+        return o.has_passthrough ? line.substr(o.passthrough.offset, o.passthrough.length) : "<none>";
+    }
+};
+
+Parsed parse(const std::string& line, uint32_t len = UINT32_MAX)
+{
+    Parsed p;
+    p.line = line;
+    cmdline_parse(p.line.c_str(), len == UINT32_MAX ? uint32_t(p.line.size()) : len, &p.o);
+    return p;
 }
+
+using Strings = std::vector<std::string>;
+
 } // namespace
 
-TEST(Cmdline, EmptyKeepsDefaults)
+TEST(CmdlineGrammar, EmptyAndBlankKeepEveryDefault)
 {
-    const Options o = parse("");
-    EXPECT_EQ(o.debug_exit_port, 0);
-    EXPECT_EQ(o.debug_fault, DebugFault::none);
-    EXPECT_EQ(o.debug_fault32, DebugFault::none);
+    for (const char* line : {"", "   ", "\t\r\n "}) {
+        const Parsed p = parse(line);
+        EXPECT_EQ(p.o.present, 0u);
+        EXPECT_EQ(p.o.unknown_count, 0u);
+        EXPECT_EQ(p.o.malformed_count, 0u);
+        EXPECT_FALSE(p.o.has_passthrough);
+    }
 }
 
-TEST(Cmdline, DebugExitHexAndDecimal)
+TEST(CmdlineGrammar, SeparatorsAreRunsOfSpaceTabCrLf)
 {
-    EXPECT_EQ(parse("debug-exit=0xf4").debug_exit_port, 0xf4);
-    EXPECT_EQ(parse("debug-exit=244").debug_exit_port, 244);
-    EXPECT_EQ(parse("  \tdebug-exit=0X501\r\n").debug_exit_port, 0x501);
+    const Parsed p = parse(" a\tb\r\nc   d\n");
+    EXPECT_EQ(p.unknown(), (Strings{"a", "b", "c", "d"}));
 }
 
-TEST(Cmdline, DebugExitMalformedKeepsDefault)
+TEST(CmdlineGrammar, QuotesGroupWhereverTheyStandAndAreRemoved)
 {
-    EXPECT_EQ(parse("debug-exit=").debug_exit_port, 0);
-    EXPECT_EQ(parse("debug-exit=0x").debug_exit_port, 0);
-    EXPECT_EQ(parse("debug-exit=abc").debug_exit_port, 0);
-    EXPECT_EQ(parse("debug-exit=0x10000").debug_exit_port, 0);
-    EXPECT_EQ(parse("debug-exit=0").debug_exit_port, 0);
-    EXPECT_EQ(parse("debug-exit=99999999999999999999999").debug_exit_port, 0);
+    EXPECT_EQ(parse("x=\"a b\"").unknown(), (Strings{"x=a b"}));
+    EXPECT_EQ(parse("\"x=a b\"").unknown(), (Strings{"x=a b"}));
+    EXPECT_EQ(parse("x\"=a\" b").unknown(), (Strings{"x=a", "b"}));
+    EXPECT_EQ(parse("\"\"").unknown(), (Strings{""}));
+    const Parsed q = parse("vga=\"gfx-1024x768x32\"");
+    EXPECT_TRUE(q.has(OptionId::vga));
+    EXPECT_EQ(q.o.vga.width, 1024u);
 }
 
-TEST(Cmdline, LastOccurrenceWins)
+TEST(CmdlineGrammar, UnterminatedQuoteRunsToTheEndAndWarns)
 {
-    EXPECT_EQ(parse("debug-exit=0xf4 debug-exit=0x80").debug_exit_port, 0x80);
-    /* A malformed later value leaves the earlier valid one in force. */
-    EXPECT_EQ(parse("debug-exit=0xf4 debug-exit=zz").debug_exit_port, 0xf4);
+    const Parsed p = parse("a \"b c d");
+    EXPECT_EQ(p.unknown(), (Strings{"a", "b c d"}));
+    EXPECT_TRUE(p.o.unterminated_quote);
+    EXPECT_FALSE(parse("a \"b\"").o.unterminated_quote);
 }
 
-TEST(Cmdline, Faults)
+TEST(CmdlineGrammar, UndoesGrubEscapesExactly)
 {
-    EXPECT_EQ(parse("debug-fault=ud2").debug_fault, DebugFault::ud2);
-    EXPECT_EQ(parse("debug-fault=gp").debug_fault, DebugFault::gp);
-    EXPECT_EQ(parse("debug-fault=pf").debug_fault, DebugFault::pf);
-    EXPECT_EQ(parse("debug-fault=nope").debug_fault, DebugFault::none);
-    EXPECT_EQ(parse("debug-fault32=ud2").debug_fault32, DebugFault::ud2);
-    EXPECT_EQ(parse("debug-fault32=gp").debug_fault32, DebugFault::gp);
-    /* No #PF without paging: refused for the 32-bit stage. */
-    EXPECT_EQ(parse("debug-fault32=pf").debug_fault32, DebugFault::none);
+    /* GRUB writes \\, \" and \' for a backslash, a quote and an apostrophe in an argument. */
+    EXPECT_EQ(parse("a\\\\b").unknown(), (Strings{"a\\b"}));
+    EXPECT_EQ(parse("say=\\\"hi\\\"").unknown(), (Strings{"say=\"hi\""}));
+    EXPECT_EQ(parse("it\\'s").unknown(), (Strings{"it's"}));
+    /* An escaped quote does not group: the space still separates. */
+    EXPECT_EQ(parse("a\\\" b").unknown(), (Strings{"a\"", "b"}));
+    /* GRUB passes \xNN through unchanged, and so does relboot. */
+    EXPECT_EQ(parse("v=\\x41").unknown(), (Strings{"v=\\x41"}));
+    /* GRUB's encoding of the argument  x="a \ b"  (quoted because of the spaces). */
+    EXPECT_EQ(parse("\"x=\\\"a \\\\ b\\\"\"").unknown(), (Strings{"x=\"a \\ b\""}));
 }
 
-TEST(Cmdline, PrefixesAndUnknownTokensDoNotMatch)
+TEST(CmdlineGrammar, DoubleDashEndsOptionsAndKeepsTheRestRaw)
 {
-    EXPECT_EQ(parse("debug-exitx=0xf4").debug_exit_port, 0);
-    EXPECT_EQ(parse("debug-exi=0xf4").debug_exit_port, 0);
-    EXPECT_EQ(parse("foo bar=1 debug-exit").debug_exit_port, 0);
-    EXPECT_EQ(parse("foo debug-exit=0xf4 bar").debug_exit_port, 0xf4);
+    const Parsed p = parse("loglvl=debug -- console=com2 \"x y\"  z");
+    EXPECT_TRUE(p.has(OptionId::loglvl));
+    EXPECT_FALSE(p.has(OptionId::console));
+    EXPECT_EQ(p.passthrough(), "console=com2 \"x y\"  z");
+    EXPECT_EQ(parse("--").passthrough(), "");
+    EXPECT_EQ(parse("a --").passthrough(), "");
+    /* "--x" and a quoted "--" are ordinary tokens. */
+    EXPECT_EQ(parse("--x \"--\" y").unknown(), (Strings{"--x", "--", "y"}));
+    EXPECT_FALSE(parse("--x").o.has_passthrough);
 }
 
-TEST(Cmdline, LengthBoundsTheReadNotJustNul)
+TEST(CmdlineGrammar, LastOccurrenceWins)
 {
-    const char line[] = "debug-exit=0xf4";
+    EXPECT_EQ(parse("debug-exit=0xf4 debug-exit=0x80").o.debug_exit_port, 0x80);
+    EXPECT_EQ(parse("console=com2 console=com3").o.console, ConsoleSel::com3);
+    /* A malformed later value leaves the earlier one in force, and is reported. */
+    const Parsed p = parse("debug-exit=0xf4 debug-exit=zz");
+    EXPECT_EQ(p.o.debug_exit_port, 0xf4);
+    EXPECT_EQ(p.malformed(), (Strings{"debug-exit:debug-exit=zz"}));
+}
+
+TEST(CmdlineGrammar, UnknownTokensKeptInOrderAndCounted)
+{
+    std::string line;
+    for (int i = 0; i < 40; ++i)
+        line += "u" + std::to_string(i) + " ";
+    const Parsed p = parse(line);
+    ASSERT_EQ(p.o.unknown_count, CMDLINE_MAX_UNKNOWN);
+    EXPECT_EQ(p.o.unknown_dropped, 40 - CMDLINE_MAX_UNKNOWN);
+    EXPECT_EQ(p.unknown().front(), "u0");
+    EXPECT_EQ(p.unknown().back(), "u31");
+}
+
+TEST(CmdlineGrammar, NamePrefixesAndSuffixesAreUnknown)
+{
+    EXPECT_EQ(parse("debug-exitx=0xf4 debug-exi=0xf4 =5 no- no-debug-exit").unknown(),
+              (Strings{"debug-exitx=0xf4", "debug-exi=0xf4", "=5", "no-", "no-debug-exit"}));
+}
+
+TEST(CmdlineGrammar, LengthBoundsTheParseNotJustNul)
+{
+    const Parsed p = parse("debug-exit=0xf4", 13); /* "debug-exit=0x" */
+    EXPECT_EQ(p.o.debug_exit_port, 0);
+    EXPECT_EQ(p.o.malformed_count, 1u);
+    const std::string with_nul("debug-exit=0xf4\0debug-fault=ud2", 31);
     Options o{};
-    cmdline_parse(line, 13, &o); /* "debug-exit=0x" */
-    EXPECT_EQ(o.debug_exit_port, 0);
-    Options p{};
-    const char with_nul[] = "debug-exit=0xf4\0debug-fault=ud2";
-    cmdline_parse(with_nul, sizeof(with_nul) - 1, &p);
-    EXPECT_EQ(p.debug_exit_port, 0xf4);
-    EXPECT_EQ(p.debug_fault, DebugFault::none);
+    cmdline_parse(with_nul.c_str(), uint32_t(with_nul.size()), &o);
+    EXPECT_EQ(o.debug_exit_port, 0xf4);
+    EXPECT_EQ(o.debug_fault, DebugFault::none);
+}
+
+TEST(CmdlineGrammar, FourKiBParsedLongerTruncatedAndReported)
+{
+    std::string line(CMDLINE_MAX - 15, 'x');
+    line += " debug-exit=244";
+    EXPECT_EQ(line.size(), CMDLINE_MAX);
+    const Parsed full = parse(line);
+    EXPECT_FALSE(full.o.truncated);
+    EXPECT_EQ(full.o.debug_exit_port, 244);
+    const Parsed over = parse(line + "4 loglvl=debug");
+    EXPECT_TRUE(over.o.truncated);
+    EXPECT_EQ(over.o.debug_exit_port, 244);   /* the token is cut at the limit */
+    EXPECT_FALSE(over.has(OptionId::loglvl));
+}
+
+TEST(CmdlineGrammar, NonPrintableBytesAreOrdinary)
+{
+    const Parsed p = parse("\x01\x7f\xff a\x1b");
+    EXPECT_EQ(p.unknown(), (Strings{"\x01\x7f\xff", "a\x1b"}));
+}
+
+TEST(CmdlineOptions, Console)
+{
+    EXPECT_EQ(parse("console=com2").o.console, ConsoleSel::com2);
+    EXPECT_EQ(parse("console=com4").o.console, ConsoleSel::com4);
+    EXPECT_EQ(parse("console=none").o.console, ConsoleSel::none);
+    EXPECT_EQ(parse("console=com5").malformed(), (Strings{"console:console=com5"}));
+    EXPECT_EQ(parse("console").malformed(), (Strings{"console:console"}));
+    EXPECT_EQ(parse("console=com5").o.console, ConsoleSel::com1);
+}
+
+TEST(CmdlineOptions, SerialPorts)
+{
+    const Parsed p = parse("com1=9600 com2=57600,7e2 com3=115200,8n1,0x3e0 com4=38400,0x2e0");
+    EXPECT_EQ(p.o.malformed_count, 0u);
+    EXPECT_EQ(p.o.com[0].baud, 9600u);
+    EXPECT_EQ(p.o.com[0].data_bits, 0u);
+    EXPECT_EQ(p.o.com[1].baud, 57600u);
+    EXPECT_EQ(p.o.com[1].data_bits, 7u);
+    EXPECT_EQ(p.o.com[1].parity, 'e');
+    EXPECT_EQ(p.o.com[1].stop_bits, 2u);
+    EXPECT_EQ(p.o.com[2].io_port, 0x3e0);
+    EXPECT_EQ(p.o.com[3].io_port, 0x2e0);
+    for (const char* bad : {"com1=abc", "com1=", "com1=0", "com1=115201", "com1=7000", "com1=9600,9n1",
+                            "com1=9600,8x1", "com1=9600,8n3", "com1=9600,8n1,0", "com1=9600,8n1,0x10000",
+                            "com1=9600,", "com1=9600,8n1,0x3f8,1", "com1"}) {
+        const Parsed q = parse(bad);
+        EXPECT_EQ(q.o.malformed_count, 1u) << bad;
+        EXPECT_EQ(q.o.com[0].baud, 0u) << bad;
+    }
+}
+
+TEST(CmdlineOptions, LogLevel)
+{
+    EXPECT_EQ(parse("loglvl=quiet").o.loglvl, LogLevel::quiet);
+    EXPECT_EQ(parse("loglvl=debug").o.loglvl, LogLevel::debug);
+    EXPECT_TRUE(parse("loglvl=info").has(OptionId::loglvl));
+    EXPECT_EQ(parse("loglvl=all").o.malformed_count, 1u);
+}
+
+TEST(CmdlineOptions, MemSizes)
+{
+    EXPECT_EQ(parse("mem=512M").o.mem, 512ull << 20);
+    EXPECT_EQ(parse("mem=2g").o.mem, 2ull << 30);
+    EXPECT_EQ(parse("mem=4096K").o.mem, 4096ull << 10);
+    EXPECT_EQ(parse("mem=0x100000").o.mem, 0x100000u);
+    EXPECT_EQ(parse("mem=123").o.mem, 123u);
+    EXPECT_EQ(parse("mem=17179869183G").o.mem, 17179869183ull << 30);
+    for (const char* bad : {"mem=", "mem=G", "mem=12T", "mem=0", "mem=17179869184G", "mem=18446744073709551616",
+                            "mem=0x", "mem=1.5G", "mem"})
+        EXPECT_EQ(parse(bad).o.mem, 0u) << bad;
+}
+
+TEST(CmdlineOptions, Flags)
+{
+    EXPECT_TRUE(parse("nx=off").o.nx_off);
+    EXPECT_TRUE(parse("no-nx").o.nx_off);
+    EXPECT_FALSE(parse("no-nx nx").o.nx_off);
+    EXPECT_FALSE(parse("nx=on").o.nx_off);
+    EXPECT_TRUE(parse("no-real-mode").o.real_mode_off);
+    EXPECT_TRUE(parse("no-real-mode").has(OptionId::real_mode));
+    EXPECT_TRUE(parse("real-mode=false").o.real_mode_off);
+    EXPECT_EQ(parse("nx=maybe").o.malformed_count, 1u);
+    EXPECT_EQ(parse("no-nx=off").unknown(), (Strings{"no-nx=off"}));
+    /* "no-" applies to flags only. */
+    EXPECT_EQ(parse("no-console").unknown(), (Strings{"no-console"}));
+}
+
+TEST(CmdlineOptions, XenStyleOptions)
+{
+    EXPECT_EQ(parse("edd=off").o.edd, Edd::off);
+    EXPECT_EQ(parse("edd=skipmbr").o.edd, Edd::skipmbr);
+    EXPECT_EQ(parse("edd=maybe").o.malformed_count, 1u);
+    EXPECT_EQ(parse("edid=no").o.edid, Edid::no);
+    EXPECT_EQ(parse("edid=force").o.edid, Edid::force);
+    EXPECT_EQ(parse("edid=yes").o.malformed_count, 1u);
+    EXPECT_EQ(parse("vga=current").o.vga.kind, VgaKind::current);
+    const Parsed t = parse("vga=text-80x50");
+    EXPECT_EQ(t.o.vga.kind, VgaKind::text);
+    EXPECT_EQ(t.o.vga.height, 50u);
+    const Parsed g = parse("vga=gfx-1920x1080x32");
+    EXPECT_EQ(g.o.vga.kind, VgaKind::gfx);
+    EXPECT_EQ(g.o.vga.width, 1920u);
+    EXPECT_EQ(g.o.vga.height, 1080u);
+    EXPECT_EQ(g.o.vga.depth, 32u);
+    const Parsed m = parse("vga=mode-0x317");
+    EXPECT_EQ(m.o.vga.kind, VgaKind::mode);
+    EXPECT_EQ(m.o.vga.width, 0x317u);
+    for (const char* bad : {"vga=text-81x25", "vga=text-80x", "vga=gfx-1024x768", "vga=gfx-1024x768x0",
+                            "vga=mode-", "vga=ask", "vga=gfx-x768x32"})
+        EXPECT_EQ(parse(bad).o.vga.kind, VgaKind::unset) << bad;
+}
+
+TEST(CmdlineOptions, DebugExitAndFaults)
+{
+    EXPECT_EQ(parse("debug-exit=0xf4").o.debug_exit_port, 0xf4);
+    EXPECT_EQ(parse("debug-exit=244").o.debug_exit_port, 244);
+    for (const char* bad : {"debug-exit=", "debug-exit=0", "debug-exit=0x10000", "debug-exit=f4", "debug-exit"})
+        EXPECT_EQ(parse(bad).o.debug_exit_port, 0) << bad;
+    EXPECT_EQ(parse("debug-fault=ud2").o.debug_fault, DebugFault::ud2);
+    EXPECT_EQ(parse("debug-fault=gp").o.debug_fault, DebugFault::gp);
+    EXPECT_EQ(parse("debug-fault=pf").o.debug_fault, DebugFault::pf);
+    EXPECT_EQ(parse("debug-fault32=gp").o.debug_fault32, DebugFault::gp);
+    /* No paging in the 32-bit stage, so no #PF to raise there. */
+    EXPECT_EQ(parse("debug-fault32=pf").o.malformed_count, 1u);
+}
+
+TEST(CmdlineOptions, NumbersRefuseOverflowAndJunk)
+{
+    EXPECT_EQ(parse("debug-exit=65535").o.debug_exit_port, 65535);
+    EXPECT_EQ(parse("debug-exit=65536").o.malformed_count, 1u);
+    EXPECT_EQ(parse("debug-exit=0xffff").o.debug_exit_port, 0xffff);
+    EXPECT_EQ(parse("debug-exit=0x0000000000000000000f4").o.debug_exit_port, 0xf4);
+    EXPECT_EQ(parse("debug-exit=1x2").o.malformed_count, 1u);
+    EXPECT_EQ(parse("debug-exit=-1").o.malformed_count, 1u);
+}
+
+TEST(CmdlineOptions, EveryOptionHasANameAndAForm)
+{
+    for (uint32_t i = 0; i < uint32_t(OptionId::count); ++i) {
+        EXPECT_STRNE(option_name(OptionId(i)), "?");
+        EXPECT_GT(std::string(option_form(OptionId(i))).size(), 1u);
+    }
+    EXPECT_STREQ(option_name(OptionId::debug_exit), "debug-exit");
+    EXPECT_STREQ(option_name(OptionId::count), "?");
 }

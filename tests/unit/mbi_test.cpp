@@ -32,7 +32,7 @@ TEST(Mbi, GrubLikeMbi)
     EXPECT_TRUE(s.tag21_present);
     EXPECT_EQ(s.tag21, 0x3fe00000u);
     ASSERT_TRUE(s.cmdline_present);
-    EXPECT_EQ(s.cmdline_len, 15u);
+    EXPECT_EQ(s.cmdline_len, 15u); /* GRUB-like tag: size 8 + 15 + 1 */
     EXPECT_EQ(std::memcmp(reinterpret_cast<const char*>(m.data()) + s.cmdline_offset, "debug-exit=0xf4", 16), 0);
     EXPECT_FALSE(s.efi);
     EXPECT_EQ(s.module_count, 1u);

@@ -10,6 +10,7 @@
  */
 #include <relboot/boot_info.h>
 #include <relboot/image_layout.h>
+#include <relboot/layout.h>
 #include <relboot/mbi.h>
 #include <relboot/pt_fixup.h>
 #include <relboot/report.h>
@@ -41,6 +42,11 @@ Console error_line(const BootInfo* bi)
 {
     con.end();
     finish(bi->options, false);
+}
+
+uint64_t max(uint64_t a, uint64_t b)
+{
+    return a > b ? a : b;
 }
 
 /* CPUID exists when software can toggle EFLAGS.ID (Intel SDM Vol. 1, 3.4.3.3). */
@@ -180,14 +186,31 @@ BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint
     cmdline_parse(reinterpret_cast<const char*>(bi->cmdline), bi->cmdline_len, &bi->options);
     stamp(bi, TscStamp::cmdline_done);
 
-    /* The CPU, then the page tables for the chosen NX setting. */
-    const bool nx = check_cpu(bi);
-    if (!nx)
+    /* The CPU, then the page tables for the chosen NX setting and memory cap. */
+    const bool cpu_nx = check_cpu(bi);
+    if (!cpu_nx)
         bi->warnings |= WARN_NO_NX;
+    const bool nx = cpu_nx && !bi->options.nx_off;
     bi->nx = nx;
     inject_fault(bi->options.debug_fault32);
 
-    pt_fixup(reinterpret_cast<uint8_t*>(eip_base), *layout, eip_base - layout->link_base, nx);
+    uint8_t* image = reinterpret_cast<uint8_t*>(eip_base);
+    pt_fixup(image, *layout, eip_base - layout->link_base, nx);
+    bi->identity_limit = uint64_t(1) << 32;
+    if (bi->options.mem) {
+        /* mem= caps the identity map, but never below what relboot itself must reach. */
+        uint64_t limit = bi->options.mem;
+        const uint64_t needed = max(uint64_t(eip_base) + layout->image_size, uint64_t(mbi) + scan.total_size);
+        if (limit < needed) {
+            limit = needed;
+            bi->warnings |= WARN_MEM_RAISED;
+        }
+        limit = (limit + LARGE_PAGE_SIZE - 1) & ~uint64_t(LARGE_PAGE_SIZE - 1);
+        if (limit < bi->identity_limit) {
+            pt_cap_identity(image, *layout, limit);
+            bi->identity_limit = limit;
+        }
+    }
     stamp(bi, TscStamp::paging_done);
 
     return EFER_LME | (nx ? EFER_NXE : 0);

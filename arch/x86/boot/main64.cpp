@@ -4,6 +4,8 @@
  * (boot-contract.md), runs the self-test and ends the run.
  */
 #include <relboot/boot_info.h>
+#include <relboot/cmdline_report.h>
+#include <relboot/multiboot2.h>
 #include <relboot/console.h>
 #include <relboot/image_symbols.h>
 #include <relboot/report.h>
@@ -34,14 +36,14 @@ const T* phys_ptr(uint64_t pa)
     return reinterpret_cast<const T*>(pa);
 }
 
-void print_base(const BootInfo& bi, Console& con)
+void print_base(const BootInfo& bi, Console& info, Console& con)
 {
-    con.begin().str("base load=").hex8(bi.load_base).str(" link=").hex8(bi.link_base).str(" tag21=");
+    info.begin().str("base load=").hex8(bi.load_base).str(" link=").hex8(bi.link_base).str(" tag21=");
     if (bi.tag21_present)
-        con.hex8(bi.tag21);
+        info.hex8(bi.tag21);
     else
-        con.str("none");
-    con.str(" source=").str(bi.base_source == BaseSource::tag21 ? "tag21" : "eip").end();
+        info.str("none");
+    info.str(" source=").str(bi.base_source == BaseSource::tag21 ? "tag21" : "eip").end();
 
     if (bi.warnings & WARN_TAG21_MISSING) {
         con.begin().str("warning: the MBI has no load-base-address tag (21); using the EIP-derived base ");
@@ -50,6 +52,30 @@ void print_base(const BootInfo& bi, Console& con)
     if (bi.warnings & WARN_TAG21_MISMATCH) {
         con.begin().str("warning: load-base-address tag (21) says ").hex8(bi.tag21).str(" but EIP says ");
         con.hex8(bi.load_base).str("; using the EIP-derived base").end();
+    }
+}
+
+/* Warnings about the CPU and the memory cap (the base's are printed with the base line). */
+void print_warnings(const BootInfo& bi, Console& con)
+{
+    if (bi.warnings & WARN_NO_NX)
+        con.begin().str("warning: CPU has no execute-disable (NX); image data stays executable").end();
+    if (bi.warnings & WARN_MEM_RAISED) {
+        con.begin().str("warning: mem=").hex16(bi.options.mem).str(" is below the image or the MBI; the identity map ");
+        con.str("covers up to ").hex16(bi.identity_limit).str(" instead").end();
+    }
+}
+
+/* loglvl=debug: every MBI tag (the MBI was checked by the 32-bit stage). */
+void print_mbi_tags(const BootInfo& bi, Console& con)
+{
+    const uint8_t* mbi = phys_ptr<uint8_t>(bi.mbi);
+    for (uint32_t off = sizeof(mb2::Fixed); off + sizeof(mb2::Tag) <= bi.mbi_size;) {
+        const auto* tag = reinterpret_cast<const mb2::Tag*>(mbi + off);
+        con.begin().str("debug: mbi tag offset=").hex8(off).str(" type=").dec(tag->type).str(" size=").dec(tag->size).end();
+        if (tag->type == MULTIBOOT2_TAG_TYPE_END || tag->size < sizeof(mb2::Tag))
+            break;
+        off += (tag->size + MULTIBOOT2_TAG_ALIGN - 1) & ~uint32_t(MULTIBOOT2_TAG_ALIGN - 1);
     }
 }
 
@@ -94,25 +120,35 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
     BootInfo& bi = *bip;
     bi.tsc[uint32_t(TscStamp::handoff)] = tsc_handoff;
 
+    /* The console the command line chose; loglvl=quiet keeps only warnings, errors and "ok". */
     Console con = report_console(bi.options);
-    con.begin().str("relboot ").str(RELBOOT_VERSION).str(" variant=").str(RELBOOT_VARIANT).end();
-    con.begin().str("loader=multiboot2 firmware=").str(str(bi.firmware)).str(" mbi=").hex8(bi.mbi).end();
-    print_base(bi, con);
-    con.begin().str("cmdline ").quoted(phys_ptr<char>(bi.cmdline), bi.cmdline ? bi.cmdline_len : 0).end();
+    Console quiet{Uart16550(0)};
+    Console& info = bi.options.loglvl == LogLevel::quiet ? quiet : con;
+    const char* cmdline = phys_ptr<char>(bi.cmdline);
+    uint32_t cmdline_len = 0;   /* up to the first NUL, as the parser read it */
+    while (bi.cmdline && cmdline_len < bi.cmdline_len && cmdline[cmdline_len])
+        ++cmdline_len;
+
+    info.begin().str("relboot ").str(RELBOOT_VERSION).str(" variant=").str(RELBOOT_VARIANT).end();
+    info.begin().str("loader=multiboot2 firmware=").str(str(bi.firmware)).str(" mbi=").hex8(bi.mbi).end();
+    print_base(bi, info, con);
+    if (bi.options.loglvl == LogLevel::debug)
+        print_mbi_tags(bi, con);
+    info.begin().str("cmdline ").quoted(cmdline, cmdline_len).end();
+    cmdline_report(bi.options, cmdline, cmdline_len, info);
+    print_warnings(bi, con);
 
     uint64_t cr3;
     asm volatile("mov %%cr3, %0" : "=r"(cr3));
-    con.begin().str("longmode entry64=").hex16(reinterpret_cast<uint64_t>(relboot_entry64));
-    con.str(" cr3=").hex8(uint32_t(cr3)).str(" nx=").str(bi.nx ? "on" : "off").end();
-    if (bi.warnings & WARN_NO_NX)
-        con.begin().str("warning: CPU has no execute-disable (NX); image data stays executable").end();
+    info.begin().str("longmode entry64=").hex16(reinterpret_cast<uint64_t>(relboot_entry64));
+    info.str(" cr3=").hex8(uint32_t(cr3)).str(" nx=").str(bi.nx ? "on" : "off").end();
 
     inject_fault(bi.options.debug_fault);
 
     const bool pass = selftest_paging(bi, con);
     if (pass)
-        con.begin().str("selftest pass").end();
-    print_tsc(bi, con);
+        info.begin().str("selftest pass").end();
+    print_tsc(bi, info);
     if (pass)
         con.begin().str("ok").end();
     else

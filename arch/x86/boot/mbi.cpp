@@ -11,13 +11,18 @@ uint32_t read32(const uint8_t* p)
     return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
 }
 
-/* Length of the NUL-terminated string in [s, s+max), or max when there is no NUL. */
-uint32_t bounded_strlen(const uint8_t* s, uint32_t max)
+/*
+ * Whether [s, s+max) (max >= 1) holds a NUL.  Loaders end the string with
+ * it, so the last byte is checked first: O(1) for every well-formed tag.
+ */
+bool has_nul(const uint8_t* s, uint32_t max)
 {
-    uint32_t n = 0;
-    while (n < max && s[n] != 0)
-        ++n;
-    return n;
+    if (s[max - 1] == 0)
+        return true;
+    for (uint32_t n = 0; n < max; ++n)
+        if (s[n] == 0)
+            return true;
+    return false;
 }
 
 MbiScan fail(MbiScan scan, MbiError error, uint32_t offset, uint32_t value)
@@ -92,13 +97,12 @@ MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available)
         switch (type) {
         case MULTIBOOT2_TAG_TYPE_CMDLINE: {
             const uint32_t max = size - sizeof(mb2::TagString);
-            const uint32_t len = bounded_strlen(tag + sizeof(mb2::TagString), max);
-            if (len == max)
+            if (!has_nul(tag + sizeof(mb2::TagString), max))
                 return fail(scan, MbiError::string_unterminated, off, size);
             if (!scan.cmdline_present) {
                 scan.cmdline_present = true;
                 scan.cmdline_offset = off + sizeof(mb2::TagString);
-                scan.cmdline_len = len;
+                scan.cmdline_len = max - 1;
             }
             break;
         }
@@ -107,8 +111,7 @@ MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available)
             const uint32_t end = read32(tag + 12);
             if (start > end)
                 return fail(scan, MbiError::module_range, off, start);
-            const uint32_t max = size - sizeof(mb2::TagModule);
-            if (bounded_strlen(tag + sizeof(mb2::TagModule), max) == max)
+            if (!has_nul(tag + sizeof(mb2::TagModule), size - sizeof(mb2::TagModule)))
                 return fail(scan, MbiError::string_unterminated, off, size);
             ++scan.module_count;
             break;

@@ -84,6 +84,7 @@ image_layout:
     .long   LINK_BASE                       /* link_base */
     .long   __image_size                    /* image_size (linker script) */
     .long   RELOC_ALIGN                     /* reloc_align */
+    .long   IMG_OFF(pd_ident)               /* identity_pd */
     .long   IMAGE_RELOC_RANGES              /* reloc_count */
     /* reloc[]: offset of the first entry, number of consecutive entries */
     .long   IMG_OFF(pml4), 1

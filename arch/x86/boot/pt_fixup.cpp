@@ -1,4 +1,5 @@
 #include <relboot/pt_fixup.h>
+#include <relboot/layout.h>
 #include <relboot/x86/paging.h>
 
 namespace relboot {
@@ -29,6 +30,18 @@ uint32_t pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, boo
         }
     }
     return changed;
+}
+
+uint32_t pt_cap_identity(uint8_t* image, const ImageLayout& layout, uint64_t limit)
+{
+    constexpr uint32_t entries = IDENTITY_PD_COUNT * PT_ENTRIES;
+    if (limit >= uint64_t(entries) * LARGE_PAGE_SIZE)
+        return 0;
+    const uint32_t first = uint32_t((limit + LARGE_PAGE_SIZE - 1) >> LARGE_PAGE_SHIFT);
+    auto* pd = reinterpret_cast<uint64_t*>(image + layout.identity_pd);
+    for (uint32_t i = first; i < entries; ++i)
+        pd[i] = 0;
+    return entries - first;
 }
 
 } // namespace relboot

@@ -3,10 +3,24 @@
 
 namespace relboot {
 
-Console report_console(const Options&)
+Console report_console(const Options& options)
 {
-    Console con{Uart16550(UART_COM1_PORT)};
-    con.uart().init();
+    if (options.console == ConsoleSel::none)
+        return Console{Uart16550(0)};
+    const uint32_t index = uint32_t(options.console);
+    const SerialSettings& s = options.com[index];
+    uint8_t lcr = uint8_t((s.data_bits ? s.data_bits : 8) - 5);
+    if (s.stop_bits == 2)
+        lcr |= UART_LCR_STOP2;
+    switch (s.parity) {
+    case 'o': lcr |= UART_LCR_PARITY_ODD; break;
+    case 'e': lcr |= UART_LCR_PARITY_EVEN; break;
+    case 'm': lcr |= UART_LCR_PARITY_MARK; break;
+    case 's': lcr |= UART_LCR_PARITY_SPACE; break;
+    default: break;
+    }
+    Console con{Uart16550(s.io_port ? s.io_port : com_default_port(index))};
+    con.uart().init(s.baud ? s.baud : UART_DEFAULT_BAUD, lcr);
     return con;
 }
 

@@ -122,8 +122,10 @@ bool selftest_paging(const BootInfo& bi, Console& con)
     c.table("pdpt_ident", pdpt_ident, PT_ENTRIES, [&](unsigned i) -> uint64_t {
         return i < IDENTITY_PD_COUNT ? c.phys(pd_ident + i * PT_ENTRIES) | PTE_TABLE : 0;
     });
-    c.table("pd_ident", pd_ident, IDENTITY_PD_COUNT * PT_ENTRIES,
-            [](unsigned i) -> uint64_t { return uint64_t(i) * LARGE_PAGE_SIZE | PTE_IDENT_2M; });
+    c.table("pd_ident", pd_ident, IDENTITY_PD_COUNT * PT_ENTRIES, [&](unsigned i) -> uint64_t {
+        const uint64_t pa = uint64_t(i) * LARGE_PAGE_SIZE;
+        return pa < bi.identity_limit ? pa | PTE_IDENT_2M : 0;   /* mem= clears the rest */
+    });
     c.table("pdpt_high", pdpt_high, PT_ENTRIES, [&](unsigned i) -> uint64_t {
         return i == PDPT_HIGH_INDEX ? c.phys(pd_high) | PTE_TABLE : 0;
     });
@@ -148,7 +150,11 @@ bool selftest_paging(const BootInfo& bi, Console& con)
     c.translate("image-end", reinterpret_cast<uint64_t>(__image_end) - 1, c.phys(__image_end) - 1, true, !nx);
     c.translate("identity-mbi", bi.mbi, bi.mbi, true, true);
     c.translate("identity-zero", 0, 0, true, true);
-    c.translate("identity-4g", 0xfffff000, 0xfffff000, true, true);
+    if (bi.identity_limit == uint64_t(1) << 32)
+        c.translate("identity-4g", 0xfffff000, 0xfffff000, true, true);
+    else
+        c.check("identity-cap", !page_walk(cr3, bi.identity_limit, read_phys).present &&
+                                    page_walk(cr3, bi.identity_limit - 1, read_phys).present);
 
     /* The bytes at the load base, read through the identity map, are the image's own. */
     c.check("identity-image", read_phys(bi.load_base) == *reinterpret_cast<const uint64_t*>(__image_start) &&

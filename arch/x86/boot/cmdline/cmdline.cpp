@@ -1,109 +1,358 @@
 /*
- * The early command-line parser (minimal: debug-exit, debug-fault,
- * debug-fault32).  Pure, freestanding C++: built into the 32-bit stage
- * and into the host tests.
+ * The command-line lexer and the option table (grammar: docs/cmdline.md).
+ *
+ * One pass over the line.  A token is scanned as a span of the raw line;
+ * only a token that holds '"' or '\' is decoded into a scratch buffer on
+ * the stack.  The option's name is found by a hash of its length, first
+ * and last byte (a constant-time probe, then one compare), so unknown
+ * tokens cost no string compares.  No pointers in static data: the
+ * tables are arrays of characters and small integers.
  */
 #include <relboot/cmdline.h>
+#include <relboot/uart16550.h>
+
+#include <array>
+
+#include "values.h"
 
 namespace relboot {
 
 namespace {
 
-bool is_separator(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+using cmdline::Text;
 
-/* Compares the token [s, s+len) with the NUL-terminated word. */
-bool equals(const char* s, uint32_t len, const char* word)
+enum class Kind : uint8_t { VALUE, FLAG };
+
+constexpr uint32_t NAME_MAX = 16;
+constexpr uint32_t FORM_MAX = 64;
+
+struct OptionInfo {
+    char name[NAME_MAX];
+    char form[FORM_MAX];
+    uint8_t name_len;
+    Kind kind;
+};
+
+constexpr OptionInfo make_info(const char* name, Kind kind, const char* form)
 {
+    OptionInfo o{};
     uint32_t i = 0;
-    for (; i < len; ++i)
-        if (word[i] != s[i] || word[i] == '\0')
-            return false;
-    return word[i] == '\0';
+    for (; name[i]; ++i)
+        o.name[i] = name[i];
+    o.name_len = uint8_t(i);
+    for (i = 0; form[i]; ++i)
+        o.form[i] = form[i];
+    o.kind = kind;
+    return o;
 }
 
-/* Decimal or 0x-hex, all of [s, s+len), no overflow past max. */
-bool parse_number(const char* s, uint32_t len, uint32_t max, uint32_t* out)
+constexpr OptionInfo OPTIONS[] = {
+#define RELBOOT_OPTION(id, name, kind, form, help) make_info(name, Kind::kind, form),
+#include <relboot/cmdline_options.def>
+#undef RELBOOT_OPTION
+};
+static_assert(sizeof(OPTIONS) / sizeof(OPTIONS[0]) == uint32_t(OptionId::count));
+
+constexpr bool names_fit()
 {
-    uint32_t base = 10;
-    if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-        len -= 2;
+#define RELBOOT_OPTION(id, name, kind, form, help) \
+    if (sizeof(name) > NAME_MAX || sizeof(form) > FORM_MAX) return false;
+#include <relboot/cmdline_options.def>
+#undef RELBOOT_OPTION
+    return true;
+}
+static_assert(names_fit(), "an option name or form is too long for the table");
+
+/* Name lookup: open addressing on a hash of (length, first byte, last byte). */
+constexpr uint32_t HASH_SLOTS = 64;
+constexpr uint32_t name_hash(uint32_t len, uint8_t first, uint8_t last)
+{
+    return (len + first + last * 3) & (HASH_SLOTS - 1);   /* collision-free for today's names */
+}
+
+struct HashTable {
+    uint8_t slot[HASH_SLOTS];   /* option index + 1; 0 = empty */
+    uint8_t length[HASH_SLOTS]; /* that option's name length, so most misses cost one compare */
+    uint8_t max_probe;
+};
+
+constexpr HashTable make_hash_table()
+{
+    HashTable t{};
+    for (uint32_t i = 0; i < uint32_t(OptionId::count); ++i) {
+        const OptionInfo& o = OPTIONS[i];
+        uint32_t h = name_hash(o.name_len, uint8_t(o.name[0]), uint8_t(o.name[o.name_len - 1]));
+        uint8_t probe = 1;
+        while (t.slot[h]) {
+            h = (h + 1) & (HASH_SLOTS - 1);
+            ++probe;
+        }
+        t.slot[h] = uint8_t(i + 1);
+        t.length[h] = o.name_len;
+        if (probe > t.max_probe)
+            t.max_probe = probe;
     }
-    if (len == 0)
+    return t;
+}
+constexpr HashTable NAME_TABLE = make_hash_table();
+/* A miss can be told from the home slot alone only while no name had to move on. */
+static_assert(NAME_TABLE.max_probe == 1, "option names collide: change name_hash()");
+
+/*
+ * Byte classes for the lexer: every byte but these is plain.  The order
+ * matters: classes up to C_EQ continue a value, from C_QUOTE on the
+ * token needs the slow (decoding) path.
+ */
+enum : uint8_t { C_PLAIN = 0, C_EQ, C_SEP, C_NUL, C_QUOTE, C_BACKSLASH };
+constexpr std::array<uint8_t, 256> make_classes()
+{
+    std::array<uint8_t, 256> c{};
+    c[' '] = c['\t'] = c['\r'] = c['\n'] = C_SEP;
+    c['='] = C_EQ;
+    c['"'] = C_QUOTE;
+    c['\\'] = C_BACKSLASH;
+    c[0] = C_NUL;
+    return c;
+}
+constexpr std::array<uint8_t, 256> CLASS = make_classes();
+
+/* The lexer's inner loops, 4 instructions a byte; the NUL class stops them all. */
+[[gnu::always_inline]] inline const uint8_t* skip_while_class(const uint8_t* p, uint8_t k)
+{
+    while (CLASS[*p] == k)
+        ++p;
+    return p;
+}
+[[gnu::always_inline]] inline const uint8_t* skip_value(const uint8_t* p)
+{
+    while (CLASS[*p] <= C_EQ)   /* after the first '=', '=' is an ordinary value byte */
+        ++p;
+    return p;
+}
+
+/* Characters GRUB puts a backslash before (grub_create_loader_cmdline). */
+bool grub_escaped(char c)
+{
+    return c == '\\' || c == '"' || c == '\'';
+}
+
+/* Option index for a name, or OptionId::count.  Inlined: it runs once a token. */
+[[gnu::always_inline]] inline OptionId lookup(const char* name, uint32_t len)
+{
+    if (len == 0 || len >= NAME_MAX)
+        return OptionId::count;
+    uint32_t h = name_hash(len, uint8_t(name[0]), uint8_t(name[len - 1]));
+    for (uint32_t probe = 0; probe < NAME_TABLE.max_probe; ++probe, h = (h + 1) & (HASH_SLOTS - 1)) {
+        const uint32_t entry = NAME_TABLE.slot[h];
+        if (!entry)
+            return OptionId::count;
+        const OptionInfo& o = OPTIONS[entry - 1];
+        if (o.name_len != len)
+            continue;
+        uint32_t i = 0;
+        while (i < len && o.name[i] == name[i])
+            ++i;
+        if (i == len)
+            return OptionId(entry - 1);
+    }
+    return OptionId::count;
+}
+
+bool dispatch(OptionId id, Text value, bool has_value, bool negate, Options* out)
+{
+    switch (id) {
+#define RELBOOT_OPTION(id, name, kind, form, help) \
+    case OptionId::id:                             \
+        return cmdline::parse_##id(value, has_value, negate, out);
+#include <relboot/cmdline_options.def>
+#undef RELBOOT_OPTION
+    default:
         return false;
-    uint64_t value = 0;
+    }
+}
+
+/*
+ * One token: tok[0, len), already decoded; eq is the index of its first
+ * '=' (len when there is none); raw is where it came from in the line.
+ */
+void handle_token(const char* tok, uint32_t len, uint32_t eq, Span raw, Options* out)
+{
+    const bool has_value = eq < len;
+    const Text value{tok + eq + (has_value ? 1 : 0), has_value ? len - eq - 1 : 0};
+
+    OptionId id = lookup(tok, eq);
+    bool negate = false;
+    if (id == OptionId::count && !has_value && eq > 3 && tok[0] == 'n' && tok[1] == 'o' && tok[2] == '-') {
+        id = lookup(tok + 3, eq - 3);
+        if (id != OptionId::count && OPTIONS[uint32_t(id)].kind != Kind::FLAG)
+            id = OptionId::count;
+        negate = true;
+    }
+    if (id == OptionId::count) {
+        if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
+            out->unknown[out->unknown_count++] = raw;
+        else
+            ++out->unknown_dropped;
+        return;
+    }
+    if (dispatch(id, value, has_value, negate, out)) {
+        out->present |= 1u << uint32_t(id);
+        return;
+    }
+    if (out->malformed_count < CMDLINE_MAX_MALFORMED) {
+        out->malformed_option[out->malformed_count] = id;
+        out->malformed[out->malformed_count++] = raw;
+    } else {
+        ++out->malformed_dropped;
+    }
+}
+
+} // namespace
+
+uint32_t cmdline_decode(const char* s, uint32_t len, char* out)
+{
+    uint32_t n = 0;
     for (uint32_t i = 0; i < len; ++i) {
         const char c = s[i];
-        uint32_t digit;
-        if (c >= '0' && c <= '9')
-            digit = uint32_t(c - '0');
-        else if (base == 16 && c >= 'a' && c <= 'f')
-            digit = uint32_t(c - 'a' + 10);
-        else if (base == 16 && c >= 'A' && c <= 'F')
-            digit = uint32_t(c - 'A' + 10);
-        else
-            return false;
-        if (digit >= base)
-            return false;
-        value = value * base + digit;
-        if (value > max)
-            return false;
+        if (c == '"')
+            continue;
+        if (c == '\\' && i + 1 < len && grub_escaped(s[i + 1]))
+            ++i;
+        out[n++] = s[i];
     }
-    *out = uint32_t(value);
-    return true;
+    return n;
 }
 
-bool parse_fault(const char* s, uint32_t len, DebugFault* out)
+namespace {
+
+/*
+ * The slow path, for a token with quotes or backslashes, or one that runs
+ * past CMDLINE_MAX: scans it from start, decodes it into a scratch buffer
+ * and handles it.  Returns where the token ends.  Out of line, so that
+ * the fast path keeps its registers and its stack frame small.
+ */
+[[gnu::noinline]] const uint8_t* slow_token(const uint8_t* line, const uint8_t* start, const uint8_t* end,
+                                            Options* out)
 {
-    if (equals(s, len, "ud2"))
-        *out = DebugFault::ud2;
-    else if (equals(s, len, "gp"))
-        *out = DebugFault::gp;
-    else if (equals(s, len, "pf"))
-        *out = DebugFault::pf;
-    else
-        return false;
-    return true;
+    char scratch[CMDLINE_MAX];
+    const uint8_t* p = start;
+    bool quoted = false;
+    for (; p < end; ++p) {
+        const uint8_t k = CLASS[*p];
+        if (k == C_NUL || (k == C_SEP && !quoted))
+            break;
+        if (k == C_QUOTE)
+            quoted = !quoted;
+        else if (k == C_BACKSLASH && p + 1 < end && grub_escaped(char(p[1])))
+            ++p;   /* the escaped byte is literal: an escaped '"' does not group */
+    }
+    if (p > end)
+        p = end;
+    if (quoted)
+        out->unterminated_quote = 1;
+    const Span raw{uint16_t(start - line), uint16_t(p - start)};
+    const uint32_t n = cmdline_decode(reinterpret_cast<const char*>(start), raw.length, scratch);
+    uint32_t eq = 0;
+    while (eq < n && scratch[eq] != '=')
+        ++eq;
+    handle_token(scratch, n, eq, raw, out);
+    return p;
 }
 
-void apply(const char* name, uint32_t name_len, const char* value, uint32_t value_len, Options* out)
+/*
+ * A plain token [start, p) whose name may be an option, "no-<flag>" or
+ * "--".  Returns true for "--", which ends the options.
+ */
+[[gnu::noinline]] bool fast_token(const uint8_t* line, const uint8_t* start, const uint8_t* p,
+                                            uint32_t name_len, const uint8_t* end, Options* out)
 {
-    if (equals(name, name_len, "debug-exit")) {
-        uint32_t port;
-        if (parse_number(value, value_len, 0xffff, &port) && port != 0)
-            out->debug_exit_port = uint16_t(port);
-    } else if (equals(name, name_len, "debug-fault")) {
-        parse_fault(value, value_len, &out->debug_fault);
-    } else if (equals(name, name_len, "debug-fault32")) {
-        /* No paging in the 32-bit stage, so no #PF to raise there. */
-        DebugFault fault;
-        if (parse_fault(value, value_len, &fault) && fault != DebugFault::pf)
-            out->debug_fault32 = fault;
+    const Span raw{uint16_t(start - line), uint16_t(p - start)};
+    if (raw.length == 2 && start[0] == '-' && start[1] == '-') {
+        /* "--" alone: the rest of the line is for whatever relboot hands over to. */
+        while (p < end && CLASS[*p] == C_SEP)
+            ++p;
+        const uint8_t* stop = p;
+        while (stop < end && *stop != '\0')
+            ++stop;
+        out->has_passthrough = 1;
+        out->passthrough = Span{uint16_t(p - line), uint16_t(stop - p)};
+        return true;
     }
+    handle_token(reinterpret_cast<const char*>(start), raw.length, name_len, raw, out);
+    return false;
 }
 
 } // namespace
 
 void cmdline_parse(const char* s, uint32_t len, Options* out)
 {
-    uint32_t i = 0;
-    while (i < len && s[i] != '\0') {
-        while (i < len && s[i] != '\0' && is_separator(s[i]))
-            ++i;
-        const uint32_t start = i;
-        while (i < len && s[i] != '\0' && !is_separator(s[i]))
-            ++i;
-        if (i == start)
-            break;
-        uint32_t eq = start;
-        while (eq < i && s[eq] != '=')
-            ++eq;
-        if (eq < i)
-            apply(s + start, eq - start, s + eq + 1, i - eq - 1, out);
+    if (len > CMDLINE_MAX) {
+        out->truncated = 1;
+        len = CMDLINE_MAX;
+    }
+    const auto* const line = reinterpret_cast<const uint8_t*>(s);
+    const uint8_t* const end = line + len;
+    const uint8_t* p = skip_while_class(line, C_SEP);
+    for (;;) {
+        /*
+         * Here p is at a token's first byte (or the end).  The line is
+         * NUL-terminated and NUL has a class of its own, so the scanning
+         * loops need no bound; end is checked once a token.
+         */
+        if (p >= end || *p == '\0')
+            return;
+
+        /* The fast path: name, then after the first '=' the value, plain bytes only. */
+        const uint8_t* const start = p;
+        p = skip_while_class(p, C_PLAIN);
+        const uint32_t name_len = uint32_t(p - start);
+        uint32_t k = CLASS[*p];
+        if (k == C_EQ) {
+            p = skip_value(p + 1);
+            k = CLASS[*p];
+        }
+        if (k >= C_QUOTE || p > end || name_len == 0) {
+            p = skip_while_class(slow_token(line, start, end, out), C_SEP);
+            continue;
+        }
+        const uint8_t* const token_end = p;
+        /* Usually exactly one separator follows. */
+        if (k == C_SEP) {
+            ++p;
+            if (CLASS[*p] == C_SEP)
+                p = skip_while_class(p, C_SEP);
+        }
+        /* Most tokens are unknown: one probe of the name table tells, and only then is the rest done. */
+        const uint32_t h = name_hash(name_len, start[0], start[name_len - 1]);
+        if (NAME_TABLE.length[h] != name_len && start[0] != 'n' && start[0] != '-') {
+            if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
+                out->unknown[out->unknown_count++] = Span{uint16_t(start - line), uint16_t(token_end - start)};
+            else
+                ++out->unknown_dropped;
+            continue;
+        }
+        if (fast_token(line, start, token_end, name_len, end, out))
+            return;
+    }
+}
+
+const char* option_name(OptionId id)
+{
+    return uint32_t(id) < uint32_t(OptionId::count) ? OPTIONS[uint32_t(id)].name : "?";
+}
+
+const char* option_form(OptionId id)
+{
+    return uint32_t(id) < uint32_t(OptionId::count) ? OPTIONS[uint32_t(id)].form : "?";
+}
+
+uint16_t com_default_port(uint32_t index)
+{
+    switch (index) {
+    case 0: return UART_COM1_PORT;
+    case 1: return UART_COM2_PORT;
+    case 2: return UART_COM3_PORT;
+    default: return UART_COM4_PORT;
     }
 }
 

@@ -1,0 +1,326 @@
+/*
+ * The value grammars of relboot's options (docs/cmdline.md).  Pure and
+ * freestanding; no division wider than 32 bits (the 32-bit stage links no
+ * libgcc).
+ */
+#include "values.h"
+
+namespace relboot::cmdline {
+
+bool Text::equals(const char* word) const
+{
+    uint32_t i = 0;
+    for (; i < len; ++i)
+        if (word[i] == '\0' || word[i] != s[i])
+            return false;
+    return word[i] == '\0';
+}
+
+namespace {
+
+/* Splits t at the first c: head before it, rest after it; false when there is no c. */
+bool split(Text t, char c, Text* head, Text* rest)
+{
+    for (uint32_t i = 0; i < t.len; ++i) {
+        if (t.s[i] == c) {
+            *head = Text{t.s, i};
+            *rest = Text{t.s + i + 1, t.len - i - 1};
+            return true;
+        }
+    }
+    return false;
+}
+
+bool starts_with(Text t, const char* prefix, Text* rest)
+{
+    uint32_t i = 0;
+    for (; prefix[i]; ++i)
+        if (i >= t.len || t.s[i] != prefix[i])
+            return false;
+    *rest = Text{t.s + i, t.len - i};
+    return true;
+}
+
+bool parse_u32(Text t, uint32_t max, uint32_t* out)
+{
+    uint64_t v;
+    if (!parse_number(t, max, &v))
+        return false;
+    *out = uint32_t(v);
+    return true;
+}
+
+bool parse_fault(Text v, bool has_value, DebugFault* out)
+{
+    if (!has_value)
+        return false;
+    if (v.equals("ud2"))
+        *out = DebugFault::ud2;
+    else if (v.equals("gp"))
+        *out = DebugFault::gp;
+    else if (v.equals("pf"))
+        *out = DebugFault::pf;
+    else
+        return false;
+    return true;
+}
+
+/* on|off|yes|no|true|false|1|0, or bare (true), or no-name (false). */
+bool parse_flag(Text v, bool has_value, bool negate, uint8_t* off)
+{
+    if (!has_value) {
+        *off = negate;
+        return true;
+    }
+    if (negate)
+        return false;
+    if (v.equals("on") || v.equals("yes") || v.equals("true") || v.equals("1"))
+        *off = 0;
+    else if (v.equals("off") || v.equals("no") || v.equals("false") || v.equals("0"))
+        *off = 1;
+    else
+        return false;
+    return true;
+}
+
+/* comN=<baud>[,<data><parity><stop>][,<io-port>] */
+bool parse_com(Text v, bool has_value, SerialSettings* out)
+{
+    if (!has_value)
+        return false;
+    SerialSettings s{};
+    Text baud, rest;
+    if (!split(v, ',', &baud, &rest)) {
+        baud = v;
+        rest = Text{v.s + v.len, 0};
+    } else if (rest.len == 0) {
+        return false;   /* a trailing comma */
+    }
+    if (!parse_u32(baud, 115200, &s.baud) || s.baud == 0 || 115200 % s.baud != 0)
+        return false;
+    if (rest.len) {
+        Text format = rest, port{nullptr, 0};
+        const bool has_port = split(rest, ',', &format, &port);
+        if (format.len == 3 && format.s[0] >= '5' && format.s[0] <= '8' &&
+            (format.s[1] == 'n' || format.s[1] == 'o' || format.s[1] == 'e' || format.s[1] == 'm' ||
+             format.s[1] == 's') &&
+            (format.s[2] == '1' || format.s[2] == '2')) {
+            s.data_bits = uint8_t(format.s[0] - '0');
+            s.parity = format.s[1];
+            s.stop_bits = uint8_t(format.s[2] - '0');
+        } else if (!has_port) {
+            port = format;   /* <baud>,<io-port> */
+        } else {
+            return false;
+        }
+        if (port.s) {
+            uint32_t p;
+            if (!parse_u32(port, 0xffff, &p) || p == 0)
+                return false;
+            s.io_port = uint16_t(p);
+        }
+    }
+    *out = s;
+    return true;
+}
+
+} // namespace
+
+bool parse_number(Text t, uint64_t max, uint64_t* out)
+{
+    uint32_t base = 10;
+    if (t.len > 2 && t.s[0] == '0' && (t.s[1] == 'x' || t.s[1] == 'X')) {
+        base = 16;
+        t.s += 2;
+        t.len -= 2;
+    }
+    if (t.len == 0)
+        return false;
+    uint64_t v = 0;
+    for (uint32_t i = 0; i < t.len; ++i) {
+        const char c = t.s[i];
+        uint32_t d;
+        if (c >= '0' && c <= '9')
+            d = uint32_t(c - '0');
+        else if (base == 16 && c >= 'a' && c <= 'f')
+            d = uint32_t(c - 'a' + 10);
+        else if (base == 16 && c >= 'A' && c <= 'F')
+            d = uint32_t(c - 'A' + 10);
+        else
+            return false;
+        /* v * base + d <= max, without overflow and without a 64-bit divide. */
+        const uint64_t no_overflow = base == 16 ? ~uint64_t(0) >> 4 : 0x1999999999999999ULL;  /* (2^64-1) / base */
+        if (v > no_overflow)
+            return false;
+        v *= base;
+        if (d > max || v > max - d)
+            return false;
+        v += d;
+    }
+    *out = v;
+    return true;
+}
+
+bool parse_size(Text t, uint64_t* out)
+{
+    unsigned shift = 0;
+    if (t.len) {
+        switch (t.s[t.len - 1]) {
+        case 'K': case 'k': shift = 10; break;
+        case 'M': case 'm': shift = 20; break;
+        case 'G': case 'g': shift = 30; break;
+        default: break;
+        }
+    }
+    if (shift)
+        --t.len;
+    uint64_t v;
+    if (!parse_number(t, ~uint64_t(0) >> shift, &v))
+        return false;
+    *out = v << shift;
+    return true;
+}
+
+bool parse_console(Text v, bool has_value, bool, Options* out)
+{
+    if (!has_value)
+        return false;
+    if (v.equals("com1"))
+        out->console = ConsoleSel::com1;
+    else if (v.equals("com2"))
+        out->console = ConsoleSel::com2;
+    else if (v.equals("com3"))
+        out->console = ConsoleSel::com3;
+    else if (v.equals("com4"))
+        out->console = ConsoleSel::com4;
+    else if (v.equals("none"))
+        out->console = ConsoleSel::none;
+    else
+        return false;
+    return true;
+}
+
+bool parse_com1(Text v, bool has_value, bool, Options* out) { return parse_com(v, has_value, &out->com[0]); }
+bool parse_com2(Text v, bool has_value, bool, Options* out) { return parse_com(v, has_value, &out->com[1]); }
+bool parse_com3(Text v, bool has_value, bool, Options* out) { return parse_com(v, has_value, &out->com[2]); }
+bool parse_com4(Text v, bool has_value, bool, Options* out) { return parse_com(v, has_value, &out->com[3]); }
+
+bool parse_loglvl(Text v, bool has_value, bool, Options* out)
+{
+    if (!has_value)
+        return false;
+    if (v.equals("quiet"))
+        out->loglvl = LogLevel::quiet;
+    else if (v.equals("info"))
+        out->loglvl = LogLevel::info;
+    else if (v.equals("debug"))
+        out->loglvl = LogLevel::debug;
+    else
+        return false;
+    return true;
+}
+
+bool parse_mem(Text v, bool has_value, bool, Options* out)
+{
+    uint64_t bytes;
+    if (!has_value || !parse_size(v, &bytes) || bytes == 0)
+        return false;
+    out->mem = bytes;
+    return true;
+}
+
+bool parse_nx(Text v, bool has_value, bool negate, Options* out)
+{
+    return parse_flag(v, has_value, negate, &out->nx_off);
+}
+
+bool parse_real_mode(Text v, bool has_value, bool negate, Options* out)
+{
+    return parse_flag(v, has_value, negate, &out->real_mode_off);
+}
+
+bool parse_edd(Text v, bool has_value, bool, Options* out)
+{
+    if (!has_value)
+        return false;
+    if (v.equals("on"))
+        out->edd = Edd::on;
+    else if (v.equals("off"))
+        out->edd = Edd::off;
+    else if (v.equals("skipmbr"))
+        out->edd = Edd::skipmbr;
+    else
+        return false;
+    return true;
+}
+
+bool parse_edid(Text v, bool has_value, bool, Options* out)
+{
+    if (!has_value)
+        return false;
+    if (v.equals("no"))
+        out->edid = Edid::no;
+    else if (v.equals("force"))
+        out->edid = Edid::force;
+    else
+        return false;
+    return true;
+}
+
+/* vga=current|text-80x<rows>|gfx-<w>x<h>x<depth>|mode-<n> */
+bool parse_vga(Text v, bool has_value, bool, Options* out)
+{
+    if (!has_value)
+        return false;
+    VgaSettings g{};
+    Text rest, a, b, c;
+    if (v.equals("current")) {
+        g.kind = VgaKind::current;
+    } else if (starts_with(v, "text-80x", &rest)) {
+        g.kind = VgaKind::text;
+        g.width = 80;
+        if (!parse_u32(rest, 0xffff, &g.height) || g.height == 0)
+            return false;
+    } else if (starts_with(v, "gfx-", &rest)) {
+        g.kind = VgaKind::gfx;
+        uint32_t depth;
+        if (!split(rest, 'x', &a, &rest) || !split(rest, 'x', &b, &c) || !parse_u32(a, 0xffff, &g.width) ||
+            !parse_u32(b, 0xffff, &g.height) || !parse_u32(c, 64, &depth) || !g.width || !g.height || !depth)
+            return false;
+        g.depth = uint16_t(depth);
+    } else if (starts_with(v, "mode-", &rest)) {
+        g.kind = VgaKind::mode;
+        if (!parse_u32(rest, 0xffff, &g.width))
+            return false;
+    } else {
+        return false;
+    }
+    out->vga = g;
+    return true;
+}
+
+bool parse_debug_exit(Text v, bool has_value, bool, Options* out)
+{
+    uint32_t port;
+    if (!has_value || !parse_u32(v, 0xffff, &port) || port == 0)
+        return false;
+    out->debug_exit_port = uint16_t(port);
+    return true;
+}
+
+bool parse_debug_fault(Text v, bool has_value, bool, Options* out)
+{
+    return parse_fault(v, has_value, &out->debug_fault);
+}
+
+bool parse_debug_fault32(Text v, bool has_value, bool, Options* out)
+{
+    DebugFault f;
+    /* No paging in the 32-bit stage, so no #PF to raise there. */
+    if (!parse_fault(v, has_value, &f) || f == DebugFault::pf)
+        return false;
+    out->debug_fault32 = f;
+    return true;
+}
+
+} // namespace relboot::cmdline

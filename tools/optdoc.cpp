@@ -1,0 +1,45 @@
+/*
+ * Prints the option reference table of docs/cmdline.md from the one
+ * option list (include/relboot/cmdline_options.def).  `make check`
+ * compares it with the committed document (tests/image/cmdline-doc.test);
+ * `make option-doc` prints it for pasting.
+ */
+#include <cstdio>
+
+namespace {
+
+/* Writes s with '|' escaped for a Markdown table cell. */
+void cell(const char* s)
+{
+    for (; *s; ++s) {
+        if (*s == '|')
+            std::putchar('\\');
+        std::putchar(*s);
+    }
+}
+
+void row(const char* name, bool flag, const char* form, const char* help)
+{
+    if (flag)
+        std::printf("| `%s`, `no-%s`, `%s=` | `", name, name, name);
+    else
+        std::printf("| `%s=` | `", name);
+    cell(form);
+    std::fputs("` | ", stdout);
+    cell(help);
+    std::puts(" |");
+}
+
+} // namespace
+
+int main()
+{
+    std::puts("| option | values | meaning |");
+    std::puts("| --- | --- | --- |");
+#define VALUE false
+#define FLAG true
+#define RELBOOT_OPTION(id, name, kind, form, help) row(name, kind, form, help);
+#include <relboot/cmdline_options.def>
+#undef RELBOOT_OPTION
+    return 0;
+}
