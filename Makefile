@@ -189,8 +189,8 @@ check: | deps-check
 	$(MAKE) all
 	$(MAKE) all RELOC_PREF=low
 	$(MAKE) all RELOC_PREF=none
-	$(MAKE) unit-tests build/tools/optdoc
-	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) tests tests/unit
+	$(MAKE) unit-tests build/tools/optdoc testloader fuzzers
+	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) --param fuzz_time=$(FUZZ_TIME) tests tests/unit tests/fuzz
 
 # The boot-cost benchmark (README, "Performance"): instruction counts under
 # qemu -icount shift=0 for both BASE variants; writes build/bench/results.md.
@@ -212,6 +212,24 @@ build/unit/RelbootTests: $(UNIT_SRCS) $(UNIT_LIB_SRCS) $(wildcard include/relboo
 	@mkdir -p $(@D)
 	$(HOSTCXX) $(HOST_CXXFLAGS) $(UNIT_SRCS) $(UNIT_LIB_SRCS) -o $@ -lgtest -lgtest_main -pthread
 
+# libFuzzer targets (clang, ASan + UBSan) for the command line and the MBI
+# walker; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
+FUZZ_TIME ?= 45
+FUZZ_CXX ?= clang++
+FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fuzzer,address,undefined \
+    -fno-sanitize-recover=all
+.PHONY: fuzzers
+fuzzers: build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz
+build/fuzz/cmdline_fuzz: tests/fuzz/cmdline_fuzz.cpp arch/x86/boot/mbi.cpp $(CMDLINE_SRCS) $(wildcard include/relboot/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@
+build/fuzz/mbi_fuzz: tests/fuzz/mbi_fuzz.cpp arch/x86/boot/mbi.cpp $(wildcard include/relboot/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@
+
+# The multiboot1 test loader for the MBI and placement cases GRUB never produces.
+include tests/loader/loader.mk
+
 # The option reference in docs/cmdline.md comes from the option list.
 .PHONY: option-doc
 build/tools/optdoc: tools/optdoc.cpp include/relboot/cmdline_options.def
@@ -225,7 +243,7 @@ option-doc: build/tools/optdoc
 # ---------------------------------------------------------------------------
 DEBIAN_PACKAGES := make gcc g++ binutils g++-i686-linux-gnu binutils-i686-linux-gnu git python3 \
     qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf \
-    llvm-14-tools libgtest-dev
+    llvm-14-tools libgtest-dev clang libclang-rt-14-dev
 
 deps:
 	@if [ "$$(id -u)" -ne 0 ]; then \

@@ -9,7 +9,7 @@ import lit.formats
 config.name = "relboot"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".test"]
-config.excludes = ["unit", "loader"]
+config.excludes = ["unit", "fuzz"]
 config.test_source_root = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(config.test_source_root)
 

@@ -11,11 +11,10 @@
 #define RELBOOT_MBI_H
 
 #include <cstdint>
+#include <relboot/mbi_limits.h>
 
 namespace relboot {
 
-/* Largest MBI accepted (bytes).  GRUB's are a few KiB; anything near this is corrupt. */
-inline constexpr uint32_t MBI_MAX_SIZE = 1024 * 1024;
 
 enum class MbiError : uint8_t {
     none = 0,

@@ -136,20 +136,6 @@ BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint
     bi->image_size = layout->image_size;
     bi->mbi = mbi;
 
-    /* The base must be aligned as the multiboot2 header asked (GRUB before 2.12 could miss it). */
-    if (eip_base & (layout->reloc_align - 1)) {
-        Console con = error_line(bi);
-        con.str("load base ").hex8(eip_base).str(" is not aligned to ").hex8(layout->reloc_align);
-        con.str(" as the multiboot2 relocatable tag requests");
-        die(bi, con);
-    }
-    if (uint64_t(eip_base) + layout->image_size > (uint64_t(1) << 32)) {
-        Console con = error_line(bi);
-        con.str("image at ").hex8(eip_base).str(" (").hex8(layout->image_size);
-        con.str(" bytes) does not end below 4 GiB");
-        die(bi, con);
-    }
-
     /* The MBI: structure, tag 21, command line, firmware. */
     const MbiScan scan = mbi_scan(reinterpret_cast<const uint8_t*>(mbi), mbi, MBI_MAX_SIZE);
     if (scan.error != MbiError::none) {
@@ -159,12 +145,6 @@ BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint
         die(bi, con);
     }
     bi->mbi_size = scan.total_size;
-    if (uint64_t(mbi) < uint64_t(eip_base) + layout->image_size && uint64_t(mbi) + scan.total_size > eip_base) {
-        Console con = error_line(bi);
-        con.str("MBI at ").hex8(mbi).str(" overlaps the image at ").hex8(eip_base);
-        con.str("; expected the loader to keep them apart");
-        die(bi, con);
-    }
     bi->firmware = scan.efi ? Firmware::efi : Firmware::bios;
     bi->tag21_present = scan.tag21_present;
     bi->tag21 = scan.tag21;
@@ -185,6 +165,26 @@ BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint
 
     cmdline_parse(reinterpret_cast<const char*>(bi->cmdline), bi->cmdline_len, &bi->options);
     stamp(bi, TscStamp::cmdline_done);
+
+    /*
+     * Where the image sits.  Checked after the command line, so that a
+     * refusal honours debug-exit= and console= (head32.S already refused
+     * an MBI inside the image, before writing anything).
+     */
+    /* The base must be aligned as the multiboot2 header asked (GRUB before 2.12 could miss it). */
+    if (eip_base & (layout->reloc_align - 1)) {
+        Console con = error_line(bi);
+        con.str("load base ").hex8(eip_base).str(" is not aligned to ").hex8(layout->reloc_align);
+        con.str(" as the multiboot2 relocatable tag requests");
+        die(bi, con);
+    }
+    if (uint64_t(eip_base) + layout->image_size > (uint64_t(1) << 32)) {
+        Console con = error_line(bi);
+        con.str("image at ").hex8(eip_base).str(" (").hex8(layout->image_size);
+        con.str(" bytes) does not end below 4 GiB");
+        die(bi, con);
+    }
+
 
     /* The CPU, then the page tables for the chosen NX setting and memory cap. */
     const bool cpu_nx = check_cpu(bi);

@@ -15,6 +15,7 @@
  */
 #include <relboot/layout.h>
 #include <relboot/multiboot2.h>
+#include <relboot/mbi_limits.h>
 #include <relboot/x86/segment.h>
 #include <relboot/x86/idt.h>
 #include "image32.h"
@@ -47,6 +48,23 @@ relboot_entry32:
     popl    %ebp
     movl    %ecx, (%ebx)
     subl    $IMG_OFF(.Lhere), %ebp          /* EBP = load base: physical address of the first byte */
+
+    /*
+     * The MBI must lie outside the image: .bss and the stacks are written
+     * next and would destroy it.  Checked before the first write (an MBI
+     * larger than MBI_MAX_SIZE is refused later anyway).
+     */
+    movl    (%ebx), %ecx                    /* total_size */
+    cmpl    $MBI_MAX_SIZE, %ecx
+    ja      .Lmbi_apart
+    leal    (%ebx,%ecx), %eax               /* MBI end (exclusive) */
+    cmpl    %ebp, %eax
+    jbe     .Lmbi_apart
+    movl    $__image_size, %eax
+    addl    %ebp, %eax                      /* image end (exclusive) */
+    cmpl    %eax, %ebx
+    jb      early_mbi_overlap
+.Lmbi_apart:
 
     /* Our own stack, inside the image (not zeroed: nothing reads a slot before writing it). */
     leal    REG_IMG(stack32_top, %ebp), %esp
@@ -160,10 +178,29 @@ early_bad_magic:
     EARLY_UART_PUTS "_but_the_multiboot2_specification_(3.3)_requires_0x36d76289"
     EARLY_UART_PUTC_IMM '\r'
     EARLY_UART_PUTC_IMM '\n'
-.Lbad_magic_halt:
+    jmp     early_halt
+
+/*
+ * The MBI (EBX) overlaps the image (EBP): nothing may be written, so the
+ * command line (and a debug-exit port in it) cannot be used.  Registers
+ * only, then halt.
+ */
+early_mbi_overlap:
+    movl    %ebx, %edi
+    EARLY_UART_INIT
+    EARLY_UART_PUTS "relboot:_error:_MBI_at_0x"
+    movl    %edi, %esi
+    EARLY_UART_HEX32
+    EARLY_UART_PUTS "_overlaps_the_image_at_0x"
+    movl    %ebp, %esi
+    EARLY_UART_HEX32
+    EARLY_UART_PUTS "_-_expected_the_loader_to_keep_them_apart_(halting:_the_command_line_lies_where_relboot_must_write)"
+    EARLY_UART_PUTC_IMM '\r'
+    EARLY_UART_PUTC_IMM '\n'
+early_halt:
     cli
     hlt
-    jmp     .Lbad_magic_halt
+    jmp     early_halt
 
 /* BASE=fs: the load base, for IMG_LEA (lea cannot see a segment base). */
     .section .data, "aw"

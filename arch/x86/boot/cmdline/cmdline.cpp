@@ -286,6 +286,8 @@ namespace {
 
 void cmdline_parse(const char* s, uint32_t len, Options* out)
 {
+    if (len == 0)
+        return;   /* also: no command-line tag at all (s may then be null) */
     if (len > CMDLINE_MAX) {
         out->truncated = 1;
         len = CMDLINE_MAX;

@@ -1,0 +1,75 @@
+/*
+ * libFuzzer target for the command line, the way the 32-bit stage meets
+ * it: the input's first 4 bytes are tag 1's size field (arbitrary, so
+ * sizes smaller or larger than the string are tried), the rest is the
+ * string.  The MBI walker must refuse or bound it; when it accepts, the
+ * parser runs on what it found and every recorded span is decoded.  The
+ * raw bytes are also parsed directly with an arbitrary length.  Built
+ * with ASan and UBSan: any out-of-bounds read, overflow or UB is a crash.
+ */
+#include <relboot/cmdline.h>
+#include <relboot/mbi.h>
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+using namespace relboot;
+
+namespace {
+
+void check_spans(const char* line, const Options& o)
+{
+    char buf[CMDLINE_MAX];
+    for (uint32_t i = 0; i < o.unknown_count; ++i)
+        cmdline_decode(line + o.unknown[i].offset, o.unknown[i].length, buf);
+    for (uint32_t i = 0; i < o.malformed_count; ++i)
+        cmdline_decode(line + o.malformed[i].offset, o.malformed[i].length, buf);
+    if (o.unknown_count > CMDLINE_MAX_UNKNOWN || o.malformed_count > CMDLINE_MAX_MALFORMED)
+        __builtin_trap();
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    if (size < 4 || size > 3 * CMDLINE_MAX)
+        return 0;
+    uint32_t tag_size;
+    std::memcpy(&tag_size, data, 4);
+    const uint8_t* body = data + 4;
+    const uint32_t body_len = uint32_t(size - 4);
+
+    /* The MBI: fixed part, tag 1 with the fuzzed size field, end tag; exactly as big as the bytes. */
+    const uint32_t tag_bytes = (8 + body_len + 7) & ~7u;
+    std::vector<uint64_t> words((8 + tag_bytes + 8) / 8, 0);
+    auto* mbi = reinterpret_cast<uint8_t*>(words.data());
+    const uint32_t total = 8 + tag_bytes + 8;
+    std::memcpy(mbi, &total, 4);
+    const uint32_t type = 1;
+    std::memcpy(mbi + 8, &type, 4);
+    std::memcpy(mbi + 12, &tag_size, 4);
+    std::memcpy(mbi + 16, body, body_len);
+    /* The end tag lies after the padded body: zero words already. */
+    std::memset(mbi + 8 + tag_bytes, 0, 4);
+    const uint32_t end_size = 8;
+    std::memcpy(mbi + 8 + tag_bytes + 4, &end_size, 4);
+
+    const MbiScan scan = mbi_scan(mbi, 0x100000, total);
+    if (scan.error == MbiError::none && scan.cmdline_present) {
+        if (scan.cmdline_offset + scan.cmdline_len >= total)
+            __builtin_trap();
+        Options o{};
+        const char* line = reinterpret_cast<const char*>(mbi + scan.cmdline_offset);
+        cmdline_parse(line, scan.cmdline_len, &o);
+        check_spans(line, o);
+    }
+
+    /* The parser alone: the raw bytes NUL-terminated, parsed with a length taken from the input. */
+    std::vector<char> line(body, body + body_len);
+    line.push_back('\0');
+    Options o{};
+    cmdline_parse(line.data(), tag_size % (body_len + 1), &o);
+    check_spans(line.data(), o);
+    return 0;
+}

@@ -1,0 +1,191 @@
+/*
+ * relboot's test loader: a multiboot1 kernel that loads relboot's ELF64
+ * image (module 0) as a multiboot2 loader would, but at a base and with a
+ * boot information structure (MBI) the test chooses, defects included:
+ * the cases GRUB never produces.
+ *
+ *   qemu-system-x86_64 -kernel relboot-testloader.elf -initrd relboot.elf \
+ *       -append "base=<hex>|top [defect=<name>] [-- <relboot command line>]"
+ *
+ * Steps: read the multiboot1 information (Multiboot 0.6.96, 3.3), parse
+ * the options, check relboot's ELF headers, copy its PT_LOAD segments to
+ * the base, build the MBI (Multiboot2 2.0, 3.6) with the chosen defect,
+ * print what was done on COM1 and enter relboot as multiboot2 3.3 says.
+ * Every failure of the loader itself prints "testloader: error: ..." and
+ * ends with QEMU status 37 (console.h).
+ */
+#include <relboot/multiboot2.h>
+#include "console.h"
+#include "elf_image.h"
+#include "mbi_build.h"
+#include "memory_map.h"
+#include "multiboot1.h"
+#include "options.h"
+#include "testloader.h"
+
+extern "C" void* memcpy(void* dst, const void* src, size_t n)
+{
+    auto* d = static_cast<uint8_t*>(dst);
+    const auto* s = static_cast<const uint8_t*>(src);
+    while (n--)
+        *d++ = *s++;
+    return dst;
+}
+
+extern "C" void* memset(void* dst, int c, size_t n)
+{
+    auto* d = static_cast<uint8_t*>(dst);
+    while (n--)
+        *d++ = uint8_t(c);
+    return dst;
+}
+
+namespace testloader {
+namespace {
+
+/* Longest multiboot1 command line read (bytes, NUL included). */
+constexpr uint32_t MB1_CMDLINE_MAX = 4096;
+/* Alignment of base=top: the relocatable tag's default align (RELOC_ALIGN), what GRUB honours. */
+constexpr uint32_t TOP_ALIGN = 0x200000;
+
+/* The MBI's usual place: the loader's .bss, apart from the image and the module (+4 for mbi-misaligned). */
+alignas(MULTIBOOT2_TAG_ALIGN) uint8_t mbi_home[MBI_BUILD_MAX + MULTIBOOT2_TAG_ALIGN];
+
+/* The multiboot1 memory map (in .bss: 776 bytes would crowd the stack). */
+MemoryMap ram;
+
+bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+    return a < b + b_size && b < a + a_size;
+}
+
+/* The multiboot1 command line, checked to end within MB1_CMDLINE_MAX bytes ("" without one). */
+const char* mb1_cmdline(const mb1::Info& info, uint32_t* len)
+{
+    *len = 0;
+    if (!(info.flags & MULTIBOOT1_INFO_CMDLINE))
+        return "";
+    const char* s = reinterpret_cast<const char*>(info.cmdline);
+    while (*len < MB1_CMDLINE_MAX && s[*len])
+        ++*len;
+    if (*len == MB1_CMDLINE_MAX) {
+        Line line = error();
+        line.str("multiboot1 command line has no NUL within 4096 bytes");
+        fail(line);
+    }
+    return s;
+}
+
+/* Module 0: relboot's ELF image, read in place. */
+mb1::Module first_module(const mb1::Info& info)
+{
+    if (!(info.flags & MULTIBOOT1_INFO_MODS) || info.mods_count == 0) {
+        Line line = error();
+        line.str("no module: expected relboot's ELF image as module 0 (QEMU -initrd build/ebp/relboot.elf)");
+        fail(line);
+    }
+    const auto mod = read_unaligned<mb1::Module>(info.mods_addr);
+    if (mod.mod_end <= mod.mod_start) {
+        Line line = error();
+        line.str("module 0 is empty: mod_start=").hex(mod.mod_start).str(" mod_end=").hex(mod.mod_end);
+        fail(line);
+    }
+    return mod;
+}
+
+/* The base: given, or the highest aligned one; the image must fit in RAM and spare the loader and the module. */
+uint32_t choose_base(const Args& args, const MemoryMap& ram, const Image& img, const mb1::Module& mod)
+{
+    const uint32_t base = args.base_top ? ram.top_base(img.span, TOP_ALIGN) : args.base;
+    if (base == 0 || !ram.fits(base, img.span)) {
+        Line line = error();
+        line.str("base ").hex(base).str(": image of ").hex(img.span);
+        line.str(" bytes does not fit in available RAM below 4 GiB (multiboot1 memory map)");
+        fail(line);
+    }
+    const uint32_t loader_start = uint32_t(reinterpret_cast<uintptr_t>(__loader_start));
+    const uint32_t loader_size = uint32_t(reinterpret_cast<uintptr_t>(__loader_end)) - loader_start;
+    if (overlaps(base, img.span, loader_start, loader_size) ||
+        overlaps(base, img.span, mod.mod_start, mod.mod_end - mod.mod_start)) {
+        Line line = error();
+        line.str("base ").hex(base).str(": image [").hex(base).str(", +").hex(img.span);
+        line.str(") would overwrite the loader [").hex(loader_start).str(", +").hex(loader_size);
+        line.str(") or the module [").hex(mod.mod_start).str(", ").hex(mod.mod_end).str(")");
+        fail(line);
+    }
+    return base;
+}
+
+/*
+ * Where the MBI goes: mbi_home, 4 bytes past it for mbi-misaligned, or
+ * for mbi-overlap the image's last bytes, 8-aligned.  The top of
+ * relboot's image holds its stacks (.noinit) and page padding, which
+ * relboot does not write before it checks where the MBI is, so the MBI is
+ * intact when relboot looks at it.
+ */
+uint8_t* place_mbi(Defect defect, uint32_t base, const Image& img, const MbiBuilt& mbi)
+{
+    if (defect == Defect::mbi_misaligned)
+        return mbi_home + 4;
+    if (defect != Defect::mbi_overlap)
+        return mbi_home;
+    if (img.span < mbi.bytes + MULTIBOOT2_TAG_ALIGN) {
+        Line line = error();
+        line.str("defect=mbi-overlap: the image (").hex(img.span).str(" bytes) is smaller than the MBI");
+        fail(line);
+    }
+    return reinterpret_cast<uint8_t*>((base + img.span - mbi.bytes) & ~uint32_t(MULTIBOOT2_TAG_ALIGN - 1));
+}
+
+} // namespace
+} // namespace testloader
+
+using namespace testloader;
+
+extern "C" [[noreturn]] void loader_main(uint32_t magic, uint32_t info_addr)
+{
+    com1.init();
+    if (magic != MULTIBOOT1_BOOTLOADER_MAGIC) {
+        Line line = error();
+        line.str("entered with EAX=").hex(magic).str(": expected the multiboot1 magic 0x2badb002 (QEMU -kernel)");
+        fail(line);
+    }
+    const auto info = read_unaligned<mb1::Info>(info_addr);
+    const uint32_t need = MULTIBOOT1_INFO_MEMORY | MULTIBOOT1_INFO_MEM_MAP;
+    if ((info.flags & need) != need) {
+        Line line = error();
+        line.str("multiboot1 flags=").hex(info.flags).str(": expected mem_lower/mem_upper and a memory map (bits 0 and 6)");
+        fail(line);
+    }
+
+    /* Everything needed from the multiboot1 area is copied out first: the image may cover it. */
+    uint32_t args_len;
+    const char* args_text = mb1_cmdline(info, &args_len);
+    Line().str("args ").quoted(args_text, args_len).end();
+    const Args args = parse_args(args_text);
+    read_memory_map(info, &ram);
+    const mb1::Module mod = first_module(info);
+
+    const Image img = inspect_image(mod.mod_start, mod.mod_end - mod.mod_start);
+    Line().str("image module=").hex(mod.mod_start).str("-").hex(mod.mod_end).str(" link=").hex(img.link_low)
+        .str(" size=").hex(img.span).end();
+    const uint32_t base = choose_base(args, ram, img, mod);
+    load_image(mod.mod_start, img, base);
+
+    const MbiBuilt mbi = build_mbi({&args, base, &ram, info.mem_lower, info.mem_upper, mod.mod_start, mod.mod_end});
+    uint8_t* const dst = place_mbi(args.defect, base, img, mbi);
+    memcpy(dst, mbi.data, mbi.bytes);
+
+    const uint32_t entry = base + (img.entry_link - img.link_low);
+    const uint32_t mbi_addr = uint32_t(reinterpret_cast<uintptr_t>(dst));
+    Line().str("cmdline ").quoted(args.cmdline, args.cmdline_len).end();
+    Line line;
+    line.str("base=").hex(base).str(" entry=").hex(entry).str(" mbi=").hex(mbi_addr).str(" size=").hex(mbi.bytes);
+    line.str(" total_size=").hex(mbi.total_size).str(" defect=").str(DEFECT_NAMES[uint32_t(args.defect)]);
+    if (mbi.has_defect_offset)
+        line.str(" offset=").hex(mbi.defect_offset);
+    line.end();
+
+    loader_enter(entry, args.defect == Defect::bad_magic ? MULTIBOOT1_BOOTLOADER_MAGIC : MULTIBOOT2_BOOTLOADER_MAGIC,
+                 mbi_addr);
+}

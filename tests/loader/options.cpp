@@ -1,0 +1,120 @@
+#include "options.h"
+#include "console.h"
+
+namespace testloader {
+namespace {
+
+/* relboot's command line, copied out of the multiboot1 area (which the image may cover). */
+char relboot_cmdline[CMDLINE_MAX];
+
+bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Whether the token [tok, tok + len) starts with prefix. */
+bool starts_with(const char* tok, uint32_t len, const char* prefix)
+{
+    for (uint32_t i = 0; prefix[i]; ++i)
+        if (i >= len || tok[i] != prefix[i])
+            return false;
+    return true;
+}
+
+/* Whether the token [tok, tok + len) is word. */
+bool equals(const char* tok, uint32_t len, const char* word)
+{
+    uint32_t i = 0;
+    while (i < len && word[i] == tok[i])
+        ++i;
+    return i == len && word[len] == 0;
+}
+
+/* Hex with an optional 0x, 1..8 digits; false on anything else. */
+bool parse_hex(const char* s, uint32_t n, uint32_t* out)
+{
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        s += 2;
+        n -= 2;
+    }
+    if (n == 0 || n > 8)
+        return false;
+    uint32_t v = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+        const char c = s[i];
+        const uint32_t d = c >= '0' && c <= '9' ? c - '0'
+                         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 16;
+        if (d == 16)
+            return false;
+        v = v << 4 | d;
+    }
+    *out = v;
+    return true;
+}
+
+[[noreturn]] void bad_argument(const char* tok, uint32_t len, const char* expected)
+{
+    Line line = error();
+    line.str("bad argument ").quoted(tok, len).str(": expected ").str(expected);
+    fail(line);
+}
+
+} // namespace
+
+Args parse_args(const char* s)
+{
+    Args a{false, 0, Defect::none, relboot_cmdline, 0};
+    bool base_set = false;
+    for (bool first = true;; first = false) {
+        while (is_space(*s))
+            ++s;
+        if (!*s)
+            break;
+        const char* tok = s;
+        uint32_t len = 0;
+        bool has_eq = false;
+        while (tok[len] && !is_space(tok[len]))
+            has_eq |= tok[len++] == '=';
+        s += len;
+
+        if (equals(tok, len, "--")) {
+            if (*s)
+                ++s;                        /* the separator after "--" */
+            while (s[a.cmdline_len]) {
+                if (a.cmdline_len == CMDLINE_MAX)
+                    bad_argument(tok, len, "a relboot command line of at most 1024 bytes after it");
+                relboot_cmdline[a.cmdline_len] = s[a.cmdline_len];
+                ++a.cmdline_len;
+            }
+            break;
+        }
+        if (first && !has_eq)
+            continue;                       /* the kernel's path */
+        if (starts_with(tok, len, "base=")) {
+            base_set = true;
+            a.base_top = equals(tok, len, "base=top");
+            if (!a.base_top && !parse_hex(tok + 5, len - 5, &a.base))
+                bad_argument(tok, len, "base=<hex, up to 8 digits> or base=top");
+        } else if (starts_with(tok, len, "defect=")) {
+            uint32_t i = 0;
+            while (i < uint32_t(Defect::count) && !equals(tok + 7, len - 7, DEFECT_NAMES[i]))
+                ++i;
+            if (i == uint32_t(Defect::count))
+                bad_argument(tok, len, "defect=none|no-tag21|tag21-lie|total-small|total-huge|tag-size-small|"
+                                       "tag-overrun|no-end-tag|cmdline-no-nul|mmap-entry-small|mmap-overrun|"
+                                       "module-range|mbi-misaligned|mbi-overlap|bad-magic");
+            a.defect = Defect(i);
+        } else {
+            bad_argument(tok, len, "base=<hex>|top, defect=<name> or -- <relboot command line>");
+        }
+    }
+    if (!base_set) {
+        Line line = error();
+        line.str("no base= given: expected base=<hex> or base=top");
+        fail(line);
+    }
+    return a;
+}
+
+} // namespace testloader

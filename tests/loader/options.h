@@ -1,0 +1,68 @@
+/*
+ * The test loader's options: its multiboot1 command line (QEMU -append),
+ *
+ *   [<kernel path>] base=<hex>|top [defect=<name>] [-- <relboot command line>]
+ */
+#ifndef TESTLOADER_OPTIONS_H
+#define TESTLOADER_OPTIONS_H
+
+#include <cstdint>
+
+namespace testloader {
+
+/* The one defect the MBI or the hand-over gets (defect=<name>; the names are in DEFECT_NAMES). */
+enum class Defect : uint8_t {
+    none,               /* well-formed: tags 21, 1, 2, 6, 4, end */
+    no_tag21,           /* tag 21 left out */
+    tag21_lie,          /* tag 21 says base + TAG21_LIE_DELTA */
+    total_small,        /* total_size 8 */
+    total_huge,         /* total_size 0x10000000 */
+    tag_size_small,     /* the loader-name tag (2) has size 4 */
+    tag_overrun,        /* the basic-meminfo tag (4) runs 8 bytes past total_size */
+    no_end_tag,         /* no end tag; total_size covers the other tags */
+    cmdline_no_nul,     /* the command-line tag (1) has no NUL within its size */
+    mmap_entry_small,   /* memory map (6) with entry_size 16 (16-byte entries) */
+    mmap_overrun,       /* memory map size 16 + n * 24 + 12 */
+    module_range,       /* a module tag (3) with mod_start > mod_end */
+    mbi_misaligned,     /* MBI at an address that is 4 mod 8 */
+    mbi_overlap,        /* MBI inside the image's last bytes */
+    bad_magic,          /* EAX = 0x2badb002 (multiboot1's) instead of 0x36d76289 */
+    count,
+};
+
+/* defect=<name> spellings, indexed by Defect. */
+inline constexpr const char* DEFECT_NAMES[] = {
+    "none", "no-tag21", "tag21-lie", "total-small", "total-huge", "tag-size-small", "tag-overrun",
+    "no-end-tag", "cmdline-no-nul", "mmap-entry-small", "mmap-overrun", "module-range",
+    "mbi-misaligned", "mbi-overlap", "bad-magic",
+};
+static_assert(sizeof(DEFECT_NAMES) / sizeof(DEFECT_NAMES[0]) == uint32_t(Defect::count));
+
+/* What tag21-lie adds to the real base in tag 21 (bytes). */
+inline constexpr uint32_t TAG21_LIE_DELTA = 0x200000;
+/* Longest relboot command line passed on (bytes, without the NUL). */
+inline constexpr uint32_t CMDLINE_MAX = 1024;
+
+/* What the multiboot1 command line asked for. */
+struct Args {
+    bool base_top;              /* base=top: computed from the memory map */
+    uint32_t base;              /* physical address of relboot's first byte, unless base_top */
+    Defect defect;
+    const char* cmdline;        /* relboot's command line (a copy, not NUL-terminated) */
+    uint32_t cmdline_len;       /* its bytes */
+};
+
+/*
+ * Parses the multiboot1 command line s (NUL-terminated).  Its first
+ * token is skipped when it holds no '=' and is not "--": QEMU, like
+ * GRUB, puts the kernel's path first.  Tokens are separated by spaces,
+ * tabs, CR or LF; the last base= or defect= wins; "--" ends the options
+ * and the rest, less the one separator after it, is copied as relboot's
+ * command line.  No base=, an unknown token or value, or a relboot
+ * command line longer than CMDLINE_MAX bytes: error and fail().
+ */
+Args parse_args(const char* s);
+
+} // namespace testloader
+
+#endif

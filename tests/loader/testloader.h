@@ -1,0 +1,53 @@
+/*
+ * The test loader's own constants (assembly and C++) and the interface
+ * between head.S and loader.cpp.
+ */
+#ifndef TESTLOADER_H
+#define TESTLOADER_H
+
+#include <relboot/macros.h>
+
+/* The loader's GDT (head.S): flat 32-bit code and flat data, RPL 0. */
+#define LOADER_SEL_CODE    0x08
+#define LOADER_SEL_DATA    0x10
+
+/* Bytes of the loader's stack (in .bss). */
+#define LOADER_STACK_SIZE  KIB(8)
+
+/* The loader's own failures: this byte to the debug-exit port (QEMU exits with status 37). */
+#define LOADER_DEBUG_EXIT_PORT  0xf4
+#define LOADER_DEBUG_EXIT_FAIL  0x12
+
+#ifndef __ASSEMBLER__
+#include <cstddef>
+#include <cstdint>
+
+/* loader.cpp: byte-wise copy and fill (GCC also emits calls to them for struct copies). */
+extern "C" void* memcpy(void* dst, const void* src, size_t n);
+extern "C" void* memset(void* dst, int c, size_t n);
+
+namespace testloader {
+
+inline constexpr uint64_t FOUR_GIB = uint64_t(1) << 32;
+
+/* A T read from any physical address below 4 GiB, whatever its alignment. */
+template <typename T> T read_unaligned(uintptr_t addr)
+{
+    T v;
+    memcpy(&v, reinterpret_cast<const void*>(addr), sizeof v);
+    return v;
+}
+
+} // namespace testloader
+
+/* head.S: the multiboot2 hand-over (jump to entry with EAX and EBX set); never returns. */
+extern "C" [[noreturn]] void loader_enter(uint32_t entry, uint32_t eax, uint32_t ebx);
+
+/* head.S calls this with the multiboot1 EAX and EBX; never returns. */
+extern "C" [[noreturn]] void loader_main(uint32_t magic, uint32_t info);
+
+/* loader.ld: the loader's own extent [__loader_start, __loader_end), .bss included. */
+extern "C" char __loader_start[], __loader_end[];
+#endif
+
+#endif
