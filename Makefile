@@ -100,7 +100,7 @@ BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/mbi.cpp arch/x86/boot/pt_f
     $(CMDLINE_SRCS) $(SHARED_SRCS)
 BOOT32_EXPORTS := boot32_main boot32_exception
 KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/boot/cmdline/report.cpp \
-    $(CMDLINE_SRCS) $(SHARED_SRCS)
+    lib/crc32.cpp $(CMDLINE_SRCS) $(SHARED_SRCS)
 ASM_SRCS := arch/x86/boot/mb2_header.S arch/x86/boot/head32.S arch/x86/boot/exception32.S \
     arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/gdt.S arch/x86/boot/pagetables.S
 
@@ -203,7 +203,7 @@ bench: | deps-check
 
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
-UNIT_LIB_SRCS := lib/format.cpp arch/x86/boot/mbi.cpp arch/x86/boot/pt_fixup.cpp $(CMDLINE_SRCS)
+UNIT_LIB_SRCS := lib/format.cpp lib/crc32.cpp arch/x86/boot/mbi.cpp arch/x86/boot/pt_fixup.cpp $(CMDLINE_SRCS)
 HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests

@@ -31,6 +31,7 @@ for name, folder in [("relboot-low", "ebp-low"), ("relboot-none", "ebp-none"), (
 config.substitutions.append(("%root", root))
 config.substitutions.append(("%boot", os.path.join(root, "tools", "boot-test")))
 config.substitutions.append(("%check-report", "python3 " + os.path.join(root, "tools", "check-report.py")))
+config.substitutions.append(("%check-modules", "python3 " + os.path.join(root, "tools", "check-modules.py")))
 config.substitutions.append(("%mb2-header", "python3 " + os.path.join(root, "tools", "mb2-header.py")))
 config.substitutions.append(("%optdoc", os.path.join(build, "tools", "optdoc")))
 

@@ -7,6 +7,7 @@
 #include <relboot/cmdline_report.h>
 #include <relboot/multiboot2.h>
 #include <relboot/console.h>
+#include <relboot/crc32.h>
 #include <relboot/image_symbols.h>
 #include <relboot/report.h>
 #include <relboot/selftest.h>
@@ -63,6 +64,34 @@ void print_warnings(const BootInfo& bi, Console& con)
     if (bi.warnings & WARN_MEM_RAISED) {
         con.begin().str("warning: mem=").hex16(bi.options.mem).str(" is below the image or the MBI; the identity map ");
         con.str("covers up to ").hex16(bi.identity_limit).str(" instead").end();
+    }
+}
+
+/*
+ * One line per GRUB module (tag 3), numbered in MBI order, with the CRC-32
+ * of its bytes [mod_start, mod_end): the tests compare it with the file's,
+ * which proves relboot left the module alone.
+ */
+void print_modules(const BootInfo& bi, Console& con)
+{
+    const uint8_t* mbi = phys_ptr<uint8_t>(bi.mbi);
+    uint32_t n = 0;
+    for (uint32_t off = sizeof(mb2::Fixed); off + sizeof(mb2::Tag) <= bi.mbi_size;) {
+        const auto* tag = reinterpret_cast<const mb2::Tag*>(mbi + off);
+        if (tag->type == MULTIBOOT2_TAG_TYPE_END || tag->size < sizeof(mb2::Tag))
+            break;
+        if (tag->type == MULTIBOOT2_TAG_TYPE_MODULE) {
+            const auto* mod = reinterpret_cast<const mb2::TagModule*>(tag);
+            const char* args = reinterpret_cast<const char*>(mod + 1);
+            const uint32_t max = tag->size - sizeof(mb2::TagModule);
+            uint32_t args_len = 0;
+            while (args_len < max && args[args_len])
+                ++args_len;
+            const uint32_t crc = crc32(0, phys_ptr<uint8_t>(mod->mod_start), mod->mod_end - mod->mod_start);
+            con.begin().str("module ").dec(n++).str(" start=").hex8(mod->mod_start).str(" end=").hex8(mod->mod_end);
+            con.str(" crc32=").hex8(crc).chr(' ').quoted(args, args_len).end();
+        }
+        off += (tag->size + MULTIBOOT2_TAG_ALIGN - 1) & ~uint32_t(MULTIBOOT2_TAG_ALIGN - 1);
     }
 }
 
@@ -137,6 +166,7 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
     info.begin().str("cmdline ").quoted(cmdline, cmdline_len).end();
     cmdline_report(bi.options, cmdline, cmdline_len, info);
     print_warnings(bi, con);
+    print_modules(bi, info);
 
     uint64_t cr3;
     asm volatile("mov %%cr3, %0" : "=r"(cr3));
