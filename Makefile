@@ -21,6 +21,7 @@ CMDLINE     ?= debug-exit=0xf4
 FIRMWARE    ?= bios
 MEM         ?= 1G
 RUN_TIMEOUT ?= 60
+PAD         ?= 0
 
 DEFAULT_RELOC := 0x00200000 0xffffffff 0x00200000 high
 
@@ -45,13 +46,34 @@ ifneq ($(shell [ $$(( $(RELOC_MIN) )) -lt $$(( $(RELOC_MAX) )) ] && echo ok),ok)
 $(error RELOC_MIN=$(RELOC_MIN) must be below RELOC_MAX=$(RELOC_MAX))
 endif
 
+# PAD=<size>[K|M|G] (tests): bytes of empty blob inside the image; each 2 MiB needs one more page table.
+PAD_BYTES := $(shell echo '$(PAD)' | awk '/^[0-9]+[KMG]?$$/ { n = $$0 + 0; u = substr($$0, length($$0)); \
+    if (u == "K") n *= 1024; else if (u == "M") n *= 1048576; else if (u == "G") n *= 1073741824; print n }')
+ifeq ($(PAD_BYTES),)
+$(error PAD=$(PAD): expected a size such as 0, 512K or 20M)
+endif
+IMAGE_PT_COUNT := $(shell echo $$(( $(PAD_BYTES) / 2097152 + 1 )))
+ifneq ($(shell [ $(IMAGE_PT_COUNT) -le 32 ] && echo ok),ok)
+$(error PAD=$(PAD): at most 62M (the image's page tables map 64 MiB))
+endif
+
 RELOC_PREF_none := MULTIBOOT2_LOAD_PREFERENCE_NONE
 RELOC_PREF_low  := MULTIBOOT2_LOAD_PREFERENCE_LOW
 RELOC_PREF_high := MULTIBOOT2_LOAD_PREFERENCE_HIGH
 
 # One build folder per variant: build/<BASE>, plus a suffix per non-default relocation knob.
-VARIANT := $(BASE)$(if $(filter-out 0x00200000,$(RELOC_MIN)),-min$(RELOC_MIN))$(if $(filter-out 0xffffffff,$(RELOC_MAX)),-max$(RELOC_MAX))$(if $(filter-out 0x00200000,$(RELOC_ALIGN)),-align$(RELOC_ALIGN))$(if $(filter-out high,$(RELOC_PREF)),-$(RELOC_PREF))
+VARIANT := $(BASE)$(if $(filter-out 0x00200000,$(RELOC_MIN)),-min$(RELOC_MIN))$(if $(filter-out 0xffffffff,$(RELOC_MAX)),-max$(RELOC_MAX))$(if $(filter-out 0x00200000,$(RELOC_ALIGN)),-align$(RELOC_ALIGN))$(if $(filter-out high,$(RELOC_PREF)),-$(RELOC_PREF))$(if $(filter-out 0,$(PAD)),-pad$(PAD))
 O := build/$(VARIANT)
+
+# V=1 shows every command; by default one short line a step.
+V ?= 0
+ifeq ($(V),0)
+Q := @
+say = @echo "  $(1)"
+else
+Q :=
+say = @true
+endif
 
 VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
 
@@ -70,7 +92,7 @@ FREESTANDING := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
     -fno-threadsafe-statics -fno-use-cxa-atexit -fno-tree-loop-distribute-patterns \
     -mno-sse -mno-mmx -mno-80387 -nostdlib -ffunction-sections -fdata-sections \
     -O2 -Wall -Wextra -Wshadow -Wundef -Wcast-align -Wnull-dereference -Werror \
-    -Iinclude
+    -Iinclude -DIMAGE_PT_COUNT=$(IMAGE_PT_COUNT) -DPAD_BYTES=$(PAD_BYTES)
 # Standard headers allowed in the image (freestanding only): <cstdint> <cstddef>
 # <type_traits> <bit> <array> <span> <string_view> <limits> <utility>.
 
@@ -82,6 +104,7 @@ CXXFLAGS32 := $(FREESTANDING) -m32 -march=i486 -mtune=generic -fpie -fvisibility
     -mpreferred-stack-boundary=2
 # Assembly: preprocessed, 64-bit objects (32-bit code under .code32).
 ASFLAGS := -m64 -Iinclude -Iarch/x86/boot -I$(O) -Wa,--fatal-warnings \
+    -DIMAGE_PT_COUNT=$(IMAGE_PT_COUNT) -DPAD_BYTES=$(PAD_BYTES) \
     -DRELBOOT_BASE_$(shell echo $(BASE) | tr a-z A-Z) \
     -DRELOC_MIN=$(RELOC_MIN) -DRELOC_MAX=$(RELOC_MAX) -DRELOC_ALIGN=$(RELOC_ALIGN) \
     -DRELOC_PREF=$(RELOC_PREF_$(RELOC_PREF)) -DBOOT32_BIN='"$(O)/boot32.bin"'
@@ -111,7 +134,7 @@ ASM_OBJS := $(patsubst %.S,$(O)/asm/%.o,$(ASM_SRCS))
 IMAGE := $(O)/relboot.elf
 ISO := $(O)/relboot.iso
 
-.PHONY: all iso run check bench deps deps-check clean FORCE
+.PHONY: all iso run check check-images bench deps deps-check clean FORCE
 .DEFAULT_GOAL := all
 all: $(IMAGE)
 
@@ -127,25 +150,30 @@ $(O)/flags.stamp: FORCE | deps-check
 
 $(O)/boot32/%.o: %.cpp $(O)/flags.stamp
 	@mkdir -p $(@D)
-	$(CXX32) $(CXXFLAGS32) -MMD -MP -c $< -o $@
+	$(call say,CXX32   $@)
+	$(Q)$(CXX32) $(CXXFLAGS32) -MMD -MP -c $< -o $@
 
 $(O)/k64/%.o: %.cpp $(O)/flags.stamp
 	@mkdir -p $(@D)
-	$(CXX64) $(CXXFLAGS64) -MMD -MP -c $< -o $@
+	$(call say,CXX64   $@)
+	$(Q)$(CXX64) $(CXXFLAGS64) -MMD -MP -c $< -o $@
 
 $(O)/asm/%.o: %.S $(O)/flags.stamp $(O)/boot32_syms.h $(O)/boot32.bin
 	@mkdir -p $(@D)
-	$(CXX64) $(ASFLAGS) -MMD -MP -c $< -o $@
+	$(call say,AS      $@)
+	$(Q)$(CXX64) $(ASFLAGS) -MMD -MP -c $< -o $@
 
 # The 32-bit stage, linked at two bases: the flat images must be identical,
 # which proves that it holds no absolute address.
 $(O)/boot32.elf $(O)/boot32-alt.elf: $(BOOT32_OBJS) linker/boot32.ld.S
-	$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0 -T linker/boot32.ld.S -o $(O)/boot32.elf $(BOOT32_OBJS)
-	$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0x10000000 -T linker/boot32.ld.S -o $(O)/boot32-alt.elf $(BOOT32_OBJS)
+	$(call say,LD32    $(O)/boot32.elf (at 0 and at 0x10000000))
+	$(Q)$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0 -T linker/boot32.ld.S -o $(O)/boot32.elf $(BOOT32_OBJS)
+	$(Q)$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0x10000000 -T linker/boot32.ld.S -o $(O)/boot32-alt.elf $(BOOT32_OBJS)
 
 $(O)/boot32.bin: $(O)/boot32.elf $(O)/boot32-alt.elf
-	$(OBJCOPY) -O binary -j .text $(O)/boot32.elf $@.tmp
-	$(OBJCOPY) -O binary -j .text $(O)/boot32-alt.elf $(O)/boot32-alt.bin
+	$(call say,BLOB    $@)
+	$(Q)$(OBJCOPY) -O binary -j .text $(O)/boot32.elf $@.tmp
+	$(Q)$(OBJCOPY) -O binary -j .text $(O)/boot32-alt.elf $(O)/boot32-alt.bin
 	@cmp -s $@.tmp $(O)/boot32-alt.bin || { \
 	    echo "error: the 32-bit stage is not position-independent: linked at 0 and at 0x10000000 it differs:" >&2; \
 	    cmp -l $@.tmp $(O)/boot32-alt.bin | head -5 >&2; rm -f $@.tmp; exit 1; }
@@ -161,10 +189,12 @@ $(O)/boot32_syms.h: $(O)/boot32.elf
 	@mv $@.tmp $@
 
 $(O)/relboot.ld: linker/relboot.ld.S $(O)/flags.stamp
-	$(CXX64) -E -P -x assembler-with-cpp $(ASFLAGS) -MMD -MP -MT $@ -MF $@.d $< -o $@
+	$(call say,LDS     $@)
+	$(Q)$(CXX64) -E -P -x assembler-with-cpp $(ASFLAGS) -MMD -MP -MT $@ -MF $@.d $< -o $@
 
 $(IMAGE): $(ASM_OBJS) $(KERNEL64_OBJS) $(O)/relboot.ld
-	$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS)
+	$(call say,LD      $@)
+	$(Q)$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
@@ -173,7 +203,8 @@ $(IMAGE): $(ASM_OBJS) $(KERNEL64_OBJS) $(O)/relboot.ld
 # ---------------------------------------------------------------------------
 iso: $(ISO)
 $(ISO): $(IMAGE) grub/mkiso grub/grub.cfg.in FORCE | deps-check
-	grub/mkiso --image $(IMAGE) --cmdline '$(CMDLINE)' --output $@
+	$(call say,ISO     $@)
+	$(Q)grub/mkiso --image $(IMAGE) --cmdline '$(CMDLINE)' --output $@
 
 run: $(ISO)
 	tools/qemu-boot --iso $(ISO) --firmware $(FIRMWARE) --mem $(MEM) --timeout $(RUN_TIMEOUT)
@@ -185,10 +216,21 @@ LIT ?= python3 /usr/lib/llvm-14/build/utils/lit/lit.py
 LITFLAGS ?= -sv
 CHECK_VARIANTS := ebp ebp-low ebp-none
 
+# Every image the tests boot: both BASE variants at each load preference, and PAD=20M.
+JOBS ?= $(shell nproc)
+CHECK_IMAGES := ebp ebp-low ebp-none ebp-pad20M fs fs-low fs-none fs-pad20M
+check-images: | deps-check
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=ebp
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=ebp RELOC_PREF=low
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs RELOC_PREF=low
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=ebp RELOC_PREF=none
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs RELOC_PREF=none
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=ebp PAD=20M
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs PAD=20M
+
 check: | deps-check
-	$(MAKE) all
-	$(MAKE) all RELOC_PREF=low
-	$(MAKE) all RELOC_PREF=none
+	$(MAKE) check-images
 	$(MAKE) unit-tests build/tools/optdoc testloader fuzzers
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) --param fuzz_time=$(FUZZ_TIME) tests tests/unit tests/fuzz
 
@@ -210,7 +252,8 @@ HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=ad
 unit-tests: build/unit/RelbootTests
 build/unit/RelbootTests: $(UNIT_SRCS) $(UNIT_LIB_SRCS) $(wildcard include/relboot/*.h include/relboot/x86/*.h)
 	@mkdir -p $(@D)
-	$(HOSTCXX) $(HOST_CXXFLAGS) $(UNIT_SRCS) $(UNIT_LIB_SRCS) -o $@ -lgtest -lgtest_main -pthread
+	$(call say,HOSTCXX $@)
+	$(Q)$(HOSTCXX) $(HOST_CXXFLAGS) $(UNIT_SRCS) $(UNIT_LIB_SRCS) -o $@ -lgtest -lgtest_main -pthread
 
 # libFuzzer targets (clang, ASan + UBSan) for the command line and the MBI
 # walker; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
@@ -222,10 +265,12 @@ FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fu
 fuzzers: build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz
 build/fuzz/cmdline_fuzz: tests/fuzz/cmdline_fuzz.cpp arch/x86/boot/mbi.cpp $(CMDLINE_SRCS) $(wildcard include/relboot/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@
+	$(call say,FUZZ    $@)
+	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@
 build/fuzz/mbi_fuzz: tests/fuzz/mbi_fuzz.cpp arch/x86/boot/mbi.cpp $(wildcard include/relboot/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@
+	$(call say,FUZZ    $@)
+	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@
 
 # The multiboot1 test loader for the MBI and placement cases GRUB never produces.
 include tests/loader/loader.mk
@@ -234,7 +279,8 @@ include tests/loader/loader.mk
 .PHONY: option-doc
 build/tools/optdoc: tools/optdoc.cpp include/relboot/cmdline_options.def
 	@mkdir -p $(@D)
-	$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror -Iinclude $< -o $@
+	$(call say,HOSTCXX $@)
+	$(Q)$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror -Iinclude $< -o $@
 option-doc: build/tools/optdoc
 	@build/tools/optdoc
 

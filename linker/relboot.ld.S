@@ -59,6 +59,9 @@ PHDRS
 {
     text   PT_LOAD FLAGS(5);    /* PF_R | PF_X */
     rodata PT_LOAD FLAGS(4);    /* PF_R */
+#if PAD_BYTES > 0
+    pad    PT_LOAD FLAGS(6);    /* PF_R | PF_W, no file bytes: the PAD= test blob */
+#endif
     data   PT_LOAD FLAGS(6);    /* PF_R | PF_W */
 }
 
@@ -86,19 +89,123 @@ SECTIONS
         __rodata_end = .;
     } :rodata
 
+#if PAD_BYTES > 0
+    /*
+     * PAD= (tests only): an empty blob between rodata and data, so that
+     * the page tables, the GDT, boot_info and the stacks lie beyond it:
+     * with PAD=20M every image-relative access of the 32-bit code reaches
+     * past 16 MiB, where Xen's %fs segment stopped.
+     */
+    .pad (NOLOAD) : AT(PHYS(ADDR(.pad)))
+    {
+        . += PAD_BYTES;
+        . = ALIGN(PAGE_SIZE);
+    } :pad
+#endif
+
     .data : AT(PHYS(ADDR(.data)))
     {
         *(.data.pagetables)         /* pagetables.S: page-aligned tables first */
         . = ALIGN(PAGE_SIZE);
         pt_image = .;
-#if IMAGE_PT_COUNT >= 1
+#if IMAGE_PT_COUNT > 0
         R512(PTE_IMAGE, 0)
 #endif
-#if IMAGE_PT_COUNT >= 2
+#if IMAGE_PT_COUNT > 1
         R512(PTE_IMAGE, 512)
 #endif
-#if IMAGE_PT_COUNT >= 3
-#error "IMAGE_PT_COUNT above 2: extend the pt_image table here"
+#if IMAGE_PT_COUNT > 2
+        R512(PTE_IMAGE, 1024)
+#endif
+#if IMAGE_PT_COUNT > 3
+        R512(PTE_IMAGE, 1536)
+#endif
+#if IMAGE_PT_COUNT > 4
+        R512(PTE_IMAGE, 2048)
+#endif
+#if IMAGE_PT_COUNT > 5
+        R512(PTE_IMAGE, 2560)
+#endif
+#if IMAGE_PT_COUNT > 6
+        R512(PTE_IMAGE, 3072)
+#endif
+#if IMAGE_PT_COUNT > 7
+        R512(PTE_IMAGE, 3584)
+#endif
+#if IMAGE_PT_COUNT > 8
+        R512(PTE_IMAGE, 4096)
+#endif
+#if IMAGE_PT_COUNT > 9
+        R512(PTE_IMAGE, 4608)
+#endif
+#if IMAGE_PT_COUNT > 10
+        R512(PTE_IMAGE, 5120)
+#endif
+#if IMAGE_PT_COUNT > 11
+        R512(PTE_IMAGE, 5632)
+#endif
+#if IMAGE_PT_COUNT > 12
+        R512(PTE_IMAGE, 6144)
+#endif
+#if IMAGE_PT_COUNT > 13
+        R512(PTE_IMAGE, 6656)
+#endif
+#if IMAGE_PT_COUNT > 14
+        R512(PTE_IMAGE, 7168)
+#endif
+#if IMAGE_PT_COUNT > 15
+        R512(PTE_IMAGE, 7680)
+#endif
+#if IMAGE_PT_COUNT > 16
+        R512(PTE_IMAGE, 8192)
+#endif
+#if IMAGE_PT_COUNT > 17
+        R512(PTE_IMAGE, 8704)
+#endif
+#if IMAGE_PT_COUNT > 18
+        R512(PTE_IMAGE, 9216)
+#endif
+#if IMAGE_PT_COUNT > 19
+        R512(PTE_IMAGE, 9728)
+#endif
+#if IMAGE_PT_COUNT > 20
+        R512(PTE_IMAGE, 10240)
+#endif
+#if IMAGE_PT_COUNT > 21
+        R512(PTE_IMAGE, 10752)
+#endif
+#if IMAGE_PT_COUNT > 22
+        R512(PTE_IMAGE, 11264)
+#endif
+#if IMAGE_PT_COUNT > 23
+        R512(PTE_IMAGE, 11776)
+#endif
+#if IMAGE_PT_COUNT > 24
+        R512(PTE_IMAGE, 12288)
+#endif
+#if IMAGE_PT_COUNT > 25
+        R512(PTE_IMAGE, 12800)
+#endif
+#if IMAGE_PT_COUNT > 26
+        R512(PTE_IMAGE, 13312)
+#endif
+#if IMAGE_PT_COUNT > 27
+        R512(PTE_IMAGE, 13824)
+#endif
+#if IMAGE_PT_COUNT > 28
+        R512(PTE_IMAGE, 14336)
+#endif
+#if IMAGE_PT_COUNT > 29
+        R512(PTE_IMAGE, 14848)
+#endif
+#if IMAGE_PT_COUNT > 30
+        R512(PTE_IMAGE, 15360)
+#endif
+#if IMAGE_PT_COUNT > 31
+        R512(PTE_IMAGE, 15872)
+#endif
+#if IMAGE_PT_COUNT > 32
+#error "IMAGE_PT_COUNT above 32 (a 64 MiB image): extend the pt_image table here"
 #endif
         . = ALIGN(16);
         idt64 = .;

@@ -22,11 +22,15 @@ llvm_bin = "/usr/lib/llvm-14/bin"
 config.environment["PATH"] = os.pathsep.join([llvm_bin, os.path.join(root, "tools"), os.environ.get("PATH", "")])
 config.environment["RELBOOT_ROOT"] = root
 
-# Images built by `make check`: the default (BASE=ebp, preference high)
-# and the other load preferences.
-for name, folder in [("relboot", "ebp"), ("relboot-low", "ebp-low"), ("relboot-none", "ebp-none")]:
-    config.substitutions.append(("%" + name + "-dir", os.path.join(build, folder)))
-for name, folder in [("relboot-low", "ebp-low"), ("relboot-none", "ebp-none"), ("relboot", "ebp")]:
+# Images built by `make check`: both BASE variants with the default
+# relocation knobs (preference high), with preference low and none, and
+# with PAD=20M.  Longer names first: lit substitutes in list order.
+IMAGES = {
+    "relboot-fs-none": "fs-none", "relboot-fs-low": "fs-low", "relboot-fs-pad": "fs-pad20M",
+    "relboot-none": "ebp-none", "relboot-low": "ebp-low", "relboot-pad": "ebp-pad20M",
+    "relboot-fs": "fs", "relboot": "ebp",
+}
+for name, folder in IMAGES.items():
     config.substitutions.append(("%" + name, os.path.join(build, folder, "relboot.elf")))
 config.substitutions.append(("%root", root))
 config.substitutions.append(("%boot", os.path.join(root, "tools", "boot-test")))

@@ -37,11 +37,16 @@
 
 /*
  * How much of the image the higher-half page tables can map: one page
- * table (512 x 4 KiB) per IMAGE_PT_COUNT.  The linker script asserts that
- * the image fits.
+ * table (512 x 4 KiB = 2 MiB) per IMAGE_PT_COUNT, 1 to 32.  The Makefile
+ * raises it with PAD=; the linker script asserts that the image fits.
  */
 #ifndef IMAGE_PT_COUNT
 #define IMAGE_PT_COUNT       1
+#endif
+
+/* PAD= (bytes): an empty test blob inside the image (linker script). */
+#ifndef PAD_BYTES
+#define PAD_BYTES            0
 #endif
 
 /* Identity map of the low 4 GiB: four page directories of 2 MiB pages. */
