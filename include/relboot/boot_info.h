@@ -73,6 +73,13 @@ static_assert(offsetof(Options, mem) == 8 && offsetof(Options, com) == 16 && siz
 static_assert(offsetof(BootInfo, identity_limit) == 40 && offsetof(BootInfo, options) == 48);
 static_assert(offsetof(BootInfo, tsc) == 48 + sizeof(Options));
 
+/*
+ * The command line's span lists, outside .bss (they need no zeroing: the
+ * counts in boot_info.options say what is valid).  Filled by the 32-bit
+ * stage through their physical address like boot_info.
+ */
+static_assert(sizeof(CmdlineSpans) % 4 == 0);
+
 } // namespace relboot
 
 #endif

@@ -100,11 +100,20 @@ struct Options {
     uint16_t unknown_dropped;           /* unknown tokens beyond CMDLINE_MAX_UNKNOWN */
     uint16_t malformed_dropped;         /* malformed values beyond CMDLINE_MAX_MALFORMED */
     Span passthrough;                   /* raw text after "--" */
-    Span unknown[CMDLINE_MAX_UNKNOWN];  /* raw tokens, in line order */
-    Span malformed[CMDLINE_MAX_MALFORMED]; /* raw tokens whose value was refused */
-    OptionId malformed_option[CMDLINE_MAX_MALFORMED];
+    uint32_t reserved2;
 };
 static_assert(sizeof(Options) % 8 == 0);
+
+/*
+ * The tokens the report lists, as spans of the raw line.  Only the first
+ * Options::unknown_count and Options::malformed_count entries are valid,
+ * so this need not start zeroed (it lives outside the zeroed .bss).
+ */
+struct CmdlineSpans {
+    Span unknown[CMDLINE_MAX_UNKNOWN];              /* unknown tokens, in line order */
+    Span malformed[CMDLINE_MAX_MALFORMED];          /* tokens whose value was refused */
+    OptionId malformed_option[CMDLINE_MAX_MALFORMED];
+};
 
 /*
  * Parses the command line s, which must be NUL-terminated (the MBI walk
@@ -116,8 +125,9 @@ static_assert(sizeof(Options) % 8 == 0);
  * values are recorded, never fatal; the last occurrence of an option
  * wins.  *out must start zeroed (Options{}: every default); the parser
  * writes only what the line sets, so a boot costs no copy of Options.
+ * Unknown tokens and malformed values go to *spans (counted in *out).
  */
-void cmdline_parse(const char* s, uint32_t len, Options* out);
+void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* spans);
 
 /*
  * Decodes the token at s[0, len) (a Span from Options) into out, which

@@ -15,7 +15,8 @@
 namespace relboot {
 
 /* raw, raw_len: the command line that was parsed into options. */
-void cmdline_report(const Options& options, const char* raw, uint32_t raw_len, Console& con);
+void cmdline_report(const Options& options, const CmdlineSpans& spans, const char* raw, uint32_t raw_len,
+                    Console& con);
 
 } // namespace relboot
 

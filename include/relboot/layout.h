@@ -54,7 +54,7 @@
 
 /* Stack sizes in bytes (16-byte aligned). */
 #define STACK32_SIZE         UINT32(8192)    /* the command-line parser decodes into 4 KiB on it */
-#define STACK64_SIZE         UINT32(16384)
+#define STACK64_SIZE         UINT32(8192)
 #define EXCEPTION_STACK_SIZE UINT32(4096)
 
 #endif

@@ -16,10 +16,10 @@ namespace relboot {
  * false.  Entries without the present bit are left alone.  Touches no
  * other memory.  The caller guarantees that every relocated address
  * stays below 4 GiB (the image lies below 4 GiB).  Ranges whose offset
- * or extent falls outside layout.image_size are skipped.
- * Returns the number of entries changed.
+ * or extent falls outside layout.image_size are skipped.  Runs once a
+ * boot, in the measured path: about 6 instructions an entry.
  */
-uint32_t pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, bool nx);
+void pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, bool nx);
 
 /*
  * mem=: clears the identity map's 2 MiB entries (layout.identity_pd) that

@@ -18,13 +18,13 @@ using namespace relboot;
 
 namespace {
 
-void check_spans(const char* line, const Options& o)
+void check_spans(const char* line, const Options& o, const CmdlineSpans& spans)
 {
     char buf[CMDLINE_MAX];
-    for (uint32_t i = 0; i < o.unknown_count; ++i)
-        cmdline_decode(line + o.unknown[i].offset, o.unknown[i].length, buf);
-    for (uint32_t i = 0; i < o.malformed_count; ++i)
-        cmdline_decode(line + o.malformed[i].offset, o.malformed[i].length, buf);
+    for (uint32_t i = 0; i < o.unknown_count && i < CMDLINE_MAX_UNKNOWN; ++i)
+        cmdline_decode(line + spans.unknown[i].offset, spans.unknown[i].length, buf);
+    for (uint32_t i = 0; i < o.malformed_count && i < CMDLINE_MAX_MALFORMED; ++i)
+        cmdline_decode(line + spans.malformed[i].offset, spans.malformed[i].length, buf);
     if (o.unknown_count > CMDLINE_MAX_UNKNOWN || o.malformed_count > CMDLINE_MAX_MALFORMED)
         __builtin_trap();
 }
@@ -60,16 +60,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         if (scan.cmdline_offset + scan.cmdline_len >= total)
             __builtin_trap();
         Options o{};
+        CmdlineSpans spans;
         const char* line = reinterpret_cast<const char*>(mbi + scan.cmdline_offset);
-        cmdline_parse(line, scan.cmdline_len, &o);
-        check_spans(line, o);
+        cmdline_parse(line, scan.cmdline_len, &o, &spans);
+        check_spans(line, o, spans);
     }
 
     /* The parser alone: the raw bytes NUL-terminated, parsed with a length taken from the input. */
     std::vector<char> line(body, body + body_len);
     line.push_back('\0');
     Options o{};
-    cmdline_parse(line.data(), tag_size % (body_len + 1), &o);
-    check_spans(line.data(), o);
+    CmdlineSpans spans;
+    cmdline_parse(line.data(), tag_size % (body_len + 1), &o, &spans);
+    check_spans(line.data(), o, spans);
     return 0;
 }

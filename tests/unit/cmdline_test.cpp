@@ -12,6 +12,7 @@ namespace {
 struct Parsed {
     std::string line;
     Options o{};
+    CmdlineSpans spans{};
 
     bool has(OptionId id) const { return o.present & (1u << uint32_t(id)); }
     std::string decoded(Span span) const
@@ -24,14 +25,14 @@ struct Parsed {
     {
         std::vector<std::string> v;
         for (uint32_t i = 0; i < o.unknown_count; ++i)
-            v.push_back(decoded(o.unknown[i]));
+            v.push_back(decoded(spans.unknown[i]));
         return v;
     }
     std::vector<std::string> malformed() const
     {
         std::vector<std::string> v;
         for (uint32_t i = 0; i < o.malformed_count; ++i)
-            v.push_back(std::string(option_name(o.malformed_option[i])) + ":" + decoded(o.malformed[i]));
+            v.push_back(std::string(option_name(spans.malformed_option[i])) + ":" + decoded(spans.malformed[i]));
         return v;
     }
     std::string passthrough() const
@@ -44,7 +45,7 @@ Parsed parse(const std::string& line, uint32_t len = UINT32_MAX)
 {
     Parsed p;
     p.line = line;
-    cmdline_parse(p.line.c_str(), len == UINT32_MAX ? uint32_t(p.line.size()) : len, &p.o);
+    cmdline_parse(p.line.c_str(), len == UINT32_MAX ? uint32_t(p.line.size()) : len, &p.o, &p.spans);
     return p;
 }
 
@@ -150,7 +151,8 @@ TEST(CmdlineGrammar, LengthBoundsTheParseNotJustNul)
     EXPECT_EQ(p.o.malformed_count, 1u);
     const std::string with_nul("debug-exit=0xf4\0debug-fault=ud2", 31);
     Options o{};
-    cmdline_parse(with_nul.c_str(), uint32_t(with_nul.size()), &o);
+    CmdlineSpans spans;
+    cmdline_parse(with_nul.c_str(), uint32_t(with_nul.size()), &o, &spans);
     EXPECT_EQ(o.debug_exit_port, 0xf4);
     EXPECT_EQ(o.debug_fault, DebugFault::none);
 }

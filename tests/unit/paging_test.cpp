@@ -39,12 +39,32 @@ struct FakeImage {
 
 } // namespace
 
+TEST(PtFixup, CapIdentityClearsFromTheLimitUp)
+{
+    std::vector<uint64_t> words((4 * 512) + 512, 0);
+    ImageLayout layout{};
+    layout.identity_pd = 4096;
+    auto* pd = words.data() + 512;
+    for (int i = 0; i < 2048; ++i)
+        pd[i] = uint64_t(i) * 0x200000 | PTE_IDENT_2M;
+    EXPECT_EQ(pt_cap_identity(reinterpret_cast<uint8_t*>(words.data()), layout, 64ull << 20), 2048u - 32u);
+    EXPECT_EQ(pd[31], uint64_t(31) * 0x200000 | PTE_IDENT_2M);
+    EXPECT_EQ(pd[32], 0u);
+    EXPECT_EQ(pd[2047], 0u);
+    /* A limit inside a 2 MiB page keeps that page. */
+    for (int i = 0; i < 2048; ++i)
+        pd[i] = uint64_t(i) * 0x200000 | PTE_IDENT_2M;
+    EXPECT_EQ(pt_cap_identity(reinterpret_cast<uint8_t*>(words.data()), layout, (64ull << 20) + 1), 2048u - 33u);
+    EXPECT_NE(pd[32], 0u);
+    EXPECT_EQ(pt_cap_identity(reinterpret_cast<uint8_t*>(words.data()), layout, 4ull << 30), 0u);
+}
+
 TEST(PtFixup, AddsDeltaToListedEntriesOnly)
 {
     FakeImage img;
     const std::vector<uint64_t> before = img.words;
     const uint32_t delta = 0x3fe00000 - 0x01000000;
-    EXPECT_EQ(pt_fixup(img.bytes(), img.layout, delta, true), 4u);
+    pt_fixup(img.bytes(), img.layout, delta, true);
     EXPECT_EQ(img.at(0x1000), 0x3fe01000 | PTE_TABLE);
     EXPECT_EQ(img.at(0x1008), 0x3fe02000 | PTE_DATA);
     EXPECT_EQ(img.at(0x1010), 0x3fe03000 | PTE_TEXT);
@@ -80,7 +100,7 @@ TEST(PtFixup, ZeroDeltaWithNxIsANoOp)
 {
     FakeImage img;
     const std::vector<uint64_t> before = img.words;
-    EXPECT_EQ(pt_fixup(img.bytes(), img.layout, 0, true), 0u);
+    pt_fixup(img.bytes(), img.layout, 0, true);
     EXPECT_EQ(img.words, before);
 }
 
@@ -88,11 +108,16 @@ TEST(PtFixup, SkipsNotPresentAndOutOfRange)
 {
     FakeImage img;
     img.at(0x1008) = 0x01002000; /* not present */
-    img.layout.reloc[1] = {0x3ff8, 2}; /* would run past the image */
-    EXPECT_EQ(pt_fixup(img.bytes(), img.layout, 0x1000, true), 2u);
+    img.at(0x3ff8) = 0x01000000 | PTE_DATA;
+    img.layout.reloc[1] = {0x3ff8, 2}; /* would run past the image: skipped whole */
+    pt_fixup(img.bytes(), img.layout, 0x1000, true);
+    EXPECT_EQ(img.at(0x1000), 0x01002000 | PTE_TABLE);
     EXPECT_EQ(img.at(0x1008), 0x01002000u);
-    img.layout.reloc_count = 99; /* clamped to IMAGE_RELOC_RANGES */
-    EXPECT_EQ(pt_fixup(img.bytes(), img.layout, 0x1000, true), 2u);
+    EXPECT_EQ(img.at(0x1010), 0x01004000 | PTE_TEXT);
+    EXPECT_EQ(img.at(0x3ff8), 0x01000000 | PTE_DATA);
+    img.layout.reloc_count = 99; /* clamped to IMAGE_RELOC_RANGES: no read past reloc[] */
+    pt_fixup(img.bytes(), img.layout, 0x1000, true);
+    EXPECT_EQ(img.at(0x1000), 0x01003000 | PTE_TABLE);
 }
 
 namespace {

@@ -119,11 +119,19 @@ boot32_setup:
     rep stosl
 
     /*
-     * boot32_main(boot_info, image_layout, mbi, eip_base, tsc_lo, tsc_hi)
-     * (boot32.cpp, cdecl) checks the MBI and the CPU, parses the command
-     * line and fixes the page tables; it returns the EFER bits to set and
-     * does not return on failure.
+     * boot32_main(boot_info, image_layout, mbi, eip_base, tsc_lo, tsc_hi,
+     * boot_cmdline_spans) (boot32.cpp, cdecl) checks the MBI and the CPU,
+     * parses the command line and fixes the page tables; it returns the
+     * EFER bits to set and does not return on failure.  The entry TSC was
+     * pushed first, above.
      */
+    IMG_LEA boot_cmdline_spans, %eax
+    movl    %eax, %ecx
+    popl    %eax                            /* tsc_lo */
+    popl    %edx                            /* tsc_hi */
+    pushl   %ecx
+    pushl   %edx
+    pushl   %eax
     pushl   %ebp
     pushl   %ebx
     IMG_LEA image_layout, %eax
@@ -131,7 +139,7 @@ boot32_setup:
     IMG_LEA boot_info, %eax
     pushl   %eax
     call    boot32_blob + BOOT32_boot32_main
-    addl    $24, %esp
+    addl    $28, %esp
     jmp     enter_long_mode
 
 /*

@@ -21,6 +21,8 @@
 
 /* The one BootInfo, in .bss: filled by the 32-bit stage through its physical address. */
 relboot::BootInfo boot_info;
+/* The command line's spans: outside .bss, so head32.S does not spend instructions zeroing them. */
+__attribute__((section(".noinit"))) relboot::CmdlineSpans boot_cmdline_spans;
 
 namespace relboot {
 namespace {
@@ -164,7 +166,7 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
     if (bi.options.loglvl == LogLevel::debug)
         print_mbi_tags(bi, con);
     info.begin().str("cmdline ").quoted(cmdline, cmdline_len).end();
-    cmdline_report(bi.options, cmdline, cmdline_len, info);
+    cmdline_report(bi.options, boot_cmdline_spans, cmdline, cmdline_len, info);
     print_warnings(bi, con);
     print_modules(bi, info);
 

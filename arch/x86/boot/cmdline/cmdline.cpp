@@ -149,7 +149,15 @@ bool grub_escaped(char c)
         const OptionInfo& o = OPTIONS[entry - 1];
         if (o.name_len != len)
             continue;
+        /* Four bytes at a time, then the tail (names are at most 15 bytes). */
         uint32_t i = 0;
+        for (; i + 4 <= len; i += 4) {
+            uint32_t a, b;
+            __builtin_memcpy(&a, o.name + i, 4);
+            __builtin_memcpy(&b, name + i, 4);
+            if (a != b)
+                break;
+        }
         while (i < len && o.name[i] == name[i])
             ++i;
         if (i == len)
@@ -175,7 +183,7 @@ bool dispatch(OptionId id, Text value, bool has_value, bool negate, Options* out
  * One token: tok[0, len), already decoded; eq is the index of its first
  * '=' (len when there is none); raw is where it came from in the line.
  */
-void handle_token(const char* tok, uint32_t len, uint32_t eq, Span raw, Options* out)
+void handle_token(const char* tok, uint32_t len, uint32_t eq, Span raw, Options* out, CmdlineSpans* spans)
 {
     const bool has_value = eq < len;
     const Text value{tok + eq + (has_value ? 1 : 0), has_value ? len - eq - 1 : 0};
@@ -190,7 +198,7 @@ void handle_token(const char* tok, uint32_t len, uint32_t eq, Span raw, Options*
     }
     if (id == OptionId::count) {
         if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
-            out->unknown[out->unknown_count++] = raw;
+            spans->unknown[out->unknown_count++] = raw;
         else
             ++out->unknown_dropped;
         return;
@@ -200,8 +208,8 @@ void handle_token(const char* tok, uint32_t len, uint32_t eq, Span raw, Options*
         return;
     }
     if (out->malformed_count < CMDLINE_MAX_MALFORMED) {
-        out->malformed_option[out->malformed_count] = id;
-        out->malformed[out->malformed_count++] = raw;
+        spans->malformed_option[out->malformed_count] = id;
+        spans->malformed[out->malformed_count++] = raw;
     } else {
         ++out->malformed_dropped;
     }
@@ -232,7 +240,7 @@ namespace {
  * the fast path keeps its registers and its stack frame small.
  */
 [[gnu::noinline]] const uint8_t* slow_token(const uint8_t* line, const uint8_t* start, const uint8_t* end,
-                                            Options* out)
+                                            Options* out, CmdlineSpans* spans)
 {
     char scratch[CMDLINE_MAX];
     const uint8_t* p = start;
@@ -255,7 +263,7 @@ namespace {
     uint32_t eq = 0;
     while (eq < n && scratch[eq] != '=')
         ++eq;
-    handle_token(scratch, n, eq, raw, out);
+    handle_token(scratch, n, eq, raw, out, spans);
     return p;
 }
 
@@ -264,7 +272,7 @@ namespace {
  * "--".  Returns true for "--", which ends the options.
  */
 [[gnu::noinline]] bool fast_token(const uint8_t* line, const uint8_t* start, const uint8_t* p,
-                                            uint32_t name_len, const uint8_t* end, Options* out)
+                                  uint32_t name_len, const uint8_t* end, Options* out, CmdlineSpans* spans)
 {
     const Span raw{uint16_t(start - line), uint16_t(p - start)};
     if (raw.length == 2 && start[0] == '-' && start[1] == '-') {
@@ -278,13 +286,13 @@ namespace {
         out->passthrough = Span{uint16_t(p - line), uint16_t(stop - p)};
         return true;
     }
-    handle_token(reinterpret_cast<const char*>(start), raw.length, name_len, raw, out);
+    handle_token(reinterpret_cast<const char*>(start), raw.length, name_len, raw, out, spans);
     return false;
 }
 
 } // namespace
 
-void cmdline_parse(const char* s, uint32_t len, Options* out)
+void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* spans)
 {
     if (len == 0)
         return;   /* also: no command-line tag at all (s may then be null) */
@@ -314,7 +322,7 @@ void cmdline_parse(const char* s, uint32_t len, Options* out)
             k = CLASS[*p];
         }
         if (k >= C_QUOTE || p > end || name_len == 0) {
-            p = skip_while_class(slow_token(line, start, end, out), C_SEP);
+            p = skip_while_class(slow_token(line, start, end, out, spans), C_SEP);
             continue;
         }
         const uint8_t* const token_end = p;
@@ -328,12 +336,12 @@ void cmdline_parse(const char* s, uint32_t len, Options* out)
         const uint32_t h = name_hash(name_len, start[0], start[name_len - 1]);
         if (NAME_TABLE.length[h] != name_len && start[0] != 'n' && start[0] != '-') {
             if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
-                out->unknown[out->unknown_count++] = Span{uint16_t(start - line), uint16_t(token_end - start)};
+                spans->unknown[out->unknown_count++] = Span{uint16_t(start - line), uint16_t(token_end - start)};
             else
                 ++out->unknown_dropped;
             continue;
         }
-        if (fast_token(line, start, token_end, name_len, end, out))
+        if (fast_token(line, start, token_end, name_len, end, out, spans))
             return;
     }
 }

@@ -68,7 +68,7 @@ void print_token(const char* raw, Span span, Console& con)
 
 } // namespace
 
-void cmdline_report(const Options& o, const char* raw, uint32_t raw_len, Console& con)
+void cmdline_report(const Options& o, const CmdlineSpans& spans, const char* raw, uint32_t raw_len, Console& con)
 {
 #define RELBOOT_OPTION(id, name, kind, form, help)                  \
     if (o.present & (1u << uint32_t(OptionId::id))) {               \
@@ -81,7 +81,7 @@ void cmdline_report(const Options& o, const char* raw, uint32_t raw_len, Console
 
     for (uint32_t i = 0; i < o.unknown_count; ++i) {
         con.begin().str("unknown ");
-        print_token(raw, o.unknown[i], con);
+        print_token(raw, spans.unknown[i], con);
         con.end();
     }
     if (o.unknown_dropped)
@@ -90,9 +90,9 @@ void cmdline_report(const Options& o, const char* raw, uint32_t raw_len, Console
         con.begin().str("passthrough ").quoted(raw + o.passthrough.offset, o.passthrough.length).end();
     }
     for (uint32_t i = 0; i < o.malformed_count; ++i) {
-        const OptionId id = o.malformed_option[i];
+        const OptionId id = spans.malformed_option[i];
         con.begin().str("warning: option ").str(option_name(id)).str(": ");
-        print_token(raw, o.malformed[i], con);
+        print_token(raw, spans.malformed[i], con);
         con.str(" is malformed, expected ").str(option_name(id)).chr('=').str(option_form(id));
         con.str("; the previous value stays in force").end();
     }

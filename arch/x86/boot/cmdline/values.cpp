@@ -41,12 +41,32 @@ bool starts_with(Text t, const char* prefix, Text* rest)
     return true;
 }
 
+/* As parse_number, for values that fit 32 bits: no 64-bit arithmetic in the 32-bit stage. */
 bool parse_u32(Text t, uint32_t max, uint32_t* out)
 {
-    uint64_t v;
-    if (!parse_number(t, max, &v))
+    uint32_t base = 10;
+    if (t.len > 2 && t.s[0] == '0' && (t.s[1] == 'x' || t.s[1] == 'X')) {
+        base = 16;
+        t.s += 2;
+        t.len -= 2;
+    }
+    if (t.len == 0)
         return false;
-    *out = uint32_t(v);
+    uint32_t v = 0;
+    for (uint32_t i = 0; i < t.len; ++i) {
+        const uint32_t c = uint8_t(t.s[i]);
+        uint32_t d;
+        if (c - '0' <= 9)
+            d = c - '0';
+        else if (base == 16 && (c | 0x20) - 'a' <= 5)
+            d = (c | 0x20) - 'a' + 10;
+        else
+            return false;
+        if (d > max || v > (max - d) / base)   /* v * base + d > max */
+            return false;
+        v = v * base + d;
+    }
+    *out = v;
     return true;
 }
 
