@@ -165,10 +165,12 @@ $(O)/asm/%.o: %.S $(O)/flags.stamp $(O)/boot32_syms.h $(O)/boot32.bin
 
 # The 32-bit stage, linked at two bases: the flat images must be identical,
 # which proves that it holds no absolute address.
-$(O)/boot32.elf $(O)/boot32-alt.elf: $(BOOT32_OBJS) linker/boot32.ld.S
-	$(call say,LD32    $(O)/boot32.elf (at 0 and at 0x10000000))
-	$(Q)$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0 -T linker/boot32.ld.S -o $(O)/boot32.elf $(BOOT32_OBJS)
-	$(Q)$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0x10000000 -T linker/boot32.ld.S -o $(O)/boot32-alt.elf $(BOOT32_OBJS)
+$(O)/boot32.elf: $(BOOT32_OBJS) linker/boot32.ld.S
+	$(call say,LD32    $@)
+	$(Q)$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0 -T linker/boot32.ld.S -o $@ $(BOOT32_OBJS)
+$(O)/boot32-alt.elf: $(BOOT32_OBJS) linker/boot32.ld.S
+	$(call say,LD32    $@ (at 0x10000000))
+	$(Q)$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0x10000000 -T linker/boot32.ld.S -o $@ $(BOOT32_OBJS)
 
 $(O)/boot32.bin: $(O)/boot32.elf $(O)/boot32-alt.elf
 	$(call say,BLOB    $@)
