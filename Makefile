@@ -123,7 +123,7 @@ BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/mbi.cpp arch/x86/boot/pt_f
     $(CMDLINE_SRCS) $(SHARED_SRCS)
 BOOT32_EXPORTS := boot32_main boot32_exception
 KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/boot/cmdline/report.cpp \
-    lib/crc32.cpp $(CMDLINE_SRCS) $(SHARED_SRCS)
+    arch/x86/boot/mbi.cpp lib/crc32.cpp $(CMDLINE_SRCS) $(SHARED_SRCS)
 ASM_SRCS := arch/x86/boot/mb2_header.S arch/x86/boot/head32.S arch/x86/boot/exception32.S \
     arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/gdt.S arch/x86/boot/pagetables.S
 

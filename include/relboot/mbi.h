@@ -30,6 +30,14 @@ enum class MbiError : uint8_t {
     module_range,           /* module mod_start > mod_end */
 };
 
+/* How far mbi_scan() walks. */
+enum class MbiWalk : uint8_t {
+    full,       /* every tag, to the end tag: the whole MBI checked */
+    early,      /* stop once tags 21 and 1 are both seen (or at the end tag):
+                   what the 32-bit stage needs before long mode; the 64-bit
+                   stage walks the rest */
+};
+
 /* What the walker found; offsets are from the MBI's first byte. */
 struct MbiScan {
     MbiError error;             /* first problem found; the rest is valid only when none */
@@ -44,6 +52,7 @@ struct MbiScan {
     uint32_t cmdline_len;       /* bytes before the tag's last byte (a NUL); the string may end earlier */
     bool efi;                   /* an EFI system-table tag (11 or 12) is present */
     uint32_t module_count;
+    bool complete;              /* the walk reached the end tag (always, for MbiWalk::full) */
 };
 
 /*
@@ -51,9 +60,11 @@ struct MbiScan {
  * and the 4 GiB bound are checked on it).  available bounds how many bytes
  * may be read at all (the host tests and the fuzzer pass their buffer
  * size; the boot stages pass MBI_MAX_SIZE).  Reads total_size first and
- * then nothing beyond min(total_size, available).
+ * then nothing beyond min(total_size, available).  Every tag it passes is
+ * checked; with MbiWalk::early the tags after 21 and 1 are not looked at
+ * (firmware kind and module count then stay unknown).
  */
-MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available);
+MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available, MbiWalk walk = MbiWalk::full);
 
 /* One-line description of an MbiError, what was expected included. */
 const char* mbi_error_text(MbiError error);

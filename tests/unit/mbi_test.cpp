@@ -138,3 +138,19 @@ TEST(Mbi, EveryErrorHasText)
     for (int e = 0; e <= int(MbiError::module_range); ++e)
         EXPECT_STRNE(mbi_error_text(MbiError(e)), "unknown MBI error");
 }
+
+TEST(Mbi, EarlyWalkStopsAfterTags21And1)
+{
+    /* A defect after tags 21 and 1 is left to the full walk of the 64-bit stage. */
+    const auto m = MbiBuilder().load_base(0x200000).cmdline("a").mmap(16, 1).end().build();
+    const MbiScan early = mbi_scan(reinterpret_cast<const uint8_t*>(m.data()), PHYS, uint32_t(m.size() * 8), MbiWalk::early);
+    EXPECT_EQ(early.error, MbiError::none);
+    EXPECT_FALSE(early.complete);
+    EXPECT_TRUE(early.cmdline_present);
+    EXPECT_EQ(scan(m).error, MbiError::mmap_entry_size);
+    /* Without tag 1 the early walk goes to the end and checks everything. */
+    const auto n = MbiBuilder().load_base(0x200000).mmap(16, 1).end().build();
+    EXPECT_EQ(mbi_scan(reinterpret_cast<const uint8_t*>(n.data()), PHYS, uint32_t(n.size() * 8), MbiWalk::early).error,
+              MbiError::mmap_entry_size);
+    EXPECT_TRUE(scan(MbiBuilder().cmdline("x").end().build()).complete);
+}

@@ -136,8 +136,12 @@ BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint
     bi->image_size = layout->image_size;
     bi->mbi = mbi;
 
-    /* The MBI: structure, tag 21, command line, firmware. */
-    const MbiScan scan = mbi_scan(reinterpret_cast<const uint8_t*>(mbi), mbi, MBI_MAX_SIZE);
+    /*
+     * The MBI: its header, and the tags up to 21 and 1 (GRUB puts them
+     * first), each checked.  The 64-bit stage walks and checks the rest
+     * before it uses any of it; nothing else is needed before long mode.
+     */
+    const MbiScan scan = mbi_scan(reinterpret_cast<const uint8_t*>(mbi), mbi, MBI_MAX_SIZE, MbiWalk::early);
     if (scan.error != MbiError::none) {
         Console con = error_line(bi);
         con.str(mbi_error_text(scan.error)).str(" (MBI at ").hex8(mbi).str(", offset ");
@@ -145,7 +149,6 @@ BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint
         die(bi, con);
     }
     bi->mbi_size = scan.total_size;
-    bi->firmware = scan.efi ? Firmware::efi : Firmware::bios;
     bi->tag21_present = scan.tag21_present;
     bi->tag21 = scan.tag21;
     if (!scan.tag21_present) {

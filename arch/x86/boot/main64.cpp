@@ -9,6 +9,7 @@
 #include <relboot/console.h>
 #include <relboot/crc32.h>
 #include <relboot/image_symbols.h>
+#include <relboot/mbi.h>
 #include <relboot/report.h>
 #include <relboot/selftest.h>
 
@@ -161,6 +162,15 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
         ++cmdline_len;
 
     info.begin().str("relboot ").str(RELBOOT_VERSION).str(" variant=").str(RELBOOT_VARIANT).end();
+
+    /* The whole MBI, checked before any of it past tags 21 and 1 is used (the 32-bit stage stopped there). */
+    const MbiScan scan = mbi_scan(phys_ptr<uint8_t>(bi.mbi), bi.mbi, MBI_MAX_SIZE);
+    if (scan.error != MbiError::none) {
+        con.begin().str("error: ").str(mbi_error_text(scan.error)).str(" (MBI at ").hex8(bi.mbi).str(", offset ");
+        con.hex8(scan.error_offset).str(", value ").hex8(scan.error_value).str(")").end();
+        finish(bi.options, false);
+    }
+    bi.firmware = scan.efi ? Firmware::efi : Firmware::bios;
     info.begin().str("loader=multiboot2 firmware=").str(str(bi.firmware)).str(" mbi=").hex8(bi.mbi).end();
     print_base(bi, info, con);
     if (bi.options.loglvl == LogLevel::debug)

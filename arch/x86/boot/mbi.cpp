@@ -37,7 +37,7 @@ MbiScan fail(MbiScan scan, MbiError error, uint32_t offset, uint32_t value)
 
 } // namespace
 
-MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available)
+MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available, MbiWalk walk)
 {
     MbiScan scan{};
     if (mbi_phys % MULTIBOOT2_TAG_ALIGN)
@@ -75,6 +75,7 @@ MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available)
         case MULTIBOOT2_TAG_TYPE_END:
             if (size != sizeof(mb2::Tag))
                 return fail(scan, MbiError::tag_size_small, off, size);
+            scan.complete = true;
             return scan;
         case MULTIBOOT2_TAG_TYPE_CMDLINE: {
             if (size < sizeof(mb2::TagString) + 1)
@@ -131,6 +132,8 @@ MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available)
             break;
         }
         ++scan.tag_count;
+        if (walk == MbiWalk::early && scan.tag21_present && scan.cmdline_present)
+            return scan;
 
         /* Next tag: size rounded up to 8; size <= total - off, so this cannot wrap. */
         const uint32_t step = (size + (MULTIBOOT2_TAG_ALIGN - 1)) & ~uint32_t(MULTIBOOT2_TAG_ALIGN - 1);
