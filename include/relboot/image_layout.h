@@ -8,7 +8,7 @@
 #define RELBOOT_IMAGE_LAYOUT_H
 
 /* Entries of the prebuilt page tables that hold image addresses: see pagetables.S. */
-#define IMAGE_RELOC_RANGES  6
+#define IMAGE_RELOC_RANGES  7
 #define IMAGE_LAYOUT_SIZE   (20 + IMAGE_RELOC_RANGES * 8)
 
 #ifndef __ASSEMBLER__

@@ -18,6 +18,7 @@ extern const char __image_end[];     /* end of .bss and stacks, 4 KiB aligned */
 extern uint64_t pml4[512];
 extern uint64_t pdpt_ident[512];
 extern uint64_t pd_ident[];          /* IDENTITY_PD_COUNT tables */
+extern uint64_t pt_ident_low[512];   /* the first 2 MiB in 4 KiB pages */
 extern uint64_t pdpt_high[512];
 extern uint64_t pd_high[512];
 extern uint64_t pt_image[];          /* IMAGE_PT_COUNT tables */

@@ -302,3 +302,22 @@ TEST(CmdlineOptions, EveryOptionHasANameAndAForm)
     EXPECT_STREQ(option_name(OptionId::debug_exit), "debug-exit");
     EXPECT_STREQ(option_name(OptionId::count), "?");
 }
+
+TEST(CmdlineGrammar, PaddedTagIsNotTruncation)
+{
+    /* A loader may pad tag 1 past the NUL: a short line with a large length is not truncated. */
+    std::string padded = "debug-exit=0xf4";
+    padded.resize(5000, '\0');
+    Options o{};
+    CmdlineSpans spans;
+    cmdline_parse(padded.data(), uint32_t(padded.size()), &o, &spans);
+    EXPECT_FALSE(o.truncated);
+    EXPECT_EQ(o.debug_exit_port, 0xf4);
+}
+
+TEST(CmdlineOptions, MemNearTwoToTheSixtyFourIsAccepted)
+{
+    /* The value parses; boot32 treats any cap at or above 4 GiB as none (no rounding wrap). */
+    EXPECT_EQ(parse("mem=0xffffffffffffffff").o.mem, ~0ull);
+    EXPECT_EQ(parse("mem=0xfffffffffff00000").o.mem, 0xfffffffffff00000ull);
+}

@@ -171,20 +171,15 @@ BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint
 
     /*
      * Where the image sits.  Checked after the command line, so that a
-     * refusal honours debug-exit= and console= (head32.S already refused
-     * an MBI inside the image, before writing anything).
+     * refusal honours debug-exit= and console= (head32.S already refused,
+     * before writing anything, an image that runs past 4 GiB and an MBI
+     * inside the image).
      */
     /* The base must be aligned as the multiboot2 header asked (GRUB before 2.12 could miss it). */
     if (eip_base & (layout->reloc_align - 1)) {
         Console con = error_line(bi);
         con.str("load base ").hex8(eip_base).str(" is not aligned to ").hex8(layout->reloc_align);
         con.str(" as the multiboot2 relocatable tag requests");
-        die(bi, con);
-    }
-    if (uint64_t(eip_base) + layout->image_size > (uint64_t(1) << 32)) {
-        Console con = error_line(bi);
-        con.str("image at ").hex8(eip_base).str(" (").hex8(layout->image_size);
-        con.str(" bytes) does not end below 4 GiB");
         die(bi, con);
     }
 
@@ -200,8 +195,12 @@ BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint
     uint8_t* image = reinterpret_cast<uint8_t*>(eip_base);
     pt_fixup(image, *layout, eip_base - layout->link_base, nx);
     bi->identity_limit = uint64_t(1) << 32;
-    if (bi->options.mem) {
-        /* mem= caps the identity map, but never below what relboot itself must reach. */
+    if (bi->options.mem && bi->options.mem < bi->identity_limit) {
+        /*
+         * mem= caps the identity map, but never below what relboot itself
+         * must reach (a cap at or above 4 GiB caps nothing; compared before
+         * rounding, so values near 2^64 cannot wrap).
+         */
         uint64_t limit = bi->options.mem;
         const uint64_t needed = max(uint64_t(eip_base) + layout->image_size, uint64_t(mbi) + scan.total_size);
         if (limit < needed) {

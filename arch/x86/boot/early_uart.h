@@ -1,7 +1,7 @@
 /*
- * Register-only output on COM1 for the one path that has no memory at
- * all: the 32-bit entry found no multiboot2 magic, so EBX (the MBI) and
- * ESP mean nothing and the load base cannot be found.  Everything here
+ * Register-only output on COM1 for the paths that may not touch memory:
+ * no multiboot2 magic (EBX and ESP mean nothing, the base cannot be
+ * found), an image past 4 GiB, an MBI inside the image.  Everything here
  * uses immediates and port I/O only.  Constants: include/relboot/uart16550.h.
  */
 #ifndef RELBOOT_EARLY_UART_H

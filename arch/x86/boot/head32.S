@@ -39,7 +39,7 @@ relboot_entry32:
      * Find the load base from EIP.  call/pop needs one word of stack and
      * ESP is not ours: borrow the MBI's first word (total_size), which
      * lies in memory the loader gave us, and put it back at once.  This
-     * is the only byte relboot writes outside its image.
+     * is the only word relboot writes outside its image.
      */
     movl    (%ebx), %ecx
     leal    4(%ebx), %esp
@@ -50,19 +50,28 @@ relboot_entry32:
     subl    $IMG_OFF(.Lhere), %ebp          /* EBP = load base: physical address of the first byte */
 
     /*
-     * The MBI must lie outside the image: .bss and the stacks are written
-     * next and would destroy it.  Checked before the first write (an MBI
-     * larger than MBI_MAX_SIZE is refused later anyway).
+     * Before the first write: the image must end at or below 4 GiB, and the
+     * MBI must lie outside it (.bss and the stacks are written next and
+     * would destroy it).  Unsigned differences, so nothing wraps: they
+     * overlap when mbi - base < image size or base - mbi < total_size.  An
+     * MBI larger than MBI_MAX_SIZE is refused later anyway.
      */
+    movl    $__image_size, %eax
+    addl    %ebp, %eax                      /* image end; carry with a non-zero */
+    jnc     .Lbelow_4g                      /* result means past 4 GiB */
+    testl   %eax, %eax
+    jnz     early_above_4g
+.Lbelow_4g:
+    movl    %ebx, %eax
+    subl    %ebp, %eax
+    cmpl    $__image_size, %eax
+    jb      early_mbi_overlap
     movl    (%ebx), %ecx                    /* total_size */
     cmpl    $MBI_MAX_SIZE, %ecx
     ja      .Lmbi_apart
-    leal    (%ebx,%ecx), %eax               /* MBI end (exclusive) */
-    cmpl    %ebp, %eax
-    jbe     .Lmbi_apart
-    movl    $__image_size, %eax
-    addl    %ebp, %eax                      /* image end (exclusive) */
-    cmpl    %eax, %ebx
+    movl    %ebp, %eax
+    subl    %ebx, %eax
+    cmpl    %ecx, %eax
     jb      early_mbi_overlap
 .Lmbi_apart:
 
@@ -203,6 +212,17 @@ early_mbi_overlap:
     movl    %ebp, %esi
     EARLY_UART_HEX32
     EARLY_UART_PUTS "_-_expected_the_loader_to_keep_them_apart_(halting:_the_command_line_lies_where_relboot_must_write)"
+    EARLY_UART_PUTC_IMM '\r'
+    EARLY_UART_PUTC_IMM '\n'
+    jmp     early_halt
+
+/* The image (EBP) runs past 4 GiB: the loader ignored max_addr.  Registers only, then halt. */
+early_above_4g:
+    EARLY_UART_INIT
+    EARLY_UART_PUTS "relboot:_error:_image_at_0x"
+    movl    %ebp, %esi
+    EARLY_UART_HEX32
+    EARLY_UART_PUTS "_does_not_end_below_4_GiB_-_expected_the_loader_to_honour_max_addr_(halting)"
     EARLY_UART_PUTC_IMM '\r'
     EARLY_UART_PUTC_IMM '\n'
 early_halt:

@@ -7,7 +7,9 @@
  *
  *   BASE=ebp (default)  in %ebp: an operand is  offset(%ebp);
  *   BASE=fs             in the base of the %fs descriptor (SEL_IMAGE):
- *                       an operand is  %fs:offset, and %ebp is free.
+ *                       an operand is  %fs:offset; %ebp still holds the
+ *                       base (it is handed to the C++ stage) but no
+ *                       operand uses it.
  *
  * This header is the only place that knows which.  Code after the GDT is
  * set up names image data only through:

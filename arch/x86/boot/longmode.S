@@ -19,8 +19,14 @@
 enter_long_mode:
     movl    %eax, %esi
 
-    /* CR4: PAE only.  EFI may leave other bits set that relboot does not want. */
-    movl    $CR4_PAE, %eax
+    /*
+     * CR4: PAE, and MCE as the firmware left it (cleared, a machine check
+     * would shut the CPU down instead of reaching the #MC stub).  EFI may
+     * leave other bits set that relboot does not want: they go.
+     */
+    movl    %cr4, %eax
+    andl    $CR4_MCE, %eax
+    orl     $CR4_PAE, %eax
     movl    %eax, %cr4
 
     /* CR3: the relocated PML4. */

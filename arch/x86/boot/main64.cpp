@@ -90,9 +90,15 @@ void print_modules(const BootInfo& bi, Console& con)
             uint32_t args_len = 0;
             while (args_len < max && args[args_len])
                 ++args_len;
-            const uint32_t crc = crc32(0, phys_ptr<uint8_t>(mod->mod_start), mod->mod_end - mod->mod_start);
-            con.begin().str("module ").dec(n++).str(" start=").hex8(mod->mod_start).str(" end=").hex8(mod->mod_end);
-            con.str(" crc32=").hex8(crc).chr(' ').quoted(args, args_len).end();
+            if (mod->mod_end > bi.identity_limit) {
+                /* mem= left it outside the identity map: reading it would fault. */
+                con.begin().str("warning: module ").dec(n++).str(" at ").hex8(mod->mod_start).str("..").hex8(mod->mod_end);
+                con.str(" lies above the mem= cap ").hex16(bi.identity_limit).str("; not read").end();
+            } else {
+                const uint32_t crc = crc32(0, phys_ptr<uint8_t>(mod->mod_start), mod->mod_end - mod->mod_start);
+                con.begin().str("module ").dec(n++).str(" start=").hex8(mod->mod_start).str(" end=").hex8(mod->mod_end);
+                con.str(" crc32=").hex8(crc).chr(' ').quoted(args, args_len).end();
+            }
         }
         off += (tag->size + MULTIBOOT2_TAG_ALIGN - 1) & ~uint32_t(MULTIBOOT2_TAG_ALIGN - 1);
     }

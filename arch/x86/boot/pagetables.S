@@ -1,7 +1,8 @@
 /*
  * The boot page tables, prebuilt at link time (Intel SDM Vol. 3A, 4.5).
  *
- *   pml4[0]    -> pdpt_ident[0..3] -> pd_ident[0..3]: 2048 x 2 MiB pages,
+ *   pml4[0]    -> pdpt_ident[0..3] -> pd_ident[0..3]: 2047 x 2 MiB pages
+ *                 and, for the first 2 MiB, pt_ident_low (4 KiB pages):
  *                 identity map of 0..4 GiB (the MBI, modules, devices and
  *                 the image itself during the switch to long mode);
  *   pml4[511]  -> pdpt_high[510]   -> pd_high[PD_HIGH_INDEX ...]
@@ -13,7 +14,8 @@
  * Links to lower tables and the pt_image entries hold link-time physical
  * addresses; image_layout.reloc[] lists exactly those entries, and the
  * 32-bit stage adds the load delta to them and to nothing else.  The
- * identity entries hold absolute addresses and are never relocated.
+ * identity entries hold absolute addresses and are never relocated (only
+ * pd_ident[0], the link to pt_ident_low, is).
  */
 #include <relboot/layout.h>
 #include <relboot/image_layout.h>
@@ -45,11 +47,26 @@ pdpt_ident:
     .endr
     .fill   PT_ENTRIES - IDENTITY_PD_COUNT, 8, 0
 
+    /*
+     * The first 2 MiB go through a page table of 4 KiB pages: the
+     * fixed-range MTRRs give parts of the first MiB different memory types,
+     * and a large page spanning them is undefined (SDM Vol. 3A, 12.11.9
+     * "Large Page Size Considerations").
+     */
     .globl  pd_ident
 pd_ident:
-    i = 0
-    .rept   IDENTITY_PD_COUNT * PT_ENTRIES
+    .quad   PHYS(pt_ident_low) + PTE_TABLE
+    i = 1
+    .rept   IDENTITY_PD_COUNT * PT_ENTRIES - 1
     .quad   i * LARGE_PAGE_SIZE + PTE_IDENT_2M
+    i = i + 1
+    .endr
+
+    .globl  pt_ident_low
+pt_ident_low:
+    i = 0
+    .rept   PT_ENTRIES
+    .quad   i * PAGE_SIZE + PTE_IDENT_4K
     i = i + 1
     .endr
 
@@ -90,6 +107,7 @@ image_layout:
     .long   IMG_OFF(pml4), 1
     .long   IMG_OFF(pml4) + PML4_HIGH_INDEX * 8, 1
     .long   IMG_OFF(pdpt_ident), IDENTITY_PD_COUNT
+    .long   IMG_OFF(pd_ident), 1                    /* -> pt_ident_low */
     .long   IMG_OFF(pdpt_high) + PDPT_HIGH_INDEX * 8, 1
     .long   IMG_OFF(pd_high) + PD_HIGH_INDEX * 8, IMAGE_PT_COUNT
     .long   IMG_OFF(pt_image), __image_pages        /* __image_pages: linker script */

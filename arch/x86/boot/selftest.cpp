@@ -123,9 +123,13 @@ bool selftest_paging(const BootInfo& bi, Console& con)
         return i < IDENTITY_PD_COUNT ? c.phys(pd_ident + i * PT_ENTRIES) | PTE_TABLE : 0;
     });
     c.table("pd_ident", pd_ident, IDENTITY_PD_COUNT * PT_ENTRIES, [&](unsigned i) -> uint64_t {
+        if (i == 0)
+            return c.phys(pt_ident_low) | PTE_TABLE;   /* the first 2 MiB in 4 KiB pages */
         const uint64_t pa = uint64_t(i) * LARGE_PAGE_SIZE;
         return pa < bi.identity_limit ? pa | PTE_IDENT_2M : 0;   /* mem= clears the rest */
     });
+    c.table("pt_ident_low", pt_ident_low, PT_ENTRIES,
+            [](unsigned i) -> uint64_t { return uint64_t(i) * PAGE_SIZE | PTE_IDENT_4K; });
     c.table("pdpt_high", pdpt_high, PT_ENTRIES, [&](unsigned i) -> uint64_t {
         return i == PDPT_HIGH_INDEX ? c.phys(pd_high) | PTE_TABLE : 0;
     });
@@ -150,6 +154,7 @@ bool selftest_paging(const BootInfo& bi, Console& con)
     c.translate("image-end", reinterpret_cast<uint64_t>(__image_end) - 1, c.phys(__image_end) - 1, true, !nx);
     c.translate("identity-mbi", bi.mbi, bi.mbi, true, true);
     c.translate("identity-zero", 0, 0, true, true);
+    c.translate("identity-vga", 0xb8000, 0xb8000, true, true);
     if (bi.identity_limit == uint64_t(1) << 32)
         c.translate("identity-4g", 0xfffff000, 0xfffff000, true, true);
     else

@@ -20,6 +20,7 @@
 
 /* CR4 */
 #define CR4_PAE         BIT32(5)    /* Physical Address Extension */
+#define CR4_MCE         BIT32(6)    /* Machine-Check Enable: without it a #MC shuts the CPU down */
 
 /* EFLAGS */
 #define EFLAGS_IF       BIT32(9)    /* Interrupt enable */

@@ -28,6 +28,7 @@
 /* Entry kinds used by relboot's tables. */
 #define PTE_TABLE      (PTE_P | PTE_RW)            /* link to a lower table */
 #define PTE_IDENT_2M   (PTE_P | PTE_RW | PTE_PS)   /* identity 2 MiB page */
+#define PTE_IDENT_4K   (PTE_P | PTE_RW)            /* identity 4 KiB page */
 #define PTE_TEXT       (PTE_P)                     /* read-only, executable */
 #define PTE_RODATA     (PTE_P | PTE_XD)            /* read-only, no execute */
 #define PTE_DATA       (PTE_P | PTE_RW | PTE_XD)   /* read/write, no execute */

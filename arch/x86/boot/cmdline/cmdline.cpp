@@ -297,7 +297,11 @@ void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* span
     if (len == 0)
         return;   /* also: no command-line tag at all (s may then be null) */
     if (len > CMDLINE_MAX) {
-        out->truncated = 1;
+        /* Longer than the limit only if no NUL ends it sooner (a loader may pad its tag). */
+        uint32_t n = 0;
+        while (n < CMDLINE_MAX && s[n] != '\0')
+            ++n;
+        out->truncated = n == CMDLINE_MAX;
         len = CMDLINE_MAX;
     }
     const auto* const line = reinterpret_cast<const uint8_t*>(s);
