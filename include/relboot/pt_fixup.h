@@ -15,9 +15,10 @@ namespace relboot {
  * the entry's address bits 31:0, and clears XD (bit 63) when nx is
  * false.  Entries without the present bit are left alone.  Touches no
  * other memory.  The caller guarantees that every relocated address
- * stays below 4 GiB (the image lies below 4 GiB).  Ranges whose offset
- * or extent falls outside layout.image_size are skipped.  Runs once a
- * boot, in the measured path: about 6 instructions an entry.
+ * stays below 4 GiB (the image lies below 4 GiB), and that layout is
+ * the image's own (image_layout, built by the linker: its ranges lie in
+ * the image, 8-aligned); at most IMAGE_RELOC_RANGES ranges are read.
+ * Runs once a boot, in the measured path: about 8 instructions an entry.
  */
 void pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, bool nx);
 

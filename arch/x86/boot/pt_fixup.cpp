@@ -25,9 +25,6 @@ void pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, bool nx
     const uint32_t ranges = layout.reloc_count < IMAGE_RELOC_RANGES ? layout.reloc_count : IMAGE_RELOC_RANGES;
     for (uint32_t r = 0; r < ranges; ++r) {
         const RelocRange& range = layout.reloc[r];
-        if (range.offset % 8 || range.offset > layout.image_size ||
-            range.count > (layout.image_size - range.offset) / 8)
-            continue;
         auto* e = reinterpret_cast<u32_alias*>(image + range.offset);
         u32_alias* const stop = e + 2 * range.count;
         /* Bits 31:0 move by delta modulo 2^32; absent entries stay as they are. */
