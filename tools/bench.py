@@ -464,7 +464,7 @@ def main() -> int:
     span = f"least squares over {len(BASELINE_CMDLINE)}..{max(CMDLINE_LENGTHS)} bytes"
     t.row(f"per command-line byte: phase cmdline ({span})", slopes[("len", "cmdline", "ebp")],
           slopes[("len", "cmdline", "fs")], 2)
-    t.row("per command-line byte: phase mbi (its bounded strlen)", slopes[("len", "mbi", "ebp")],
+    t.row("per command-line byte: phase mbi (the early MBI walk)", slopes[("len", "mbi", "ebp")],
           slopes[("len", "mbi", "fs")], 2)
     t.row("per command-line byte: entry -> handoff", slopes[("len", "total", "ebp")],
           slopes[("len", "total", "fs")], 2)
@@ -564,8 +564,8 @@ def main() -> int:
         "lines are that baseline plus space-separated `optNNNN=value` tokens, to the total length given.",
         "Instruction counts: RDTSC deltas under `qemu-system-x86_64 -icount shift=0` (one TSC tick per guest "
         "instruction as QEMU counts them), printed by the image; exact and deterministic, one boot per "
-        "configuration. Phases: entry = entry checks, base discovery, GDT/IDT/stack/.bss; mbi = MBI walk "
-        "(including the command line's bounded strlen); cmdline = command-line parse; paging = CPU checks and "
+        "configuration. Phases: entry = entry checks, base discovery, GDT/IDT/stack/.bss; mbi = the early MBI walk "
+        "(header, tags up to 21 and 1; the 64-bit stage checks the rest); cmdline = command-line parse; paging = CPU checks and "
         "page-table fix-up; longmode = the switch to long mode.",
         f"Every boot goes through GRUB2 (grub/mkiso, tools/qemu-boot); {args.jobs} boots at a time, wall times "
         "included. Serial logs: `" + str(log_dir) + "`.",
