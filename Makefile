@@ -99,7 +99,8 @@ FREESTANDING := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
 # 64-bit stage: higher half, kernel code model, no red zone (interrupts share the stack).
 CXXFLAGS64 := $(FREESTANDING) -m64 -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie \
     -DRELBOOT_VERSION='"$(VERSION)"' -DRELBOOT_VARIANT='"$(BASE)"'
-# 32-bit stage: position-independent, i486 instructions only (the CPU check must run on anything).
+# 32-bit stage: position-independent, i486 instructions only (the CPU check must run on older CPUs;
+# the entry RDTSC needs a Pentium, see README "Known limitations").
 CXXFLAGS32 := $(FREESTANDING) -m32 -march=i486 -mtune=generic -fpie -fvisibility=hidden \
     -mpreferred-stack-boundary=2
 # Assembly: preprocessed, 64-bit objects (32-bit code under .code32).
