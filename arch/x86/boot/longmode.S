@@ -9,6 +9,7 @@
  */
 #include <relboot/layout.h>
 #include <relboot/x86/cr.h>
+#include <relboot/x86/idt.h>
 #include <relboot/x86/segment.h>
 #include "image32.h"
 
@@ -40,6 +41,19 @@ enter_long_mode:
     orl     %esi, %eax
     wrmsr
 
+    /*
+     * The 64-bit IDT before paging goes on: once long mode is active the
+     * CPU reads 16-byte gates, and the 32-bit IDT would turn any fault
+     * into a triple fault.  From 32-bit mode lidt loads a 32-bit base, so
+     * this one names the table by its physical address (reached through
+     * the identity map); its gates point at the higher-half stubs.  Set
+     * last, so the only instruction that runs with it in 32-bit mode is
+     * the mov to CR0.
+     */
+    IMG_LEA idt64, %eax
+    movl    %eax, IMG(idt64_ptr32 + 2)
+    lidtl   IMG(idt64_ptr32)
+
     /* CR0: paging on, write protection for CPL 0 too, caches on.  Long mode is now active. */
     movl    $(CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG), %eax
     movl    %eax, %cr0
@@ -52,7 +66,14 @@ enter_long_mode:
 
     .code64
 .Lentry64_identity:
-    /* The 64-bit IDT (linker script) is valid from here: its gates are higher-half addresses. */
+    /* The same 64-bit IDT at its higher-half address (the identity map will not stay for ever). */
     lidt    idt64_ptr(%rip)
     movabsq $relboot_entry64, %rax
     jmp     *%rax
+
+/* lidt operand for the 64-bit IDT from 32-bit mode: its physical address, patched above. */
+    .section .data, "aw"
+    .balign 8
+idt64_ptr32:
+    .word   IDT_VECTORS * IDT64_GATE_SIZE - 1
+    .long   0
