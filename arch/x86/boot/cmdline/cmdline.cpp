@@ -116,18 +116,33 @@ constexpr std::array<uint8_t, 256> make_classes()
 }
 constexpr std::array<uint8_t, 256> CLASS = make_classes();
 
-/* The lexer's inner loops, 4 instructions a byte; the NUL class stops them all. */
+/*
+ * The lexer's inner loops; the NUL class stops them all.  The token loops
+ * look at two bytes an iteration (about 3.5 instructions a byte).
+ */
 [[gnu::always_inline]] inline const uint8_t* skip_while_class(const uint8_t* p, uint8_t k)
 {
     while (CLASS[*p] == k)
         ++p;
     return p;
 }
+[[gnu::always_inline]] inline const uint8_t* skip_plain(const uint8_t* p)
+{
+    for (;; p += 2) {
+        if (CLASS[p[0]] != C_PLAIN)
+            return p;
+        if (CLASS[p[1]] != C_PLAIN)
+            return p + 1;
+    }
+}
 [[gnu::always_inline]] inline const uint8_t* skip_value(const uint8_t* p)
 {
-    while (CLASS[*p] <= C_EQ)   /* after the first '=', '=' is an ordinary value byte */
-        ++p;
-    return p;
+    for (;; p += 2) {   /* after the first '=', '=' is an ordinary value byte */
+        if (CLASS[p[0]] > C_EQ)
+            return p;
+        if (CLASS[p[1]] > C_EQ)
+            return p + 1;
+    }
 }
 
 /* Characters GRUB puts a backslash before (grub_create_loader_cmdline). */
@@ -318,7 +333,7 @@ void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* span
 
         /* The fast path: name, then after the first '=' the value, plain bytes only. */
         const uint8_t* const start = p;
-        p = skip_while_class(p, C_PLAIN);
+        p = skip_plain(p);
         const uint32_t name_len = uint32_t(p - start);
         uint32_t k = CLASS[*p];
         if (k == C_EQ) {
