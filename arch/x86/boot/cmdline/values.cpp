@@ -42,6 +42,37 @@ bool starts_with(Text t, const char* prefix, Text* rest)
 }
 
 /* As parse_number, for values that fit 32 bits: no 64-bit arithmetic in the 32-bit stage. */
+/*
+ * Index of t among the '|'-separated words of alternatives (an option's
+ * form, e.g. "quiet|info|debug"), or -1.  The words are the option list's
+ * own, so the form shown in warnings is exactly what is accepted.
+ */
+int keyword_index(Text t, const char* alternatives)
+{
+    int index = 0;
+    for (const char* w = alternatives;; ++index) {
+        uint32_t n = 0;
+        while (w[n] && w[n] != '|')
+            ++n;
+        if (n == t.len) {
+            uint32_t i = 0;
+            while (i < n && w[i] == t.s[i])
+                ++i;
+            if (i == n)
+                return index;
+        }
+        if (!w[n])
+            return -1;
+        w += n + 1;
+    }
+}
+
+/* The keyword value of option id, as its index in the option's form; -1 when absent or unknown. */
+int keyword(OptionId id, Text v, bool has_value)
+{
+    return has_value ? keyword_index(v, option_form(id)) : -1;
+}
+
 bool parse_u32(Text t, uint32_t max, uint32_t* out)
 {
     uint32_t base = 10;
@@ -67,21 +98,6 @@ bool parse_u32(Text t, uint32_t max, uint32_t* out)
         v = v * base + d;
     }
     *out = v;
-    return true;
-}
-
-bool parse_fault(Text v, bool has_value, DebugFault* out)
-{
-    if (!has_value)
-        return false;
-    if (v.equals("ud2"))
-        *out = DebugFault::ud2;
-    else if (v.equals("gp"))
-        *out = DebugFault::gp;
-    else if (v.equals("pf"))
-        *out = DebugFault::pf;
-    else
-        return false;
     return true;
 }
 
@@ -203,20 +219,11 @@ bool parse_size(Text t, uint64_t* out)
 
 bool parse_console(Text v, bool has_value, bool, Options* out)
 {
-    if (!has_value)
+    /* The form's order is ConsoleSel's: com1, com2, com3, com4, none. */
+    const int k = keyword(OptionId::console, v, has_value);
+    if (k < 0)
         return false;
-    if (v.equals("com1"))
-        out->console = ConsoleSel::com1;
-    else if (v.equals("com2"))
-        out->console = ConsoleSel::com2;
-    else if (v.equals("com3"))
-        out->console = ConsoleSel::com3;
-    else if (v.equals("com4"))
-        out->console = ConsoleSel::com4;
-    else if (v.equals("none"))
-        out->console = ConsoleSel::none;
-    else
-        return false;
+    out->console = ConsoleSel(k);
     return true;
 }
 
@@ -227,16 +234,11 @@ bool parse_com4(Text v, bool has_value, bool, Options* out) { return parse_com(v
 
 bool parse_loglvl(Text v, bool has_value, bool, Options* out)
 {
-    if (!has_value)
+    static constexpr LogLevel BY_INDEX[] = {LogLevel::quiet, LogLevel::info, LogLevel::debug};
+    const int k = keyword(OptionId::loglvl, v, has_value);
+    if (k < 0)
         return false;
-    if (v.equals("quiet"))
-        out->loglvl = LogLevel::quiet;
-    else if (v.equals("info"))
-        out->loglvl = LogLevel::info;
-    else if (v.equals("debug"))
-        out->loglvl = LogLevel::debug;
-    else
-        return false;
+    out->loglvl = BY_INDEX[k];
     return true;
 }
 
@@ -261,29 +263,21 @@ bool parse_real_mode(Text v, bool has_value, bool negate, Options* out)
 
 bool parse_edd(Text v, bool has_value, bool, Options* out)
 {
-    if (!has_value)
+    static constexpr Edd BY_INDEX[] = {Edd::off, Edd::on, Edd::skipmbr};
+    const int k = keyword(OptionId::edd, v, has_value);
+    if (k < 0)
         return false;
-    if (v.equals("on"))
-        out->edd = Edd::on;
-    else if (v.equals("off"))
-        out->edd = Edd::off;
-    else if (v.equals("skipmbr"))
-        out->edd = Edd::skipmbr;
-    else
-        return false;
+    out->edd = BY_INDEX[k];
     return true;
 }
 
 bool parse_edid(Text v, bool has_value, bool, Options* out)
 {
-    if (!has_value)
+    static constexpr Edid BY_INDEX[] = {Edid::no, Edid::force};
+    const int k = keyword(OptionId::edid, v, has_value);
+    if (k < 0)
         return false;
-    if (v.equals("no"))
-        out->edid = Edid::no;
-    else if (v.equals("force"))
-        out->edid = Edid::force;
-    else
-        return false;
+    out->edid = BY_INDEX[k];
     return true;
 }
 
@@ -330,16 +324,21 @@ bool parse_debug_exit(Text v, bool has_value, bool, Options* out)
 
 bool parse_debug_fault(Text v, bool has_value, bool, Options* out)
 {
-    return parse_fault(v, has_value, &out->debug_fault);
+    /* The form's order is DebugFault's after none: ud2, gp, pf. */
+    const int k = keyword(OptionId::debug_fault, v, has_value);
+    if (k < 0)
+        return false;
+    out->debug_fault = DebugFault(k + 1);
+    return true;
 }
 
 bool parse_debug_fault32(Text v, bool has_value, bool, Options* out)
 {
-    DebugFault f;
-    /* No paging in the 32-bit stage, so no #PF to raise there. */
-    if (!parse_fault(v, has_value, &f) || f == DebugFault::pf)
+    /* ud2|gp only: no paging in the 32-bit stage, so no #PF to raise there. */
+    const int k = keyword(OptionId::debug_fault32, v, has_value);
+    if (k < 0)
         return false;
-    out->debug_fault32 = f;
+    out->debug_fault32 = DebugFault(k + 1);
     return true;
 }
 
