@@ -121,12 +121,12 @@ using namespace relboot;
 
 /*
  * bi: boot_info (physical); layout: image_layout (physical); mbi: EBX at
- * entry; eip_base: the load base head32.S derived from EIP; tsc: the
- * entry stamp; spans: boot_cmdline_spans (physical).  Returns the EFER bits to set (LME, and NXE when NX is
+ * entry; eip_base: the load base head32.S derived from EIP; spans:
+ * boot_cmdline_spans (physical); tsc: the entry stamp.  Returns the EFER bits to set (LME, and NXE when NX is
  * used).  Never returns on failure.
  */
 BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint32_t mbi,
-                                   uint32_t eip_base, uint32_t tsc_lo, uint32_t tsc_hi, CmdlineSpans* spans)
+                                   uint32_t eip_base, CmdlineSpans* spans, uint32_t tsc_lo, uint32_t tsc_hi)
 {
     bi->tsc[uint32_t(TscStamp::entry)] = (uint64_t(tsc_hi) << 32) | tsc_lo;
     stamp(bi, TscStamp::early_done);

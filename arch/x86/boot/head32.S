@@ -8,7 +8,8 @@
  * in memory GRUB does not reserve), not the IDT (base 0 on BIOS, the
  * firmware's 64-bit IDT on EFI: any fault before ours is loaded is a
  * triple fault).  So the order below is: save, check, find ourselves,
- * own GDT, own IDT, own stack, and only then anything that could fault.
+ * check where we and the MBI are, own stack, own GDT, own IDT, and only
+ * then anything that could fault.
  *
  * Registers until the stack exists: ESI = magic, EDX:EDI = entry TSC,
  * EBX = MBI, EBP = load base.
@@ -128,18 +129,13 @@ boot32_setup:
     rep stosl
 
     /*
-     * boot32_main(boot_info, image_layout, mbi, eip_base, tsc_lo, tsc_hi,
-     * boot_cmdline_spans) (boot32.cpp, cdecl) checks the MBI and the CPU,
+     * boot32_main(boot_info, image_layout, mbi, eip_base, boot_cmdline_spans,
+     * tsc_lo, tsc_hi) (boot32.cpp, cdecl) checks the MBI and the CPU,
      * parses the command line and fixes the page tables; it returns the
-     * EFER bits to set and does not return on failure.  The entry TSC was
-     * pushed first, above.
+     * EFER bits to set and does not return on failure.  The entry TSC, its
+     * last two arguments, was pushed first, above.
      */
     IMG_LEA boot_cmdline_spans, %eax
-    movl    %eax, %ecx
-    popl    %eax                            /* tsc_lo */
-    popl    %edx                            /* tsc_hi */
-    pushl   %ecx
-    pushl   %edx
     pushl   %eax
     pushl   %ebp
     pushl   %ebx
