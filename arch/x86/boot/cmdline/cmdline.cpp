@@ -94,9 +94,8 @@ constexpr HashTable make_hash_table()
     }
     return t;
 }
-constexpr HashTable NAME_TABLE = make_hash_table();
 /* A miss can be told from the home slot alone only while no name had to move on. */
-static_assert(NAME_TABLE.max_probe == 1, "option names collide: change name_hash()");
+static_assert(make_hash_table().max_probe == 1, "option names collide: change name_hash()");
 
 /*
  * Byte classes for the lexer: every byte but these is plain.  The order
@@ -114,7 +113,14 @@ constexpr std::array<uint8_t, 256> make_classes()
     c[0] = C_NUL;
     return c;
 }
-constexpr std::array<uint8_t, 256> CLASS = make_classes();
+/* The lexer's tables in one object, so that one base register serves both. */
+struct LexTables {
+    std::array<uint8_t, 256> cls;
+    HashTable names;
+};
+constexpr LexTables LEX = {make_classes(), make_hash_table()};
+constexpr const std::array<uint8_t, 256>& CLASS = LEX.cls;
+constexpr const HashTable& NAME_TABLE = LEX.names;
 
 /*
  * The lexer's inner loops; the NUL class stops them all.  The token loops
