@@ -75,7 +75,7 @@ void print_warnings(const BootInfo& bi, Console& con)
  * of its bytes [mod_start, mod_end): the tests compare it with the file's,
  * which proves relboot left the module alone.
  */
-void print_modules(const BootInfo& bi, Console& con)
+void print_modules(const BootInfo& bi, Console& info, Console& con)
 {
     const uint8_t* mbi = phys_ptr<uint8_t>(bi.mbi);
     uint32_t n = 0;
@@ -96,8 +96,8 @@ void print_modules(const BootInfo& bi, Console& con)
                 con.str(" lies above the mem= cap ").hex16(bi.identity_limit).str("; not read").end();
             } else {
                 const uint32_t crc = crc32(0, phys_ptr<uint8_t>(mod->mod_start), mod->mod_end - mod->mod_start);
-                con.begin().str("module ").dec(n++).str(" start=").hex8(mod->mod_start).str(" end=").hex8(mod->mod_end);
-                con.str(" crc32=").hex8(crc).chr(' ').quoted(args, args_len).end();
+                info.begin().str("module ").dec(n++).str(" start=").hex8(mod->mod_start).str(" end=").hex8(mod->mod_end);
+                info.str(" crc32=").hex8(crc).chr(' ').quoted(args, args_len).end();
             }
         }
         off += (tag->size + MULTIBOOT2_TAG_ALIGN - 1) & ~uint32_t(MULTIBOOT2_TAG_ALIGN - 1);
@@ -184,7 +184,7 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
     info.begin().str("cmdline ").quoted(cmdline, cmdline_len).end();
     cmdline_report(bi.options, boot_cmdline_spans, cmdline, cmdline_len, info);
     print_warnings(bi, con);
-    print_modules(bi, info);
+    print_modules(bi, info, con);
 
     uint64_t cr3;
     asm volatile("mov %%cr3, %0" : "=r"(cr3));
