@@ -8,7 +8,8 @@
  *
  *   text    R-X  multiboot2 header, 32-bit code (with the 32-bit C++ blob), 64-bit code
  *   rodata  R--  read-only data
- *   data    RW-  page tables, 64-bit IDT, data, .bss, then stacks (.noinit)
+ *   data    RW-  64-bit IDT, data, .bss, then stacks (.noinit)
+ *   ptables RW-  the boot page tables (not in the higher-half map)
  *
  * Each segment starts on a 4 KiB boundary so the page tables can give
  * each its own permissions.
@@ -41,14 +42,14 @@ ENTRY(relboot_entry32)
 
 /*
  * pt_image entry i: image page i at its link-time physical address, with
- * the permissions of the segment it lies in; zero past the image.  The
+ * the permissions of the segment it lies in; zero from the page tables on.  The
  * 32-bit stage adds the load delta (image_layout in pagetables.S).
  */
 #define IMAGE_VA(i)  (__image_start + (i) * PAGE_SIZE)
 #define PTE_IMAGE_FLAGS(i) \
     (IMAGE_VA(i) < __text_end ? PTE_TEXT : IMAGE_VA(i) < __rodata_end ? PTE_RODATA : PTE_DATA)
 #define PTE_IMAGE(i) \
-    QUAD((i) < __image_pages ? (PHYS(IMAGE_VA(i)) | PTE_IMAGE_FLAGS(i)) : 0)
+    QUAD((i) < __mapped_pages ? (PHYS(IMAGE_VA(i)) | PTE_IMAGE_FLAGS(i)) : 0)
 
 /* 64-bit IDT gate v: interrupt gate to exc64_stubs + v * EXC_STUB_SIZE (head64.S). */
 #define IDT64_HANDLER(v) (exc64_stubs + (v) * EXC_STUB_SIZE)
@@ -63,6 +64,7 @@ PHDRS
     pad    PT_LOAD FLAGS(6);    /* PF_R | PF_W, no file bytes: the PAD= test blob */
 #endif
     data   PT_LOAD FLAGS(6);    /* PF_R | PF_W */
+    ptables PT_LOAD FLAGS(6);   /* PF_R | PF_W: the boot page tables, identity-mapped only */
 }
 
 SECTIONS
@@ -105,7 +107,34 @@ SECTIONS
 
     .data : AT(PHYS(ADDR(.data)))
     {
-        *(.data.pagetables)         /* pagetables.S: page-aligned tables first */
+        . = ALIGN(16);
+        idt64 = .;
+        R32(IDT64_GATE, 0)
+        *(.data .data.*)
+    } :data
+
+    .bss (NOLOAD) : AT(PHYS(ADDR(.bss)))
+    {
+        . = ALIGN(16);
+        __bss_start = .;
+        *(.bss .bss.*)
+        *(COMMON)
+        . = ALIGN(4);
+        __bss_end = .;
+        *(.noinit .noinit.*)        /* stacks: written before read, never zeroed */
+        . = ALIGN(PAGE_SIZE);
+    } :data
+
+    /*
+     * The boot page tables, last and in a segment of their own: the
+     * higher-half map stops before them (they are reached through the
+     * identity map), so pt_image has fewer entries to relocate and no
+     * writable alias of the tables exists at -2 GiB.
+     */
+    .pagetables : AT(PHYS(ADDR(.pagetables)))
+    {
+        __pagetables_start = .;
+        *(.boot_pagetables)         /* pagetables.S: page-aligned tables */
         . = ALIGN(PAGE_SIZE);
         pt_image = .;
 #if IMAGE_PT_COUNT > 0
@@ -207,23 +236,8 @@ SECTIONS
 #if IMAGE_PT_COUNT > 32
 #error "IMAGE_PT_COUNT above 32 (a 64 MiB image): extend the pt_image table here"
 #endif
-        . = ALIGN(16);
-        idt64 = .;
-        R32(IDT64_GATE, 0)
-        *(.data .data.*)
-    } :data
-
-    .bss (NOLOAD) : AT(PHYS(ADDR(.bss)))
-    {
-        . = ALIGN(16);
-        __bss_start = .;
-        *(.bss .bss.*)
-        *(COMMON)
-        . = ALIGN(4);
-        __bss_end = .;
-        *(.noinit .noinit.*)        /* stacks: written before read, never zeroed */
-        . = ALIGN(PAGE_SIZE);
-    } :data
+        __pagetables_end = .;
+    } :ptables
     __image_end = .;
 
     /* Sections relboot must not have; asserted empty below. */
@@ -242,6 +256,7 @@ SECTIONS
 
 __image_size = __image_end - __image_start;
 __image_pages = __image_size / PAGE_SIZE;
+__mapped_pages = (__pagetables_start - __image_start) / PAGE_SIZE;   /* the higher-half map stops before the page tables */
 __bss_dwords = (__bss_end - __bss_start) / 4;
 
 ASSERT(mb2_header == __image_start, "the multiboot2 header must be the image's first byte")

@@ -245,7 +245,7 @@ def image_sizes(elf: Path) -> dict[str, int]:
         "text64": syms["__text64_end"] - syms["__text32_end"],
         "rodata": syms["__rodata_end"] - syms["__text_end"],
         "data": sections[".data"],
-        "pagetables": syms["idt64"] - syms["pml4"],
+        "pagetables": syms["__pagetables_end"] - syms["__pagetables_start"],
         "bss_zeroed": syms["__bss_end"] - syms["__bss_start"],
         "bss": sections[".bss"],
         "image": syms["__image_size"],
@@ -507,7 +507,7 @@ def main() -> int:
                       ("text64", "64-bit code (`__text64_end - __text32_end`)"),
                       ("rodata", "read-only data (`__rodata_end - __text_end`, page-padded)"),
                       ("data", "data incl. page tables (`.data` section)"),
-                      ("pagetables", "page tables alone (`idt64 - pml4`)"),
+                      ("pagetables", "page tables (`__pagetables_end - __pagetables_start`)"),
                       ("bss_zeroed", ".bss zeroed at entry (`__bss_end - __bss_start`)"),
                       ("bss", ".bss section incl. stacks (`.noinit`) and padding"),
                       ("image", "whole image in memory (`__image_size`)")):

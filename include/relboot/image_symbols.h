@@ -2,7 +2,8 @@
  * Symbols of the image that the 64-bit stage reads: the linker script's
  * boundaries and the page tables of pagetables.S.  Their addresses are
  * higher-half virtual addresses (layout.h); only the 64-bit stage may use
- * them.
+ * them, and the page tables (from __pagetables_start on) are not mapped
+ * there: read them at load base + offset, through the identity map.
  */
 #ifndef RELBOOT_IMAGE_SYMBOLS_H
 #define RELBOOT_IMAGE_SYMBOLS_H
@@ -14,7 +15,8 @@ extern "C" {
 extern const char __image_start[];   /* first byte (the multiboot2 header) */
 extern const char __text_end[];      /* end of text, 4 KiB aligned */
 extern const char __rodata_end[];    /* end of read-only data, 4 KiB aligned */
-extern const char __image_end[];     /* end of .bss and stacks, 4 KiB aligned */
+extern const char __pagetables_start[]; /* the boot page tables: last, not in the higher-half map */
+extern const char __image_end[];     /* end of the image, 4 KiB aligned */
 extern uint64_t pml4[512];
 extern uint64_t pdpt_ident[512];
 extern uint64_t pd_ident[];          /* IDENTITY_PD_COUNT tables */

@@ -6,10 +6,12 @@
  *                 identity map of 0..4 GiB (the MBI, modules, devices and
  *                 the image itself during the switch to long mode);
  *   pml4[511]  -> pdpt_high[510]   -> pd_high[PD_HIGH_INDEX ...]
- *                 -> pt_image (linker script): the image at
- *                 IMAGE_VIRT_START in 4 KiB pages, text read-only and
- *                 executable, rodata read-only, data and stacks writable,
- *                 both execute-disabled.
+ *                 -> pt_image (linker script): the image up to these
+ *                 tables at IMAGE_VIRT_START in 4 KiB pages, text
+ *                 read-only and executable, rodata read-only, data and
+ *                 stacks writable, both execute-disabled.  The tables
+ *                 themselves (last in the image) are reached through the
+ *                 identity map only.
  *
  * Links to lower tables and the pt_image entries hold link-time physical
  * addresses; image_layout.reloc[] lists exactly those entries, and the
@@ -28,7 +30,7 @@
 #define PDPT_HIGH_INDEX  PT_INDEX(IMAGE_VIRT_START, PDPT_SHIFT)
 #define PD_HIGH_INDEX    PT_INDEX(IMAGE_VIRT_START, PD_SHIFT)
 
-    .section .data.pagetables, "aw"
+    .section .boot_pagetables, "aw"
     .balign PAGE_SIZE
 
     .globl  pml4
@@ -110,7 +112,7 @@ image_layout:
     .long   IMG_OFF(pd_ident), 1                    /* -> pt_ident_low */
     .long   IMG_OFF(pdpt_high) + PDPT_HIGH_INDEX * 8, 1
     .long   IMG_OFF(pd_high) + PD_HIGH_INDEX * 8, IMAGE_PT_COUNT
-    .long   IMG_OFF(pt_image), __image_pages        /* __image_pages: linker script */
+    .long   IMG_OFF(pt_image), __mapped_pages       /* linker script: the pages before the tables */
 image_layout_end:
     .if (image_layout_end - image_layout) != IMAGE_LAYOUT_SIZE
     .error "image_layout does not match struct ImageLayout"

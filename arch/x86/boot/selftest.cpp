@@ -111,35 +111,36 @@ bool selftest_paging(const BootInfo& bi, Console& con)
     c.set_cr3(cr3);
     c.check("cr3", (cr3 & PTE_ADDR_MASK) == c.phys(pml4));
 
-    /* Every entry of every table, relocated or not. */
-    c.table("pml4", pml4, PT_ENTRIES, [&](unsigned i) -> uint64_t {
+    /* Every entry of every table, relocated or not, read through the identity map. */
+    auto ident = [&](const uint64_t* table) { return reinterpret_cast<const uint64_t*>(c.phys(table)); };
+    c.table("pml4", ident(pml4), PT_ENTRIES, [&](unsigned i) -> uint64_t {
         if (i == 0)
             return c.phys(pdpt_ident) | PTE_TABLE;
         if (i == PML4_HIGH_INDEX)
             return c.phys(pdpt_high) | PTE_TABLE;
         return 0;
     });
-    c.table("pdpt_ident", pdpt_ident, PT_ENTRIES, [&](unsigned i) -> uint64_t {
+    c.table("pdpt_ident", ident(pdpt_ident), PT_ENTRIES, [&](unsigned i) -> uint64_t {
         return i < IDENTITY_PD_COUNT ? c.phys(pd_ident + i * PT_ENTRIES) | PTE_TABLE : 0;
     });
-    c.table("pd_ident", pd_ident, IDENTITY_PD_COUNT * PT_ENTRIES, [&](unsigned i) -> uint64_t {
+    c.table("pd_ident", ident(pd_ident), IDENTITY_PD_COUNT * PT_ENTRIES, [&](unsigned i) -> uint64_t {
         if (i == 0)
             return c.phys(pt_ident_low) | PTE_TABLE;   /* the first 2 MiB in 4 KiB pages */
         const uint64_t pa = uint64_t(i) * LARGE_PAGE_SIZE;
         return pa < bi.identity_limit ? pa | PTE_IDENT_2M : 0;   /* mem= clears the rest */
     });
-    c.table("pt_ident_low", pt_ident_low, PT_ENTRIES,
+    c.table("pt_ident_low", ident(pt_ident_low), PT_ENTRIES,
             [](unsigned i) -> uint64_t { return uint64_t(i) * PAGE_SIZE | PTE_IDENT_4K; });
-    c.table("pdpt_high", pdpt_high, PT_ENTRIES, [&](unsigned i) -> uint64_t {
+    c.table("pdpt_high", ident(pdpt_high), PT_ENTRIES, [&](unsigned i) -> uint64_t {
         return i == PDPT_HIGH_INDEX ? c.phys(pd_high) | PTE_TABLE : 0;
     });
-    c.table("pd_high", pd_high, PT_ENTRIES, [&](unsigned i) -> uint64_t {
+    c.table("pd_high", ident(pd_high), PT_ENTRIES, [&](unsigned i) -> uint64_t {
         if (i < PD_HIGH_INDEX || i >= PD_HIGH_INDEX + IMAGE_PT_COUNT)
             return 0;
         return c.phys(pt_image + (i - PD_HIGH_INDEX) * PT_ENTRIES) | PTE_TABLE;
     });
-    const uint64_t pages = bi.image_size / PAGE_SIZE;
-    c.table("pt_image", pt_image, IMAGE_PT_COUNT * PT_ENTRIES,
+    const uint64_t pages = (reinterpret_cast<uint64_t>(__pagetables_start) - IMAGE_VIRT_START) / PAGE_SIZE;
+    c.table("pt_image", ident(pt_image), IMAGE_PT_COUNT * PT_ENTRIES,
             [&](unsigned i) -> uint64_t { return i < pages ? c.image_pte(i) : 0; });
 
     /* Translations through the live tables, with permissions. */
@@ -151,7 +152,9 @@ bool selftest_paging(const BootInfo& bi, Console& con)
     c.translate("rodata", reinterpret_cast<uint64_t>(rodata_probe), c.phys(rodata_probe), false, !nx);
     c.translate("data", reinterpret_cast<uint64_t>(&boot_info), c.phys(&boot_info), true, !nx);
     c.translate("stack", reinterpret_cast<uint64_t>(&stack_probe), c.phys(&stack_probe), true, !nx);
-    c.translate("image-end", reinterpret_cast<uint64_t>(__image_end) - 1, c.phys(__image_end) - 1, true, !nx);
+    c.translate("mapped-end", reinterpret_cast<uint64_t>(__pagetables_start) - 1, c.phys(__pagetables_start) - 1,
+                true, !nx);
+    c.check("tables-unmapped", !page_walk(cr3, reinterpret_cast<uint64_t>(__pagetables_start), read_phys).present);
     c.translate("identity-mbi", bi.mbi, bi.mbi, true, true);
     c.translate("identity-zero", 0, 0, true, true);
     c.translate("identity-vga", 0xb8000, 0xb8000, true, true);
