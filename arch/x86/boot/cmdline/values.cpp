@@ -41,7 +41,6 @@ bool starts_with(Text t, const char* prefix, Text* rest)
     return true;
 }
 
-/* As parse_number, for values that fit 32 bits: no 64-bit arithmetic in the 32-bit stage. */
 /*
  * Index of t among the '|'-separated words of alternatives (an option's
  * form, e.g. "quiet|info|debug"), or -1.  The words are the option list's
@@ -73,27 +72,41 @@ int keyword(OptionId id, Text v, bool has_value)
     return has_value ? keyword_index(v, option_form(id)) : -1;
 }
 
+/*
+ * Strips a "0x"/"0X" prefix from t and returns the base it means (16, or
+ * 10 without one).
+ */
+uint32_t number_base(Text* t)
+{
+    if (t->len > 2 && t->s[0] == '0' && (t->s[1] | 0x20) == 'x') {
+        t->s += 2;
+        t->len -= 2;
+        return 16;
+    }
+    return 10;
+}
+
+/* The value of digit c in base (10 or 16), or base when c is no such digit. */
+uint32_t digit_value(char c, uint32_t base)
+{
+    const uint32_t u = uint8_t(c);
+    if (u - '0' <= 9)
+        return u - '0';
+    if (base == 16 && (u | 0x20) - 'a' <= 5)
+        return (u | 0x20) - 'a' + 10;
+    return base;
+}
+
+/* As parse_number, for values that fit 32 bits: no 64-bit arithmetic in the 32-bit stage. */
 bool parse_u32(Text t, uint32_t max, uint32_t* out)
 {
-    uint32_t base = 10;
-    if (t.len > 2 && t.s[0] == '0' && (t.s[1] == 'x' || t.s[1] == 'X')) {
-        base = 16;
-        t.s += 2;
-        t.len -= 2;
-    }
+    const uint32_t base = number_base(&t);
     if (t.len == 0)
         return false;
     uint32_t v = 0;
     for (uint32_t i = 0; i < t.len; ++i) {
-        const uint32_t c = uint8_t(t.s[i]);
-        uint32_t d;
-        if (c - '0' <= 9)
-            d = c - '0';
-        else if (base == 16 && (c | 0x20) - 'a' <= 5)
-            d = (c | 0x20) - 'a' + 10;
-        else
-            return false;
-        if (d > max || v > (max - d) / base)   /* v * base + d > max */
+        const uint32_t d = digit_value(t.s[i], base);
+        if (d >= base || d > max || v > (max - d) / base)   /* v * base + d > max */
             return false;
         v = v * base + d;
     }
@@ -164,25 +177,13 @@ bool parse_com(Text v, bool has_value, SerialSettings* out)
 
 bool parse_number(Text t, uint64_t max, uint64_t* out)
 {
-    uint32_t base = 10;
-    if (t.len > 2 && t.s[0] == '0' && (t.s[1] == 'x' || t.s[1] == 'X')) {
-        base = 16;
-        t.s += 2;
-        t.len -= 2;
-    }
+    const uint32_t base = number_base(&t);
     if (t.len == 0)
         return false;
     uint64_t v = 0;
     for (uint32_t i = 0; i < t.len; ++i) {
-        const char c = t.s[i];
-        uint32_t d;
-        if (c >= '0' && c <= '9')
-            d = uint32_t(c - '0');
-        else if (base == 16 && c >= 'a' && c <= 'f')
-            d = uint32_t(c - 'a' + 10);
-        else if (base == 16 && c >= 'A' && c <= 'F')
-            d = uint32_t(c - 'A' + 10);
-        else
+        const uint32_t d = digit_value(t.s[i], base);
+        if (d >= base)
             return false;
         /* v * base + d <= max, without overflow and without a 64-bit divide. */
         const uint64_t no_overflow = base == 16 ? ~uint64_t(0) >> 4 : 0x1999999999999999ULL;  /* (2^64-1) / base */
