@@ -114,11 +114,39 @@ constexpr std::array<uint8_t, 256> make_classes()
     return c;
 }
 /* The lexer's tables in one object, so that one base register serves both. */
+/*
+ * The first two bytes of every token that may need more than "unknown":
+ * an option's name, "no-" (a flag turned off) and "--".  A bitmap of 256
+ * bits indexed by a hash of the two bytes: a clear bit proves the token
+ * unknown before its name is even measured (a set bit may be a false
+ * alarm; the full lookup then decides).
+ */
+constexpr uint32_t prefix_hash(uint8_t b0, uint8_t b1)
+{
+    return (b0 * 5u + b1) & 255;
+}
+
+struct PrefixMap {
+    uint8_t bits[32];
+};
+
+constexpr PrefixMap make_prefix_map()
+{
+    PrefixMap m{};
+    auto add = [&m](uint8_t b0, uint8_t b1) { const uint32_t h = prefix_hash(b0, b1); m.bits[h >> 3] |= uint8_t(1u << (h & 7)); };
+    for (uint32_t i = 0; i < uint32_t(OptionId::count); ++i)
+        add(uint8_t(OPTIONS[i].name[0]), uint8_t(OPTIONS[i].name[1]));
+    add('n', 'o');
+    add('-', '-');
+    return m;
+}
+
 struct LexTables {
     std::array<uint8_t, 256> cls;
     HashTable names;
+    PrefixMap prefixes;
 };
-constexpr LexTables LEX = {make_classes(), make_hash_table()};
+constexpr LexTables LEX = {make_classes(), make_hash_table(), make_prefix_map()};
 constexpr const std::array<uint8_t, 256>& CLASS = LEX.cls;
 constexpr const HashTable& NAME_TABLE = LEX.names;
 
@@ -339,6 +367,21 @@ void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* span
 
         /* The fast path: name, then after the first '=' the value, plain bytes only. */
         const uint8_t* const start = p;
+        /* Most tokens are unknown, and their first two bytes usually tell (start[1] may be the NUL). */
+        const uint32_t ph = prefix_hash(start[0], start[1]);
+        if (!(LEX.prefixes.bits[ph >> 3] & (1u << (ph & 7)))) {
+            p = skip_value(p);   /* plain bytes and '=' up to the token's end */
+            if (CLASS[*p] >= C_QUOTE || p > end) {
+                p = skip_while_class(slow_token(line, start, end, out, spans), C_SEP);
+                continue;
+            }
+            if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
+                spans->unknown[out->unknown_count++] = Span{uint16_t(start - line), uint16_t(p - start)};
+            else
+                ++out->unknown_dropped;
+            p = skip_while_class(p, C_SEP);
+            continue;
+        }
         p = skip_plain(p);
         const uint32_t name_len = uint32_t(p - start);
         uint32_t k = CLASS[*p];
