@@ -11,14 +11,14 @@ namespace relboot {
 
 /*
  * For every entry listed in layout.reloc[] (offsets into the image that
- * starts at image): adds delta (load base - link base, modulo 2^32) to
- * the entry's address bits 31:0, and clears XD (bit 63) when nx is
- * false.  Entries without the present bit are left alone.  Touches no
- * other memory.  The caller guarantees that every relocated address
+ * starts at image): adds delta (load base - link base, modulo 2^32; a
+ * multiple of 4 KiB, so the flags in bits 11:0 never change and an absent
+ * entry stays absent) to the entry's bits 31:0, and clears XD (bit 63)
+ * when nx is false.  Touches no other memory.  The caller guarantees that every relocated address
  * stays below 4 GiB (the image lies below 4 GiB), and that layout is
  * the image's own (image_layout, built by the linker: its ranges lie in
  * the image, 8-aligned); at most IMAGE_RELOC_RANGES ranges are read.
- * Runs once a boot, in the measured path: about 8 instructions an entry.
+ * Runs once a boot, in the measured path: 4 instructions an entry.
  */
 void pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, bool nx);
 

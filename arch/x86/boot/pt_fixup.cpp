@@ -27,15 +27,18 @@ void pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, bool nx
         const RelocRange& range = layout.reloc[r];
         auto* e = reinterpret_cast<u32_alias*>(image + range.offset);
         u32_alias* const stop = e + 2 * range.count;
-        /* Bits 31:0 move by delta modulo 2^32; absent entries stay as they are. */
+        /*
+         * Bits 31:0 move by delta modulo 2^32.  No test of the present
+         * bit: delta is a multiple of 4 KiB (the load base honours an
+         * alignment of at least 4 KiB), so bits 11:0, the flags with P
+         * among them, never change and an absent entry stays absent.
+         */
         if (nx) {
             for (; e != stop; e += 2)
-                if (e[0] & PTE_P)
-                    e[0] += delta;
+                e[0] += delta;
         } else {
             for (; e != stop; e += 2)
-                if (e[0] & PTE_P)
-                    e[0] += delta, e[1] &= ~XD_HIGH;
+                e[0] += delta, e[1] &= ~XD_HIGH;
         }
     }
 }
