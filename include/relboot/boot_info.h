@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <relboot/boot_info_layout.h>
 #include <relboot/cmdline.h>
 
 namespace relboot {
@@ -50,8 +51,8 @@ enum BootWarning : uint32_t {
 
 struct BootInfo {
     uint32_t load_base;         /* physical address of the image's first byte (EIP-derived) */
-    uint32_t link_base;         /* physical link address (LINK_BASE) */
-    uint32_t image_size;        /* bytes, from the first byte to the end of .bss */
+    uint32_t link_base;         /* physical link address (LINK_BASE); set by the 64-bit stage */
+    uint32_t image_size;        /* bytes, the whole image; set by the 64-bit stage */
     uint32_t tag21;             /* tag 21 load_base_addr, 0 when tag21_present is 0 */
     uint32_t mbi;               /* physical address of the MBI */
     uint32_t mbi_size;          /* its total_size, checked */
@@ -64,6 +65,7 @@ struct BootInfo {
     uint8_t  nx;                /* 1 when EFER.NXE is set and the XD bits kept */
     alignas(8) uint64_t identity_limit; /* bytes of the identity map left (mem=; 4 GiB by default) */
     Options  options;           /* parsed command line */
+    /* Last: not zeroed at entry (each phase writes its stamp before anything reads it). */
     alignas(8) uint64_t tsc[uint32_t(TscStamp::count)];  /* by TscStamp; 8-aligned in both stages */
 };
 
@@ -72,6 +74,8 @@ static_assert(alignof(BootInfo) == 8);
 static_assert(offsetof(Options, mem) == 8 && offsetof(Options, com) == 16 && sizeof(Options) % 8 == 0);
 static_assert(offsetof(BootInfo, identity_limit) == 40 && offsetof(BootInfo, options) == 48);
 static_assert(offsetof(BootInfo, tsc) == 48 + sizeof(Options));
+static_assert(offsetof(BootInfo, tsc) == BOOT_INFO_TSC_OFFSET && sizeof(BootInfo) == BOOT_INFO_SIZE,
+              "update boot_info_layout.h (the linker script zeroes boot_info up to tsc[])");
 
 /*
  * The command line's span lists, outside .bss (they need no zeroing: the

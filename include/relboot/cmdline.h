@@ -48,14 +48,14 @@ enum class VgaKind : uint8_t { unset = 0, current, text, gfx, mode };
 
 /* comN=: one serial port's settings; zero fields mean the default. */
 struct SerialSettings {
-    uint32_t baud;          /* 1..115200, divides 115200; 0 = 115200 */
+    uint16_t divisor;       /* 115200 / baud (the baud divides 115200); 0 = 1, 115200 baud */
     uint16_t io_port;       /* 0 = the port's standard address */
     uint8_t data_bits;      /* 5..8; 0 = 8 */
     char parity;            /* 'n', 'o', 'e', 'm', 's'; 0 = 'n' */
     uint8_t stop_bits;      /* 1 or 2; 0 = 1 */
-    uint8_t reserved[3];
+    uint8_t reserved;
 };
-static_assert(sizeof(SerialSettings) == 12);
+static_assert(sizeof(SerialSettings) == 8);
 
 struct VgaSettings {
     VgaKind kind;

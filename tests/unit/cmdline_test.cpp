@@ -191,20 +191,20 @@ TEST(CmdlineOptions, SerialPorts)
 {
     const Parsed p = parse("com1=9600 com2=57600,7e2 com3=115200,8n1,0x3e0 com4=38400,0x2e0");
     EXPECT_EQ(p.o.malformed_count, 0u);
-    EXPECT_EQ(p.o.com[0].baud, 9600u);
+    EXPECT_EQ(p.o.com[0].divisor, 12u);   /* 115200 / 9600 */
     EXPECT_EQ(p.o.com[0].data_bits, 0u);
-    EXPECT_EQ(p.o.com[1].baud, 57600u);
+    EXPECT_EQ(p.o.com[1].divisor, 2u);
     EXPECT_EQ(p.o.com[1].data_bits, 7u);
     EXPECT_EQ(p.o.com[1].parity, 'e');
     EXPECT_EQ(p.o.com[1].stop_bits, 2u);
     EXPECT_EQ(p.o.com[2].io_port, 0x3e0);
     EXPECT_EQ(p.o.com[3].io_port, 0x2e0);
-    for (const char* bad : {"com1=abc", "com1=", "com1=0", "com1=115201", "com1=7000", "com1=9600,9n1",
+    for (const char* bad : {"com1=abc", "com1=", "com1=0", "com1=1", "com1=115201", "com1=7000", "com1=9600,9n1",
                             "com1=9600,8x1", "com1=9600,8n3", "com1=9600,8n1,0", "com1=9600,8n1,0x10000",
                             "com1=9600,", "com1=9600,8n1,0x3f8,1", "com1"}) {
         const Parsed q = parse(bad);
         EXPECT_EQ(q.o.malformed_count, 1u) << bad;
-        EXPECT_EQ(q.o.com[0].baud, 0u) << bad;
+        EXPECT_EQ(q.o.com[0].divisor, 0u) << bad;
     }
 }
 

@@ -106,7 +106,6 @@ relboot_entry32:
     movl    %eax, %ss                       /* offset(%ebp) operands use %ss: flat from here on */
     movl    %eax, %gs
     IMAGE_SEGMENT_LOAD                      /* %fs: SEL_IMAGE for BASE=fs, else SEL_DATA */
-    jmp     boot32_setup
 
 /*
  * From here on image data is named only through IMG()/IMG_LEA
@@ -125,7 +124,7 @@ boot32_setup:
     cld
     xorl    %eax, %eax
     IMG_LEA __bss_start, %edi
-    movl    $__bss_dwords, %ecx             /* linker script: (__bss_end - __bss_start) / 4 */
+    movl    $__bss_dwords, %ecx             /* linker script: up to boot_info's TSC stamps */
     rep stosl
 
     /*

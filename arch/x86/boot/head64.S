@@ -18,7 +18,8 @@ relboot_entry64:
     movq    %rax, %rsi
 
     leaq    stack64_top(%rip), %rsp
-    lgdt    gdt64_ptr(%rip)             /* GDTR at the GDT's higher-half address */
+    lgdt    gdt64_ptr(%rip)             /* GDTR and IDTR at the tables' higher-half addresses */
+    lidt    idt64_ptr(%rip)             /* (longmode.S loaded the IDT by its identity address) */
     movl    $SEL_DATA, %eax
     movl    %eax, %ds
     movl    %eax, %es

@@ -66,8 +66,6 @@ enter_long_mode:
 
     .code64
 .Lentry64_identity:
-    /* The same 64-bit IDT at its higher-half address (the identity map will not stay for ever). */
-    lidt    idt64_ptr(%rip)
     movabsq $relboot_entry64, %rax
     jmp     *%rax
 

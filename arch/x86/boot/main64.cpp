@@ -9,6 +9,7 @@
 #include <relboot/console.h>
 #include <relboot/crc32.h>
 #include <relboot/image_symbols.h>
+#include <relboot/layout.h>
 #include <relboot/mbi.h>
 #include <relboot/report.h>
 #include <relboot/selftest.h>
@@ -157,6 +158,8 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
 {
     BootInfo& bi = *bip;
     bi.tsc[uint32_t(TscStamp::handoff)] = tsc_handoff;
+    bi.link_base = LINK_BASE;
+    bi.image_size = uint32_t(__image_end - __image_start);
 
     /* The console the command line chose; loglvl=quiet keeps only warnings, errors and "ok". */
     Console con = report_console(bi.options);

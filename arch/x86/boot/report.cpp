@@ -20,7 +20,7 @@ Console report_console(const Options& options)
     default: break;
     }
     Console con{Uart16550(s.io_port ? s.io_port : com_default_port(index))};
-    con.uart().init(s.baud ? s.baud : UART_DEFAULT_BAUD, lcr);
+    con.uart().init(UART_CLOCK_BAUD / (s.divisor ? s.divisor : 1), lcr);
     return con;
 }
 

@@ -190,25 +190,29 @@ bool grub_escaped(char c)
 {
     if (len == 0 || len >= NAME_MAX)
         return OptionId::count;
-    /* One probe: the table is collision-free (static_assert above). */
-    const uint32_t h = name_hash(len, uint8_t(name[0]), uint8_t(name[len - 1]));
-    const uint32_t entry = NAME_TABLE.slot[h];
-    if (!entry || NAME_TABLE.length[h] != len)
-        return OptionId::count;
-    const OptionInfo& o = OPTIONS[entry - 1];
-    /* Four bytes at a time, then the tail (names are at most 15 bytes). */
-    uint32_t i = 0;
-    for (; i + 4 <= len; i += 4) {
-        uint32_t x, y;
-        __builtin_memcpy(&x, o.name + i, 4);
-        __builtin_memcpy(&y, name + i, 4);
-        if (x != y)
+    uint32_t h = name_hash(len, uint8_t(name[0]), uint8_t(name[len - 1]));
+    for (uint32_t probe = 0; probe < NAME_TABLE.max_probe; ++probe, h = (h + 1) & (HASH_SLOTS - 1)) {
+        const uint32_t entry = NAME_TABLE.slot[h];
+        if (!entry)
             return OptionId::count;
+        const OptionInfo& o = OPTIONS[entry - 1];
+        if (o.name_len != len)
+            continue;
+        /* Four bytes at a time, then the tail (names are at most 15 bytes). */
+        uint32_t i = 0;
+        for (; i + 4 <= len; i += 4) {
+            uint32_t a, b;
+            __builtin_memcpy(&a, o.name + i, 4);
+            __builtin_memcpy(&b, name + i, 4);
+            if (a != b)
+                break;
+        }
+        while (i < len && o.name[i] == name[i])
+            ++i;
+        if (i == len)
+            return OptionId(entry - 1);
     }
-    for (; i < len; ++i)
-        if (o.name[i] != name[i])
-            return OptionId::count;
-    return OptionId(entry - 1);
+    return OptionId::count;
 }
 
 bool dispatch(OptionId id, Text value, bool has_value, bool negate, Options* out)
@@ -312,16 +316,27 @@ namespace {
     return p;
 }
 
-/* "--" alone at p's token: the rest of the line is for whatever relboot hands over to. */
-[[gnu::noinline]] void take_passthrough(const uint8_t* line, const uint8_t* p, const uint8_t* end, Options* out)
+/*
+ * A plain token [start, p) whose name may be an option, "no-<flag>" or
+ * "--".  Returns true for "--", which ends the options.
+ */
+[[gnu::noinline]] bool fast_token(const uint8_t* line, const uint8_t* start, const uint8_t* p,
+                                  uint32_t name_len, const uint8_t* end, Options* out, CmdlineSpans* spans)
 {
-    while (p < end && CLASS[*p] == C_SEP)
-        ++p;
-    const uint8_t* stop = p;
-    while (stop < end && *stop != '\0')
-        ++stop;
-    out->has_passthrough = 1;
-    out->passthrough = Span{uint16_t(p - line), uint16_t(stop - p)};
+    const Span raw{uint16_t(start - line), uint16_t(p - start)};
+    if (raw.length == 2 && start[0] == '-' && start[1] == '-') {
+        /* "--" alone: the rest of the line is for whatever relboot hands over to. */
+        while (p < end && CLASS[*p] == C_SEP)
+            ++p;
+        const uint8_t* stop = p;
+        while (stop < end && *stop != '\0')
+            ++stop;
+        out->has_passthrough = 1;
+        out->passthrough = Span{uint16_t(p - line), uint16_t(stop - p)};
+        return true;
+    }
+    handle_token(reinterpret_cast<const char*>(start), raw.length, name_len, raw, out, spans);
+    return false;
 }
 
 } // namespace
@@ -394,12 +409,8 @@ void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* span
                 ++out->unknown_dropped;
             continue;
         }
-        const Span raw{uint16_t(start - line), uint16_t(token_end - start)};
-        if (raw.length == 2 && start[0] == '-' && start[1] == '-') {
-            take_passthrough(line, token_end, end, out);
+        if (fast_token(line, start, token_end, name_len, end, out, spans))
             return;
-        }
-        handle_token(reinterpret_cast<const char*>(start), raw.length, name_len, raw, out, spans);
     }
 }
 

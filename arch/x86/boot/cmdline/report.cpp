@@ -18,7 +18,7 @@ const char* fault_name(DebugFault f)
 void print_com(const Options& o, uint32_t index, Console& con)
 {
     const SerialSettings& s = o.com[index];
-    con.dec(s.baud ? s.baud : 115200).chr(',');
+    con.dec(115200 / (s.divisor ? s.divisor : 1)).chr(',');
     con.chr(char('0' + (s.data_bits ? s.data_bits : 8))).chr(s.parity ? s.parity : 'n');
     con.chr(char('0' + (s.stop_bits ? s.stop_bits : 1))).chr(',');
     con.hex(s.io_port ? s.io_port : com_default_port(index), 4);

@@ -145,8 +145,10 @@ bool parse_com(Text v, bool has_value, SerialSettings* out)
     } else if (rest.len == 0) {
         return false;   /* a trailing comma */
     }
-    if (!parse_u32(baud, 115200, &s.baud) || s.baud == 0 || 115200 % s.baud != 0)
-        return false;
+    uint32_t rate;
+    if (!parse_u32(baud, 115200, &rate) || rate < 2 || 115200 % rate != 0)
+        return false;   /* 1 baud would need divisor 115200, more than the 16-bit latch holds */
+    s.divisor = uint16_t(115200 / rate);
     if (rest.len) {
         Text format = rest, port{nullptr, 0};
         const bool has_port = split(rest, ',', &format, &port);
