@@ -246,7 +246,7 @@ def image_sizes(elf: Path) -> dict[str, int]:
         "rodata": syms["__rodata_end"] - syms["__text_end"],
         "data": sections[".data"],
         "pagetables": syms["__pagetables_end"] - syms["__pagetables_start"],
-        "bss_zeroed": syms["__bss_end"] - syms["__bss_start"],
+        "bss_zeroed": syms["__bss_dwords"] * 4,
         "bss": sections[".bss"],
         "image": syms["__image_size"],
     }
@@ -508,7 +508,7 @@ def main() -> int:
                       ("rodata", "read-only data (`__rodata_end - __text_end`, page-padded)"),
                       ("data", "data incl. page tables (`.data` section)"),
                       ("pagetables", "page tables (`__pagetables_end - __pagetables_start`)"),
-                      ("bss_zeroed", ".bss zeroed at entry (`__bss_end - __bss_start`)"),
+                      ("bss_zeroed", ".bss zeroed at entry (`__bss_dwords * 4`: boot_info up to its TSC stamps)"),
                       ("bss", ".bss section incl. stacks (`.noinit`) and padding"),
                       ("image", "whole image in memory (`__image_size`)")):
         t.row(what, sizes["ebp"][key], sizes["fs"][key])
