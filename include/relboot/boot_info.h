@@ -52,7 +52,6 @@ enum BootWarning : uint32_t {
 struct BootInfo {
     uint32_t load_base;         /* physical address of the image's first byte (EIP-derived) */
     uint32_t link_base;         /* physical link address (LINK_BASE); set by the 64-bit stage */
-    uint32_t image_size;        /* bytes, the whole image; set by the 64-bit stage */
     uint32_t tag21;             /* tag 21 load_base_addr, 0 when tag21_present is 0 */
     uint32_t mbi;               /* physical address of the MBI */
     uint32_t mbi_size;          /* its total_size, checked */

@@ -24,7 +24,7 @@ struct RelocRange {
 
 struct ImageLayout {
     uint32_t link_base;     /* physical link address of the first byte */
-    uint32_t image_size;    /* bytes from the first byte to the end of .bss, 4 KiB multiple */
+    uint32_t image_size;    /* bytes of the whole image, page tables included; 4 KiB multiple */
     uint32_t reloc_align;   /* alignment the multiboot2 header asks for (bytes, power of 2) */
     uint32_t identity_pd;   /* offset of pd_ident: IDENTITY_PD_COUNT page directories of 2 MiB pages */
     uint32_t reloc_count;   /* valid entries in reloc[] */

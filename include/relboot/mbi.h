@@ -66,6 +66,31 @@ struct MbiScan {
  */
 MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available, MbiWalk walk = MbiWalk::full);
 
+/* Bytes from a tag to the next: its size rounded up to 8 (3.6.2). */
+constexpr uint32_t mbi_tag_step(uint32_t size)
+{
+    return (size + 7) & ~uint32_t(7);
+}
+
+/*
+ * Calls f(offset, type, size) for each tag of an MBI that mbi_scan()
+ * accepted, the end tag included (the walk relies on that check: it
+ * bounds nothing itself beyond total_size).
+ */
+template <class F>
+void mbi_for_each_tag(const uint8_t* mbi, uint32_t total_size, F f)
+{
+    for (uint32_t off = 8; off + 8 <= total_size;) {
+        uint32_t type, size;
+        __builtin_memcpy(&type, mbi + off, 4);
+        __builtin_memcpy(&size, mbi + off + 4, 4);
+        f(off, type, size);
+        if (type == 0 || size < 8)
+            return;
+        off += mbi_tag_step(size);
+    }
+}
+
 /* One-line description of an MbiError, what was expected included. */
 const char* mbi_error_text(MbiError error);
 

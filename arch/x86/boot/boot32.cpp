@@ -131,7 +131,7 @@ BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint
     bi->tsc[uint32_t(TscStamp::entry)] = (uint64_t(tsc_hi) << 32) | tsc_lo;
     stamp(bi, TscStamp::early_done);
 
-    bi->load_base = eip_base;   /* link_base and image_size: the 64-bit stage's link-time constants */
+    bi->load_base = eip_base;   /* link_base: the 64-bit stage's link-time constant */
     bi->mbi = mbi;
 
     /*

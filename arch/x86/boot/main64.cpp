@@ -80,42 +80,33 @@ void print_modules(const BootInfo& bi, Console& info, Console& con)
 {
     const uint8_t* mbi = phys_ptr<uint8_t>(bi.mbi);
     uint32_t n = 0;
-    for (uint32_t off = sizeof(mb2::Fixed); off + sizeof(mb2::Tag) <= bi.mbi_size;) {
-        const auto* tag = reinterpret_cast<const mb2::Tag*>(mbi + off);
-        if (tag->type == MULTIBOOT2_TAG_TYPE_END || tag->size < sizeof(mb2::Tag))
-            break;
-        if (tag->type == MULTIBOOT2_TAG_TYPE_MODULE) {
-            const auto* mod = reinterpret_cast<const mb2::TagModule*>(tag);
-            const char* args = reinterpret_cast<const char*>(mod + 1);
-            const uint32_t max = tag->size - sizeof(mb2::TagModule);
-            uint32_t args_len = 0;
-            while (args_len < max && args[args_len])
-                ++args_len;
-            if (mod->mod_end > bi.identity_limit) {
-                /* mem= left it outside the identity map: reading it would fault. */
-                con.begin().str("warning: module ").dec(n++).str(" at ").hex8(mod->mod_start).str("..").hex8(mod->mod_end);
-                con.str(" lies above the mem= cap ").hex16(bi.identity_limit).str("; not read").end();
-            } else {
-                const uint32_t crc = crc32(0, phys_ptr<uint8_t>(mod->mod_start), mod->mod_end - mod->mod_start);
-                info.begin().str("module ").dec(n++).str(" start=").hex8(mod->mod_start).str(" end=").hex8(mod->mod_end);
-                info.str(" crc32=").hex8(crc).chr(' ').quoted(args, args_len).end();
-            }
+    mbi_for_each_tag(mbi, bi.mbi_size, [&](uint32_t off, uint32_t type, uint32_t size) {
+        if (type != MULTIBOOT2_TAG_TYPE_MODULE)
+            return;
+        const auto* mod = reinterpret_cast<const mb2::TagModule*>(mbi + off);
+        const char* args = reinterpret_cast<const char*>(mod + 1);
+        const uint32_t max = size - sizeof(mb2::TagModule);
+        uint32_t args_len = 0;
+        while (args_len < max && args[args_len])
+            ++args_len;
+        if (mod->mod_end > bi.identity_limit) {
+            /* mem= left it outside the identity map: reading it would fault. */
+            con.begin().str("warning: module ").dec(n++).str(" at ").hex8(mod->mod_start).str("..").hex8(mod->mod_end);
+            con.str(" lies above the mem= cap ").hex16(bi.identity_limit).str("; not read").end();
+        } else {
+            const uint32_t crc = crc32(0, phys_ptr<uint8_t>(mod->mod_start), mod->mod_end - mod->mod_start);
+            info.begin().str("module ").dec(n++).str(" start=").hex8(mod->mod_start).str(" end=").hex8(mod->mod_end);
+            info.str(" crc32=").hex8(crc).chr(' ').quoted(args, args_len).end();
         }
-        off += (tag->size + MULTIBOOT2_TAG_ALIGN - 1) & ~uint32_t(MULTIBOOT2_TAG_ALIGN - 1);
-    }
+    });
 }
 
 /* loglvl=debug: every MBI tag (the MBI was checked by the 32-bit stage). */
 void print_mbi_tags(const BootInfo& bi, Console& con)
 {
-    const uint8_t* mbi = phys_ptr<uint8_t>(bi.mbi);
-    for (uint32_t off = sizeof(mb2::Fixed); off + sizeof(mb2::Tag) <= bi.mbi_size;) {
-        const auto* tag = reinterpret_cast<const mb2::Tag*>(mbi + off);
-        con.begin().str("debug: mbi tag offset=").hex8(off).str(" type=").dec(tag->type).str(" size=").dec(tag->size).end();
-        if (tag->type == MULTIBOOT2_TAG_TYPE_END || tag->size < sizeof(mb2::Tag))
-            break;
-        off += (tag->size + MULTIBOOT2_TAG_ALIGN - 1) & ~uint32_t(MULTIBOOT2_TAG_ALIGN - 1);
-    }
+    mbi_for_each_tag(phys_ptr<uint8_t>(bi.mbi), bi.mbi_size, [&](uint32_t off, uint32_t type, uint32_t size) {
+        con.begin().str("debug: mbi tag offset=").hex8(off).str(" type=").dec(type).str(" size=").dec(size).end();
+    });
 }
 
 void print_tsc(const BootInfo& bi, Console& con)
@@ -159,7 +150,6 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
     BootInfo& bi = *bip;
     bi.tsc[uint32_t(TscStamp::handoff)] = tsc_handoff;
     bi.link_base = LINK_BASE;
-    bi.image_size = uint32_t(__image_end - __image_start);
 
     /* The console the command line chose; loglvl=quiet keeps only warnings, errors and "ok". */
     Console con = report_console(bi.options);

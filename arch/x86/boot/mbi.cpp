@@ -136,7 +136,7 @@ MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available, MbiW
             return scan;
 
         /* Next tag: size rounded up to 8; size <= total - off, so this cannot wrap. */
-        const uint32_t step = (size + (MULTIBOOT2_TAG_ALIGN - 1)) & ~uint32_t(MULTIBOOT2_TAG_ALIGN - 1);
+        const uint32_t step = mbi_tag_step(size);
         if (step > total - off)
             return fail(scan, MbiError::no_end_tag, off, total);
         off += step;
