@@ -12,11 +12,14 @@ build/ebp, BASE=fs in build/fs):
    Under `qemu-system-x86_64 -icount shift=0` the TSC advances by one per
    executed guest instruction (as QEMU counts them), so these are
    deterministic instruction counts.  SeaBIOS, 1 GiB, the default build
-   (multiboot2 load preference high).  The "empty" command line is the
-   baseline `debug-exit=0xf4` (QEMU needs it to exit); a second
-   configuration has a 256-byte command line.
-2. How that cost grows: with the command-line length (the baseline plus
-   realistic tokens `optNNNN=value` up to 256, 1024 and 4096 bytes in all),
+   (multiboot2 load preference high).  The baseline is a truly empty
+   command line: without debug-exit the image halts after `relboot: ok`,
+   and tools/qemu-boot --until stops QEMU on that line.  Further
+   configurations have one option (`debug-exit=0xf4`, 15 bytes) and a
+   256-byte command line.
+2. How that cost grows: with the command-line length (0 and 15 bytes, then
+   `debug-exit=0xf4` plus tokens `optNNNN=value` up to 256, 1024 and 4096
+   bytes in all),
    with the number of GRUB modules (0, 8, 32 small files, loaded with
    `module2`: one MBI tag each), with guest RAM (128M ... 3584M) and with the
    load address (build/<variant>-low, preference low, against the default
@@ -37,7 +40,8 @@ configuration runs once; the baseline of ebp runs twice as a check.
 It also prints the project's targets (yes/no) and two reference figures
 from the project's issue (not measured here).  It is a benchmark, not a
 test: a missed target is reported, not a failure.  It exits 1 only when a
-boot fails (no `relboot: ok` or a QEMU exit status other than 33); a command
+boot fails (no `relboot: ok`, or QEMU ended other than by relboot's pass
+code 33 or by --until after `relboot: ok`); a command
 line that GRUB itself refuses to boot is reported as such.
 
 Reproduce:
@@ -72,8 +76,10 @@ QEMU_BOOT = ROOT / "tools" / "qemu-boot"
 
 VARIANTS = ("ebp", "fs")
 PHASES = ("entry", "mbi", "cmdline", "paging", "longmode")
-BASELINE_CMDLINE = "debug-exit=0xf4"
-CMDLINE_LENGTHS = (256, 1024, 4096)      # total bytes, baseline included
+BASELINE_CMDLINE = ""                    # the empty command line: the image halts, --until stops QEMU
+ONE_OPTION_CMDLINE = "debug-exit=0xf4"   # one option; also the start of the longer lines
+CMDLINE_LENGTHS = (256, 1024, 4096)      # total bytes, ONE_OPTION_CMDLINE included
+OK_LINE = "relboot: ok"
 MODULE_COUNTS = (8, 32)                  # plus 0: the baseline
 MODULE_SIZE = 64                         # bytes per module file
 RAM_SIZES = ("128M", "512M", "1G", "2G", "3584M")
@@ -157,8 +163,8 @@ class Result:
 
 
 def filler_cmdline(total_len: int) -> str:
-    """The baseline plus space-separated `optNNNN=value` tokens, exactly total_len bytes."""
-    s = BASELINE_CMDLINE
+    """ONE_OPTION_CMDLINE plus space-separated `optNNNN=value` tokens, exactly total_len bytes."""
+    s = ONE_OPTION_CMDLINE
     i = 0
     while len(s) < total_len:
         s += f" opt{i:04d}=value"
@@ -188,7 +194,7 @@ def run_boot(boot: Boot, iso_path: Path, log_dir: Path) -> Result:
     cmd = [str(QEMU_BOOT), "--iso", str(iso_path), "--report", "--firmware", boot.firmware,
            "--mem", boot.mem, "--timeout", str(BOOT_TIMEOUT)]
     if boot.icount:
-        cmd.append("--icount")
+        cmd += ["--icount", "--until", OK_LINE]
     start = time.monotonic()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     seconds = time.monotonic() - start
@@ -202,11 +208,12 @@ def run_boot(boot: Boot, iso_path: Path, log_dir: Path) -> Result:
     if m := CMDLINE_RE.search(log):
         res.cmdline_received = unescape_report(m.group(1))
     started = "relboot: relboot " in log
-    if res.status != "33" or "relboot: ok" not in log:
+    ok_line = re.search(rf"^{OK_LINE}$", log, re.M) is not None
+    if res.status not in ("33", "until") or not ok_line:
         if not started and boot.grub_may_refuse:
             res.grub_refused = True
         else:
-            res.problem = f"qemu-exit={res.status}" + ("" if "relboot: ok" in log else ", no 'relboot: ok'")
+            res.problem = f"qemu-exit={res.status}" + ("" if ok_line else f", no '{OK_LINE}'")
         return res
     if boot.icount:
         pm, tm = PHASES_RE.search(log), TOTAL_RE.search(log)
@@ -363,12 +370,13 @@ def main() -> int:
     started = time.monotonic()
 
     # The configurations.
-    cmdlines = {len(BASELINE_CMDLINE): BASELINE_CMDLINE}
+    cmdlines = {0: BASELINE_CMDLINE, len(ONE_OPTION_CMDLINE): ONE_OPTION_CMDLINE}
     cmdlines.update({n: filler_cmdline(n) for n in CMDLINE_LENGTHS})
     boots: list[Boot] = []
     for v in VARIANTS:
         base = Iso(v, BASELINE_CMDLINE)
         boots.append(Boot("base", v, base))
+        boots.append(Boot("one", v, Iso(v, ONE_OPTION_CMDLINE)))
         for n in CMDLINE_LENGTHS:
             boots.append(Boot(f"len{n}", v, Iso(v, cmdlines[n]), grub_may_refuse=True))
         for k in MODULE_COUNTS:
@@ -378,7 +386,8 @@ def main() -> int:
                 boots.append(Boot(f"mem{mem}", v, base, mem=mem))
         boots.append(Boot("low", v, Iso(v + "-low", BASELINE_CMDLINE)))
     boots.append(Boot("base", "ebp", Iso("ebp", BASELINE_CMDLINE), run=1))   # determinism check
-    wall_boots = [Boot(f"wall-{fw}", v, Iso(v, BASELINE_CMDLINE), mem=EFI_MEM if fw == "efi" else DEFAULT_MEM,
+    # Wall time: debug-exit ends the run the moment relboot is done.
+    wall_boots = [Boot(f"wall-{fw}", v, Iso(v, ONE_OPTION_CMDLINE), mem=EFI_MEM if fw == "efi" else DEFAULT_MEM,
                        firmware=fw, icount=False, run=r)
                   for fw in ("efi", "bios") for r in range(args.wall_runs) for v in VARIANTS]
 
@@ -429,7 +438,8 @@ def main() -> int:
     t = Table()
     # 1. Entry -> handoff by phase.
     t.section("1. Instructions entry -> 64-bit handoff (qemu -icount shift=0; BIOS, 1 GiB, preference high)")
-    for key, what in (("base", f"empty command line (baseline `{BASELINE_CMDLINE}`, {len(BASELINE_CMDLINE)} bytes)"),
+    for key, what in (("base", "empty command line (the baseline)"),
+                      ("one", f"one option, `{ONE_OPTION_CMDLINE}` ({len(ONE_OPTION_CMDLINE)} bytes)"),
                       ("len256", "256-byte command line")):
         t.row(f"{what}: entry -> handoff", total(key, "ebp"), total(key, "fs"))
         for p in PHASES:
@@ -441,27 +451,30 @@ def main() -> int:
                    f"{yes_no(same)} ({' / '.join(fmt(r.total) for r in again)})")
 
     # 2. Growth.
+    def cmdline_key(n: int) -> str:
+        return {0: "base", len(ONE_OPTION_CMDLINE): "one"}.get(n, f"len{n}")
+
     t.section("2a. Growth with command-line length (total bytes; BIOS, 1 GiB)")
     slopes = {}
     for v in VARIANTS:
         for what in ("cmdline", "mbi", "total"):
             pts = []
             for n in cmdlines:
-                r = by_key[("base" if n == len(BASELINE_CMDLINE) else f"len{n}", v)]
+                r = by_key[(cmdline_key(n), v)]
                 if r.ok:
                     length = len(r.cmdline_received) if r.cmdline_received is not None else n
                     pts.append((length, r.total if what == "total" else r.phases[what]))
             slopes[("len", what, v)] = slope(pts)
     for n, s in cmdlines.items():
-        key = "base" if n == len(BASELINE_CMDLINE) else f"len{n}"
-        label = f"{n} bytes" + (" (baseline)" if key == "base" else "")
+        key = cmdline_key(n)
+        label = f"{n} bytes" + {"base": " (baseline)", "one": " (one option)"}.get(key, "")
         got = {v: by_key[(key, v)].cmdline_received for v in VARIANTS}
         if any(g is not None and g != s for g in got.values()):
             label += f" (relboot received {len(next(g for g in got.values() if g is not None))} bytes)"
         t.row(f"{label}: entry -> handoff", total(key, "ebp"), total(key, "fs"))
         t.row(f"{label}: phase cmdline", phase(key, "ebp", "cmdline"), phase(key, "fs", "cmdline"))
         t.row(f"{label}: phase mbi", phase(key, "ebp", "mbi"), phase(key, "fs", "mbi"))
-    span = f"least squares over {len(BASELINE_CMDLINE)}..{max(CMDLINE_LENGTHS)} bytes"
+    span = f"least squares over 0..{max(CMDLINE_LENGTHS)} bytes"
     t.row(f"per command-line byte: phase cmdline ({span})", slopes[("len", "cmdline", "ebp")],
           slopes[("len", "cmdline", "fs")], 2)
     t.row("per command-line byte: phase mbi (the early MBI walk)", slopes[("len", "mbi", "ebp")],
@@ -483,7 +496,7 @@ def main() -> int:
         t.row(f"per module: {'phase mbi' if what == 'mbi' else 'entry -> handoff'} (least squares, 0..{max(counts)})",
               *vals, 2)
 
-    t.section("2c. RAM size and load address (baseline command line, BIOS); cost should not depend on them")
+    t.section("2c. RAM size and load address (empty command line, BIOS); cost should not depend on them")
     placement = [(f"mem{m}" if m != DEFAULT_MEM else "base", f"RAM {m}, preference high") for m in RAM_SIZES]
     placement.append(("low", f"RAM {DEFAULT_MEM}, preference low (build/<variant>-low)"))
     for key, what in placement:
@@ -514,8 +527,8 @@ def main() -> int:
         t.row(what, sizes["ebp"][key], sizes["fs"][key])
 
     # 4. Wall time.
-    t.section(f"4. Whole boot wall time under TCG, no -icount (power-on to `relboot: ok`; "
-              f"median of {args.wall_runs}, seconds; context)")
+    t.section(f"4. Whole boot wall time under TCG, no -icount (power-on to QEMU's exit by `{ONE_OPTION_CMDLINE}` "
+              f"after `{OK_LINE}`; median of {args.wall_runs}, seconds; context)")
     for fw, mem, what in (("bios", DEFAULT_MEM, "SeaBIOS"), ("efi", EFI_MEM, "OVMF (EFI)")):
         cells = []
         for v in VARIANTS:
@@ -544,14 +557,14 @@ def main() -> int:
     def target_cell(value, limit):
         return f"{yes_no(value <= limit)} ({fmt(value, 2 if isinstance(value, float) else 0)})" \
             if isinstance(value, (int, float)) else "—"
-    t.text_row(f"entry -> handoff <= {TARGET_EMPTY}, empty (baseline) command line",
+    t.text_row(f"entry -> handoff <= {TARGET_EMPTY}, empty command line",
                *(target_cell(total("base", v), TARGET_EMPTY) for v in VARIANTS))
     t.text_row(f"entry -> handoff <= {TARGET_256:,}, 256-byte command line",
                *(target_cell(total("len256", v), TARGET_256) for v in VARIANTS))
     t.text_row(f"command-line parse <= {TARGET_PER_BYTE} instructions per byte (phase cmdline slope)",
                *(target_cell(slopes[("len", "cmdline", v)], TARGET_PER_BYTE) if slopes[("len", "cmdline", v)]
                  is not None else "—" for v in VARIANTS))
-    for key, what in (("base", "empty command line"), ("len256", "256-byte command line")):
+    for key, what in (("base", "empty command line"), ("one", "one option"), ("len256", "256-byte command line")):
         e, f = total(key, "ebp"), total(key, "fs")
         if isinstance(e, int) and isinstance(f, int):
             over = f / e - 1
@@ -560,8 +573,11 @@ def main() -> int:
 
     elapsed = time.monotonic() - started
     notes = [
-        f"The empty command line is the baseline `{BASELINE_CMDLINE}`: QEMU needs it to exit. Longer command "
-        "lines are that baseline plus space-separated `optNNNN=value` tokens, to the total length given.",
+        "The baseline is a truly empty command line (GRUB's `multiboot2 /boot/relboot.elf` with no arguments; "
+        f"the image reports `cmdline \"\"`). Without debug-exit relboot halts after `{OK_LINE}`, and "
+        "`tools/qemu-boot --until` stops QEMU on that line; nothing after it is measured. The one-option line is "
+        f"`{ONE_OPTION_CMDLINE}`; longer command lines are that option plus space-separated `optNNNN=value` tokens "
+        "(unknown options, reported as such), to the total length given.",
         "Instruction counts: RDTSC deltas under `qemu-system-x86_64 -icount shift=0` (one TSC tick per guest "
         "instruction as QEMU counts them), printed by the image; exact and deterministic, one boot per "
         "configuration. Phases: entry = entry checks, base discovery, GDT/IDT/stack/.bss; mbi = the early MBI walk "

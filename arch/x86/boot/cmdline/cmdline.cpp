@@ -152,7 +152,9 @@ constexpr const HashTable& NAME_TABLE = LEX.names;
 
 /*
  * The lexer's inner loops; the NUL class stops them all.  The token loops
- * look at two bytes an iteration (about 3.5 instructions a byte).
+ * are unrolled (GCC's i386 code: 4 instructions a byte, and one jump per
+ * iteration): the name by two bytes, a value, where unknown tokens spend
+ * their bytes, by four.
  */
 [[gnu::always_inline]] inline const uint8_t* skip_while_class(const uint8_t* p, uint8_t k)
 {
@@ -171,11 +173,15 @@ constexpr const HashTable& NAME_TABLE = LEX.names;
 }
 [[gnu::always_inline]] inline const uint8_t* skip_value(const uint8_t* p)
 {
-    for (;; p += 2) {   /* after the first '=', '=' is an ordinary value byte */
+    for (;; p += 4) {   /* after the first '=', '=' is an ordinary value byte */
         if (CLASS[p[0]] > C_EQ)
             return p;
         if (CLASS[p[1]] > C_EQ)
             return p + 1;
+        if (CLASS[p[2]] > C_EQ)
+            return p + 2;
+        if (CLASS[p[3]] > C_EQ)
+            return p + 3;
     }
 }
 
