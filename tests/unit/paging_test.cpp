@@ -96,6 +96,18 @@ TEST(PtFixup, NoNxClearsXdInListedEntries)
     EXPECT_EQ(img.at(0x2010), 0x01000000 | PTE_RODATA); /* not listed: untouched */
 }
 
+TEST(PtFixup, NoNxWithDeltaRelocatesAndClearsXd)
+{
+    FakeImage img;
+    const uint32_t delta = 0x3fe00000 - 0x01000000;
+    pt_fixup(img.bytes(), img.layout, delta, false);   /* both passes: the delta, then XD */
+    EXPECT_EQ(img.at(0x1000), 0x3fe01000 | PTE_TABLE);
+    EXPECT_EQ(img.at(0x1008), 0x3fe02000 | (PTE_DATA & ~PTE_XD));
+    EXPECT_EQ(img.at(0x1010), 0x3fe03000 | PTE_TEXT);
+    EXPECT_EQ(img.at(0x2008), 0x3fe00000 | (PTE_RODATA & ~PTE_XD));
+    EXPECT_EQ(img.at(0x2010), 0x01000000 | PTE_RODATA); /* not listed: untouched */
+}
+
 TEST(PtFixup, ZeroDeltaWithNxIsANoOp)
 {
     FakeImage img;
