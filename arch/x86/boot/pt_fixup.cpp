@@ -15,6 +15,24 @@ namespace {
 using u32_alias = uint32_t __attribute__((may_alias));
 constexpr uint32_t XD_HIGH = uint32_t(PTE_XD >> 32);
 
+/*
+ * Calls f(entry) for every entry that layout.reloc[] lists (at most
+ * IMAGE_RELOC_RANGES ranges), entry pointing at the entry's low half.
+ * Inlined, so each pass keeps image, its range and entry pointers in
+ * registers (the i386 has six to spare).
+ */
+template <typename F>
+[[gnu::always_inline]] inline void for_each_reloc_entry(uint8_t* image, const ImageLayout& layout, F f)
+{
+    const RelocRange* const last =
+        layout.reloc + (layout.reloc_count < IMAGE_RELOC_RANGES ? layout.reloc_count : IMAGE_RELOC_RANGES);
+    for (const RelocRange* range = layout.reloc; range != last; ++range) {
+        auto* e = reinterpret_cast<u32_alias*>(image + range->offset);
+        for (u32_alias* const stop = e + 2 * range->count; e != stop; e += 2)
+            f(e);
+    }
+}
+
 } // namespace
 
 void pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, bool nx)
@@ -23,33 +41,15 @@ void pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, bool nx
         return;   /* loaded at the link address, XD kept: nothing to do */
 
     /*
-     * One pass that adds delta, and a second one for the rare nx=off: the
-     * measured path then keeps image, delta, the range and its entry
-     * pointers in registers (the i386 has six to spare).
+     * Bits 31:0 move by delta modulo 2^32.  No test of the present bit:
+     * delta is a multiple of 4 KiB (the load base honours an alignment of
+     * at least 4 KiB), so bits 11:0, the flags with P among them, never
+     * change and an absent entry stays absent.
      */
-    const RelocRange* const first = layout.reloc;
-    const RelocRange* const last = first + (layout.reloc_count < IMAGE_RELOC_RANGES ? layout.reloc_count
-                                                                                    : IMAGE_RELOC_RANGES);
-    for (const RelocRange* range = first; range != last; ++range) {
-        auto* e = reinterpret_cast<u32_alias*>(image + range->offset);
-        u32_alias* const stop = e + 2 * range->count;
-        /*
-         * Bits 31:0 move by delta modulo 2^32.  No test of the present
-         * bit: delta is a multiple of 4 KiB (the load base honours an
-         * alignment of at least 4 KiB), so bits 11:0, the flags with P
-         * among them, never change and an absent entry stays absent.
-         */
-        for (; e != stop; e += 2)
-            e[0] += delta;
-    }
-    if (nx)
-        return;
-    for (const RelocRange* range = first; range != last; ++range) {
-        auto* e = reinterpret_cast<u32_alias*>(image + range->offset);
-        u32_alias* const stop = e + 2 * range->count;
-        for (; e != stop; e += 2)
-            e[1] &= ~XD_HIGH;
-    }
+    for_each_reloc_entry(image, layout, [delta](u32_alias* e) { e[0] += delta; });
+    /* XD goes in a pass of its own, so that the usual path has no test an entry. */
+    if (!nx)
+        for_each_reloc_entry(image, layout, [](u32_alias* e) { e[1] &= ~XD_HIGH; });
 }
 
 uint32_t pt_cap_identity(uint8_t* image, const ImageLayout& layout, uint64_t limit)
