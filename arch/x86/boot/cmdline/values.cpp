@@ -66,10 +66,20 @@ int keyword_index(Text t, const char* alternatives)
     }
 }
 
-/* The keyword value of option id, as its index in the option's form; -1 when absent or unknown. */
-int keyword(OptionId id, Text v, bool has_value)
+/*
+ * A keyword option: v must be one of the words of option id's form;
+ * by_index[i] is what the form's i-th word means, stored in *out.  An
+ * absent or unknown value (or a form with more words than by_index) is
+ * refused and *out keeps its value.
+ */
+template <typename E, uint32_t N>
+bool set_keyword(OptionId id, Text v, bool has_value, const E (&by_index)[N], E* out)
 {
-    return has_value ? keyword_index(v, option_form(id)) : -1;
+    const int k = has_value ? keyword_index(v, option_form(id)) : -1;
+    if (k < 0 || uint32_t(k) >= N)
+        return false;
+    *out = by_index[k];
+    return true;
 }
 
 /*
@@ -222,12 +232,9 @@ bool parse_size(Text t, uint64_t* out)
 
 bool parse_console(Text v, bool has_value, bool, Options* out)
 {
-    /* The form's order is ConsoleSel's: com1, com2, com3, com4, none. */
-    const int k = keyword(OptionId::console, v, has_value);
-    if (k < 0)
-        return false;
-    out->console = ConsoleSel(k);
-    return true;
+    static constexpr ConsoleSel BY_INDEX[] = {ConsoleSel::com1, ConsoleSel::com2, ConsoleSel::com3,
+                                              ConsoleSel::com4, ConsoleSel::none};
+    return set_keyword(OptionId::console, v, has_value, BY_INDEX, &out->console);
 }
 
 bool parse_com1(Text v, bool has_value, bool, Options* out) { return parse_com(v, has_value, &out->com[0]); }
@@ -238,11 +245,7 @@ bool parse_com4(Text v, bool has_value, bool, Options* out) { return parse_com(v
 bool parse_loglvl(Text v, bool has_value, bool, Options* out)
 {
     static constexpr LogLevel BY_INDEX[] = {LogLevel::quiet, LogLevel::info, LogLevel::debug};
-    const int k = keyword(OptionId::loglvl, v, has_value);
-    if (k < 0)
-        return false;
-    out->loglvl = BY_INDEX[k];
-    return true;
+    return set_keyword(OptionId::loglvl, v, has_value, BY_INDEX, &out->loglvl);
 }
 
 bool parse_mem(Text v, bool has_value, bool, Options* out)
@@ -267,21 +270,13 @@ bool parse_real_mode(Text v, bool has_value, bool negate, Options* out)
 bool parse_edd(Text v, bool has_value, bool, Options* out)
 {
     static constexpr Edd BY_INDEX[] = {Edd::off, Edd::on, Edd::skipmbr};
-    const int k = keyword(OptionId::edd, v, has_value);
-    if (k < 0)
-        return false;
-    out->edd = BY_INDEX[k];
-    return true;
+    return set_keyword(OptionId::edd, v, has_value, BY_INDEX, &out->edd);
 }
 
 bool parse_edid(Text v, bool has_value, bool, Options* out)
 {
     static constexpr Edid BY_INDEX[] = {Edid::no, Edid::force};
-    const int k = keyword(OptionId::edid, v, has_value);
-    if (k < 0)
-        return false;
-    out->edid = BY_INDEX[k];
-    return true;
+    return set_keyword(OptionId::edid, v, has_value, BY_INDEX, &out->edid);
 }
 
 /* vga=current|text-80x<rows>|gfx-<w>x<h>x<depth>|mode-<n> */
@@ -327,22 +322,15 @@ bool parse_debug_exit(Text v, bool has_value, bool, Options* out)
 
 bool parse_debug_fault(Text v, bool has_value, bool, Options* out)
 {
-    /* The form's order is DebugFault's after none: ud2, gp, pf. */
-    const int k = keyword(OptionId::debug_fault, v, has_value);
-    if (k < 0)
-        return false;
-    out->debug_fault = DebugFault(k + 1);
-    return true;
+    static constexpr DebugFault BY_INDEX[] = {DebugFault::ud2, DebugFault::gp, DebugFault::pf};
+    return set_keyword(OptionId::debug_fault, v, has_value, BY_INDEX, &out->debug_fault);
 }
 
 bool parse_debug_fault32(Text v, bool has_value, bool, Options* out)
 {
     /* ud2|gp only: no paging in the 32-bit stage, so no #PF to raise there. */
-    const int k = keyword(OptionId::debug_fault32, v, has_value);
-    if (k < 0)
-        return false;
-    out->debug_fault32 = DebugFault(k + 1);
-    return true;
+    static constexpr DebugFault BY_INDEX[] = {DebugFault::ud2, DebugFault::gp};
+    return set_keyword(OptionId::debug_fault32, v, has_value, BY_INDEX, &out->debug_fault32);
 }
 
 } // namespace relboot::cmdline
