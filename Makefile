@@ -120,12 +120,17 @@ LDFLAGS32 := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 \
 # Shared by both stages (and, where pure, by the host tests).
 SHARED_SRCS := lib/console.cpp lib/format.cpp lib/string.cpp arch/x86/boot/report.cpp
 CMDLINE_SRCS := arch/x86/boot/cmdline/cmdline.cpp arch/x86/boot/cmdline/values.cpp
-BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/mbi.cpp arch/x86/boot/pt_fixup.cpp \
-    $(CMDLINE_SRCS) $(SHARED_SRCS)
+# The protocols' code: each one's early step (32-bit) and BootInfo filler (64-bit).
+PROTOCOL_SRCS := arch/x86/boot/protocol/multiboot2.cpp arch/x86/boot/memory_map.cpp
+BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/cpu.cpp arch/x86/boot/debug_fault.cpp \
+    arch/x86/boot/pt_fixup.cpp $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS)
 BOOT32_EXPORTS := boot32_main boot32_exception
 KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/boot/cmdline/report.cpp \
-    arch/x86/boot/mbi.cpp lib/crc32.cpp $(CMDLINE_SRCS) $(SHARED_SRCS)
-ASM_SRCS := arch/x86/boot/mb2_header.S arch/x86/boot/head32.S arch/x86/boot/exception32.S \
+    arch/x86/boot/acpi.cpp arch/x86/boot/identity_map.cpp arch/x86/boot/handoff.cpp \
+    arch/x86/boot/debug_fault.cpp arch/x86/boot/protocol/multiboot2_report.cpp lib/crc32.cpp \
+    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS)
+ASM_SRCS := arch/x86/boot/protocol/multiboot2_header.S arch/x86/boot/protocol/multiboot2_entry.S \
+    arch/x86/boot/head32.S arch/x86/boot/exception32.S \
     arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/gdt.S arch/x86/boot/pagetables.S
 
 BOOT32_OBJS := $(patsubst %.cpp,$(O)/boot32/%.o,$(BOOT32_SRCS))
@@ -248,7 +253,8 @@ bench: | deps-check
 
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
-UNIT_LIB_SRCS := lib/format.cpp lib/crc32.cpp arch/x86/boot/mbi.cpp arch/x86/boot/pt_fixup.cpp $(CMDLINE_SRCS)
+UNIT_LIB_SRCS := lib/format.cpp lib/crc32.cpp arch/x86/boot/acpi.cpp arch/x86/boot/pt_fixup.cpp \
+    $(PROTOCOL_SRCS) $(CMDLINE_SRCS)
 HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests
@@ -266,11 +272,11 @@ FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fu
     -fno-sanitize-recover=all
 .PHONY: fuzzers
 fuzzers: build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz
-build/fuzz/cmdline_fuzz: tests/fuzz/cmdline_fuzz.cpp arch/x86/boot/mbi.cpp $(CMDLINE_SRCS) $(wildcard include/relboot/*.h)
+build/fuzz/cmdline_fuzz: tests/fuzz/cmdline_fuzz.cpp $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(wildcard include/relboot/*.h)
 	@mkdir -p $(@D)
 	$(call say,FUZZ    $@)
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@
-build/fuzz/mbi_fuzz: tests/fuzz/mbi_fuzz.cpp arch/x86/boot/mbi.cpp $(wildcard include/relboot/*.h)
+build/fuzz/mbi_fuzz: tests/fuzz/mbi_fuzz.cpp $(PROTOCOL_SRCS) $(wildcard include/relboot/*.h)
 	@mkdir -p $(@D)
 	$(call say,FUZZ    $@)
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@

@@ -14,7 +14,6 @@
  * Each segment starts on a 4 KiB boundary so the page tables can give
  * each its own permissions.
  */
-#include <relboot/boot_info_layout.h>
 #include <relboot/layout.h>
 #include <relboot/multiboot2.h>
 #include <relboot/x86/idt.h>
@@ -122,7 +121,7 @@ SECTIONS
         *(COMMON)
         . = ALIGN(4);
         __bss_end = .;
-        *(.noinit .noinit.*)        /* stacks: written before read, never zeroed */
+        *(.noinit .noinit.*)        /* stacks, BootInfo's tables: written before read, never zeroed */
         . = ALIGN(PAGE_SIZE);
     } :data
 
@@ -258,8 +257,8 @@ SECTIONS
 __image_size = __image_end - __image_start;
 __image_pages = __image_size / PAGE_SIZE;
 __mapped_pages = (__pagetables_start - __image_start) / PAGE_SIZE;   /* the higher-half map stops before the page tables */
-/* head32.S zeroes .bss (only boot_info) up to boot_info's TSC stamps, written before they are read. */
-__bss_dwords = (boot_info + BOOT_INFO_TSC_OFFSET - __bss_start) / 4;
+/* head32.S zeroes all of .bss, a dword at a time. */
+__bss_dwords = (__bss_end - __bss_start) / 4;
 
 ASSERT(mb2_header == __image_start, "the multiboot2 header must be the image's first byte")
 ASSERT(mb2_header_end - mb2_header <= MULTIBOOT2_SEARCH / 2, "multiboot2 header too large")
@@ -273,8 +272,6 @@ ASSERT(__text_end % PAGE_SIZE == 0 && __rodata_end % PAGE_SIZE == 0, "segments m
 ASSERT(idt64 % 16 == 0, "64-bit IDT must be 16-byte aligned")
 ASSERT(gdt % 8 == 0, "GDT must be 8-byte aligned")
 ASSERT(boot_info % 8 == 0, "boot_info must be 8-byte aligned")
-ASSERT(boot_info == __bss_start && __bss_end == boot_info + BOOT_INFO_SIZE,
-       "boot_info must be all of .bss: head32.S zeroes .bss only up to boot_info's TSC stamps")
 ASSERT(stack32_top % 16 == 0 && stack64_top % 16 == 0 && exception_stack_top % 16 == 0, "stacks must be 16-byte aligned")
 ASSERT(SIZEOF(.forbidden) == 0, "static constructors, GOT/PLT or relocation sections in the image")
 ASSERT(PHYS(relboot_entry32) < 0x100000000, "32-bit entry must lie below 4 GiB")

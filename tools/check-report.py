@@ -3,14 +3,68 @@
 cannot express: GRUB's own load_base_addr (its multiboot_loader debug
 line), the EIP-derived base the image reports, and tag 21 all agree; the
 base honours the relocatable tag; the image moved when it should have;
-and the run ended with the expected QEMU exit status.
+the run ended with the expected QEMU exit status; and the hand-off lines
+(memory, acpi, efi) are plausible for the firmware and the RAM size.
 
 usage: check-report.py LOG [--exit N] [--moved | --not-moved] [--align A]
-                           [--min M] [--max X] [--firmware bios|efi]
+                           [--min M] [--max X] [--firmware bios|efi] [--mem SIZE]
+
+--firmware bios: the acpi line's RSDP lies in the EBDA (below 0xa0000,
+source=ebda) or in 0xe0000..0xfffff (source=bios-rom), and there is no efi
+line.  --firmware efi: source=efi and an efi line with a non-zero system
+table and at least one memory-map entry.
+--mem SIZE (QEMU's -m, e.g. 512M): usable_kib lies within MEM_SLACK_KIB of
+SIZE, and top lies above SIZE - MEM_SLACK_KIB and at most 1 GiB above SIZE
+(QEMU's pc machine moves RAM past its 3 GiB mark above 4 GiB, the PCI hole).
 """
 import argparse
 import re
 import sys
+
+
+# usable_kib may fall short of -m by the firmware's holes and reservations
+# (BIOS: the 384 KiB below 1 MiB and the top 128 KiB; OVMF: its own
+# runtime and reserved ranges, a few MiB) and by what relboot keeps in use
+# (its image, the MBI, modules).
+MEM_SLACK_KIB = {"bios": 4 * 1024, "efi": 16 * 1024}
+
+
+def parse_size_kib(text):
+    m = re.fullmatch(r"(\d+)([KMG]?)", text)
+    if not m:
+        raise SystemExit(f"check-report: bad --mem {text}")
+    return int(m.group(1)) * {"K": 1, "M": 1024, "G": 1024 * 1024, "": 1}[m.group(2)] // (1 if m.group(2) else 1024)
+
+
+def check_handoff_lines(text, args, need):
+    mem = re.search(r"^relboot: memory usable_kib=(\d+) ranges=(\d+) top=0x([0-9a-f]{16})$", text, re.M)
+    acpi = re.search(r"^relboot: acpi rsdp=(0x[0-9a-f]{16}|none) source=(efi|ebda|bios-rom|none)$", text, re.M)
+    efi = re.search(r"^relboot: efi systab=0x([0-9a-f]{16}) mmap_entries=(\d+)$", text, re.M)
+    need(mem, "the report's memory line is missing or malformed")
+    need(acpi, "the report's acpi line is missing or malformed")
+    if args.mem and mem:
+        mem_kib = parse_size_kib(args.mem)
+        usable, top = int(mem.group(1)), int(mem.group(3), 16)
+        slack = MEM_SLACK_KIB[args.firmware or "bios"]
+        need(mem_kib - slack <= usable <= mem_kib,
+             f"usable_kib={usable}, expected within {slack} KiB below -m {args.mem} ({mem_kib} KiB)")
+        need((mem_kib - slack) * 1024 <= top <= (mem_kib + 1024 * 1024) * 1024,
+             f"top=0x{top:x}, expected between -m {args.mem} and 1 GiB above it")
+    if args.firmware and acpi:
+        rsdp = None if acpi.group(1) == "none" else int(acpi.group(1), 16)
+        source = acpi.group(2)
+        if args.firmware == "bios":
+            need(efi is None, "an efi line on BIOS")
+            need(source in ("ebda", "bios-rom"), f"acpi source={source}, expected ebda or bios-rom on BIOS")
+            if rsdp is not None and source == "bios-rom":
+                need(0xE0000 <= rsdp < 0x100000 and rsdp % 16 == 0,
+                     f"acpi rsdp=0x{rsdp:x} outside 0xe0000..0xfffff (16-byte aligned)")
+            if rsdp is not None and source == "ebda":
+                need(0x400 <= rsdp < 0xA0000 and rsdp % 16 == 0, f"acpi rsdp=0x{rsdp:x} outside the EBDA")
+        else:
+            need(source == "efi" and rsdp, f"acpi source={source} rsdp={acpi.group(1)}, expected the EFI config table's")
+            need(efi and int(efi.group(1), 16) != 0 and int(efi.group(2)) > 0,
+                 "the efi line is missing, or has no system table or no memory-map entries")
 
 
 def main():
@@ -23,6 +77,7 @@ def main():
     ap.add_argument("--min", type=lambda v: int(v, 0), default=0x200000)
     ap.add_argument("--max", type=lambda v: int(v, 0), default=0xFFFFFFFF)
     ap.add_argument("--firmware", choices=["bios", "efi"])
+    ap.add_argument("--mem", help="QEMU's -m (e.g. 1G): check the memory line against it")
     args = ap.parse_args()
 
     text = open(args.log, encoding="utf-8", errors="replace").read()
@@ -57,6 +112,8 @@ def main():
         need(fw, "the report's loader line is missing or malformed")
         if fw and args.firmware:
             need(fw.group(1) == args.firmware, f"firmware={fw.group(1)}, expected {args.firmware}")
+
+    check_handoff_lines(text, args, need)
 
     if errors:
         for e in errors:

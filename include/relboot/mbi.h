@@ -11,9 +11,12 @@
 #define RELBOOT_MBI_H
 
 #include <cstdint>
+#include <relboot/boot_info.h>
 #include <relboot/mbi_limits.h>
 
 namespace relboot {
+
+class Console;
 
 
 enum class MbiError : uint8_t {
@@ -28,6 +31,7 @@ enum class MbiError : uint8_t {
     mmap_entry_size,        /* memory map entry_size < 24 or not a multiple of 8 */
     mmap_overrun,           /* memory map entries do not fill the tag exactly */
     module_range,           /* module mod_start > mod_end */
+    efi_mmap_descr_size,    /* EFI memory map descr_size < 40 or not a multiple of 8 */
 };
 
 /* How far mbi_scan() walks. */
@@ -93,6 +97,38 @@ void mbi_for_each_tag(const uint8_t* mbi, uint32_t total_size, F f)
 
 /* One-line description of an MbiError, what was expected included. */
 const char* mbi_error_text(MbiError error);
+
+/*
+ * The 32-bit stage's step (before long mode): checks the MBI's header and
+ * the tags up to 21 and 1 (mbi_scan(), MbiWalk::early) and, when they are
+ * sound, sets bi.protocol, info, info_size, loader_base (tag 21),
+ * cmdline and cmdline_len (tag 1).  On error writes nothing to bi and
+ * returns the scan (the caller prints it: report_mbi_error()).
+ */
+MbiScan multiboot2_early(BootInfo& bi, const uint8_t* mbi, uint32_t mbi_phys);
+
+/*
+ * The BootInfo filler for multiboot2 (64-bit stage; host tests and the
+ * fuzzer run it on bytes).  Checks the whole MBI first (mbi_scan(),
+ * MbiWalk::full) and, only when it is sound, fills from it:
+ *   protocol, info, info_size, loader_base (tag 21), cmdline (tag 1),
+ *   firmware and efi_system_table (tag 12, or 11: efi_64 = 0),
+ *   efi_mmap (tag 17), acpi_rsdp_copy (tag 15, else 14),
+ *   modules (tag 3, in order, at most MODULES_MAX: WARN_MODULES_TRUNCATED),
+ *   the memory map (tag 6; without it tag 17's descriptors, converted):
+ *   sorted and merged by memory_map_build() into tables.memory_map, with
+ *   relboot's image [load_base, +image_size), the MBI and the modules
+ *   marked in use (at most MEMORY_MAP_MAX: WARN_MMAP_TRUNCATED).
+ * bi.load_base and bi.image_size must be set.  tables_phys is tables'
+ * physical address (BootInfo names the tables by it).  available bounds
+ * the bytes of mbi that may be read (see mbi_scan()).  Returns the scan;
+ * on error bi and tables are left as they were.
+ */
+MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, const uint8_t* mbi,
+                                  PhysAddr mbi_phys, uint32_t available);
+
+/* loglvl=debug (64-bit stage): one "debug: mbi tag" line per tag of bi.info, an MBI the filler accepted. */
+void multiboot2_print_tags(const BootInfo& bi, Console& con);
 
 } // namespace relboot
 

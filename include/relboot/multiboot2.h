@@ -1,7 +1,8 @@
 /*
  * Multiboot2: the header an image carries and the boot information (MBI)
  * a loader hands over.  Names follow the Multiboot2 Specification 2.0,
- * sections 3.1 (OS image format) and 3.6 (boot information format).
+ * sections 3.1 (OS image format) and 3.6 (boot information); the section
+ * numbers below are those of the specification's table of contents.
  * All fields are little-endian u32 unless stated; header and MBI tags are
  * 8-byte aligned.
  */
@@ -10,16 +11,16 @@
 
 #include <relboot/macros.h>
 
-/* 3.1.1 header magic and architecture; 3.3 EAX value at entry. */
+/* 3.1.2 header magic and architecture; 3.3 EAX value at entry. */
 #define MULTIBOOT2_HEADER_MAGIC          UINT32(0xe85250d6)
 #define MULTIBOOT2_ARCHITECTURE_I386     0
 #define MULTIBOOT2_BOOTLOADER_MAGIC      UINT32(0x36d76289)
-/* The header must lie in the first 32 KiB of the file, 8-byte aligned. */
+/* 3.1.1: the header must lie in the first 32 KiB of the file, 8-byte aligned. */
 #define MULTIBOOT2_SEARCH                32768
 #define MULTIBOOT2_HEADER_ALIGN          8
 #define MULTIBOOT2_TAG_ALIGN             8
 
-/* 3.1.3 header tag types and flags. */
+/* 3.1.3 header tag types (3.1.4 .. 3.1.13) and flags. */
 #define MULTIBOOT2_HEADER_TAG_END                   0
 #define MULTIBOOT2_HEADER_TAG_INFORMATION_REQUEST   1
 #define MULTIBOOT2_HEADER_TAG_ADDRESS               2
@@ -33,16 +34,16 @@
 #define MULTIBOOT2_HEADER_TAG_RELOCATABLE           10
 #define MULTIBOOT2_HEADER_TAG_OPTIONAL              1
 
-/* 3.1.6 console flags. */
+/* 3.1.9 flags tag: console flags. */
 #define MULTIBOOT2_CONSOLE_FLAGS_CONSOLE_REQUIRED     1
 #define MULTIBOOT2_CONSOLE_FLAGS_EGA_TEXT_SUPPORTED   2
 
-/* 3.1.11 relocatable header tag: load address preference. */
+/* 3.1.13 relocatable header tag: load address preference. */
 #define MULTIBOOT2_LOAD_PREFERENCE_NONE  0
 #define MULTIBOOT2_LOAD_PREFERENCE_LOW   1
 #define MULTIBOOT2_LOAD_PREFERENCE_HIGH  2
 
-/* 3.6 boot information tag types. */
+/* 3.6.2 .. 3.6.23 boot information tag types. */
 #define MULTIBOOT2_TAG_TYPE_END               0
 #define MULTIBOOT2_TAG_TYPE_CMDLINE           1
 #define MULTIBOOT2_TAG_TYPE_BOOT_LOADER_NAME  2
@@ -85,7 +86,7 @@ struct Tag {
 };
 static_assert(sizeof(Tag) == 8);
 
-/* 3.6.3 (type 1) and 3.6.4 (type 2): a NUL-terminated UTF-8 string follows. */
+/* 3.6.5 (type 1, command line) and 3.6.9 (type 2, loader name): a NUL-terminated UTF-8 string follows. */
 struct TagString {
     uint32_t type;
     uint32_t size;
@@ -93,7 +94,7 @@ struct TagString {
 };
 static_assert(sizeof(TagString) == 8);
 
-/* 3.6.6 (type 3): mod_end is exclusive; a NUL-terminated string follows. */
+/* 3.6.6 (type 3): [mod_start, mod_end), mod_end exclusive; a NUL-terminated string follows. */
 struct TagModule {
     uint32_t type;
     uint32_t size;
@@ -103,7 +104,7 @@ struct TagModule {
 };
 static_assert(sizeof(TagModule) == 16);
 
-/* 3.6.8 (type 6): entry_size-byte entries follow. */
+/* 3.6.8 (type 6): entry_size-byte entries follow (step by entry_size, >= 24). */
 struct TagMmap {
     uint32_t type;
     uint32_t size;
@@ -120,7 +121,7 @@ struct MmapEntry {
 };
 static_assert(sizeof(MmapEntry) == 24);
 
-/* 3.6.12 (type 11): EFI 32-bit system table pointer. */
+/* 3.6.13 (type 11): EFI 32-bit system table pointer. */
 struct TagEfi32 {
     uint32_t type;
     uint32_t size;
@@ -128,7 +129,7 @@ struct TagEfi32 {
 };
 static_assert(sizeof(TagEfi32) == 12);
 
-/* 3.6.13 (type 12): EFI 64-bit system table pointer (4-byte aligned u64). */
+/* 3.6.14 (type 12): EFI 64-bit system table pointer (4-byte aligned u64). */
 struct TagEfi64 {
     uint32_t type;
     uint32_t size;
@@ -137,7 +138,24 @@ struct TagEfi64 {
 };
 static_assert(sizeof(TagEfi64) == 16);
 
-/* 3.6.19 (type 21): physical address at which the image was loaded. */
+/* 3.6.16 (type 14) and 3.6.17 (type 15): a copy of the RSDP (ACPI 1.0: 20 bytes; 2.0: its length) follows. */
+struct TagAcpi {
+    uint32_t type;
+    uint32_t size;
+    /* uint8_t rsdp[size - 8]; */
+};
+static_assert(sizeof(TagAcpi) == 8);
+
+/* 3.6.19 (type 17): EFI memory map; descr_size-byte EFI_MEMORY_DESCRIPTORs follow. */
+struct TagEfiMmap {
+    uint32_t type;
+    uint32_t size;
+    uint32_t descr_size;        /* step by this, not by sizeof(EFI_MEMORY_DESCRIPTOR) */
+    uint32_t descr_vers;
+};
+static_assert(sizeof(TagEfiMmap) == 16);
+
+/* 3.6.23 (type 21): physical address at which the image was loaded. */
 struct TagLoadBaseAddr {
     uint32_t type;
     uint32_t size;

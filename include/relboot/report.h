@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <relboot/cmdline.h>
 #include <relboot/console.h>
+#include <relboot/mbi.h>
 
 namespace relboot {
 
@@ -35,6 +36,13 @@ Console report_console(const Options& options);
  */
 [[noreturn]] void report_exception(const Options& options, uint32_t vector, uint64_t error,
                                    uint64_t ip, uint64_t cr2);
+
+/*
+ * Prints "relboot: error: <mbi_error_text> (MBI at 0x<8>, offset 0x<8>,
+ * value 0x<8>)" for a refused MBI (both stages: the 32-bit stage's early
+ * check and the 64-bit filler's full one).
+ */
+void report_mbi_error(Console& con, const MbiScan& scan, uint32_t mbi);
 
 } // namespace relboot
 

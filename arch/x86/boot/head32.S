@@ -1,61 +1,54 @@
 /*
- * The 32-bit entry: from the loader's hand-over to the C++ early stage.
+ * The common 32-bit start: from a protocol's entry (protocol/*_entry.S)
+ * to the C++ early stage.
  *
- * State at entry (Multiboot2 Specification 3.3): 32-bit protected mode,
- * paging off, EAX = 0x36d76289, EBX = physical address of the MBI, CS and
- * the data segments flat, interrupts off.  Nothing else is promised:
- * not ESP (it may point at memory that is not ours), not the GDT (it lies
- * in memory GRUB does not reserve), not the IDT (base 0 on BIOS, the
+ * Each protocol's entry file checks its magic, stamps the TSC and jumps
+ * here with: ESI = PROTOCOL_* (protocol.h), EBX = physical address of the
+ * protocol's information structure, ECX = its size in bytes (0 when not
+ * known), EDX:EDI = entry TSC.  32-bit protected mode, paging off, CS and
+ * the data segments flat, interrupts off.  Nothing else is promised: not
+ * ESP (it may point at memory that is not ours), not the GDT (it lies in
+ * memory the loader does not reserve), not the IDT (base 0 on BIOS, the
  * firmware's 64-bit IDT on EFI: any fault before ours is loaded is a
- * triple fault).  So the order below is: save, check, find ourselves,
- * check where we and the MBI are, own stack, own GDT, own IDT, and only
- * then anything that could fault.
+ * triple fault).  So the order below is: find ourselves, check where we
+ * and the information structure are, own stack, own GDT, own IDT, and
+ * only then anything that could fault.
  *
- * Registers until the stack exists: ESI = magic, EDX:EDI = entry TSC,
- * EBX = MBI, EBP = load base.
+ * Registers until the stack exists: ESI = protocol, EDX:EDI = entry TSC,
+ * EBX = information structure, ECX = its size, EBP = load base.
  */
 #include <relboot/layout.h>
-#include <relboot/multiboot2.h>
-#include <relboot/mbi_limits.h>
 #include <relboot/x86/segment.h>
 #include <relboot/x86/idt.h>
+#include "entry32.h"
 #include "image32.h"
 #include "boot32_syms.h"
 
     .section .text32, "ax"
     .code32
 
-    .globl  relboot_entry32
-relboot_entry32:
-    /* Entry stamp: RDTSC overwrites EDX:EAX, so keep the loader's magic first. */
-    movl    %eax, %esi
-    rdtsc
-    movl    %eax, %edi
-
-    /* Only a multiboot2 loader may come here; without its magic, EBX means nothing. */
-    cmpl    $MULTIBOOT2_BOOTLOADER_MAGIC, %esi
-    jne     early_bad_magic
-
+    .globl  start32
+start32:
     /*
      * Find the load base from EIP.  call/pop needs one word of stack and
-     * ESP is not ours: borrow the MBI's first word (total_size), which
-     * lies in memory the loader gave us, and put it back at once.  This
-     * is the only word relboot writes outside its image.
+     * ESP is not ours: borrow the information structure's first word,
+     * which lies in memory the loader gave us, and put it back at once.
+     * This is the only word relboot writes outside its image.
      */
-    movl    (%ebx), %ecx
+    movl    (%ebx), %eax
     leal    4(%ebx), %esp
     call    .Lhere
 .Lhere:
     popl    %ebp
-    movl    %ecx, (%ebx)
+    movl    %eax, (%ebx)
     subl    $IMG_OFF(.Lhere), %ebp          /* EBP = load base: physical address of the first byte */
 
     /*
      * Before the first write: the image must end at or below 4 GiB, and the
-     * MBI must lie outside it (.bss and the stacks are written next and
-     * would destroy it).  Unsigned differences, so nothing wraps: they
-     * overlap when mbi - base < image size or base - mbi < total_size.  An
-     * MBI larger than MBI_MAX_SIZE is refused later anyway.
+     * information structure must lie outside it (.bss and the stacks are
+     * written next and would destroy it).  Unsigned differences, so nothing
+     * wraps: they overlap when info - base < image size or base - info <
+     * info size.
      */
     movl    $__image_size, %eax
     addl    %ebp, %eax                      /* image end; carry with a non-zero */
@@ -67,19 +60,16 @@ relboot_entry32:
     subl    %ebp, %eax
     cmpl    $__image_size, %eax
     jb      early_mbi_overlap
-    movl    (%ebx), %ecx                    /* total_size */
-    cmpl    $MBI_MAX_SIZE, %ecx
-    ja      .Lmbi_apart
     movl    %ebp, %eax
     subl    %ebx, %eax
     cmpl    %ecx, %eax
     jb      early_mbi_overlap
-.Lmbi_apart:
 
     /* Our own stack, inside the image (not zeroed: nothing reads a slot before writing it). */
     leal    REG_IMG(stack32_top, %ebp), %esp
-    pushl   %edx                            /* entry TSC, high: argument of boot32_main */
-    pushl   %edi                            /* entry TSC, low */
+    pushl   %edx                            /* EntryState.tsc_hi (entry32.h): its last fields first */
+    pushl   %edi                            /* EntryState.tsc_lo */
+    pushl   %esi                            /* EntryState.protocol */
 
     /*
      * Our own GDT.  Three values depend on the load base and are patched
@@ -118,32 +108,34 @@ boot32_setup:
     lidtl   IMG(idt32_ptr)
 
     /*
-     * Zero .bss.  rep stos writes through %es (flat) whatever the variant,
-     * so %edi is the linear address.  The stacks lie outside .bss.
+     * Zero .bss, all of it.  rep stos writes through %es (flat) whatever
+     * the variant, so %edi is the linear address.  The stacks and the
+     * other never-zeroed data lie in .noinit, after .bss.
      */
     cld
     xorl    %eax, %eax
     IMG_LEA __bss_start, %edi
-    movl    $__bss_dwords, %ecx             /* linker script: up to boot_info's TSC stamps */
+    movl    $__bss_dwords, %ecx             /* linker script */
     rep stosl
 
     /*
-     * boot32_main(boot_info, image_layout, mbi, eip_base, boot_cmdline_spans,
-     * tsc_lo, tsc_hi) (boot32.cpp, cdecl) checks the MBI and the CPU,
-     * parses the command line and fixes the page tables; it returns the
-     * EFER bits to set and does not return on failure.  The entry TSC, its
-     * last two arguments, was pushed first, above.
+     * boot32_main(&entry_state) (boot32.cpp, cdecl) runs the protocol's
+     * early step, parses the command line, checks the CPU and fixes the
+     * page tables; it returns the EFER bits to set and does not return on
+     * failure.  The EntryState (entry32.h) is completed on the stack: its
+     * last three fields were pushed above.
      */
+    pushl   %ebp                            /* EntryState.eip_base */
+    pushl   %ebx                            /* EntryState.info */
     IMG_LEA boot_cmdline_spans, %eax
-    pushl   %eax
-    pushl   %ebp
-    pushl   %ebx
+    pushl   %eax                            /* EntryState.spans */
     IMG_LEA image_layout, %eax
-    pushl   %eax
+    pushl   %eax                            /* EntryState.layout */
     IMG_LEA boot_info, %eax
-    pushl   %eax
+    pushl   %eax                            /* EntryState.boot_info */
+    pushl   %esp                            /* its address: the argument */
     call    boot32_blob + BOOT32_boot32_main
-    addl    $28, %esp
+    addl    $(4 + ENTRY_STATE_SIZE), %esp
     jmp     enter_long_mode
 
 /*
@@ -174,23 +166,9 @@ stack32:
     .globl  stack32_top
 stack32_top:
 
-/*
- * Not entered by a multiboot2 loader (ESI = the EAX found).  Nothing is
- * known: not where the image is, not whether ESP points at memory, not
- * where a debug-exit port would be.  Say so on COM1 with registers only
- * and halt.
- */
 #include "early_uart.h"
     .section .text32, "ax"
     .code32
-early_bad_magic:
-    EARLY_UART_INIT
-    EARLY_UART_PUTS "relboot:_error:_not_entered_by_a_multiboot2_loader:_EAX=0x"
-    EARLY_UART_HEX32
-    EARLY_UART_PUTS "_but_the_multiboot2_specification_(3.3)_requires_0x36d76289"
-    EARLY_UART_PUTC_IMM '\r'
-    EARLY_UART_PUTC_IMM '\n'
-    jmp     early_halt
 
 /*
  * The MBI (EBX) overlaps the image (EBP): nothing may be written, so the
@@ -220,6 +198,7 @@ early_above_4g:
     EARLY_UART_PUTS "_does_not_end_below_4_GiB_-_expected_the_loader_to_honour_max_addr_(halting)"
     EARLY_UART_PUTC_IMM '\r'
     EARLY_UART_PUTC_IMM '\n'
+    .globl  early_halt
 early_halt:
     cli
     hlt

@@ -1,16 +1,22 @@
 /*
  * The 64-bit stage: runs at the image's higher-half address with the
- * boot page tables and the 64-bit IDT, prints the boot report
- * (boot-contract.md), runs the self-test and ends the run.
+ * boot page tables and the 64-bit IDT.  In the order of the boot:
+ * the protocol's BootInfo filler, the firmware's ACPI RSDP, the boot
+ * report (boot-contract.md), the self-test, and the hand-off.  Past the
+ * filler, nothing here reads the loader's structures: only BootInfo.
  */
+#include <relboot/acpi.h>
 #include <relboot/boot_info.h>
 #include <relboot/cmdline_report.h>
-#include <relboot/multiboot2.h>
 #include <relboot/console.h>
 #include <relboot/crc32.h>
+#include <relboot/debug_fault.h>
+#include <relboot/handoff.h>
+#include <relboot/identity_map.h>
 #include <relboot/image_symbols.h>
 #include <relboot/layout.h>
 #include <relboot/mbi.h>
+#include <relboot/memory_map.h>
 #include <relboot/report.h>
 #include <relboot/selftest.h>
 
@@ -21,12 +27,14 @@
 #error "RELBOOT_VARIANT comes from the Makefile (BASE)"
 #endif
 
-/* The one BootInfo, in .bss: filled by the 32-bit stage through its physical address. */
+/* The one BootInfo, in .bss: the 32-bit stage fills its first part through its physical address. */
 relboot::BootInfo boot_info;
-/* The command line's spans: outside .bss, so head32.S does not spend instructions zeroing them. */
+/* Its tables, and the command line's spans: in .noinit, valid up to the counts in boot_info. */
+__attribute__((section(".noinit"))) relboot::BootTables boot_tables;
 __attribute__((section(".noinit"))) relboot::CmdlineSpans boot_cmdline_spans;
 
 namespace relboot {
+
 namespace {
 
 const char* str(Firmware f)
@@ -34,33 +42,80 @@ const char* str(Firmware f)
     return f == Firmware::efi ? "efi" : "bios";
 }
 
-/* Physical memory below 4 GiB through the identity map. */
-template <class T>
-const T* phys_ptr(uint64_t pa)
+const char* str(AcpiSource s)
 {
-    return reinterpret_cast<const T*>(pa);
+    switch (s) {
+    case AcpiSource::efi: return "efi";
+    case AcpiSource::ebda: return "ebda";
+    case AcpiSource::bios_rom: return "bios-rom";
+    default: return "none";
+    }
+}
+
+/* The physical address of an image object, from its higher-half address. */
+PhysAddr image_phys(const BootInfo& bi, const void* va)
+{
+    return bi.load_base + (reinterpret_cast<uint64_t>(va) - IMAGE_VIRT_START);
+}
+
+/*
+ * The protocol's filler: BootInfo from the loader's structures.  Does not
+ * return when they are unusable (one "relboot: error:" line).
+ */
+void fill_boot_info(BootInfo& bi, Console& con)
+{
+    switch (bi.protocol) {
+    case Protocol::multiboot2: {
+        const MbiScan scan = boot_info_from_multiboot2(bi, boot_tables, image_phys(bi, &boot_tables),
+                                                       phys_ptr<uint8_t>(bi.info), bi.info, MBI_MAX_SIZE);
+        if (scan.error == MbiError::none)
+            return;
+        report_mbi_error(con, scan, uint32_t(bi.info.value));
+        break;
+    }
+    default:
+        con.begin().str("error: BootInfo has protocol ").dec(uint32_t(bi.protocol)).str(", expected multiboot2").end();
+        break;
+    }
+    finish(bi.options, false);
+}
+
+/* The firmware's RSDP, found from what BootInfo holds (acpi.h). */
+void find_acpi(BootInfo& bi)
+{
+    const uint8_t* copy = nullptr;
+    if (bi.acpi_rsdp_copy.present() && bi.acpi_rsdp_copy.value + bi.acpi_rsdp_copy_len <= bi.identity_limit)
+        copy = phys_ptr<uint8_t>(bi.acpi_rsdp_copy);
+    if (bi.efi_system_table.present() && bi.efi_system_table.value >= bi.identity_limit)
+        bi.warnings |= WARN_EFI_UNREACHABLE;
+    const AcpiRsdpFound found =
+        acpi_find_rsdp(identity_memory(&bi.identity_limit), bi.efi_system_table, bi.efi_64, copy,
+                       copy ? bi.acpi_rsdp_copy_len : 0);
+    bi.acpi_rsdp = found.rsdp;
+    bi.acpi_source = found.source;
 }
 
 void print_base(const BootInfo& bi, Console& info, Console& con)
 {
-    info.begin().str("base load=").hex8(bi.load_base).str(" link=").hex8(bi.link_base).str(" tag21=");
-    if (bi.tag21_present)
-        info.hex8(bi.tag21);
+    info.begin().str("base load=").hex8(uint32_t(bi.load_base.value)).str(" link=").hex8(uint32_t(bi.link_base.value));
+    info.str(" tag21=");
+    if (bi.loader_base.present())
+        info.hex8(uint32_t(bi.loader_base.value));
     else
         info.str("none");
-    info.str(" source=").str(bi.base_source == BaseSource::tag21 ? "tag21" : "eip").end();
+    info.str(" source=").str(bi.base_source == BaseSource::loader ? "tag21" : "eip").end();
 
     if (bi.warnings & WARN_TAG21_MISSING) {
         con.begin().str("warning: the MBI has no load-base-address tag (21); using the EIP-derived base ");
-        con.hex8(bi.load_base).end();
+        con.hex8(uint32_t(bi.load_base.value)).end();
     }
     if (bi.warnings & WARN_TAG21_MISMATCH) {
-        con.begin().str("warning: load-base-address tag (21) says ").hex8(bi.tag21).str(" but EIP says ");
-        con.hex8(bi.load_base).str("; using the EIP-derived base").end();
+        con.begin().str("warning: load-base-address tag (21) says ").hex8(uint32_t(bi.loader_base.value));
+        con.str(" but EIP says ").hex8(uint32_t(bi.load_base.value)).str("; using the EIP-derived base").end();
     }
 }
 
-/* Warnings about the CPU and the memory cap (the base's are printed with the base line). */
+/* Warnings about the CPU, the memory cap and BootInfo's tables (the base's are printed with the base line). */
 void print_warnings(const BootInfo& bi, Console& con)
 {
     if (bi.warnings & WARN_NO_NX)
@@ -69,44 +124,37 @@ void print_warnings(const BootInfo& bi, Console& con)
         con.begin().str("warning: mem=").hex16(bi.options.mem).str(" is below the image or the MBI; the identity map ");
         con.str("covers up to ").hex16(bi.identity_limit).str(" instead").end();
     }
+    if (bi.warnings & WARN_MODULES_TRUNCATED)
+        con.begin().str("warning: more than ").dec(MODULES_MAX).str(" modules; the rest are not passed on").end();
+    if (bi.warnings & WARN_MMAP_TRUNCATED)
+        con.begin().str("warning: more than ").dec(MEMORY_MAP_MAX).str(" memory ranges; the highest are dropped").end();
+    if (bi.warnings & WARN_EFI_UNREACHABLE) {
+        con.begin().str("warning: EFI system table at ").hex16(bi.efi_system_table.value);
+        con.str(" lies beyond the identity map ").hex16(bi.identity_limit).str("; not read").end();
+    }
 }
 
 /*
- * One line per GRUB module (tag 3), numbered in MBI order, with the CRC-32
- * of its bytes [mod_start, mod_end): the tests compare it with the file's,
- * which proves relboot left the module alone.
+ * One line per module, numbered in the loader's order, with the CRC-32
+ * of its bytes [start, end): the tests compare it with the file's, which
+ * proves relboot left the module alone.
  */
 void print_modules(const BootInfo& bi, Console& info, Console& con)
 {
-    const uint8_t* mbi = phys_ptr<uint8_t>(bi.mbi);
-    uint32_t n = 0;
-    mbi_for_each_tag(mbi, bi.mbi_size, [&](uint32_t off, uint32_t type, uint32_t size) {
-        if (type != MULTIBOOT2_TAG_TYPE_MODULE)
-            return;
-        const auto* mod = reinterpret_cast<const mb2::TagModule*>(mbi + off);
-        const char* args = reinterpret_cast<const char*>(mod + 1);
-        const uint32_t max = size - sizeof(mb2::TagModule);
-        uint32_t args_len = 0;
-        while (args_len < max && args[args_len])
-            ++args_len;
-        if (mod->mod_end > bi.identity_limit) {
+    const BootModule* mods = phys_ptr<BootModule>(bi.modules);
+    for (uint32_t n = 0; n < bi.module_count; ++n) {
+        const BootModule& mod = mods[n];
+        const uint32_t start = uint32_t(mod.start.value), end = uint32_t(mod.end.value);
+        if (mod.end.value > bi.identity_limit) {
             /* mem= left it outside the identity map: reading it would fault. */
-            con.begin().str("warning: module ").dec(n++).str(" at ").hex8(mod->mod_start).str("..").hex8(mod->mod_end);
+            con.begin().str("warning: module ").dec(n).str(" at ").hex8(start).str("..").hex8(end);
             con.str(" lies above the mem= cap ").hex16(bi.identity_limit).str("; not read").end();
-        } else {
-            const uint32_t crc = crc32(0, phys_ptr<uint8_t>(mod->mod_start), mod->mod_end - mod->mod_start);
-            info.begin().str("module ").dec(n++).str(" start=").hex8(mod->mod_start).str(" end=").hex8(mod->mod_end);
-            info.str(" crc32=").hex8(crc).chr(' ').quoted(args, args_len).end();
+            continue;
         }
-    });
-}
-
-/* loglvl=debug: every MBI tag (the MBI was checked by the 32-bit stage). */
-void print_mbi_tags(const BootInfo& bi, Console& con)
-{
-    mbi_for_each_tag(phys_ptr<uint8_t>(bi.mbi), bi.mbi_size, [&](uint32_t off, uint32_t type, uint32_t size) {
-        con.begin().str("debug: mbi tag offset=").hex8(off).str(" type=").dec(type).str(" size=").dec(size).end();
-    });
+        const uint32_t crc = crc32(0, phys_ptr<uint8_t>(mod.start), mod.end.value - mod.start.value);
+        info.begin().str("module ").dec(n).str(" start=").hex8(start).str(" end=").hex8(end);
+        info.str(" crc32=").hex8(crc).chr(' ').quoted(phys_ptr<char>(mod.string), mod.string_len).end();
+    }
 }
 
 void print_tsc(const BootInfo& bi, Console& con)
@@ -120,23 +168,30 @@ void print_tsc(const BootInfo& bi, Console& con)
     con.begin().str("tsc entry_to_handoff=").dec(at(TscStamp::handoff) - at(TscStamp::entry)).end();
 }
 
-/* debug-fault=: raise the chosen exception here, in 64-bit mode (tests of the 64-bit IDT). */
-void inject_fault(DebugFault fault)
+/* The memory map, ACPI and EFI lines (boot-contract.md); loglvl=debug adds every range. */
+void print_platform(const BootInfo& bi, Console& info, bool debug)
 {
-    switch (fault) {
-    case DebugFault::ud2:
-        asm volatile("ud2");
-        break;
-    case DebugFault::gp:
-        /* A load from a non-canonical address: #GP(0). */
-        asm volatile("movq (%0), %%rax" : : "r"(0x8000000000000000ULL) : "rax", "memory");
-        break;
-    case DebugFault::pf:
-        /* A write to the image's read-only text: #PF, error code 3 (present, write). */
-        asm volatile("movb $0, (%0)" : : "r"(relboot_entry64) : "memory");
-        break;
-    default:
-        break;
+    const MemoryRange* map = phys_ptr<MemoryRange>(bi.memory_map);
+    if (debug) {
+        for (uint32_t i = 0; i < bi.memory_map_count; ++i) {
+            info.begin().str("debug: memory base=").hex16(map[i].base.value).str(" size=").hex16(map[i].size);
+            info.str(" type=").str(memory_type_name(map[i].type)).end();
+        }
+    }
+    info.begin().str("memory usable_kib=").dec(memory_map_usable_bytes(map, bi.memory_map_count) / 1024);
+    info.str(" ranges=").dec(bi.memory_map_count).str(" top=").hex16(memory_map_usable_top(map, bi.memory_map_count));
+    info.end();
+
+    info.begin().str("acpi rsdp=");
+    if (bi.acpi_rsdp.present())
+        info.hex16(bi.acpi_rsdp.value);
+    else
+        info.str("none");
+    info.str(" source=").str(str(bi.acpi_source)).end();
+
+    if (bi.firmware == Firmware::efi) {
+        const uint32_t entries = bi.efi_mmap_desc_size ? bi.efi_mmap_size / bi.efi_mmap_desc_size : 0;
+        info.begin().str("efi systab=").hex16(bi.efi_system_table.value).str(" mmap_entries=").dec(entries).end();
     }
 }
 
@@ -149,52 +204,54 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
 {
     BootInfo& bi = *bip;
     bi.tsc[uint32_t(TscStamp::handoff)] = tsc_handoff;
-    bi.link_base = LINK_BASE;
+    bi.link_base = PhysAddr{LINK_BASE};
+    uint64_t cr3;
+    asm volatile("mov %%cr3, %0" : "=r"(cr3));
+    bi.cr3 = PhysAddr{cr3 & ~uint64_t(PAGE_SIZE - 1)};
 
     /* The console the command line chose; loglvl=quiet keeps only warnings, errors and "ok". */
     Console con = report_console(bi.options);
     Console quiet{Uart16550(0)};
     Console& info = bi.options.loglvl == LogLevel::quiet ? quiet : con;
-    const char* cmdline = phys_ptr<char>(bi.cmdline);
-    uint32_t cmdline_len = 0;   /* up to the first NUL, as the parser read it */
-    while (bi.cmdline && cmdline_len < bi.cmdline_len && cmdline[cmdline_len])
-        ++cmdline_len;
-
+    const bool debug = bi.options.loglvl == LogLevel::debug;
     info.begin().str("relboot ").str(RELBOOT_VERSION).str(" variant=").str(RELBOOT_VARIANT).end();
 
-    /* The whole MBI, checked before any of it past tags 21 and 1 is used (the 32-bit stage stopped there). */
-    const MbiScan scan = mbi_scan(phys_ptr<uint8_t>(bi.mbi), bi.mbi, MBI_MAX_SIZE);
-    if (scan.error != MbiError::none) {
-        con.begin().str("error: ").str(mbi_error_text(scan.error)).str(" (MBI at ").hex8(bi.mbi).str(", offset ");
-        con.hex8(scan.error_offset).str(", value ").hex8(scan.error_value).str(")").end();
-        finish(bi.options, false);
-    }
-    bi.firmware = scan.efi ? Firmware::efi : Firmware::bios;
-    info.begin().str("loader=multiboot2 firmware=").str(str(bi.firmware)).str(" mbi=").hex8(bi.mbi).end();
+    /* BootInfo, complete: the protocol's part, then the firmware's RSDP; the header last. */
+    fill_boot_info(bi, con);
+    find_acpi(bi);
+    bi.magic = BOOT_INFO_MAGIC;
+    bi.version = BOOT_INFO_VERSION;
+    bi.size = sizeof(BootInfo);
+
+    /* The report. */
+    info.begin().str("loader=multiboot2 firmware=").str(str(bi.firmware)).str(" mbi=").hex8(uint32_t(bi.info.value));
+    info.end();
     print_base(bi, info, con);
-    if (bi.options.loglvl == LogLevel::debug)
-        print_mbi_tags(bi, con);
+    if (debug)
+        multiboot2_print_tags(bi, con);
+    const char* cmdline = phys_ptr<char>(bi.cmdline);
+    uint32_t cmdline_len = 0;   /* up to the first NUL, as the parser read it */
+    while (bi.cmdline.present() && cmdline_len < bi.cmdline_len && cmdline[cmdline_len])
+        ++cmdline_len;
     info.begin().str("cmdline ").quoted(cmdline, cmdline_len).end();
     cmdline_report(bi.options, boot_cmdline_spans, cmdline, cmdline_len, info);
     print_warnings(bi, con);
     print_modules(bi, info, con);
-
-    uint64_t cr3;
-    asm volatile("mov %%cr3, %0" : "=r"(cr3));
     info.begin().str("longmode entry64=").hex16(reinterpret_cast<uint64_t>(relboot_entry64));
-    info.str(" cr3=").hex8(uint32_t(cr3)).str(" nx=").str(bi.nx ? "on" : "off").end();
+    info.str(" cr3=").hex8(uint32_t(bi.cr3.value)).str(" nx=").str(bi.nx ? "on" : "off").end();
 
-    inject_fault(bi.options.debug_fault);
+    raise_debug_fault(bi.options.debug_fault, relboot_entry64);
 
     const bool pass = selftest_paging(bi, con);
     if (pass)
         info.begin().str("selftest pass").end();
     print_tsc(bi, info);
-    if (pass)
-        con.begin().str("ok").end();
-    else
+    if (!pass) {
         con.begin().str("error: self-test failed (see the selftest fail lines above)").end();
-    finish(bi.options, pass);
+        finish(bi.options, false);
+    }
+    print_platform(bi, info, debug);
+    handoff(bi, info);
 }
 
 /* From exc64_common (head64.S), on the exception stack. */

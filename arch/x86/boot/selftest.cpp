@@ -34,7 +34,7 @@ public:
     /* Physical address of an image byte, given its virtual address. */
     uint64_t phys(const void* va) const
     {
-        return bi_.load_base + (reinterpret_cast<uint64_t>(va) - IMAGE_VIRT_START);
+        return bi_.load_base.value + (reinterpret_cast<uint64_t>(va) - IMAGE_VIRT_START);
     }
 
     uint64_t image_pte(uint64_t page) const
@@ -45,7 +45,7 @@ public:
                                                                          : PTE_DATA;
         if (!bi_.nx)
             flags &= ~PTE_XD;
-        return (bi_.load_base + page * PAGE_SIZE) | flags;
+        return (bi_.load_base.value + page * PAGE_SIZE) | flags;
     }
 
     /* Compares count entries with expected(i), ignoring the accessed and dirty bits. */
@@ -148,14 +148,14 @@ bool selftest_paging(const BootInfo& bi, Console& con)
     static const char rodata_probe[] = "relboot rodata probe";
     uint64_t stack_probe = 0;
     c.translate("text", reinterpret_cast<uint64_t>(relboot_entry64), c.phys(relboot_entry64), false, true);
-    c.translate("header", reinterpret_cast<uint64_t>(__image_start), bi.load_base, false, true);
+    c.translate("header", reinterpret_cast<uint64_t>(__image_start), bi.load_base.value, false, true);
     c.translate("rodata", reinterpret_cast<uint64_t>(rodata_probe), c.phys(rodata_probe), false, !nx);
     c.translate("data", reinterpret_cast<uint64_t>(&boot_info), c.phys(&boot_info), true, !nx);
     c.translate("stack", reinterpret_cast<uint64_t>(&stack_probe), c.phys(&stack_probe), true, !nx);
     c.translate("mapped-end", reinterpret_cast<uint64_t>(__pagetables_start) - 1, c.phys(__pagetables_start) - 1,
                 true, !nx);
     c.check("tables-unmapped", !page_walk(cr3, reinterpret_cast<uint64_t>(__pagetables_start), read_phys).present);
-    c.translate("identity-mbi", bi.mbi, bi.mbi, true, true);
+    c.translate("identity-info", bi.info.value, bi.info.value, true, true);
     c.translate("identity-zero", 0, 0, true, true);
     c.translate("identity-vga", 0xb8000, 0xb8000, true, true);
     if (bi.identity_limit == uint64_t(1) << 32)
@@ -165,8 +165,8 @@ bool selftest_paging(const BootInfo& bi, Console& con)
                                     page_walk(cr3, bi.identity_limit - 1, read_phys).present);
 
     /* The bytes at the load base, read through the identity map, are the image's own. */
-    c.check("identity-image", read_phys(bi.load_base) == *reinterpret_cast<const uint64_t*>(__image_start) &&
-                                  static_cast<uint32_t>(read_phys(bi.load_base)) == MULTIBOOT2_HEADER_MAGIC);
+    c.check("identity-image", read_phys(bi.load_base.value) == *reinterpret_cast<const uint64_t*>(__image_start) &&
+                                  static_cast<uint32_t>(read_phys(bi.load_base.value)) == MULTIBOOT2_HEADER_MAGIC);
     return c.failures() == 0;
 }
 

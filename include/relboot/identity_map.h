@@ -1,0 +1,27 @@
+/*
+ * Physical memory through relboot's identity map (64-bit stage and
+ * hand-off targets): [0, BootInfo.identity_limit) is mapped at virtual =
+ * physical (handoff.h).
+ */
+#ifndef RELBOOT_IDENTITY_MAP_H
+#define RELBOOT_IDENTITY_MAP_H
+
+#include <cstdint>
+#include <relboot/acpi.h>
+#include <relboot/boot_info.h>
+
+namespace relboot {
+
+/* A pointer to physical address pa; the caller checks that pa lies below identity_limit. */
+template <class T>
+const T* phys_ptr(PhysAddr pa)
+{
+    return reinterpret_cast<const T*>(pa.value);
+}
+
+/* A PhysMemory window on [0, limit): the identity map, as mem= left it. */
+PhysMemory identity_memory(const uint64_t* limit);
+
+} // namespace relboot
+
+#endif
