@@ -253,10 +253,17 @@ HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests
 unit-tests: build/unit/RelbootTests
-build/unit/RelbootTests: $(UNIT_SRCS) $(UNIT_LIB_SRCS) $(wildcard include/relboot/*.h include/relboot/x86/*.h)
+# One object per source (build/unit/obj/<path>.o) with its .d: editing any
+# source or any header it includes rebuilds what depends on it.
+UNIT_OBJS := $(patsubst %.cpp,build/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_LIB_SRCS))
+build/unit/obj/%.o: %.cpp
 	@mkdir -p $(@D)
 	$(call say,HOSTCXX $@)
-	$(Q)$(HOSTCXX) $(HOST_CXXFLAGS) $(UNIT_SRCS) $(UNIT_LIB_SRCS) -o $@ -lgtest -lgtest_main -pthread
+	$(Q)$(HOSTCXX) $(HOST_CXXFLAGS) -MMD -MP -c $< -o $@
+build/unit/RelbootTests: $(UNIT_OBJS)
+	$(call say,LINK    $@)
+	$(Q)$(HOSTCXX) $(HOST_CXXFLAGS) $^ -o $@ -lgtest -lgtest_main -pthread
+-include $(UNIT_OBJS:.o=.d)
 
 # libFuzzer targets (clang, ASan + UBSan) for the command line and the MBI
 # walker; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
@@ -264,26 +271,31 @@ FUZZ_TIME ?= 45
 FUZZ_CXX ?= clang++
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all
+FUZZERS := build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz
+fuzz_objs = $(patsubst %.cpp,build/fuzz/obj/%.o,$(1))
 .PHONY: fuzzers
-fuzzers: build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz
-build/fuzz/cmdline_fuzz: tests/fuzz/cmdline_fuzz.cpp arch/x86/boot/mbi.cpp $(CMDLINE_SRCS) $(wildcard include/relboot/*.h)
+fuzzers: $(FUZZERS)
+build/fuzz/obj/%.o: %.cpp
 	@mkdir -p $(@D)
+	$(call say,FUZZCXX $@)
+	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -MMD -MP -c $< -o $@
+build/fuzz/cmdline_fuzz: $(call fuzz_objs,tests/fuzz/cmdline_fuzz.cpp arch/x86/boot/mbi.cpp $(CMDLINE_SRCS))
+build/fuzz/mbi_fuzz: $(call fuzz_objs,tests/fuzz/mbi_fuzz.cpp arch/x86/boot/mbi.cpp)
+$(FUZZERS):
 	$(call say,FUZZ    $@)
-	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@
-build/fuzz/mbi_fuzz: tests/fuzz/mbi_fuzz.cpp arch/x86/boot/mbi.cpp $(wildcard include/relboot/*.h)
-	@mkdir -p $(@D)
-	$(call say,FUZZ    $@)
-	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@
+	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $^ -o $@
+-include $(patsubst %.cpp,build/fuzz/obj/%.d,$(wildcard tests/fuzz/*.cpp) arch/x86/boot/mbi.cpp $(CMDLINE_SRCS))
 
 # The multiboot1 test loader for the MBI and placement cases GRUB never produces.
 include tests/loader/loader.mk
 
 # The option reference in docs/cmdline.md comes from the option list.
 .PHONY: option-doc
-build/tools/optdoc: tools/optdoc.cpp include/relboot/cmdline_options.def
+build/tools/optdoc: tools/optdoc.cpp
 	@mkdir -p $(@D)
 	$(call say,HOSTCXX $@)
-	$(Q)$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror -Iinclude $< -o $@
+	$(Q)$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror -Iinclude -MMD -MP -MT $@ -MF $@.d $< -o $@
+-include build/tools/optdoc.d
 option-doc: build/tools/optdoc
 	@build/tools/optdoc
 
