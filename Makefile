@@ -112,7 +112,7 @@ ASFLAGS := -m64 -Iinclude -Iarch/x86/boot -I$(O) -Wa,--fatal-warnings \
 LDFLAGS64 := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
     --build-id=none --orphan-handling=error
 LDFLAGS32 := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 \
-    -z noexecstack --build-id=none --gc-sections -e boot32_main -u boot32_exception
+    -z noexecstack --build-id=none --orphan-handling=error --gc-sections -e boot32_main -u boot32_exception
 
 # ---------------------------------------------------------------------------
 # Sources
@@ -164,8 +164,9 @@ $(O)/asm/%.o: %.S $(O)/flags.stamp $(O)/boot32_syms.h $(O)/boot32.bin
 	$(call say,AS      $@)
 	$(Q)$(CXX64) $(ASFLAGS) -MMD -MP -c $< -o $@
 
-# The 32-bit stage, linked at two bases: the flat images must be identical,
-# which proves that it holds no absolute address.
+# The 32-bit stage, linked at two bases: the flat images of all its loaded
+# sections must be identical, which proves that it holds no absolute address
+# (linker/boot32.ld.S places every input section and rejects writable data).
 $(O)/boot32.elf: $(BOOT32_OBJS) linker/boot32.ld.S
 	$(call say,LD32    $@)
 	$(Q)$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0 -T linker/boot32.ld.S -o $@ $(BOOT32_OBJS)
@@ -175,8 +176,8 @@ $(O)/boot32-alt.elf: $(BOOT32_OBJS) linker/boot32.ld.S
 
 $(O)/boot32.bin: $(O)/boot32.elf $(O)/boot32-alt.elf
 	$(call say,BLOB    $@)
-	$(Q)$(OBJCOPY) -O binary -j .text $(O)/boot32.elf $@.tmp
-	$(Q)$(OBJCOPY) -O binary -j .text $(O)/boot32-alt.elf $(O)/boot32-alt.bin
+	$(Q)$(OBJCOPY) -O binary $(O)/boot32.elf $@.tmp
+	$(Q)$(OBJCOPY) -O binary $(O)/boot32-alt.elf $(O)/boot32-alt.bin
 	@cmp -s $@.tmp $(O)/boot32-alt.bin || { \
 	    echo "error: the 32-bit stage is not position-independent: linked at 0 and at 0x10000000 it differs:" >&2; \
 	    cmp -l $@.tmp $(O)/boot32-alt.bin | head -5 >&2; rm -f $@.tmp; exit 1; }
