@@ -112,7 +112,7 @@ ASFLAGS := -m64 -Iinclude -Iarch/x86/boot -I$(O) -Wa,--fatal-warnings \
 LDFLAGS64 := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
     --build-id=none --orphan-handling=error
 LDFLAGS32 := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 \
-    -z noexecstack --build-id=none --gc-sections -e boot32_main -u boot32_exception
+    -z noexecstack --build-id=none --orphan-handling=error --gc-sections -e boot32_main -u boot32_exception
 
 # ---------------------------------------------------------------------------
 # Sources
@@ -169,8 +169,9 @@ $(O)/asm/%.o: %.S $(O)/flags.stamp $(O)/boot32_syms.h $(O)/boot32.bin
 	$(call say,AS      $@)
 	$(Q)$(CXX64) $(ASFLAGS) -MMD -MP -c $< -o $@
 
-# The 32-bit stage, linked at two bases: the flat images must be identical,
-# which proves that it holds no absolute address.
+# The 32-bit stage, linked at two bases: the flat images of all its loaded
+# sections must be identical, which proves that it holds no absolute address
+# (linker/boot32.ld.S places every input section and rejects writable data).
 $(O)/boot32.elf: $(BOOT32_OBJS) linker/boot32.ld.S
 	$(call say,LD32    $@)
 	$(Q)$(LD) $(LDFLAGS32) --defsym BOOT32_BASE=0 -T linker/boot32.ld.S -o $@ $(BOOT32_OBJS)
@@ -180,8 +181,8 @@ $(O)/boot32-alt.elf: $(BOOT32_OBJS) linker/boot32.ld.S
 
 $(O)/boot32.bin: $(O)/boot32.elf $(O)/boot32-alt.elf
 	$(call say,BLOB    $@)
-	$(Q)$(OBJCOPY) -O binary -j .text $(O)/boot32.elf $@.tmp
-	$(Q)$(OBJCOPY) -O binary -j .text $(O)/boot32-alt.elf $(O)/boot32-alt.bin
+	$(Q)$(OBJCOPY) -O binary $(O)/boot32.elf $@.tmp
+	$(Q)$(OBJCOPY) -O binary $(O)/boot32-alt.elf $(O)/boot32-alt.bin
 	@cmp -s $@.tmp $(O)/boot32-alt.bin || { \
 	    echo "error: the 32-bit stage is not position-independent: linked at 0 and at 0x10000000 it differs:" >&2; \
 	    cmp -l $@.tmp $(O)/boot32-alt.bin | head -5 >&2; rm -f $@.tmp; exit 1; }
@@ -259,10 +260,17 @@ HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests
 unit-tests: build/unit/RelbootTests
-build/unit/RelbootTests: $(UNIT_SRCS) $(UNIT_LIB_SRCS) $(wildcard include/relboot/*.h include/relboot/x86/*.h)
+# One object per source (build/unit/obj/<path>.o) with its .d: editing any
+# source or any header it includes rebuilds what depends on it.
+UNIT_OBJS := $(patsubst %.cpp,build/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_LIB_SRCS))
+build/unit/obj/%.o: %.cpp
 	@mkdir -p $(@D)
 	$(call say,HOSTCXX $@)
-	$(Q)$(HOSTCXX) $(HOST_CXXFLAGS) $(UNIT_SRCS) $(UNIT_LIB_SRCS) -o $@ -lgtest -lgtest_main -pthread
+	$(Q)$(HOSTCXX) $(HOST_CXXFLAGS) -MMD -MP -c $< -o $@
+build/unit/RelbootTests: $(UNIT_OBJS)
+	$(call say,LINK    $@)
+	$(Q)$(HOSTCXX) $(HOST_CXXFLAGS) $^ -o $@ -lgtest -lgtest_main -pthread
+-include $(UNIT_OBJS:.o=.d)
 
 # libFuzzer targets (clang, ASan + UBSan) for the command line and the MBI
 # walker; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
@@ -270,26 +278,31 @@ FUZZ_TIME ?= 45
 FUZZ_CXX ?= clang++
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all
+FUZZERS := build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz
+fuzz_objs = $(patsubst %.cpp,build/fuzz/obj/%.o,$(1))
 .PHONY: fuzzers
-fuzzers: build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz
-build/fuzz/cmdline_fuzz: tests/fuzz/cmdline_fuzz.cpp $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(wildcard include/relboot/*.h)
+fuzzers: $(FUZZERS)
+build/fuzz/obj/%.o: %.cpp
 	@mkdir -p $(@D)
+	$(call say,FUZZCXX $@)
+	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -MMD -MP -c $< -o $@
+build/fuzz/cmdline_fuzz: $(call fuzz_objs,tests/fuzz/cmdline_fuzz.cpp $(PROTOCOL_SRCS) $(CMDLINE_SRCS))
+build/fuzz/mbi_fuzz: $(call fuzz_objs,tests/fuzz/mbi_fuzz.cpp $(PROTOCOL_SRCS))
+$(FUZZERS):
 	$(call say,FUZZ    $@)
-	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@
-build/fuzz/mbi_fuzz: tests/fuzz/mbi_fuzz.cpp $(PROTOCOL_SRCS) $(wildcard include/relboot/*.h)
-	@mkdir -p $(@D)
-	$(call say,FUZZ    $@)
-	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(filter %.cpp,$^) -o $@
+	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $^ -o $@
+-include $(patsubst %.cpp,build/fuzz/obj/%.d,$(wildcard tests/fuzz/*.cpp) $(PROTOCOL_SRCS) $(CMDLINE_SRCS))
 
 # The multiboot1 test loader for the MBI and placement cases GRUB never produces.
 include tests/loader/loader.mk
 
 # The option reference in docs/cmdline.md comes from the option list.
 .PHONY: option-doc
-build/tools/optdoc: tools/optdoc.cpp include/relboot/cmdline_options.def
+build/tools/optdoc: tools/optdoc.cpp
 	@mkdir -p $(@D)
 	$(call say,HOSTCXX $@)
-	$(Q)$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror -Iinclude $< -o $@
+	$(Q)$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror -Iinclude -MMD -MP -MT $@ -MF $@.d $< -o $@
+-include build/tools/optdoc.d
 option-doc: build/tools/optdoc
 	@build/tools/optdoc
 

@@ -3,10 +3,12 @@
  * head32.S includes with .incbin.
  *
  * The Makefile links it twice, at BOOT32_BASE = 0 and at another base,
- * and compares the two flat binaries: any absolute address in the code
- * or its read-only data makes them differ and fails the build.  It may
- * have no writable data at all (all state is in boot_info, passed by
- * address), which this script asserts.
+ * with --orphan-handling=error, and compares the flat binaries of all
+ * loaded sections: any absolute address in the code or its read-only
+ * data makes them differ and fails the build.  Every input section is
+ * placed here or discarded.  The blob may have no writable data at all
+ * (all state is in boot_info, passed by address) and no data that needs
+ * relocating, which this script asserts.
  */
 OUTPUT_FORMAT("elf32-i386")
 OUTPUT_ARCH(i386)
@@ -15,6 +17,7 @@ ENTRY(boot32_main)
 SECTIONS
 {
     . = BOOT32_BASE;
+    /* The blob: its only loaded section. */
     .text :
     {
         *(.text .text.*)
@@ -22,11 +25,20 @@ SECTIONS
         *(.got.plt) *(.got)         /* the three reserved GOT words of a static PIE link */
     }
 
+    /* Never loaded (INFO): what must stay empty, one kind a section, each with its ASSERT below. */
+    .absolute (INFO) :
+    {
+        /* -fpie puts data holding addresses (pointer tables, vtables) here; the blob is never relocated. */
+        *(.data.rel.ro .data.rel.ro.*)
+    }
+    .writable (INFO) :
+    {
+        *(.data .data.*) *(.bss .bss.*) *(COMMON) *(.tdata .tdata.* .tbss .tbss.*)
+    }
     .forbidden (INFO) :
     {
-        *(.data .data.*) *(.bss .bss.*) *(COMMON)
         *(.init_array* .ctors* .fini_array* .dtors*)
-        *(.plt .plt.* .iplt* .rel.* .rela.* .dynamic .dynsym .dynstr .interp)
+        *(.plt .plt.* .iplt* .igot* .rel.* .rela.* .dynamic .dynsym .dynstr .interp)
     }
 
     /DISCARD/ :
@@ -35,4 +47,6 @@ SECTIONS
     }
 }
 
-ASSERT(SIZEOF(.forbidden) == 0, "the 32-bit stage may have no writable data, constructors or dynamic sections")
+ASSERT(SIZEOF(.absolute) == 0, "the 32-bit stage may hold no absolute addresses (a pointer table or vtable in .data.rel.ro): use offsets or code")
+ASSERT(SIZEOF(.writable) == 0, "the 32-bit stage may have no writable data (.data, .bss): keep state in boot_info")
+ASSERT(SIZEOF(.forbidden) == 0, "the 32-bit stage may have no constructors, PLT or dynamic sections")

@@ -18,14 +18,32 @@ using namespace relboot;
 
 namespace {
 
-void check_spans(const char* line, const Options& o, const CmdlineSpans& spans)
+/* A span lies within the parsed bytes (at most len, at most CMDLINE_MAX) and decodes to no more than its length. */
+void check_span(const char* line, uint32_t len, Span span)
 {
     char buf[CMDLINE_MAX];
-    for (uint32_t i = 0; i < o.unknown_count && i < CMDLINE_MAX_UNKNOWN; ++i)
-        cmdline_decode(line + spans.unknown[i].offset, spans.unknown[i].length, buf);
-    for (uint32_t i = 0; i < o.malformed_count && i < CMDLINE_MAX_MALFORMED; ++i)
-        cmdline_decode(line + spans.malformed[i].offset, spans.malformed[i].length, buf);
+    if (uint32_t(span.offset) + span.length > len || uint32_t(span.offset) + span.length > CMDLINE_MAX)
+        __builtin_trap();
+    if (cmdline_decode(line + span.offset, span.length, buf) > span.length)
+        __builtin_trap();
+}
+
+/* The invariants of a parse of line[0, len): counts, spans and every enumerated value in range. */
+void check_parse(const char* line, uint32_t len, const Options& o, const CmdlineSpans& spans)
+{
     if (o.unknown_count > CMDLINE_MAX_UNKNOWN || o.malformed_count > CMDLINE_MAX_MALFORMED)
+        __builtin_trap();
+    for (uint32_t i = 0; i < o.unknown_count; ++i)
+        check_span(line, len, spans.unknown[i]);
+    for (uint32_t i = 0; i < o.malformed_count; ++i) {
+        check_span(line, len, spans.malformed[i]);
+        if (spans.malformed_option[i] >= OptionId::count)
+            __builtin_trap();
+    }
+    if (o.has_passthrough)
+        check_span(line, len, o.passthrough);
+    if (o.present >> uint32_t(OptionId::count) || o.console > ConsoleSel::none || o.loglvl > LogLevel::debug ||
+        o.debug_fault > DebugFault::pf || o.debug_fault32 == DebugFault::pf || o.debug_fault32 > DebugFault::pf)
         __builtin_trap();
 }
 
@@ -63,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         CmdlineSpans spans;
         const char* line = reinterpret_cast<const char*>(mbi + scan.cmdline_offset);
         cmdline_parse(line, scan.cmdline_len, &o, &spans);
-        check_spans(line, o, spans);
+        check_parse(line, scan.cmdline_len, o, spans);
     }
 
     /* The parser alone: the raw bytes NUL-terminated, parsed with a length taken from the input. */
@@ -71,7 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     line.push_back('\0');
     Options o{};
     CmdlineSpans spans;
-    cmdline_parse(line.data(), tag_size % (body_len + 1), &o, &spans);
-    check_spans(line.data(), o, spans);
+    const uint32_t len = tag_size % (body_len + 1);
+    cmdline_parse(line.data(), len, &o, &spans);
+    check_parse(line.data(), len, o, spans);
     return 0;
 }

@@ -27,7 +27,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
             __builtin_trap();
         if (scan.cmdline_present && scan.cmdline_offset + scan.cmdline_len >= scan.total_size)
             __builtin_trap();
+        /* The walk's findings, checked again over the accepted MBI: the command line has its NUL. */
+        if (scan.total_size < 16 || !scan.complete ||
+            (scan.cmdline_present && !std::memchr(&mbi[scan.cmdline_offset], 0, scan.cmdline_len + 1)))
+            __builtin_trap();
+        uint32_t tags = 0, modules = 0;
+        mbi_for_each_tag(mbi.data(), scan.total_size, [&](uint32_t, uint32_t type, uint32_t) {
+            tags += type != 0;
+            modules += type == 3;
+        });
+        if (tags != scan.tag_count || modules != scan.module_count)
+            __builtin_trap();
+    } else if (scan.error_offset % 8) {
+        __builtin_trap(); /* the fixed part (0) or a tag, and tags are 8-aligned */
     }
-    (void)mbi_error_text(scan.error);
+    const char* text = mbi_error_text(scan.error);
+    if (!text[0] || (scan.error == MbiError::none) != (std::strcmp(text, "no error") == 0))
+        __builtin_trap();
     return 0;
 }

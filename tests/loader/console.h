@@ -1,19 +1,61 @@
 /*
  * The test loader's console: lines that start with "testloader: " and end
- * with "\r\n" on COM1 (115200 8n1, include/relboot/uart16550.h), and the
- * loader's one failure path.
+ * with "\r\n" on COM1 (115200 8n1), and the loader's one failure path.
+ * Its own port I/O and UART code: nothing here comes from relboot.
  */
 #ifndef TESTLOADER_CONSOLE_H
 #define TESTLOADER_CONSOLE_H
 
 #include <cstdint>
-#include <relboot/uart16550.h>
-#include <relboot/x86/io.h>
 #include "testloader.h"
 
 namespace testloader {
 
-inline constexpr relboot::Uart16550 com1{UART_COM1_PORT};
+/* Port I/O (Intel SDM Vol. 2B, OUT and IN). */
+inline void outb(uint16_t port, uint8_t value)
+{
+    asm volatile("outb %0, %1" : : "a"(value), "Nd"(port) : "memory");
+}
+
+inline uint8_t inb(uint16_t port)
+{
+    uint8_t value;
+    asm volatile("inb %1, %0" : "=a"(value) : "Nd"(port) : "memory");
+    return value;
+}
+
+/* COM1, a 16550 UART at I/O port 0x3f8, polled: registers at offsets from the port (PC16550D data sheet). */
+class Com1 {
+public:
+    /* 115200 8n1 (divisor latch 1), FIFOs on and cleared, DTR and RTS, interrupts off. */
+    void init() const
+    {
+        outb(PORT + IER, 0x00);
+        outb(PORT + LCR, LCR_DLAB);
+        outb(PORT + DLL, 1);
+        outb(PORT + DLM, 0);
+        outb(PORT + LCR, LCR_8N1);
+        outb(PORT + FCR, 0x07);
+        outb(PORT + MCR, 0x03);
+    }
+
+    /* Waits (bounded: a missing UART never reports THRE) for the transmitter, then sends c. */
+    void putc(char c) const
+    {
+        for (uint32_t spin = 0; spin < 100000 && !(inb(PORT + LSR) & LSR_THRE); ++spin) {
+        }
+        outb(PORT + THR, uint8_t(c));
+    }
+
+private:
+    static constexpr uint16_t PORT = 0x3f8;
+    static constexpr uint16_t THR = 0, DLL = 0;     /* transmit holding; divisor latch low (DLAB=1) */
+    static constexpr uint16_t IER = 1, DLM = 1;     /* interrupt enable; divisor latch high (DLAB=1) */
+    static constexpr uint16_t FCR = 2, LCR = 3, MCR = 4, LSR = 5;
+    static constexpr uint8_t LCR_8N1 = 0x03, LCR_DLAB = 0x80, LSR_THRE = 0x20;
+};
+
+inline constexpr Com1 com1{};
 
 /* One line, built piecewise: "testloader: ", the parts, then end().  Hex: "0x" and 8 lower-case digits. */
 class Line {
@@ -75,8 +117,9 @@ inline Line error()
 [[noreturn]] inline void fail(Line& line)
 {
     line.end();
-    relboot::x86::outb(LOADER_DEBUG_EXIT_PORT, LOADER_DEBUG_EXIT_FAIL);
-    relboot::x86::halt_forever();
+    outb(LOADER_DEBUG_EXIT_PORT, LOADER_DEBUG_EXIT_FAIL);
+    for (;;)
+        asm volatile("cli; hlt" ::: "memory");
 }
 
 } // namespace testloader

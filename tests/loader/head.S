@@ -7,7 +7,6 @@
  * mode, paging off, EAX = 0x2badb002, EBX = the multiboot1 information.
  * Like relboot, the loader trusts neither the GDT nor ESP it was given.
  */
-#include <relboot/x86/segment.h>
 #include "multiboot1.h"
 #include "testloader.h"
 
@@ -84,13 +83,18 @@ loader_enter:
     xorl    %ebp, %ebp
     jmp     *%ecx
 
-/* Null, flat 4 GiB 32-bit code, flat 4 GiB data (Intel SDM Vol. 3A, 3.4.5). */
+/*
+ * Null, flat 4 GiB 32-bit code, flat 4 GiB data (Intel SDM Vol. 3A, 3.4.5):
+ * base 0, limit 0xfffff in 4 KiB units (flags G and D/B: 0xc), access byte
+ * P, DPL 0, S and type 0xb (code, execute/read, accessed) or 0x3 (data,
+ * read/write, accessed).
+ */
     .section .rodata
     .balign 8
 gdt:
     .quad   0
-    .quad   GDT_DESC(0, 0xfffff, SEG_ACCESS_CODE_RX, SEG_FLAG_G | SEG_FLAG_DB)
-    .quad   GDT_DESC(0, 0xfffff, SEG_ACCESS_DATA_RW, SEG_FLAG_G | SEG_FLAG_DB)
+    .quad   0x00cf9b000000ffff
+    .quad   0x00cf93000000ffff
 gdt_end:
     .balign 4
     .word   0

@@ -14,9 +14,9 @@
  * Every failure of the loader itself prints "testloader: error: ..." and
  * ends with QEMU status 37 (console.h).
  */
-#include <relboot/multiboot2.h>
 #include "console.h"
 #include "elf_image.h"
+#include "mb2_spec.h"
 #include "mbi_build.h"
 #include "memory_map.h"
 #include "multiboot1.h"
@@ -49,7 +49,7 @@ constexpr uint32_t MB1_CMDLINE_MAX = 4096;
 constexpr uint32_t TOP_ALIGN = 0x200000;
 
 /* The MBI's usual place: the loader's .bss, apart from the image and the module (+4 for mbi-misaligned). */
-alignas(MULTIBOOT2_TAG_ALIGN) uint8_t mbi_home[MBI_BUILD_MAX + MULTIBOOT2_TAG_ALIGN];
+alignas(mb2::TAG_ALIGN) uint8_t mbi_home[MBI_BUILD_MAX + mb2::TAG_ALIGN];
 
 /* The multiboot1 memory map (in .bss: 776 bytes would crowd the stack). */
 MemoryMap ram;
@@ -129,12 +129,12 @@ uint8_t* place_mbi(Defect defect, uint32_t base, const Image& img, const MbiBuil
         return mbi_home + 4;
     if (defect != Defect::mbi_overlap)
         return mbi_home;
-    if (img.span < mbi.bytes + MULTIBOOT2_TAG_ALIGN) {
+    if (img.span < mbi.bytes + mb2::TAG_ALIGN) {
         Line line = error();
         line.str("defect=mbi-overlap: the image (").hex(img.span).str(" bytes) is smaller than the MBI");
         fail(line);
     }
-    return reinterpret_cast<uint8_t*>((base + img.span - mbi.bytes) & ~uint32_t(MULTIBOOT2_TAG_ALIGN - 1));
+    return reinterpret_cast<uint8_t*>((base + img.span - mbi.bytes) & ~uint32_t(mb2::TAG_ALIGN - 1));
 }
 
 } // namespace
@@ -186,6 +186,6 @@ extern "C" [[noreturn]] void loader_main(uint32_t magic, uint32_t info_addr)
         line.str(" offset=").hex(mbi.defect_offset);
     line.end();
 
-    loader_enter(entry, args.defect == Defect::bad_magic ? MULTIBOOT1_BOOTLOADER_MAGIC : MULTIBOOT2_BOOTLOADER_MAGIC,
+    loader_enter(entry, args.defect == Defect::bad_magic ? MULTIBOOT1_BOOTLOADER_MAGIC : mb2::BOOTLOADER_MAGIC,
                  mbi_addr);
 }

@@ -15,7 +15,7 @@ LOADER_LD     ?= ld
 LOADER_CXXFLAGS := -std=c++20 -m32 -march=i686 -ffreestanding -fno-exceptions -fno-rtti -nostdlib \
     -fno-pic -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
     -fno-threadsafe-statics -fno-use-cxa-atexit -fno-tree-loop-distribute-patterns \
-    -mno-sse -mno-mmx -mno-80387 -O2 -Wall -Wextra -Werror -Iinclude -I$(LOADER_DIR)
+    -mno-sse -mno-mmx -mno-80387 -O2 -Wall -Wextra -Werror -I$(LOADER_DIR)
 LOADER_LDFLAGS := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
     --build-id=none --orphan-handling=error --no-warn-rwx-segments
 LOADER_SRCS   := $(addprefix $(LOADER_DIR)/,head.S loader.cpp options.cpp memory_map.cpp elf_image.cpp mbi_build.cpp)

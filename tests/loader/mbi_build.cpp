@@ -1,28 +1,17 @@
 #include <cstddef>
-#include <relboot/multiboot2.h>
+#include "mb2_spec.h"
 #include "mbi_build.h"
 #include "testloader.h"
 
 namespace testloader {
 namespace {
 
-namespace mb2 = relboot::mb2;
-
 constexpr char LOADER_NAME[] = "relboot-testloader";
 /* The string of module-range's module tag. */
 constexpr char MODULE_NAME[] = "relboot.elf";
 
-/* 3.6.7 (type 4): basic memory information (relboot's multiboot2.h has only what relboot reads). */
-struct TagBasicMeminfo {
-    uint32_t type;
-    uint32_t size;
-    uint32_t mem_lower;     /* KiB */
-    uint32_t mem_upper;     /* KiB */
-};
-static_assert(sizeof(TagBasicMeminfo) == 16);
-
 /* The MBI is assembled here (8-byte aligned); the caller copies it to its place. */
-alignas(MULTIBOOT2_TAG_ALIGN) uint8_t mbi_build[MBI_BUILD_MAX];
+alignas(mb2::TAG_ALIGN) uint8_t mbi_build[MBI_BUILD_MAX];
 
 /* A u32 at p, whatever its alignment (the host is little-endian, as the MBI). */
 void write32(uint8_t* p, uint32_t v)
@@ -39,9 +28,9 @@ public:
     uint32_t tag(uint32_t type, uint32_t size)
     {
         const uint32_t off = off_;
-        write32(buf_ + off + offsetof(mb2::Tag, type), type);
-        write32(buf_ + off + offsetof(mb2::Tag, size), size);
-        off_ += (size + MULTIBOOT2_TAG_ALIGN - 1) & ~uint32_t(MULTIBOOT2_TAG_ALIGN - 1);
+        write32(buf_ + off + offsetof(mb2::TagHeader, type), type);
+        write32(buf_ + off + offsetof(mb2::TagHeader, size), size);
+        off_ += (size + mb2::TAG_ALIGN - 1) & ~uint32_t(mb2::TAG_ALIGN - 1);
         return off;
     }
 
@@ -62,7 +51,7 @@ public:
 
 private:
     uint8_t* buf_;
-    uint32_t off_ = sizeof(mb2::Fixed);
+    uint32_t off_ = sizeof(mb2::FixedPart);
 };
 
 } // namespace
@@ -73,22 +62,22 @@ MbiBuilt build_mbi(const MbiInput& in)
     memset(mbi_build, 0, sizeof mbi_build);
     MbiWriter w(mbi_build);
 
-    /* 3.6.19: load base address. */
+    /* 3.6.23: image load base physical address. */
     if (defect != Defect::no_tag21) {
-        const uint32_t off = w.tag(MULTIBOOT2_TAG_TYPE_LOAD_BASE_ADDR, sizeof(mb2::TagLoadBaseAddr));
+        const uint32_t off = w.tag(mb2::TAG_TYPE_LOAD_BASE_ADDR, sizeof(mb2::TagLoadBaseAddr));
         write32(w.at(off + offsetof(mb2::TagLoadBaseAddr, load_base_addr)),
                 defect == Defect::tag21_lie ? in.base + TAG21_LIE_DELTA : in.base);
     }
 
-    /* 3.6.3, 3.6.4: command line and boot loader name. */
+    /* 3.6.5, 3.6.9: command line and boot loader name. */
     const uint32_t cmdline_off =
-        w.string(MULTIBOOT2_TAG_TYPE_CMDLINE, in.args->cmdline, in.args->cmdline_len, defect != Defect::cmdline_no_nul);
-    const uint32_t name_off = w.string(MULTIBOOT2_TAG_TYPE_BOOT_LOADER_NAME, LOADER_NAME, sizeof(LOADER_NAME) - 1);
+        w.string(mb2::TAG_TYPE_CMDLINE, in.args->cmdline, in.args->cmdline_len, defect != Defect::cmdline_no_nul);
+    const uint32_t name_off = w.string(mb2::TAG_TYPE_BOOT_LOADER_NAME, LOADER_NAME, sizeof(LOADER_NAME) - 1);
 
     /* 3.6.6: a module whose start lies after its end (relboot's own range, swapped). */
     uint32_t module_off = 0;
     if (defect == Defect::module_range) {
-        const uint32_t off = module_off = w.tag(MULTIBOOT2_TAG_TYPE_MODULE, sizeof(mb2::TagModule) + sizeof(MODULE_NAME));
+        const uint32_t off = module_off = w.tag(mb2::TAG_TYPE_MODULE, sizeof(mb2::TagModule) + sizeof(MODULE_NAME));
         write32(w.at(off + offsetof(mb2::TagModule, mod_start)), in.mod_end);
         write32(w.at(off + offsetof(mb2::TagModule, mod_end)), in.mod_start);
         memcpy(w.at(off + sizeof(mb2::TagModule)), MODULE_NAME, sizeof(MODULE_NAME));
@@ -97,7 +86,7 @@ MbiBuilt build_mbi(const MbiInput& in)
     /* 3.6.8: memory map, from the multiboot1 one; entry_size 24 (16 for mmap-entry-small). */
     const uint32_t entry_size = defect == Defect::mmap_entry_small ? 16 : sizeof(mb2::MmapEntry);
     const uint32_t mmap_extra = defect == Defect::mmap_overrun ? 12 : 0;
-    const uint32_t mmap_off = w.tag(MULTIBOOT2_TAG_TYPE_MMAP, sizeof(mb2::TagMmap) + in.ram->count * entry_size + mmap_extra);
+    const uint32_t mmap_off = w.tag(mb2::TAG_TYPE_MMAP, sizeof(mb2::TagMmap) + in.ram->count * entry_size + mmap_extra);
     write32(w.at(mmap_off + offsetof(mb2::TagMmap, entry_size)), entry_size);
     write32(w.at(mmap_off + offsetof(mb2::TagMmap, entry_version)), 0);
     for (uint32_t i = 0; i < in.ram->count; ++i) {
@@ -106,15 +95,15 @@ MbiBuilt build_mbi(const MbiInput& in)
         memcpy(w.at(mmap_off + sizeof(mb2::TagMmap) + i * entry_size), &e, entry_size);
     }
 
-    /* 3.6.7: basic memory information (KiB). */
-    const uint32_t meminfo_off = w.tag(MULTIBOOT2_TAG_TYPE_BASIC_MEMINFO, sizeof(TagBasicMeminfo));
-    write32(w.at(meminfo_off + offsetof(TagBasicMeminfo, mem_lower)), in.mem_lower);
-    write32(w.at(meminfo_off + offsetof(TagBasicMeminfo, mem_upper)), in.mem_upper);
+    /* 3.6.3: basic memory information (KiB). */
+    const uint32_t meminfo_off = w.tag(mb2::TAG_TYPE_BASIC_MEMINFO, sizeof(mb2::TagBasicMeminfo));
+    write32(w.at(meminfo_off + offsetof(mb2::TagBasicMeminfo, mem_lower)), in.mem_lower);
+    write32(w.at(meminfo_off + offsetof(mb2::TagBasicMeminfo, mem_upper)), in.mem_upper);
 
     /* 3.6.2: end tag. */
     const uint32_t end_off = w.size();
     if (defect != Defect::no_end_tag)
-        w.tag(MULTIBOOT2_TAG_TYPE_END, sizeof(mb2::Tag));
+        w.tag(mb2::TAG_TYPE_END, sizeof(mb2::TagHeader));
 
     /* The defects that change a size after the fact, and the tag each concerns. */
     MbiBuilt built{mbi_build, w.size(), w.size(), true, 0};
@@ -129,14 +118,14 @@ MbiBuilt build_mbi(const MbiInput& in)
     default: built.has_defect_offset = false; break;
     }
     if (defect == Defect::tag_size_small)
-        write32(w.at(name_off + offsetof(mb2::Tag, size)), 4);
+        write32(w.at(name_off + offsetof(mb2::TagHeader, size)), 4);
     if (defect == Defect::tag_overrun)
-        write32(w.at(meminfo_off + offsetof(mb2::Tag, size)), built.total_size - meminfo_off + 8);
+        write32(w.at(meminfo_off + offsetof(mb2::TagHeader, size)), built.total_size - meminfo_off + 8);
     if (defect == Defect::total_small)
         built.total_size = 8;
     if (defect == Defect::total_huge)
         built.total_size = 0x10000000;
-    write32(mbi_build + offsetof(mb2::Fixed, total_size), built.total_size);
+    write32(mbi_build + offsetof(mb2::FixedPart, total_size), built.total_size);
     return built;
 }
 

@@ -3,29 +3,28 @@
  * information QEMU's -kernel loader hands it.  Names follow the
  * Multiboot Specification 0.6.96, sections 3.1 (OS image format) and
  * 3.3 (boot information format).  All fields are little-endian u32
- * unless stated.
+ * unless stated.  Plain hexadecimal constants: the same text serves GNU as
+ * and C++ (every value is below 2^31, so an int in C++).
  */
 #ifndef TESTLOADER_MULTIBOOT1_H
 #define TESTLOADER_MULTIBOOT1_H
 
-#include <relboot/macros.h>
-
 /* 3.1.1: the header is u32-aligned within the first 8 KiB of the file. */
 #define MULTIBOOT1_SEARCH             8192
 #define MULTIBOOT1_HEADER_ALIGN       4
-#define MULTIBOOT1_HEADER_MAGIC       UINT32(0x1badb002)
+#define MULTIBOOT1_HEADER_MAGIC       0x1badb002
 /* 3.2: EAX at the multiboot1 entry (and relboot's "wrong loader" value). */
-#define MULTIBOOT1_BOOTLOADER_MAGIC   UINT32(0x2badb002)
+#define MULTIBOOT1_BOOTLOADER_MAGIC   0x2badb002
 
 /* 3.1.2 header flags. */
-#define MULTIBOOT1_PAGE_ALIGN         BIT32(0)    /* modules on 4 KiB boundaries */
-#define MULTIBOOT1_MEMORY_INFO        BIT32(1)    /* mem_* and mmap_* wanted */
+#define MULTIBOOT1_PAGE_ALIGN         0x01       /* modules on 4 KiB boundaries */
+#define MULTIBOOT1_MEMORY_INFO        0x02       /* mem_* and mmap_* wanted */
 
 /* 3.3 info flags: which fields are valid. */
-#define MULTIBOOT1_INFO_MEMORY        BIT32(0)    /* mem_lower, mem_upper */
-#define MULTIBOOT1_INFO_CMDLINE       BIT32(2)    /* cmdline */
-#define MULTIBOOT1_INFO_MODS          BIT32(3)    /* mods_count, mods_addr */
-#define MULTIBOOT1_INFO_MEM_MAP       BIT32(6)    /* mmap_length, mmap_addr */
+#define MULTIBOOT1_INFO_MEMORY        0x01       /* mem_lower, mem_upper */
+#define MULTIBOOT1_INFO_CMDLINE       0x04       /* cmdline */
+#define MULTIBOOT1_INFO_MODS          0x08       /* mods_count, mods_addr */
+#define MULTIBOOT1_INFO_MEM_MAP       0x40       /* mmap_length, mmap_addr */
 
 /* 3.3 memory map entry types (the same numbers as multiboot2's). */
 #define MULTIBOOT1_MEMORY_AVAILABLE   1

@@ -5,14 +5,12 @@
 #ifndef TESTLOADER_H
 #define TESTLOADER_H
 
-#include <relboot/macros.h>
-
 /* The loader's GDT (head.S): flat 32-bit code and flat data, RPL 0. */
 #define LOADER_SEL_CODE    0x08
 #define LOADER_SEL_DATA    0x10
 
 /* Bytes of the loader's stack (in .bss). */
-#define LOADER_STACK_SIZE  KIB(8)
+#define LOADER_STACK_SIZE  8192    /* 8 KiB */
 
 /* The loader's own failures: this byte to the debug-exit port (QEMU exits with status 37). */
 #define LOADER_DEBUG_EXIT_PORT  0xf4

@@ -295,11 +295,17 @@ TEST(CmdlineOptions, NumbersRefuseOverflowAndJunk)
 
 TEST(CmdlineOptions, EveryOptionHasANameAndAForm)
 {
+    /* Each name alone is that option: set (a flag) or refused as a value option without "=". */
     for (uint32_t i = 0; i < uint32_t(OptionId::count); ++i) {
-        EXPECT_STRNE(option_name(OptionId(i)), "?");
-        EXPECT_GT(std::string(option_form(OptionId(i))).size(), 1u);
+        const std::string name = option_name(OptionId(i));
+        const Parsed p = parse(name);
+        EXPECT_EQ(p.unknown(), Strings{}) << name;
+        EXPECT_TRUE(p.has(OptionId(i)) || p.malformed() == Strings{name + ":" + name}) << name;
+        EXPECT_GT(std::string(option_form(OptionId(i))).size(), 1u) << name;
     }
     EXPECT_STREQ(option_name(OptionId::debug_exit), "debug-exit");
+    EXPECT_STREQ(option_form(OptionId::console), "com1|com2|com3|com4|none");
+    EXPECT_STREQ(option_form(OptionId::nx), "on|off");
     EXPECT_STREQ(option_name(OptionId::count), "?");
 }
 

@@ -4,6 +4,8 @@
 #include <relboot/mbi.h>
 
 #include <cstring>
+#include <set>
+#include <string>
 
 using namespace relboot;
 
@@ -52,6 +54,8 @@ TEST(Mbi, MissingTagsAreNotErrors)
     EXPECT_EQ(s.error, MbiError::none);
     EXPECT_FALSE(s.tag21_present);
     EXPECT_FALSE(s.cmdline_present);
+    EXPECT_EQ(s.tag_count, 0u);
+    EXPECT_EQ(s.total_size, 16u);
 }
 
 TEST(Mbi, FirstTag21AndCmdlineWin)
@@ -93,7 +97,9 @@ TEST(Mbi, TagSizeTooSmall)
 TEST(Mbi, TagOverrunsTotalSize)
 {
     const auto m = MbiBuilder().tag(99, std::vector<uint8_t>(8), 4000).end().build();
-    EXPECT_EQ(scan(m).error, MbiError::tag_overrun);
+    const MbiScan s = scan(m);
+    EXPECT_EQ(s.error, MbiError::tag_overrun);
+    EXPECT_EQ(s.error_offset, 8u);
 }
 
 TEST(Mbi, NoEndTag)
@@ -135,8 +141,14 @@ TEST(Mbi, ModuleRange)
 
 TEST(Mbi, EveryErrorHasText)
 {
-    for (int e = 0; e <= int(MbiError::module_range); ++e)
-        EXPECT_STRNE(mbi_error_text(MbiError(e)), "unknown MBI error");
+    std::set<std::string> texts;
+    for (int e = 0; e <= int(MbiError::module_range); ++e) {
+        const std::string text = mbi_error_text(MbiError(e));
+        EXPECT_NE(text, "unknown MBI error") << e;
+        EXPECT_TRUE(texts.insert(text).second) << "shared by two errors: " << text;
+    }
+    EXPECT_STREQ(mbi_error_text(MbiError::none), "no error");
+    EXPECT_STREQ(mbi_error_text(MbiError::tag_overrun), "MBI tag runs past total_size");
 }
 
 TEST(Mbi, EarlyWalkStopsAfterTags21And1)
