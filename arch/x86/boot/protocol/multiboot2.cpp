@@ -167,7 +167,7 @@ const char* mbi_error_text(MbiError error)
     case MbiError::none:
         return "no error";
     case MbiError::misaligned:
-        return "MBI address is not 8-byte aligned (multiboot2 3.6.1 requires 8)";
+        return "MBI address is not 8-byte aligned (multiboot2 3.6.2 requires 8)";
     case MbiError::total_size_small:
         return "MBI total_size is below 16 (expected the 8-byte fixed part and an end tag)";
     case MbiError::total_size_large:
