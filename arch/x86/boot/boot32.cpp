@@ -186,7 +186,7 @@ BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint
     const bool cpu_nx = check_cpu(bi);
     if (!cpu_nx)
         bi->warnings |= WARN_NO_NX;
-    const bool nx = cpu_nx && !bi->options.nx_off;
+    const bool nx = cpu_nx && !nx_off(bi->options);
     bi->nx = nx;
     inject_fault(bi->options.debug_fault32);
 

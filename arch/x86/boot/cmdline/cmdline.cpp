@@ -221,14 +221,19 @@ bool grub_escaped(char c)
     return OptionId::count;
 }
 
+/* Parses option id's value into *out (FLAG options generically); false when it is malformed. */
 bool dispatch(OptionId id, Text value, bool has_value, bool negate, Options* out)
 {
     switch (id) {
+#define RELBOOT_PARSE_VALUE(id) cmdline::parse_##id(value, has_value, out)
+#define RELBOOT_PARSE_FLAG(id) cmdline::parse_flag(OptionId::id, value, has_value, negate, out)
 #define RELBOOT_OPTION(id, name, kind, form, help) \
     case OptionId::id:                             \
-        return cmdline::parse_##id(value, has_value, negate, out);
+        return RELBOOT_PARSE_##kind(id);
 #include <relboot/cmdline_options.def>
 #undef RELBOOT_OPTION
+#undef RELBOOT_PARSE_FLAG
+#undef RELBOOT_PARSE_VALUE
     default:
         return false;
     }
