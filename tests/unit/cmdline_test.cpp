@@ -350,6 +350,17 @@ TEST(CmdlineOptions, EveryOptionHasANameAndAForm)
     EXPECT_STREQ(option_name(OptionId::count), "?");
 }
 
+/* The lookup finds every name of the list, whatever the names are; a name's neighbours are unknown. */
+TEST(CmdlineOptions, EveryNameIsFound)
+{
+    for (uint32_t i = 0; i < uint32_t(OptionId::count); ++i) {
+        const std::string n = option_name(OptionId(i));
+        const Parsed p = parse(n + "=? " + n + "x=1 " + n.substr(0, n.size() - 1) + "=1");
+        EXPECT_EQ(p.malformed(), (Strings{n + ":" + n + "=?"}));
+        EXPECT_EQ(p.unknown(), (Strings{n + "x=1", n.substr(0, n.size() - 1) + "=1"}));
+    }
+}
+
 TEST(CmdlineGrammar, PaddedTagIsNotTruncation)
 {
     /* A loader may pad tag 1 past the NUL: a short line with a large length is not truncated. */
