@@ -242,6 +242,15 @@ bool dispatch(OptionId id, Text value, bool has_value, bool negate, Options* out
     }
 }
 
+/* Remembers an unknown token for the report (the first CMDLINE_MAX_UNKNOWN); counts the rest. */
+void record_unknown(Span raw, Options* out, CmdlineSpans* spans)
+{
+    if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
+        spans->unknown[out->unknown_count++] = raw;
+    else
+        ++out->unknown_dropped;
+}
+
 /*
  * One token: tok[0, len), already decoded; eq is the index of its first
  * '=' (len when there is none); raw is where it came from in the line.
@@ -260,10 +269,7 @@ void handle_token(const char* tok, uint32_t len, uint32_t eq, Span raw, Options*
         negate = true;
     }
     if (id == OptionId::count) {
-        if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
-            spans->unknown[out->unknown_count++] = raw;
-        else
-            ++out->unknown_dropped;
+        record_unknown(raw, out, spans);
         return;
     }
     if (dispatch(id, value, has_value, negate, out)) {
@@ -389,10 +395,7 @@ void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* span
                 p = skip_while_class(slow_token(line, start, end, out, spans), C_SEP);
                 continue;
             }
-            if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
-                spans->unknown[out->unknown_count++] = Span{uint16_t(start - line), uint16_t(p - start)};
-            else
-                ++out->unknown_dropped;
+            record_unknown(Span{uint16_t(start - line), uint16_t(p - start)}, out, spans);
             p = skip_while_class(p, C_SEP);
             continue;
         }
