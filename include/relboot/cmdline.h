@@ -28,7 +28,7 @@ enum class OptionId : uint8_t {
 #undef RELBOOT_OPTION
     count,
 };
-static_assert(uint32_t(OptionId::count) <= 32, "Options::present has 32 bits");
+static_assert(uint32_t(OptionId::count) <= 32, "Options::present and Options::flag_on have 32 bits");
 
 /* debug-fault= / debug-fault32=: which exception to raise on purpose (tests). */
 enum class DebugFault : uint8_t {
@@ -74,10 +74,13 @@ struct Span {
 
 /*
  * Parsed options.  All-zero is "every default"; present says which
- * options the line set (bit OptionId).  Filled by cmdline_parse only.
+ * options the line set (bit OptionId).  A FLAG option's value is bit
+ * OptionId of flag_on, meaningful only where present has the bit (read it
+ * with flag_value()).  Filled by cmdline_parse only.
  */
 struct Options {
     uint32_t present;
+    uint32_t flag_on;                   /* bit OptionId: the value a FLAG option was given (1 = on) */
     alignas(8) uint64_t mem;            /* mem=: bytes; 0 = no cap (8-aligned in both stages) */
     SerialSettings com[4];
     VgaSettings vga;
@@ -88,21 +91,35 @@ struct Options {
     LogLevel loglvl;
     Edd edd;
     Edid edid;
-    uint8_t nx_off;                     /* nx=off / no-nx */
-    uint8_t real_mode_off;              /* no-real-mode */
     /* What the report has to say about the line itself. */
     uint8_t truncated;                  /* the line was longer than CMDLINE_MAX */
     uint8_t unterminated_quote;         /* a '"' was never closed */
     uint8_t has_passthrough;            /* "--" was present */
     uint8_t unknown_count;              /* entries in unknown[] */
     uint8_t malformed_count;            /* entries in malformed[] */
-    uint8_t reserved;
+    uint8_t reserved[3];
     uint16_t unknown_dropped;           /* unknown tokens beyond CMDLINE_MAX_UNKNOWN */
     uint16_t malformed_dropped;         /* malformed values beyond CMDLINE_MAX_MALFORMED */
     Span passthrough;                   /* raw text after "--" */
     uint32_t reserved2;
 };
 static_assert(sizeof(Options) % 8 == 0);
+
+/*
+ * A FLAG option's value: what the line last gave (name, no-name or
+ * name=on|off), or default_on when the line did not set it.  id must
+ * name a FLAG option; for a VALUE option the answer means nothing.
+ */
+constexpr bool flag_value(const Options& o, OptionId id, bool default_on)
+{
+    const uint32_t bit = 1u << uint32_t(id);
+    return (o.present & bit) ? (o.flag_on & bit) != 0 : default_on;
+}
+
+/* True when the line turned execute-disable off (nx=off, no-nx); the default is on. */
+constexpr bool nx_off(const Options& o) { return !flag_value(o, OptionId::nx, true); }
+/* True when the line said no-real-mode (or real-mode=off); the default is on. */
+constexpr bool real_mode_off(const Options& o) { return !flag_value(o, OptionId::real_mode, true); }
 
 /*
  * The tokens the report lists, as spans of the raw line.  Only the first

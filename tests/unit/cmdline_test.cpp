@@ -231,17 +231,64 @@ TEST(CmdlineOptions, MemSizes)
 
 TEST(CmdlineOptions, Flags)
 {
-    EXPECT_TRUE(parse("nx=off").o.nx_off);
-    EXPECT_TRUE(parse("no-nx").o.nx_off);
-    EXPECT_FALSE(parse("no-nx nx").o.nx_off);
-    EXPECT_FALSE(parse("nx=on").o.nx_off);
-    EXPECT_TRUE(parse("no-real-mode").o.real_mode_off);
+    EXPECT_FALSE(nx_off(parse("").o));
+    EXPECT_TRUE(nx_off(parse("nx=off").o));
+    EXPECT_TRUE(nx_off(parse("no-nx").o));
+    EXPECT_FALSE(nx_off(parse("no-nx nx").o));
+    EXPECT_FALSE(nx_off(parse("nx=on").o));
+    EXPECT_FALSE(real_mode_off(parse("").o));
+    EXPECT_TRUE(real_mode_off(parse("no-real-mode").o));
     EXPECT_TRUE(parse("no-real-mode").has(OptionId::real_mode));
-    EXPECT_TRUE(parse("real-mode=false").o.real_mode_off);
+    EXPECT_TRUE(real_mode_off(parse("real-mode=false").o));
     EXPECT_EQ(parse("nx=maybe").o.malformed_count, 1u);
     EXPECT_EQ(parse("no-nx=off").unknown(), (Strings{"no-nx=off"}));
     /* "no-" applies to flags only. */
     EXPECT_EQ(parse("no-console").unknown(), (Strings{"no-console"}));
+}
+
+/* Every FLAG option of the list, whatever its name, by the one generic parser. */
+TEST(CmdlineOptions, EveryFlagIsParsedGenerically)
+{
+    const struct {
+        OptionId id;
+        const char* name;
+        bool flag;
+    } options[] = {
+#define RELBOOT_OPTION(id, name, kind, form, help) {OptionId::id, name, std::string(#kind) == "FLAG"},
+#include <relboot/cmdline_options.def>
+#undef RELBOOT_OPTION
+    };
+    int flags = 0;
+    for (const auto& opt : options) {
+        if (!opt.flag)
+            continue;
+        ++flags;
+        const std::string n = opt.name;
+        const uint32_t bit = 1u << uint32_t(opt.id);
+        /* Default: not set; the caller's default applies. */
+        EXPECT_TRUE(flag_value(parse("").o, opt.id, true)) << n;
+        EXPECT_FALSE(flag_value(parse("").o, opt.id, false)) << n;
+        for (const std::string& on : {n, n + "=on", n + "=yes", n + "=true", n + "=1", "no-" + n + " " + n}) {
+            const Parsed p = parse(on);
+            EXPECT_EQ(p.o.present, bit) << on;
+            EXPECT_TRUE(flag_value(p.o, opt.id, false)) << on;
+        }
+        for (const std::string& off : {"no-" + n, n + "=off", n + "=no", n + "=false", n + "=0", n + " no-" + n}) {
+            const Parsed p = parse(off);
+            EXPECT_EQ(p.o.present, bit) << off;
+            EXPECT_FALSE(flag_value(p.o, opt.id, true)) << off;
+        }
+        /* A malformed value keeps the earlier one; "no-name=value" is no option at all. */
+        const Parsed bad = parse("no-" + n + " " + n + "=maybe");
+        EXPECT_EQ(bad.malformed(), (Strings{n + ":" + n + "=maybe"}));
+        EXPECT_FALSE(flag_value(bad.o, opt.id, true));
+        EXPECT_EQ(parse("no-" + n + "=on").unknown(), (Strings{"no-" + n + "=on"}));
+    }
+    EXPECT_GE(flags, 2);
+    /* Flags do not disturb each other. */
+    const Parsed both = parse("no-nx real-mode");
+    EXPECT_TRUE(nx_off(both.o));
+    EXPECT_FALSE(real_mode_off(both.o));
 }
 
 TEST(CmdlineOptions, XenStyleOptions)
@@ -307,6 +354,17 @@ TEST(CmdlineOptions, EveryOptionHasANameAndAForm)
     EXPECT_STREQ(option_form(OptionId::console), "com1|com2|com3|com4|none");
     EXPECT_STREQ(option_form(OptionId::nx), "on|off");
     EXPECT_STREQ(option_name(OptionId::count), "?");
+}
+
+/* The lookup finds every name of the list, whatever the names are; a name's neighbours are unknown. */
+TEST(CmdlineOptions, EveryNameIsFound)
+{
+    for (uint32_t i = 0; i < uint32_t(OptionId::count); ++i) {
+        const std::string n = option_name(OptionId(i));
+        const Parsed p = parse(n + "=? " + n + "x=1 " + n.substr(0, n.size() - 1) + "=1");
+        EXPECT_EQ(p.malformed(), (Strings{n + ":" + n + "=?"}));
+        EXPECT_EQ(p.unknown(), (Strings{n + "x=1", n.substr(0, n.size() - 1) + "=1"}));
+    }
 }
 
 TEST(CmdlineGrammar, PaddedTagIsNotTruncation)

@@ -139,7 +139,7 @@ BOOT32_EXPORT uint32_t boot32_main(const EntryState* entry)
     }
     if (!cpu.nx)
         bi->warnings |= WARN_NO_NX;
-    const bool nx = cpu.nx && !bi->options.nx_off;
+    const bool nx = cpu.nx && !nx_off(bi->options);
     bi->nx = nx;
     raise_debug_fault(bi->options.debug_fault32, nullptr);
 

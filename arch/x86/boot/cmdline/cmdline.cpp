@@ -3,10 +3,11 @@
  *
  * One pass over the line.  A token is scanned as a span of the raw line;
  * only a token that holds '"' or '\' is decoded into a scratch buffer on
- * the stack.  The option's name is found by a hash of its length, first
- * and last byte (a constant-time probe, then one compare), so unknown
- * tokens cost no string compares.  No pointers in static data: the
- * tables are arrays of characters and small integers.
+ * the stack.  A bitmap of the first two bytes of every option's name
+ * turns most unknown tokens away before their name is measured; the rest
+ * look their name up in a hash table with linear probing (any set of
+ * names fits; colliding names take the next free slot).  No pointers in
+ * static data: the tables are arrays of characters and small integers.
  */
 #include <relboot/cmdline.h>
 #include <relboot/uart16550.h>
@@ -56,46 +57,12 @@ static_assert(sizeof(OPTIONS) / sizeof(OPTIONS[0]) == uint32_t(OptionId::count))
 constexpr bool names_fit()
 {
 #define RELBOOT_OPTION(id, name, kind, form, help) \
-    if (sizeof(name) > NAME_MAX || sizeof(form) > FORM_MAX) return false;
+    if (sizeof(name) < 2 || sizeof(name) > NAME_MAX || sizeof(form) > FORM_MAX) return false;
 #include <relboot/cmdline_options.def>
 #undef RELBOOT_OPTION
     return true;
 }
-static_assert(names_fit(), "an option name or form is too long for the table");
-
-/* Name lookup: open addressing on a hash of (length, first byte, last byte). */
-constexpr uint32_t HASH_SLOTS = 64;
-constexpr uint32_t name_hash(uint32_t len, uint8_t first, uint8_t last)
-{
-    return (len + first + last * 3) & (HASH_SLOTS - 1);   /* collision-free for today's names */
-}
-
-struct HashTable {
-    uint8_t slot[HASH_SLOTS];   /* option index + 1; 0 = empty */
-    uint8_t length[HASH_SLOTS]; /* that option's name length, so most misses cost one compare */
-    uint8_t max_probe;
-};
-
-constexpr HashTable make_hash_table()
-{
-    HashTable t{};
-    for (uint32_t i = 0; i < uint32_t(OptionId::count); ++i) {
-        const OptionInfo& o = OPTIONS[i];
-        uint32_t h = name_hash(o.name_len, uint8_t(o.name[0]), uint8_t(o.name[o.name_len - 1]));
-        uint8_t probe = 1;
-        while (t.slot[h]) {
-            h = (h + 1) & (HASH_SLOTS - 1);
-            ++probe;
-        }
-        t.slot[h] = uint8_t(i + 1);
-        t.length[h] = o.name_len;
-        if (probe > t.max_probe)
-            t.max_probe = probe;
-    }
-    return t;
-}
-/* A miss can be told from the home slot alone only while no name had to move on. */
-static_assert(make_hash_table().max_probe == 1, "option names collide: change name_hash()");
+static_assert(names_fit(), "an option name is empty, or a name or form is too long for the table");
 
 /*
  * Byte classes for the lexer: every byte but these is plain.  The order
@@ -113,13 +80,25 @@ constexpr std::array<uint8_t, 256> make_classes()
     c[0] = C_NUL;
     return c;
 }
-/* The lexer's tables in one object, so that one base register serves both. */
+/* A name is plain bytes only: it must read the same on the fast path as decoded. */
+constexpr bool names_are_plain()
+{
+    constexpr std::array<uint8_t, 256> cls = make_classes();
+    for (const OptionInfo& o : OPTIONS)
+        for (uint32_t i = 0; i < o.name_len; ++i)
+            if (cls[uint8_t(o.name[i])] != C_PLAIN)
+                return false;
+    return true;
+}
+static_assert(names_are_plain(), "an option name holds a space, '=', '\"' or '\\'");
+
 /*
  * The first two bytes of every token that may need more than "unknown":
  * an option's name, "no-" (a flag turned off) and "--".  A bitmap of 256
  * bits indexed by a hash of the two bytes: a clear bit proves the token
  * unknown before its name is even measured (a set bit may be a false
- * alarm; the full lookup then decides).
+ * alarm; the lookup then decides).  A one-byte name is entered with every
+ * byte that can follow it in a token.
  */
 constexpr uint32_t prefix_hash(uint8_t b0, uint8_t b1)
 {
@@ -134,21 +113,28 @@ constexpr PrefixMap make_prefix_map()
 {
     PrefixMap m{};
     auto add = [&m](uint8_t b0, uint8_t b1) { const uint32_t h = prefix_hash(b0, b1); m.bits[h >> 3] |= uint8_t(1u << (h & 7)); };
-    for (uint32_t i = 0; i < uint32_t(OptionId::count); ++i)
-        add(uint8_t(OPTIONS[i].name[0]), uint8_t(OPTIONS[i].name[1]));
+    constexpr std::array<uint8_t, 256> cls = make_classes();
+    for (const OptionInfo& o : OPTIONS) {
+        if (o.name_len > 1) {
+            add(uint8_t(o.name[0]), uint8_t(o.name[1]));
+            continue;
+        }
+        for (uint32_t next = 0; next < 256; ++next)
+            if (cls[next] != C_PLAIN)
+                add(uint8_t(o.name[0]), uint8_t(next));
+    }
     add('n', 'o');
     add('-', '-');
     return m;
 }
 
+/* The lexer's tables in one object, so that one base register serves both. */
 struct LexTables {
     std::array<uint8_t, 256> cls;
-    HashTable names;
     PrefixMap prefixes;
 };
-constexpr LexTables LEX = {make_classes(), make_hash_table(), make_prefix_map()};
+constexpr LexTables LEX = {make_classes(), make_prefix_map()};
 constexpr const std::array<uint8_t, 256>& CLASS = LEX.cls;
-constexpr const HashTable& NAME_TABLE = LEX.names;
 
 /*
  * The lexer's inner loops; the NUL class stops them all.  The token loops
@@ -191,47 +177,78 @@ bool grub_escaped(char c)
     return c == '\\' || c == '"' || c == '\'';
 }
 
-/* Option index for a name, or OptionId::count.  Inlined: it runs once a token. */
-[[gnu::always_inline]] inline OptionId lookup(const char* name, uint32_t len)
+/*
+ * Name lookup: a hash of the name's length, first and last byte picks its
+ * home slot of 64; a name whose home slot is taken goes to the next free
+ * one, so a search walks from the home slot to the first empty slot.
+ * There are at most 32 options (the Options masks), so slots stay free.
+ */
+constexpr uint32_t NAME_SLOTS = 64;
+static_assert(uint32_t(OptionId::count) < NAME_SLOTS, "a search needs an empty slot to stop at");
+constexpr uint32_t name_hash(const char* name, uint32_t len)
 {
-    if (len == 0 || len >= NAME_MAX)
+    return (len + uint8_t(name[0]) + uint8_t(name[len - 1]) * 3) & (NAME_SLOTS - 1);
+}
+struct NameTable {
+    uint8_t slot[NAME_SLOTS];   /* option index + 1; 0 = empty */
+};
+constexpr NameTable make_name_table()
+{
+    NameTable t{};
+    for (uint32_t i = 0; i < uint32_t(OptionId::count); ++i) {
+        uint32_t h = name_hash(OPTIONS[i].name, OPTIONS[i].name_len);
+        while (t.slot[h])
+            h = (h + 1) & (NAME_SLOTS - 1);
+        t.slot[h] = uint8_t(i + 1);
+    }
+    return t;
+}
+constexpr NameTable NAMES = make_name_table();
+
+/* The option named name[0, len) (any length), or OptionId::count for none. */
+OptionId lookup(const char* name, uint32_t len)
+{
+    if (len == 0)
         return OptionId::count;
-    uint32_t h = name_hash(len, uint8_t(name[0]), uint8_t(name[len - 1]));
-    for (uint32_t probe = 0; probe < NAME_TABLE.max_probe; ++probe, h = (h + 1) & (HASH_SLOTS - 1)) {
-        const uint32_t entry = NAME_TABLE.slot[h];
-        if (!entry)
-            return OptionId::count;
-        const OptionInfo& o = OPTIONS[entry - 1];
+    for (uint32_t h = name_hash(name, len); NAMES.slot[h]; h = (h + 1) & (NAME_SLOTS - 1)) {
+        const uint32_t i = NAMES.slot[h] - 1u;
+        const OptionInfo& o = OPTIONS[i];
         if (o.name_len != len)
             continue;
-        /* Four bytes at a time, then the tail (names are at most 15 bytes). */
-        uint32_t i = 0;
-        for (; i + 4 <= len; i += 4) {
-            uint32_t a, b;
-            __builtin_memcpy(&a, o.name + i, 4);
-            __builtin_memcpy(&b, name + i, 4);
-            if (a != b)
-                break;
-        }
-        while (i < len && o.name[i] == name[i])
-            ++i;
-        if (i == len)
-            return OptionId(entry - 1);
+        uint32_t k = 0;
+        while (k < len && o.name[k] == name[k])
+            ++k;
+        if (k == len)
+            return OptionId(i);
     }
     return OptionId::count;
 }
 
+/* Parses option id's value into *out (FLAG options generically); false when it is malformed. */
 bool dispatch(OptionId id, Text value, bool has_value, bool negate, Options* out)
 {
     switch (id) {
+#define RELBOOT_PARSE_VALUE(id) cmdline::parse_##id(value, has_value, out)
+#define RELBOOT_PARSE_FLAG(id) cmdline::parse_flag(OptionId::id, value, has_value, negate, out)
 #define RELBOOT_OPTION(id, name, kind, form, help) \
     case OptionId::id:                             \
-        return cmdline::parse_##id(value, has_value, negate, out);
+        return RELBOOT_PARSE_##kind(id);
 #include <relboot/cmdline_options.def>
 #undef RELBOOT_OPTION
+#undef RELBOOT_PARSE_FLAG
+#undef RELBOOT_PARSE_VALUE
     default:
         return false;
     }
+}
+
+/* Remembers an unknown token for the report (the first CMDLINE_MAX_UNKNOWN); counts the rest. */
+void record_unknown(Span raw, Options* out, CmdlineSpans* spans)
+{
+    if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
+        spans->unknown[out->unknown_count++] = raw;
+    else
+        ++out->unknown_dropped;
 }
 
 /*
@@ -252,10 +269,7 @@ void handle_token(const char* tok, uint32_t len, uint32_t eq, Span raw, Options*
         negate = true;
     }
     if (id == OptionId::count) {
-        if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
-            spans->unknown[out->unknown_count++] = raw;
-        else
-            ++out->unknown_dropped;
+        record_unknown(raw, out, spans);
         return;
     }
     if (dispatch(id, value, has_value, negate, out)) {
@@ -381,10 +395,7 @@ void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* span
                 p = skip_while_class(slow_token(line, start, end, out, spans), C_SEP);
                 continue;
             }
-            if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
-                spans->unknown[out->unknown_count++] = Span{uint16_t(start - line), uint16_t(p - start)};
-            else
-                ++out->unknown_dropped;
+            record_unknown(Span{uint16_t(start - line), uint16_t(p - start)}, out, spans);
             p = skip_while_class(p, C_SEP);
             continue;
         }
@@ -405,15 +416,6 @@ void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* span
             ++p;
             if (CLASS[*p] == C_SEP)
                 p = skip_while_class(p, C_SEP);
-        }
-        /* Most tokens are unknown: one probe of the name table tells, and only then is the rest done. */
-        const uint32_t h = name_hash(name_len, start[0], start[name_len - 1]);
-        if (NAME_TABLE.length[h] != name_len && start[0] != 'n' && start[0] != '-') {
-            if (out->unknown_count < CMDLINE_MAX_UNKNOWN)
-                spans->unknown[out->unknown_count++] = Span{uint16_t(start - line), uint16_t(token_end - start)};
-            else
-                ++out->unknown_dropped;
-            continue;
         }
         if (fast_token(line, start, token_end, name_len, end, out, spans))
             return;

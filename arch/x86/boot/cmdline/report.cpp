@@ -38,8 +38,6 @@ void print_loglvl(const Options& o, Console& con)
     con.str(o.loglvl == LogLevel::quiet ? "quiet" : o.loglvl == LogLevel::debug ? "debug" : "info");
 }
 void print_mem(const Options& o, Console& con) { con.hex16(o.mem); }
-void print_nx(const Options& o, Console& con) { con.str(o.nx_off ? "off" : "on"); }
-void print_real_mode(const Options& o, Console& con) { con.str(o.real_mode_off ? "off" : "on"); }
 void print_edd(const Options& o, Console& con)
 {
     con.str(o.edd == Edd::off ? "off" : o.edd == Edd::skipmbr ? "skipmbr" : "on");
@@ -59,6 +57,9 @@ void print_debug_exit(const Options& o, Console& con) { con.hex(o.debug_exit_por
 void print_debug_fault(const Options& o, Console& con) { con.str(fault_name(o.debug_fault)); }
 void print_debug_fault32(const Options& o, Console& con) { con.str(fault_name(o.debug_fault32)); }
 
+/* Any FLAG option the line set: on or off. */
+void print_flag(const Options& o, OptionId id, Console& con) { con.str(o.flag_on & (1u << uint32_t(id)) ? "on" : "off"); }
+
 /* Prints a span of the raw line decoded as the parser saw it, quoted and escaped. */
 void print_token(const char* raw, Span span, Console& con)
 {
@@ -70,14 +71,19 @@ void print_token(const char* raw, Span span, Console& con)
 
 void cmdline_report(const Options& o, const CmdlineSpans& spans, const char* raw, uint32_t raw_len, Console& con)
 {
+    /* A VALUE option's value by its own print_<id>(), every FLAG option's by print_flag(). */
+#define RELBOOT_PRINT_VALUE(id) print_##id(o, con)
+#define RELBOOT_PRINT_FLAG(id) print_flag(o, OptionId::id, con)
 #define RELBOOT_OPTION(id, name, kind, form, help)                  \
     if (o.present & (1u << uint32_t(OptionId::id))) {               \
         con.begin().str("option ").str(name).chr('=');              \
-        print_##id(o, con);                                         \
+        RELBOOT_PRINT_##kind(id);                                   \
         con.end();                                                  \
     }
 #include <relboot/cmdline_options.def>
 #undef RELBOOT_OPTION
+#undef RELBOOT_PRINT_FLAG
+#undef RELBOOT_PRINT_VALUE
 
     for (uint32_t i = 0; i < o.unknown_count; ++i) {
         con.begin().str("unknown ");

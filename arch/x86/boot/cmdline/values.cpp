@@ -124,24 +124,6 @@ bool parse_u32(Text t, uint32_t max, uint32_t* out)
     return true;
 }
 
-/* on|off|yes|no|true|false|1|0, or bare (true), or no-name (false). */
-bool parse_flag(Text v, bool has_value, bool negate, uint8_t* off)
-{
-    if (!has_value) {
-        *off = negate;
-        return true;
-    }
-    if (negate)
-        return false;
-    if (v.equals("on") || v.equals("yes") || v.equals("true") || v.equals("1"))
-        *off = 0;
-    else if (v.equals("off") || v.equals("no") || v.equals("false") || v.equals("0"))
-        *off = 1;
-    else
-        return false;
-    return true;
-}
-
 /* comN=<baud>[,<data><parity><stop>][,<io-port>] */
 bool parse_com(Text v, bool has_value, SerialSettings* out)
 {
@@ -230,25 +212,43 @@ bool parse_size(Text t, uint64_t* out)
     return true;
 }
 
-bool parse_console(Text v, bool has_value, bool, Options* out)
+bool parse_flag(OptionId id, Text v, bool has_value, bool negate, Options* out)
+{
+    bool on = !negate;
+    if (has_value) {
+        if (negate)
+            return false;   /* "no-name=value": the lexer never passes it */
+        if (v.equals("on") || v.equals("yes") || v.equals("true") || v.equals("1"))
+            on = true;
+        else if (v.equals("off") || v.equals("no") || v.equals("false") || v.equals("0"))
+            on = false;
+        else
+            return false;
+    }
+    const uint32_t bit = 1u << uint32_t(id);
+    out->flag_on = on ? out->flag_on | bit : out->flag_on & ~bit;
+    return true;
+}
+
+bool parse_console(Text v, bool has_value, Options* out)
 {
     static constexpr ConsoleSel BY_INDEX[] = {ConsoleSel::com1, ConsoleSel::com2, ConsoleSel::com3,
                                               ConsoleSel::com4, ConsoleSel::none};
     return set_keyword(OptionId::console, v, has_value, BY_INDEX, &out->console);
 }
 
-bool parse_com1(Text v, bool has_value, bool, Options* out) { return parse_com(v, has_value, &out->com[0]); }
-bool parse_com2(Text v, bool has_value, bool, Options* out) { return parse_com(v, has_value, &out->com[1]); }
-bool parse_com3(Text v, bool has_value, bool, Options* out) { return parse_com(v, has_value, &out->com[2]); }
-bool parse_com4(Text v, bool has_value, bool, Options* out) { return parse_com(v, has_value, &out->com[3]); }
+bool parse_com1(Text v, bool has_value, Options* out) { return parse_com(v, has_value, &out->com[0]); }
+bool parse_com2(Text v, bool has_value, Options* out) { return parse_com(v, has_value, &out->com[1]); }
+bool parse_com3(Text v, bool has_value, Options* out) { return parse_com(v, has_value, &out->com[2]); }
+bool parse_com4(Text v, bool has_value, Options* out) { return parse_com(v, has_value, &out->com[3]); }
 
-bool parse_loglvl(Text v, bool has_value, bool, Options* out)
+bool parse_loglvl(Text v, bool has_value, Options* out)
 {
     static constexpr LogLevel BY_INDEX[] = {LogLevel::quiet, LogLevel::info, LogLevel::debug};
     return set_keyword(OptionId::loglvl, v, has_value, BY_INDEX, &out->loglvl);
 }
 
-bool parse_mem(Text v, bool has_value, bool, Options* out)
+bool parse_mem(Text v, bool has_value, Options* out)
 {
     uint64_t bytes;
     if (!has_value || !parse_size(v, &bytes) || bytes == 0)
@@ -257,30 +257,20 @@ bool parse_mem(Text v, bool has_value, bool, Options* out)
     return true;
 }
 
-bool parse_nx(Text v, bool has_value, bool negate, Options* out)
-{
-    return parse_flag(v, has_value, negate, &out->nx_off);
-}
-
-bool parse_real_mode(Text v, bool has_value, bool negate, Options* out)
-{
-    return parse_flag(v, has_value, negate, &out->real_mode_off);
-}
-
-bool parse_edd(Text v, bool has_value, bool, Options* out)
+bool parse_edd(Text v, bool has_value, Options* out)
 {
     static constexpr Edd BY_INDEX[] = {Edd::off, Edd::on, Edd::skipmbr};
     return set_keyword(OptionId::edd, v, has_value, BY_INDEX, &out->edd);
 }
 
-bool parse_edid(Text v, bool has_value, bool, Options* out)
+bool parse_edid(Text v, bool has_value, Options* out)
 {
     static constexpr Edid BY_INDEX[] = {Edid::no, Edid::force};
     return set_keyword(OptionId::edid, v, has_value, BY_INDEX, &out->edid);
 }
 
 /* vga=current|text-80x<rows>|gfx-<w>x<h>x<depth>|mode-<n> */
-bool parse_vga(Text v, bool has_value, bool, Options* out)
+bool parse_vga(Text v, bool has_value, Options* out)
 {
     if (!has_value)
         return false;
@@ -311,7 +301,7 @@ bool parse_vga(Text v, bool has_value, bool, Options* out)
     return true;
 }
 
-bool parse_debug_exit(Text v, bool has_value, bool, Options* out)
+bool parse_debug_exit(Text v, bool has_value, Options* out)
 {
     uint32_t port;
     if (!has_value || !parse_u32(v, 0xffff, &port) || port == 0)
@@ -320,13 +310,13 @@ bool parse_debug_exit(Text v, bool has_value, bool, Options* out)
     return true;
 }
 
-bool parse_debug_fault(Text v, bool has_value, bool, Options* out)
+bool parse_debug_fault(Text v, bool has_value, Options* out)
 {
     static constexpr DebugFault BY_INDEX[] = {DebugFault::ud2, DebugFault::gp, DebugFault::pf};
     return set_keyword(OptionId::debug_fault, v, has_value, BY_INDEX, &out->debug_fault);
 }
 
-bool parse_debug_fault32(Text v, bool has_value, bool, Options* out)
+bool parse_debug_fault32(Text v, bool has_value, Options* out)
 {
     /* ud2|gp only: no paging in the 32-bit stage, so no #PF to raise there. */
     static constexpr DebugFault BY_INDEX[] = {DebugFault::ud2, DebugFault::gp};
