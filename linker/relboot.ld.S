@@ -31,8 +31,6 @@ OUTPUT_ARCH(i386:x86-64)
  */
 ENTRY(relboot_entry32)
 
-#define PHYS(va) ((va) - KERNEL_VIRT_OFFSET)
-
 /* Repetition for the tables the linker fills: R512(X, b) is X(b), ..., X(b + 511). */
 #define R8(X, b)   X((b) + 0) X((b) + 1) X((b) + 2) X((b) + 3) X((b) + 4) X((b) + 5) X((b) + 6) X((b) + 7)
 #define R64(X, b)  R8(X, (b) + 0) R8(X, (b) + 8) R8(X, (b) + 16) R8(X, (b) + 24) \

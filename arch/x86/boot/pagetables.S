@@ -23,13 +23,6 @@
 #include <relboot/image_layout.h>
 #include <relboot/x86/paging.h>
 
-/* Physical link address of a symbol. */
-#define PHYS(sym)  ((sym) - KERNEL_VIRT_OFFSET)
-
-#define PML4_HIGH_INDEX  PT_INDEX(IMAGE_VIRT_START, PML4_SHIFT)
-#define PDPT_HIGH_INDEX  PT_INDEX(IMAGE_VIRT_START, PDPT_SHIFT)
-#define PD_HIGH_INDEX    PT_INDEX(IMAGE_VIRT_START, PD_SHIFT)
-
     .section .boot_pagetables, "aw"
     .balign PAGE_SIZE
 
@@ -94,8 +87,6 @@ pd_high:
  * offsets from the image's first byte.  No absolute addresses, so the
  * 32-bit stage can read it wherever the image sits.
  */
-#define IMG_OFF(sym) ((sym) - IMAGE_VIRT_START)
-
     .section .rodata, "a"
     .balign 8
     .globl  image_layout
