@@ -191,7 +191,7 @@ BOOT32_EXPORT uint32_t boot32_main(BootInfo* bi, const ImageLayout* layout, uint
     inject_fault(bi->options.debug_fault32);
 
     uint8_t* image = reinterpret_cast<uint8_t*>(eip_base);
-    pt_fixup(image, *layout, eip_base - layout->link_base, nx);
+    pt_fixup(image, *layout, eip_base, nx);
     bi->identity_limit = uint64_t(1) << 32;
     if (bi->options.mem && bi->options.mem < bi->identity_limit) {
         /*
