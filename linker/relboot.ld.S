@@ -6,9 +6,10 @@
  * p_paddr, enters at the physical address of e_entry and, the image
  * being relocatable, shifts both by the same load delta.
  *
- *   text    R-X  multiboot2 header, 32-bit code (with the 32-bit C++ blob), 64-bit code
- *   rodata  R--  read-only data
- *   data    RW-  64-bit IDT, data, .bss, then stacks (.noinit)
+ *   text    R-X  multiboot2 header, 64-bit exception stubs, 32-bit code (with the
+ *                32-bit C++ blob), 64-bit code
+ *   rodata  R--  read-only data (image_layout, both IDTs)
+ *   data    RW-  data, .bss, then stacks (.noinit)
  *   ptables RW-  the boot page tables (not in the higher-half map)
  *
  * Each segment starts on a 4 KiB boundary so the page tables can give
@@ -17,9 +18,7 @@
 #include <relboot/boot_info_layout.h>
 #include <relboot/layout.h>
 #include <relboot/multiboot2.h>
-#include <relboot/x86/idt.h>
 #include <relboot/x86/paging.h>
-#include <relboot/x86/segment.h>
 
 OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)
@@ -30,15 +29,6 @@ OUTPUT_ARCH(i386:x86-64)
  * "entry point isn't in a segment"), then adds the load delta.
  */
 ENTRY(relboot_entry32)
-
-/* Repetition for the 64-bit IDT the linker fills: R32(X, b) is X(b), ..., X(b + 31). */
-#define R8(X, b)   X((b) + 0) X((b) + 1) X((b) + 2) X((b) + 3) X((b) + 4) X((b) + 5) X((b) + 6) X((b) + 7)
-#define R32(X, b)  R8(X, (b) + 0) R8(X, (b) + 8) R8(X, (b) + 16) R8(X, (b) + 24)
-
-/* 64-bit IDT gate v: interrupt gate to exc64_stubs + v * EXC_STUB_SIZE (head64.S). */
-#define IDT64_HANDLER(v) (exc64_stubs + (v) * EXC_STUB_SIZE)
-#define IDT64_GATE(v) \
-    QUAD(IDT_GATE_LOW(IDT64_HANDLER(v), SEL_CODE64, IDT_GATE_INTR64)) QUAD(IDT_GATE_HIGH(IDT64_HANDLER(v)))
 
 PHDRS
 {
@@ -59,6 +49,8 @@ SECTIONS
     .text : AT(PHYS(ADDR(.text)))
     {
         KEEP(*(.multiboot2))        /* first: within the first 32 KiB of the file */
+        . = IDT64_STUBS_OFFSET;     /* (from the section's start) idt64.S builds its gates from it */
+        KEEP(*(.idt64_stubs))       /* 64-bit exception stubs */
         __text32_start = .;
         *(.text32)                  /* 32-bit code, including the 32-bit C++ blob */
         __text32_end = .;
@@ -91,9 +83,6 @@ SECTIONS
 
     .data : AT(PHYS(ADDR(.data)))
     {
-        . = ALIGN(16);
-        idt64 = .;
-        R32(IDT64_GATE, 0)
         *(.data .data.*)
     } :data
 
@@ -145,6 +134,8 @@ __bss_dwords = (boot_info + BOOT_INFO_TSC_OFFSET - __bss_start) / 4;
 
 ASSERT(mb2_header == __image_start, "the multiboot2 header must be the image's first byte")
 ASSERT(mb2_header_end - mb2_header <= MULTIBOOT2_SEARCH / 2, "multiboot2 header too large")
+ASSERT(exc64_stubs == __image_start + IDT64_STUBS_OFFSET,
+       "the 64-bit exception stubs must lie at IDT64_STUBS_OFFSET: the 64-bit IDT's gates point there")
 ASSERT(LINK_BASE % LARGE_PAGE_SIZE == 0, "LINK_BASE must be 2 MiB aligned")
 ASSERT(LINK_BASE % RELOC_ALIGN == 0, "LINK_BASE must honour RELOC_ALIGN")
 ASSERT(__pagetables_start - __image_start <= IMAGE_PT_COUNT * LARGE_PAGE_SIZE,

@@ -44,6 +44,13 @@
 #define PDPT_HIGH_INDEX      PT_INDEX(IMAGE_VIRT_START, PDPT_SHIFT)
 #define PD_HIGH_INDEX        PT_INDEX(IMAGE_VIRT_START, PD_SHIFT)
 
+/*
+ * Offset of the 64-bit exception stubs (idt64.S) in the image, right
+ * after the multiboot2 header: a fixed place, so that the assembler can
+ * build the 64-bit IDT's gates (the linker script puts them there).
+ */
+#define IDT64_STUBS_OFFSET   0x200
+
 /* Page sizes (Intel SDM Vol. 3A, 4.5 "4-level paging"). */
 #define PAGE_SIZE            UINT32(0x1000)
 #define PAGE_SHIFT           12
