@@ -6,9 +6,10 @@
  * p_paddr, enters at the physical address of e_entry and, the image
  * being relocatable, shifts both by the same load delta.
  *
- *   text    R-X  multiboot2 header, 32-bit code (with the 32-bit C++ blob), 64-bit code
- *   rodata  R--  read-only data
- *   data    RW-  64-bit IDT, data, .bss, then stacks (.noinit)
+ *   text    R-X  multiboot2 header, 64-bit exception stubs, 32-bit code (with the
+ *                32-bit C++ blob), 64-bit code
+ *   rodata  R--  read-only data (image_layout, both IDTs)
+ *   data    RW-  data, .bss, then stacks (.noinit)
  *   ptables RW-  the boot page tables (not in the higher-half map)
  *
  * Each segment starts on a 4 KiB boundary so the page tables can give
@@ -16,9 +17,7 @@
  */
 #include <relboot/layout.h>
 #include <relboot/multiboot2.h>
-#include <relboot/x86/idt.h>
 #include <relboot/x86/paging.h>
-#include <relboot/x86/segment.h>
 
 OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)
@@ -29,32 +28,6 @@ OUTPUT_ARCH(i386:x86-64)
  * "entry point isn't in a segment"), then adds the load delta.
  */
 ENTRY(relboot_entry32)
-
-#define PHYS(va) ((va) - KERNEL_VIRT_OFFSET)
-
-/* Repetition for the tables the linker fills: R512(X, b) is X(b), ..., X(b + 511). */
-#define R8(X, b)   X((b) + 0) X((b) + 1) X((b) + 2) X((b) + 3) X((b) + 4) X((b) + 5) X((b) + 6) X((b) + 7)
-#define R64(X, b)  R8(X, (b) + 0) R8(X, (b) + 8) R8(X, (b) + 16) R8(X, (b) + 24) \
-                   R8(X, (b) + 32) R8(X, (b) + 40) R8(X, (b) + 48) R8(X, (b) + 56)
-#define R512(X, b) R64(X, (b) + 0) R64(X, (b) + 64) R64(X, (b) + 128) R64(X, (b) + 192) \
-                   R64(X, (b) + 256) R64(X, (b) + 320) R64(X, (b) + 384) R64(X, (b) + 448)
-#define R32(X, b)  R8(X, (b) + 0) R8(X, (b) + 8) R8(X, (b) + 16) R8(X, (b) + 24)
-
-/*
- * pt_image entry i: image page i at its link-time physical address, with
- * the permissions of the segment it lies in; zero from the page tables on.  The
- * 32-bit stage adds the load delta (image_layout in pagetables.S).
- */
-#define IMAGE_VA(i)  (__image_start + (i) * PAGE_SIZE)
-#define PTE_IMAGE_FLAGS(i) \
-    (IMAGE_VA(i) < __text_end ? PTE_TEXT : IMAGE_VA(i) < __rodata_end ? PTE_RODATA : PTE_DATA)
-#define PTE_IMAGE(i) \
-    QUAD((i) < __mapped_pages ? (PHYS(IMAGE_VA(i)) | PTE_IMAGE_FLAGS(i)) : 0)
-
-/* 64-bit IDT gate v: interrupt gate to exc64_stubs + v * EXC_STUB_SIZE (head64.S). */
-#define IDT64_HANDLER(v) (exc64_stubs + (v) * EXC_STUB_SIZE)
-#define IDT64_GATE(v) \
-    QUAD(IDT_GATE_LOW(IDT64_HANDLER(v), SEL_CODE64, IDT_GATE_INTR64)) QUAD(IDT_GATE_HIGH(IDT64_HANDLER(v)))
 
 PHDRS
 {
@@ -75,6 +48,8 @@ SECTIONS
     .text : AT(PHYS(ADDR(.text)))
     {
         KEEP(*(.multiboot2))        /* first: within the first 32 KiB of the file */
+        . = IDT64_STUBS_OFFSET;     /* (from the section's start) idt64.S builds its gates from it */
+        KEEP(*(.idt64_stubs))       /* 64-bit exception stubs */
         __text32_start = .;
         *(.text32)                  /* 32-bit code, including the 32-bit C++ blob */
         __text32_end = .;
@@ -107,9 +82,6 @@ SECTIONS
 
     .data : AT(PHYS(ADDR(.data)))
     {
-        . = ALIGN(16);
-        idt64 = .;
-        R32(IDT64_GATE, 0)
         *(.data .data.*)
     } :data
 
@@ -128,114 +100,14 @@ SECTIONS
     /*
      * The boot page tables, last and in a segment of their own: the
      * higher-half map stops before them (they are reached through the
-     * identity map), so pt_image has fewer entries to relocate and no
+     * identity map), so pt_image has fewer entries to write and no
      * writable alias of the tables exists at -2 GiB.
      */
     .pagetables : AT(PHYS(ADDR(.pagetables)))
     {
         __pagetables_start = .;
-        *(.boot_pagetables)         /* pagetables.S: page-aligned tables */
+        *(.boot_pagetables)         /* pagetables.S: page-aligned tables, pt_image last */
         . = ALIGN(PAGE_SIZE);
-        pt_image = .;
-#if IMAGE_PT_COUNT > 0
-        R512(PTE_IMAGE, 0)
-#endif
-#if IMAGE_PT_COUNT > 1
-        R512(PTE_IMAGE, 512)
-#endif
-#if IMAGE_PT_COUNT > 2
-        R512(PTE_IMAGE, 1024)
-#endif
-#if IMAGE_PT_COUNT > 3
-        R512(PTE_IMAGE, 1536)
-#endif
-#if IMAGE_PT_COUNT > 4
-        R512(PTE_IMAGE, 2048)
-#endif
-#if IMAGE_PT_COUNT > 5
-        R512(PTE_IMAGE, 2560)
-#endif
-#if IMAGE_PT_COUNT > 6
-        R512(PTE_IMAGE, 3072)
-#endif
-#if IMAGE_PT_COUNT > 7
-        R512(PTE_IMAGE, 3584)
-#endif
-#if IMAGE_PT_COUNT > 8
-        R512(PTE_IMAGE, 4096)
-#endif
-#if IMAGE_PT_COUNT > 9
-        R512(PTE_IMAGE, 4608)
-#endif
-#if IMAGE_PT_COUNT > 10
-        R512(PTE_IMAGE, 5120)
-#endif
-#if IMAGE_PT_COUNT > 11
-        R512(PTE_IMAGE, 5632)
-#endif
-#if IMAGE_PT_COUNT > 12
-        R512(PTE_IMAGE, 6144)
-#endif
-#if IMAGE_PT_COUNT > 13
-        R512(PTE_IMAGE, 6656)
-#endif
-#if IMAGE_PT_COUNT > 14
-        R512(PTE_IMAGE, 7168)
-#endif
-#if IMAGE_PT_COUNT > 15
-        R512(PTE_IMAGE, 7680)
-#endif
-#if IMAGE_PT_COUNT > 16
-        R512(PTE_IMAGE, 8192)
-#endif
-#if IMAGE_PT_COUNT > 17
-        R512(PTE_IMAGE, 8704)
-#endif
-#if IMAGE_PT_COUNT > 18
-        R512(PTE_IMAGE, 9216)
-#endif
-#if IMAGE_PT_COUNT > 19
-        R512(PTE_IMAGE, 9728)
-#endif
-#if IMAGE_PT_COUNT > 20
-        R512(PTE_IMAGE, 10240)
-#endif
-#if IMAGE_PT_COUNT > 21
-        R512(PTE_IMAGE, 10752)
-#endif
-#if IMAGE_PT_COUNT > 22
-        R512(PTE_IMAGE, 11264)
-#endif
-#if IMAGE_PT_COUNT > 23
-        R512(PTE_IMAGE, 11776)
-#endif
-#if IMAGE_PT_COUNT > 24
-        R512(PTE_IMAGE, 12288)
-#endif
-#if IMAGE_PT_COUNT > 25
-        R512(PTE_IMAGE, 12800)
-#endif
-#if IMAGE_PT_COUNT > 26
-        R512(PTE_IMAGE, 13312)
-#endif
-#if IMAGE_PT_COUNT > 27
-        R512(PTE_IMAGE, 13824)
-#endif
-#if IMAGE_PT_COUNT > 28
-        R512(PTE_IMAGE, 14336)
-#endif
-#if IMAGE_PT_COUNT > 29
-        R512(PTE_IMAGE, 14848)
-#endif
-#if IMAGE_PT_COUNT > 30
-        R512(PTE_IMAGE, 15360)
-#endif
-#if IMAGE_PT_COUNT > 31
-        R512(PTE_IMAGE, 15872)
-#endif
-#if IMAGE_PT_COUNT > 32
-#error "IMAGE_PT_COUNT above 32 (a 64 MiB image): extend the pt_image table here"
-#endif
         __pagetables_end = .;
     } :ptables
     __image_end = .;
@@ -256,15 +128,17 @@ SECTIONS
 
 __image_size = __image_end - __image_start;
 __image_pages = __image_size / PAGE_SIZE;
-__mapped_pages = (__pagetables_start - __image_start) / PAGE_SIZE;   /* the higher-half map stops before the page tables */
 /* head32.S zeroes all of .bss, a dword at a time. */
 __bss_dwords = (__bss_end - __bss_start) / 4;
 
 ASSERT(mb2_header == __image_start, "the multiboot2 header must be the image's first byte")
 ASSERT(mb2_header_end - mb2_header <= MULTIBOOT2_SEARCH / 2, "multiboot2 header too large")
+ASSERT(exc64_stubs == __image_start + IDT64_STUBS_OFFSET,
+       "the 64-bit exception stubs must lie at IDT64_STUBS_OFFSET: the 64-bit IDT's gates point there")
 ASSERT(LINK_BASE % LARGE_PAGE_SIZE == 0, "LINK_BASE must be 2 MiB aligned")
 ASSERT(LINK_BASE % RELOC_ALIGN == 0, "LINK_BASE must honour RELOC_ALIGN")
-ASSERT(__image_size <= IMAGE_PT_COUNT * LARGE_PAGE_SIZE, "image larger than pt_image maps: raise IMAGE_PT_COUNT")
+ASSERT(__pagetables_start - __image_start <= IMAGE_PT_COUNT * LARGE_PAGE_SIZE,
+       "pt_image has no entry for every page before the page tables: raise IMAGE_PT_COUNT")
 ASSERT(PHYS(__image_end) <= 0x100000000, "image must lie below 4 GiB")
 ASSERT(pml4 % PAGE_SIZE == 0 && pt_image % PAGE_SIZE == 0 && pd_ident % PAGE_SIZE == 0,
        "page tables must be 4 KiB aligned")

@@ -19,6 +19,7 @@
 #define RELBOOT_LAYOUT_H
 
 #include <relboot/macros.h>
+#include <relboot/x86/paging.h>
 
 /* Physical link address; 2 MiB aligned so the image starts a page directory entry. */
 #define LINK_BASE            UINT32(0x01000000)
@@ -28,6 +29,27 @@
 
 /* Virtual address of the image's first byte (its multiboot2 header). */
 #define IMAGE_VIRT_START     (KERNEL_VIRT_OFFSET + LINK_BASE)
+
+/* Physical link address of an image symbol, given its virtual address. */
+#define PHYS(va)             ((va) - KERNEL_VIRT_OFFSET)
+
+/* Offset of an image symbol from the image's first byte: the same at every load base. */
+#define IMG_OFF(sym)         ((sym) - IMAGE_VIRT_START)
+
+/*
+ * The entries of the higher-half map on the way to IMAGE_VIRT_START:
+ * pml4[PML4_HIGH_INDEX] -> pdpt_high[PDPT_HIGH_INDEX] -> pd_high[PD_HIGH_INDEX ...].
+ */
+#define PML4_HIGH_INDEX      PT_INDEX(IMAGE_VIRT_START, PML4_SHIFT)
+#define PDPT_HIGH_INDEX      PT_INDEX(IMAGE_VIRT_START, PDPT_SHIFT)
+#define PD_HIGH_INDEX        PT_INDEX(IMAGE_VIRT_START, PD_SHIFT)
+
+/*
+ * Offset of the 64-bit exception stubs (idt64.S) in the image, right
+ * after the multiboot2 header: a fixed place, so that the assembler can
+ * build the 64-bit IDT's gates (the linker script puts them there).
+ */
+#define IDT64_STUBS_OFFSET   0x200
 
 /* Page sizes (Intel SDM Vol. 3A, 4.5 "4-level paging"). */
 #define PAGE_SIZE            UINT32(0x1000)

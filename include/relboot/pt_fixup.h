@@ -1,5 +1,5 @@
 /*
- * Relocation of the prebuilt page tables (arch/x86/boot/pagetables.S).
+ * The image-dependent entries of the boot page tables (arch/x86/boot/pagetables.S).
  */
 #ifndef RELBOOT_PT_FIXUP_H
 #define RELBOOT_PT_FIXUP_H
@@ -10,17 +10,16 @@
 namespace relboot {
 
 /*
- * For every entry listed in layout.reloc[] (offsets into the image that
- * starts at image): adds delta (load base - link base, modulo 2^32; a
- * multiple of 4 KiB, so the flags in bits 11:0 never change and an absent
- * entry stays absent) to the entry's bits 31:0, and clears XD (bit 63)
- * when nx is false.  Touches no other memory.  The caller guarantees that every relocated address
- * stays below 4 GiB (the image lies below 4 GiB), and that layout is
- * the image's own (image_layout, built by the linker: its ranges lie in
- * the image, 8-aligned); at most IMAGE_RELOC_RANGES ranges are read.
- * Runs once a boot, in the measured path: 4 instructions an entry.
+ * Writes every entry that layout's runs list (offsets into the image that
+ * starts at image; see PtRun): the run's targets at base, the physical
+ * address the image was loaded at (4 KiB aligned), with the run's flags,
+ * XD (bit 63) cleared when nx is false.  Touches no other memory: the
+ * prebuilt identity entries stay as they are.  The caller guarantees that
+ * base + image size stays below 4 GiB, and that layout is the image's own
+ * (image_layout: its runs lie in the image, the first names its entry).
+ * Runs once a boot, in the measured path.
  */
-void pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t delta, bool nx);
+void pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t base, bool nx);
 
 /*
  * mem=: clears the identity map's 2 MiB entries (layout.identity_pd) that

@@ -1,10 +1,11 @@
-/* pt_fixup() on synthetic tables, and page_walk() over them. */
+/* pt_fixup() on a synthetic image and layout, and page_walk() over synthetic tables. */
 #include <gtest/gtest.h>
 #include <relboot/image_layout.h>
 #include <relboot/pagewalk.h>
 #include <relboot/pt_fixup.h>
 #include <relboot/x86/paging.h>
 
+#include <cstddef>
 #include <cstring>
 #include <map>
 #include <vector>
@@ -13,29 +14,70 @@ using namespace relboot;
 
 namespace {
 
-/* A fake image: 4 pages; entries at offsets 0x1000 (3 entries) and 0x2008 (1). */
+/*
+ * A fake image of 8 pages, linked like the real one but small: pages 0..3
+ * are text (1), rodata (1) and data (2); page 4 is pt_image (its entries 0..3
+ * map pages 0..3), page 5 a table that page 6's entries 0 and 511 link to
+ * (and to pt_image).  Page 7 holds prebuilt identity entries that no link
+ * or run names: they must not change.
+ */
+struct FakeLayout {
+    ImageLayout header;
+    PtLink links[2];
+    PtRun runs[3];
+};
+static_assert(offsetof(FakeLayout, links) == IMAGE_LAYOUT_SIZE);
+static_assert(offsetof(FakeLayout, runs) == IMAGE_LAYOUT_SIZE + 2 * PT_LINK_SIZE);
+
+constexpr uint32_t PT_IMAGE = 0x4000, TABLE = 0x5000, LINKS = 0x6000, IDENT = 0x7000;
+
+PtRun run(uint32_t first, uint32_t end, uint64_t flags)
+{
+    return {first | uint32_t(flags & 0xfff), end | uint32_t(flags & 0xfff), uint32_t(flags >> 32)};
+}
+
 struct FakeImage {
-    std::vector<uint64_t> words = std::vector<uint64_t>(4 * 512, 0);
-    ImageLayout layout{};
+    std::vector<uint64_t> words = std::vector<uint64_t>(8 * 512, 0);
+    FakeLayout fake{};
+    const ImageLayout& layout = fake.header;
 
     FakeImage()
     {
-        layout.link_base = 0x01000000;
-        layout.image_size = 4 * 4096;
-        layout.reloc_align = 0x200000;
-        layout.reloc_count = 2;
-        layout.reloc[0] = {0x1000, 3};
-        layout.reloc[1] = {0x2008, 1};
-        at(0x1000) = 0x01001000 | PTE_TABLE;
-        at(0x1008) = 0x01002000 | PTE_DATA;
-        at(0x1010) = 0x01003000 | PTE_TEXT;
-        at(0x1018) = 0x00200000 | PTE_IDENT_2M; /* not listed: must not move */
-        at(0x2008) = 0x01000000 | PTE_RODATA;
-        at(0x2010) = 0x01000000 | PTE_RODATA;   /* not listed */
+        fake.header.image_size = 8 * 4096;
+        fake.header.reloc_align = 0x200000;
+        fake.header.identity_pd = IDENT;
+        fake.header.pt_image = PT_IMAGE;
+        fake.header.link_count = 2;
+        fake.header.run_count = 3;
+        fake.links[0] = {LINKS, PT_IMAGE | uint32_t(PTE_TABLE)};
+        fake.links[1] = {LINKS + 511 * 8, TABLE | uint32_t(PTE_TABLE)};
+        fake.runs[0] = run(0x0000, 0x1000, PTE_TEXT);
+        fake.runs[1] = run(0x1000, 0x2000, PTE_RODATA);
+        fake.runs[2] = run(0x2000, 0x4000, PTE_DATA);
+        for (uint32_t i = 0; i < 512; ++i)
+            at(IDENT + i * 8) = uint64_t(i) * 0x200000 | PTE_IDENT_2M;
     }
     uint64_t& at(uint32_t off) { return words[off / 8]; }
+    uint64_t& pt_image(uint32_t page) { return at(PT_IMAGE + page * 8); }
     uint8_t* bytes() { return reinterpret_cast<uint8_t*>(words.data()); }
+
+    /* Every entry pt_fixup() writes, as the layout describes them (the self-test's view). */
+    bool written(uint32_t off) const
+    {
+        return off == LINKS || off == LINKS + 511 * 8 || (off >= PT_IMAGE && off < PT_IMAGE + 4 * 8);
+    }
 };
+
+/* Only the entries that the layout lists changed. */
+void expect_others_unchanged(const FakeImage& img, const std::vector<uint64_t>& before)
+{
+    for (size_t i = 0; i < img.words.size(); ++i) {
+        const uint32_t off = uint32_t(i * 8);
+        if (!img.written(off)) {
+            EXPECT_EQ(img.words[i], before[i]) << "entry at " << off << " changed";
+        }
+    }
+}
 
 } // namespace
 
@@ -60,76 +102,72 @@ TEST(PtFixup, CapIdentityClearsFromTheLimitUp)
     EXPECT_EQ(pt_cap_identity(reinterpret_cast<uint8_t*>(words.data()), layout, 4ull << 30), 0u);
 }
 
-TEST(PtFixup, AddsDeltaToListedEntriesOnly)
+TEST(PtFixup, WritesLinksAndPagesFromTheBase)
 {
     FakeImage img;
     const std::vector<uint64_t> before = img.words;
-    const uint32_t delta = 0x3fe00000 - 0x01000000;
-    pt_fixup(img.bytes(), img.layout, delta, true);
-    EXPECT_EQ(img.at(0x1000), 0x3fe01000 | PTE_TABLE);
-    EXPECT_EQ(img.at(0x1008), 0x3fe02000 | PTE_DATA);
-    EXPECT_EQ(img.at(0x1010), 0x3fe03000 | PTE_TEXT);
-    EXPECT_EQ(img.at(0x2008), 0x3fe00000 | PTE_RODATA);
-    for (size_t i = 0; i < img.words.size(); ++i) {
-        const uint32_t off = uint32_t(i * 8);
-        if (off == 0x1000 || off == 0x1008 || off == 0x1010 || off == 0x2008)
-            continue;
-        EXPECT_EQ(img.words[i], before[i]) << "entry at " << off << " changed";
-    }
+    pt_fixup(img.bytes(), img.layout, 0x3fe00000, true);
+    EXPECT_EQ(img.at(LINKS), 0x3fe04000 | PTE_TABLE);
+    EXPECT_EQ(img.at(LINKS + 511 * 8), 0x3fe05000 | PTE_TABLE);
+    EXPECT_EQ(img.pt_image(0), 0x3fe00000 | PTE_TEXT);
+    EXPECT_EQ(img.pt_image(1), 0x3fe01000 | PTE_RODATA);
+    EXPECT_EQ(img.pt_image(2), 0x3fe02000 | PTE_DATA);
+    EXPECT_EQ(img.pt_image(3), 0x3fe03000 | PTE_DATA);
+    EXPECT_EQ(img.pt_image(4), 0u); /* the page tables: not mapped */
+    expect_others_unchanged(img, before);
 }
 
-TEST(PtFixup, NegativeDeltaWrapsWithinLow32Bits)
+TEST(PtFixup, WritesRatherThanAdds)
 {
     FakeImage img;
-    const uint32_t delta = uint32_t(0x00200000 - 0x01000000); /* loaded below the link base */
-    pt_fixup(img.bytes(), img.layout, delta, true);
-    EXPECT_EQ(img.at(0x1000), 0x00201000 | PTE_TABLE);
-    EXPECT_EQ(img.at(0x1008), 0x00202000 | PTE_DATA); /* XD kept, no carry into bit 32 */
-    EXPECT_EQ(img.at(0x2008), 0x00200000 | PTE_RODATA);
+    pt_fixup(img.bytes(), img.layout, 0x3fe00000, true);
+    const std::vector<uint64_t> once = img.words;
+    pt_fixup(img.bytes(), img.layout, 0x3fe00000, true);
+    EXPECT_EQ(img.words, once);
+    pt_fixup(img.bytes(), img.layout, 0x00200000, true);   /* below the link base */
+    EXPECT_EQ(img.at(LINKS), 0x00204000 | PTE_TABLE);
+    EXPECT_EQ(img.pt_image(3), 0x00203000 | PTE_DATA);
 }
 
-TEST(PtFixup, NoNxClearsXdInListedEntries)
+TEST(PtFixup, HighBaseDoesNotCarryIntoTheHighHalf)
 {
     FakeImage img;
-    pt_fixup(img.bytes(), img.layout, 0, false);
-    EXPECT_EQ(img.at(0x1008), 0x01002000 | (PTE_DATA & ~PTE_XD));
-    EXPECT_EQ(img.at(0x2008), 0x01000000 | (PTE_RODATA & ~PTE_XD));
-    EXPECT_EQ(img.at(0x2010), 0x01000000 | PTE_RODATA); /* not listed: untouched */
+    pt_fixup(img.bytes(), img.layout, 0xfffe0000, true);   /* the image ends 96 KiB below 4 GiB */
+    EXPECT_EQ(img.pt_image(3), 0xfffe3000 | PTE_DATA);
+    EXPECT_EQ(img.at(LINKS + 511 * 8), 0xfffe5000 | PTE_TABLE);
 }
 
-TEST(PtFixup, NoNxWithDeltaRelocatesAndClearsXd)
+TEST(PtFixup, NoNxClearsXd)
 {
     FakeImage img;
-    const uint32_t delta = 0x3fe00000 - 0x01000000;
-    pt_fixup(img.bytes(), img.layout, delta, false);   /* both passes: the delta, then XD */
-    EXPECT_EQ(img.at(0x1000), 0x3fe01000 | PTE_TABLE);
-    EXPECT_EQ(img.at(0x1008), 0x3fe02000 | (PTE_DATA & ~PTE_XD));
-    EXPECT_EQ(img.at(0x1010), 0x3fe03000 | PTE_TEXT);
-    EXPECT_EQ(img.at(0x2008), 0x3fe00000 | (PTE_RODATA & ~PTE_XD));
-    EXPECT_EQ(img.at(0x2010), 0x01000000 | PTE_RODATA); /* not listed: untouched */
+    pt_fixup(img.bytes(), img.layout, 0x01000000, false);
+    EXPECT_EQ(img.pt_image(0), 0x01000000 | PTE_TEXT);
+    EXPECT_EQ(img.pt_image(1), 0x01001000 | (PTE_RODATA & ~PTE_XD));
+    EXPECT_EQ(img.pt_image(3), 0x01003000 | (PTE_DATA & ~PTE_XD));
+    EXPECT_EQ(img.at(LINKS), 0x01004000 | PTE_TABLE);
 }
 
-TEST(PtFixup, ZeroDeltaWithNxIsANoOp)
+TEST(PtFixup, NoNxWithAnotherBase)
 {
     FakeImage img;
     const std::vector<uint64_t> before = img.words;
-    pt_fixup(img.bytes(), img.layout, 0, true);
-    EXPECT_EQ(img.words, before);
+    pt_fixup(img.bytes(), img.layout, 0x3fe00000, false);
+    EXPECT_EQ(img.at(LINKS), 0x3fe04000 | PTE_TABLE);
+    EXPECT_EQ(img.pt_image(0), 0x3fe00000 | PTE_TEXT);
+    EXPECT_EQ(img.pt_image(1), 0x3fe01000 | (PTE_RODATA & ~PTE_XD));
+    EXPECT_EQ(img.pt_image(2), 0x3fe02000 | (PTE_DATA & ~PTE_XD));
+    expect_others_unchanged(img, before);
 }
 
-TEST(PtFixup, AbsentEntriesStayAbsent)
+TEST(PtFixup, AnEmptyRunWritesNothing)
 {
     FakeImage img;
-    img.at(0x1008) = 0; /* not present */
-    pt_fixup(img.bytes(), img.layout, 0x1000, true);
-    EXPECT_EQ(img.at(0x1000), 0x01002000 | PTE_TABLE);
-    EXPECT_EQ(img.at(0x1008) & 0xfff, 0u); /* flags, P among them, untouched by a 4 KiB-multiple delta */
-    EXPECT_EQ(img.at(0x1010), 0x01004000 | PTE_TEXT);
-    img.layout.reloc_count = 99; /* clamped to IMAGE_RELOC_RANGES: no read past reloc[] (ASan) */
-    for (uint32_t r = 2; r < IMAGE_RELOC_RANGES; ++r)
-        img.layout.reloc[r] = {0, 0};
-    pt_fixup(img.bytes(), img.layout, 0x1000, true);
-    EXPECT_EQ(img.at(0x1000), 0x01003000 | PTE_TABLE);
+    img.fake.runs[1] = run(0x1000, 0x1000, PTE_RODATA);   /* no read-only data */
+    img.fake.runs[2] = run(0x1000, 0x4000, PTE_DATA);
+    pt_fixup(img.bytes(), img.layout, 0x3fe00000, true);
+    EXPECT_EQ(img.pt_image(0), 0x3fe00000 | PTE_TEXT);
+    EXPECT_EQ(img.pt_image(1), 0x3fe01000 | PTE_DATA);
+    EXPECT_EQ(img.pt_image(4), 0u);
 }
 
 namespace {

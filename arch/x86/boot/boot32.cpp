@@ -144,7 +144,7 @@ BOOT32_EXPORT uint32_t boot32_main(const EntryState* entry)
     raise_debug_fault(bi->options.debug_fault32, nullptr);
 
     uint8_t* image = reinterpret_cast<uint8_t*>(base);
-    pt_fixup(image, *layout, base - layout->link_base, nx);
+    pt_fixup(image, *layout, base, nx);
     bi->identity_limit = uint64_t(1) << 32;
     if (bi->options.mem && bi->options.mem < bi->identity_limit) {
         /*

@@ -19,25 +19,14 @@
 #include <relboot/layout.h>
 #include <relboot/x86/idt.h>
 #include <relboot/x86/segment.h>
+#include "exception_stubs.h"
 #include "image32.h"
 #include "boot32_syms.h"
 
     .section .text32, "ax"
     .code32
 
-    .balign EXC_STUB_SIZE
-    .globl  exc32_stubs
-exc32_stubs:
-    vector = 0
-    .rept   IDT_VECTORS
-    .org    exc32_stubs + vector * EXC_STUB_SIZE     /* fails ("backwards") if a stub outgrew its slot */
-    .if     ((VEC_ERRCODE_MASK >> vector) & 1) == 0
-    pushl   $0                          /* no error code from the CPU: keep the frame uniform */
-    .endif
-    pushl   $vector
-    jmp     exc32_common
-    vector = vector + 1
-    .endr
+    EXCEPTION_STUBS exc32_stubs, exc32_common
 
 /* Still CS = SEL_EXC32 here: only relative jumps and register addressing. */
 exc32_common:

@@ -16,7 +16,7 @@
  *
  *   IMG(sym)               memory operand for the image datum sym
  *   IMG_LEA sym, reg       linear (= physical) address of sym into reg
- *   IMG_OFF(sym)           sym's offset from the image's first byte
+ *   IMG_OFF(sym)           sym's offset from the image's first byte (layout.h)
  *
  * The few lines that find the base and load the GDT (and the exception
  * path, which cannot trust %fs) always use a register base:
@@ -36,7 +36,6 @@
 #include <relboot/layout.h>
 #include <relboot/x86/segment.h>
 
-#define IMG_OFF(sym)        ((sym) - IMAGE_VIRT_START)
 #define REG_IMG(sym, reg)   IMG_OFF(sym)(reg)
 
 /*

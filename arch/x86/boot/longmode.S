@@ -46,7 +46,8 @@ enter_long_mode:
      * CPU reads 16-byte gates, and the 32-bit IDT would turn any fault
      * into a triple fault.  From 32-bit mode lidt loads a 32-bit base, so
      * this one names the table by its physical address (reached through
-     * the identity map); its gates point at the higher-half stubs.  Set
+     * the identity map); its gates point at the higher-half stubs
+     * (idt64.S).  Set
      * last, so the only instruction that runs with it in 32-bit mode is
      * the mov to CR0.
      */
@@ -68,10 +69,3 @@ enter_long_mode:
 .Lentry64_identity:
     movabsq $relboot_entry64, %rax
     jmp     *%rax
-
-/* lidt operand for the 64-bit IDT from 32-bit mode: its physical address, patched above. */
-    .section .data, "aw"
-    .balign 8
-idt64_ptr32:
-    .word   IDT_VECTORS * IDT64_GATE_SIZE - 1
-    .long   0

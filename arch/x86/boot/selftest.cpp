@@ -15,9 +15,6 @@ namespace relboot {
 
 namespace {
 
-constexpr unsigned PDPT_HIGH_INDEX = PT_INDEX(IMAGE_VIRT_START, PDPT_SHIFT);
-constexpr unsigned PD_HIGH_INDEX = PT_INDEX(IMAGE_VIRT_START, PD_SHIFT);
-constexpr unsigned PML4_HIGH_INDEX = PT_INDEX(IMAGE_VIRT_START, PML4_SHIFT);
 /* At most this many lines per check, so a broken table does not flood the console. */
 constexpr unsigned MAX_LINES_PER_CHECK = 3;
 

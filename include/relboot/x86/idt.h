@@ -1,7 +1,10 @@
 /*
  * Interrupt descriptor tables: 32-bit and 64-bit interrupt gates and the
- * exception vectors.  Intel SDM Vol. 3A, 6.11 "IDT Descriptors" (figure
- * 6-2), 6.14.1 "64-Bit Mode IDT" (figure 6-8), table 6-1.
+ * exception vectors.  Intel SDM (Order Number 325462-078US, December
+ * 2022) Vol. 3A, 6.11 "IDT Descriptors" (figure 6-2), 6.14.1 "64-Bit Mode
+ * IDT" (figure 6-8), table 6-1 "Protected-Mode Exceptions and
+ * Interrupts".  The tables: exception32.S (32-bit), idt64.S (64-bit);
+ * their stubs: arch/x86/boot/exception_stubs.h.
  */
 #ifndef RELBOOT_X86_IDT_H
 #define RELBOOT_X86_IDT_H
@@ -26,19 +29,23 @@
 /* High 8 bytes of a 64-bit gate: offset bits 63:32. */
 #define IDT_GATE_HIGH(offset)  (((offset) >> 32) & UINT64(0xffffffff))
 
-/* Exception vectors (table 6-1) that push an error code. */
-#define VEC_DE   0
-#define VEC_UD   6
-#define VEC_DF   8
-#define VEC_TS   10
-#define VEC_NP   11
-#define VEC_SS   12
-#define VEC_GP   13
-#define VEC_PF   14
-#define VEC_AC   17
-#define VEC_CP   21
-#define VEC_VC   29
-#define VEC_SX   30
+/*
+ * Exception vectors relboot names; "error code": the CPU pushes one
+ * (table 6-1, column "Error Code").  #VC and #SX are AMD's (AMD64 APM
+ * Vol. 2, table 8-1); table 6-1 lists 29 and 30 as reserved.
+ */
+#define VEC_DE   0      /* divide error: no error code */
+#define VEC_UD   6      /* invalid opcode: no error code */
+#define VEC_DF   8      /* double fault: error code (zero) */
+#define VEC_TS   10     /* invalid TSS: error code */
+#define VEC_NP   11     /* segment not present: error code */
+#define VEC_SS   12     /* stack-segment fault: error code */
+#define VEC_GP   13     /* general protection: error code */
+#define VEC_PF   14     /* page fault: error code */
+#define VEC_AC   17     /* alignment check: error code (zero) */
+#define VEC_CP   21     /* control protection: error code */
+#define VEC_VC   29     /* VMM communication (AMD): error code */
+#define VEC_SX   30     /* security exception (AMD): error code */
 /* Bit v set when vector v pushes an error code. */
 #define VEC_ERRCODE_MASK ((1 << VEC_DF) | (1 << VEC_TS) | (1 << VEC_NP) | (1 << VEC_SS) | \
                           (1 << VEC_GP) | (1 << VEC_PF) | (1 << VEC_AC) | (1 << VEC_CP) | \
