@@ -93,7 +93,7 @@ SECTIONS
         *(COMMON)
         . = ALIGN(4);
         __bss_end = .;
-        *(.noinit .noinit.*)        /* stacks, BootInfo's tables: written before read, never zeroed */
+        *(.noinit .noinit.*)        /* stacks, the command line's spans: written before read, never zeroed */
         . = ALIGN(PAGE_SIZE);
     } :data
 
@@ -109,6 +109,17 @@ SECTIONS
         *(.boot_pagetables)         /* pagetables.S: page-aligned tables, pt_image last */
         . = ALIGN(PAGE_SIZE);
         __pagetables_end = .;
+    } :ptables
+
+    /*
+     * BootInfo's tables (memory map, modules): after the page tables and,
+     * like them, reached through the identity map only (BootInfo names
+     * them by physical address).  Written before read, never zeroed.
+     */
+    .boot_tables (NOLOAD) : AT(PHYS(ADDR(.boot_tables)))
+    {
+        *(.boot_tables)
+        . = ALIGN(PAGE_SIZE);
     } :ptables
     __image_end = .;
 

@@ -33,7 +33,9 @@ static_assert(sizeof(PtLink) == PT_LINK_SIZE);
 
 /*
  * The pt_image entries of consecutive image pages with the same
- * permissions (pt_image entry p maps image page p).  pte_low is the first
+ * permissions (pt_image entry p maps image page p).  The runs follow each
+ * other: the first starts at the image's first page, each next one where
+ * the previous one ended.  pte_low is the first
  * page's entry (bits 31:0) as if the image sat at address 0: its offset |
  * flags 11:0; pte_end the same past the last page.  Loaded at base, the
  * entry of the page at offset o is (base + o) | flags, pte_high << 32.

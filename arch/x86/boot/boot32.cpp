@@ -141,7 +141,8 @@ BOOT32_EXPORT uint32_t boot32_main(const EntryState* entry)
         bi->warnings |= WARN_NO_NX;
     const bool nx = cpu.nx && !nx_off(bi->options);
     bi->nx = nx;
-    raise_debug_fault(bi->options.debug_fault32, nullptr);
+    if (bi->options.debug_fault32 != DebugFault::none)
+        raise_debug_fault(bi->options.debug_fault32, nullptr);
 
     uint8_t* image = reinterpret_cast<uint8_t*>(base);
     pt_fixup(image, *layout, base, nx);

@@ -29,8 +29,13 @@
 
 /* The one BootInfo, in .bss: the 32-bit stage fills its first part through its physical address. */
 relboot::BootInfo boot_info;
-/* Its tables, and the command line's spans: in .noinit, valid up to the counts in boot_info. */
-__attribute__((section(".noinit"))) relboot::BootTables boot_tables;
+/*
+ * Its tables, valid up to the counts in boot_info: after the page tables,
+ * outside the higher-half map (linker script), so they are written and
+ * read through the identity map only.
+ */
+__attribute__((section(".boot_tables"))) relboot::BootTables boot_tables;
+/* The command line's spans: in .noinit, valid up to the counts in boot_info.options. */
 __attribute__((section(".noinit"))) relboot::CmdlineSpans boot_cmdline_spans;
 
 namespace relboot {
@@ -66,7 +71,8 @@ void fill_boot_info(BootInfo& bi, Console& con)
 {
     switch (bi.protocol) {
     case Protocol::multiboot2: {
-        const MbiScan scan = boot_info_from_multiboot2(bi, boot_tables, image_phys(bi, &boot_tables),
+        const PhysAddr tables = image_phys(bi, &boot_tables);
+        const MbiScan scan = boot_info_from_multiboot2(bi, *reinterpret_cast<BootTables*>(tables.value), tables,
                                                        phys_ptr<uint8_t>(bi.info), bi.info, MBI_MAX_SIZE);
         if (scan.error == MbiError::none)
             return;
@@ -240,7 +246,8 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
     info.begin().str("longmode entry64=").hex16(reinterpret_cast<uint64_t>(relboot_entry64));
     info.str(" cr3=").hex8(uint32_t(bi.cr3.value)).str(" nx=").str(bi.nx ? "on" : "off").end();
 
-    raise_debug_fault(bi.options.debug_fault, relboot_entry64);
+    if (bi.options.debug_fault != DebugFault::none)
+        raise_debug_fault(bi.options.debug_fault, relboot_entry64);
 
     const bool pass = selftest_paging(bi, con);
     if (pass)

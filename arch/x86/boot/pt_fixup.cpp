@@ -25,12 +25,12 @@ void pt_fixup(uint8_t* image, const ImageLayout& layout, uint32_t base, bool nx)
         *reinterpret_cast<u32_alias*>(image + link->entry) = base + link->pte;
 
     const uint32_t high_mask = nx ? ~uint32_t(0) : ~XD_HIGH;
-    auto* const pt_image = reinterpret_cast<u32_alias*>(image + layout.pt_image);
+    /* The runs follow each other from the image's first page (image_layout.h): one cursor serves them all. */
+    u32_alias* e = reinterpret_cast<u32_alias*>(image + layout.pt_image);
     const PtRun* const runs_end = layout.runs() + layout.run_count;
     for (const PtRun* run = layout.runs(); run != runs_end; ++run) {
         const uint32_t high = run->pte_high & high_mask;
         const uint32_t end = base + run->pte_end;
-        u32_alias* e = pt_image + 2 * (run->pte_low >> PAGE_SHIFT);
         for (uint32_t low = base + run->pte_low; low != end; low += PAGE_SIZE, e += 2) {
             e[0] = low;
             e[1] = high;
