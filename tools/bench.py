@@ -9,6 +9,9 @@ build/ebp, BASE=fs in build/fs):
    the image reports them:
        relboot: tsc phases entry=<n> mbi=<n> cmdline=<n> paging=<n> longmode=<n>
        relboot: tsc entry_to_handoff=<n>
+   and, after that boundary, what the 64-bit stage spends on completing
+   BootInfo (the protocol's filler, the memory map, the ACPI RSDP search):
+       relboot: tsc boot_info=<n>
    Under `qemu-system-x86_64 -icount shift=0` the TSC advances by one per
    executed guest instruction (as QEMU counts them), so these are
    deterministic instruction counts.  SeaBIOS, 1 GiB, the default build
@@ -105,6 +108,7 @@ NOVA_INSTRUCTIONS = 402
 
 PHASES_RE = re.compile(r"^relboot: tsc phases " + " ".join(rf"{p}=(\d+)" for p in PHASES) + r"$", re.M)
 TOTAL_RE = re.compile(r"^relboot: tsc entry_to_handoff=(\d+)$", re.M)
+BOOT_INFO_RE = re.compile(r"^relboot: tsc boot_info=(\d+)$", re.M)
 CMDLINE_RE = re.compile(r'^relboot: cmdline "(.*)"$', re.M)
 BASE_RE = re.compile(r"^relboot: base load=(0x[0-9a-f]{8})", re.M)
 EXIT_RE = re.compile(r"^qemu-exit=(\S+)$", re.M)
@@ -152,6 +156,7 @@ class Result:
     status: str                       # QEMU exit status as qemu-boot --report gives it
     phases: dict[str, int] | None = None
     total: int | None = None
+    boot_info: int | None = None      # 64-bit stage: instructions to a complete BootInfo
     cmdline_received: str | None = None
     load: str | None = None
     problem: str | None = None        # why the run failed (None: success)
@@ -222,6 +227,8 @@ def run_boot(boot: Boot, iso_path: Path, log_dir: Path) -> Result:
             return res
         res.phases = dict(zip(PHASES, map(int, pm.groups())))
         res.total = int(tm.group(1))
+        bm = BOOT_INFO_RE.search(log)
+        res.boot_info = int(bm.group(1)) if bm else None
     return res
 
 
@@ -444,6 +451,9 @@ def main() -> int:
         t.row(f"{what}: entry -> handoff", total(key, "ebp"), total(key, "fs"))
         for p in PHASES:
             t.row(f"    phase {p}", phase(key, "ebp", p), phase(key, "fs", p))
+    boot_info = {v: by_key[("base", v)].boot_info if by_key[("base", v)].ok else "FAIL" for v in VARIANTS}
+    t.row("after the handoff, empty command line: the 64-bit stage's BootInfo (filler, memory map, "
+          "ACPI RSDP search; `tsc boot_info`)", boot_info["ebp"], boot_info["fs"])
     again = [r for r in results if r.boot.key == "base" and r.boot.variant == "ebp"]
     if all(r.ok for r in again):
         same = len({(r.total, tuple(r.phases.values())) for r in again}) == 1
@@ -521,7 +531,7 @@ def main() -> int:
                       ("rodata", "read-only data (`__rodata_end - __text_end`, page-padded)"),
                       ("data", "data incl. page tables (`.data` section)"),
                       ("pagetables", "page tables (`__pagetables_end - __pagetables_start`)"),
-                      ("bss_zeroed", ".bss zeroed at entry (`__bss_dwords * 4`: boot_info up to its TSC stamps)"),
+                      ("bss_zeroed", ".bss zeroed at entry (`__bss_dwords * 4`: all of .bss)"),
                       ("bss", ".bss section incl. stacks (`.noinit`) and padding"),
                       ("image", "whole image in memory (`__image_size`)")):
         t.row(what, sizes["ebp"][key], sizes["fs"][key])

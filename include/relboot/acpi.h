@@ -31,6 +31,9 @@ struct [[gnu::packed]] AcpiRsdp {
 };
 static_assert(sizeof(AcpiRsdp) == 36);
 
+/* "RSD PTR " as a little-endian 64-bit value (5.2.5.3, Signature). */
+inline constexpr uint64_t ACPI_RSDP_SIGNATURE = 0x2052545020445352ULL;
+
 inline constexpr uint32_t ACPI_RSDP_V1_SIZE = 20;
 inline constexpr uint32_t ACPI_RSDP_V2_SIZE = 36;
 

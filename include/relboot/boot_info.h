@@ -107,6 +107,7 @@ enum class TscStamp : uint32_t {
     cmdline_done,       /* command line parsed */
     paging_done,        /* page tables fixed up; then the long-mode switch */
     handoff,            /* first instruction of the 64-bit stage (relboot_entry64) */
+    boot_info_done,     /* 64-bit stage: BootInfo complete (filler, memory map, ACPI RSDP) */
     count,
 };
 
@@ -175,9 +176,9 @@ struct alignas(8) BootInfo {
 /* The 32-bit and the 64-bit compiler must agree on every offset: both check these. */
 static_assert(alignof(BootInfo) == 8 && sizeof(Options) % 8 == 0);
 static_assert(offsetof(BootInfo, load_base) == 8 && offsetof(BootInfo, cr3) == 104);
-static_assert(offsetof(BootInfo, tsc) == 120 && offsetof(BootInfo, options) == 168);
-static_assert(offsetof(BootInfo, info_size) == 168 + sizeof(Options));
-static_assert(sizeof(BootInfo) == 168 + sizeof(Options) + 48);
+static_assert(offsetof(BootInfo, tsc) == 120 && offsetof(BootInfo, options) == 176);
+static_assert(offsetof(BootInfo, info_size) == 176 + sizeof(Options));
+static_assert(sizeof(BootInfo) == 176 + sizeof(Options) + 48);
 
 /*
  * The tables BootInfo points at, in the image (BootInfo.memory_map and

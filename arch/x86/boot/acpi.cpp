@@ -5,11 +5,11 @@ namespace relboot {
 
 namespace {
 
+/* The little-endian value of p[0, bytes), bytes <= 8. */
 uint64_t read_le(const uint8_t* p, uint32_t bytes)
 {
     uint64_t v = 0;
-    for (uint32_t i = bytes; i-- > 0;)
-        v = (v << 8) | p[i];
+    __builtin_memcpy(&v, p, bytes);
     return v;
 }
 
@@ -51,6 +51,9 @@ uint64_t search_area(const PhysMemory& mem, uint64_t start, uint64_t end, const 
     if (!area)
         return 0;
     for (uint64_t off = 0; off + ACPI_RSDP_V1_SIZE <= end - start; off += ACPI_RSDP_ALIGN) {
+        /* Most of the 8 Ki positions of the ROM area fail on the signature: one 8-byte compare each. */
+        if (read_le(area + off, 8) != ACPI_RSDP_SIGNATURE)
+            continue;
         uint32_t size = 0;
         if (!acpi_rsdp_valid(area + off, uint32_t(end - start - off), &size))
             continue;
@@ -89,8 +92,7 @@ bool acpi_checksum_ok(const uint8_t* p, uint32_t len)
 
 bool acpi_rsdp_valid(const uint8_t* p, uint32_t avail, uint32_t* size)
 {
-    static constexpr char SIGNATURE[] = "RSD PTR ";
-    if (avail < ACPI_RSDP_V1_SIZE || !same_bytes(p, reinterpret_cast<const uint8_t*>(SIGNATURE), 8) ||
+    if (avail < ACPI_RSDP_V1_SIZE || read_le(p, 8) != ACPI_RSDP_SIGNATURE ||
         !acpi_checksum_ok(p, ACPI_RSDP_V1_SIZE))
         return false;
     const uint8_t revision = p[15];

@@ -19,6 +19,7 @@
 #include <relboot/memory_map.h>
 #include <relboot/report.h>
 #include <relboot/selftest.h>
+#include <relboot/x86/io.h>
 
 #ifndef RELBOOT_VERSION
 #error "RELBOOT_VERSION comes from the Makefile (git describe)"
@@ -172,6 +173,7 @@ void print_tsc(const BootInfo& bi, Console& con)
     con.str(" paging=").dec(at(TscStamp::paging_done) - at(TscStamp::cmdline_done));
     con.str(" longmode=").dec(at(TscStamp::handoff) - at(TscStamp::paging_done)).end();
     con.begin().str("tsc entry_to_handoff=").dec(at(TscStamp::handoff) - at(TscStamp::entry)).end();
+    con.begin().str("tsc boot_info=").dec(at(TscStamp::boot_info_done) - at(TscStamp::handoff)).end();
 }
 
 /* The memory map, ACPI and EFI lines (boot-contract.md); loglvl=debug adds every range. */
@@ -225,6 +227,7 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
     /* BootInfo, complete: the protocol's part, then the firmware's RSDP; the header last. */
     fill_boot_info(bi, con);
     find_acpi(bi);
+    bi.tsc[uint32_t(TscStamp::boot_info_done)] = x86::rdtsc();
     bi.magic = BOOT_INFO_MAGIC;
     bi.version = BOOT_INFO_VERSION;
     bi.size = sizeof(BootInfo);
