@@ -21,7 +21,7 @@ class Console;
 
 enum class MbiError : uint8_t {
     none = 0,
-    misaligned,             /* MBI address not 8-byte aligned (3.6.1) */
+    misaligned,             /* MBI address not 8-byte aligned (3.6.2) */
     total_size_small,       /* total_size < 16: no room for the fixed part and an end tag */
     total_size_large,       /* total_size > MBI_MAX_SIZE, or it wraps past 4 GiB */
     tag_size_small,         /* a tag's size < 8 (or < the fixed part of its type) */

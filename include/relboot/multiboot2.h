@@ -72,7 +72,7 @@
 
 namespace relboot::mb2 {
 
-/* 3.6.1: the fixed part at the start of the MBI. */
+/* 3.6.2: the fixed part at the start of the MBI (3.6.1: its address is in EBX, 8-byte aligned). */
 struct Fixed {
     uint32_t total_size;   /* bytes, including this part and the end tag */
     uint32_t reserved;

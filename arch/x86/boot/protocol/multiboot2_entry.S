@@ -27,7 +27,7 @@ relboot_entry32:
 
     /*
      * The MBI's size, for the check that it lies outside the image: its
-     * total_size (3.6.1).  A larger one than MBI_MAX_SIZE is refused by the
+     * total_size (3.6.2).  A larger one than MBI_MAX_SIZE is refused by the
      * C++ stage's scan; here it counts as unknown (0).
      */
     movl    (%ebx), %ecx

@@ -50,7 +50,7 @@ mb2_header:
 .Linfo_request_end:
 
     /*
-     * 3.1.6 Console flags: no console is required (relboot writes to the
+     * 3.1.9 Flags tag (console flags): no console is required (relboot writes to the
      * serial port only), and EGA text is acceptable, so the loader leaves
      * the text console as it is instead of setting a graphics mode.
      */
@@ -60,14 +60,14 @@ mb2_header:
     .long   12                                          /* size */
     .long   MULTIBOOT2_CONSOLE_FLAGS_EGA_TEXT_SUPPORTED /* console_flags */
 
-    /* 3.1.8 Module alignment: modules start on a page boundary. */
+    /* 3.1.11 Module alignment: modules start on a page boundary. */
     .balign MULTIBOOT2_TAG_ALIGN
     .short  MULTIBOOT2_HEADER_TAG_MODULE_ALIGN          /* type */
     .short  0                                           /* flags */
     .long   8                                           /* size */
 
     /*
-     * 3.1.11 Relocatable: the loader may put the image anywhere in
+     * 3.1.13 Relocatable header tag: the loader may put the image anywhere in
      * [min_addr, max_addr], aligned to align.  GRUB reads max_addr as the
      * highest address the image may reach (it allocates below
      * max_addr - size), so 0xffffffff keeps the whole image below 4 GiB.
@@ -81,7 +81,7 @@ mb2_header:
     .long   RELOC_ALIGN                                 /* align */
     .long   RELOC_PREF                                  /* preference */
 
-    /* 3.1.3 End tag. */
+    /* 3.1.3 End tag (type 0, size 8). */
     .balign MULTIBOOT2_TAG_ALIGN
     .short  MULTIBOOT2_HEADER_TAG_END                   /* type */
     .short  0                                           /* flags */
