@@ -16,17 +16,9 @@
 #include <vector>
 
 using namespace relboot;
-using boot_test::make_rsdp;
-using boot_test::sized;
-using boot_test::span;
+using namespace boot_test;
 
 namespace {
-
-constexpr MemoryType U = MemoryType::usable;
-constexpr MemoryType R = MemoryType::reserved;
-constexpr MemoryType IMG = MemoryType::relboot;
-constexpr MemoryType DATA = MemoryType::boot_data;
-constexpr MemoryType MOD = MemoryType::module;
 
 constexpr uint64_t MBI_PHYS = 0x102000;
 constexpr uint64_t IMAGE = 0x3fe00000, IMAGE_SIZE = 0x1e000;

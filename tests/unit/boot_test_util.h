@@ -40,6 +40,16 @@ using relboot::MemoryRange;
 using relboot::MemoryType;
 using relboot::PhysAddr;
 
+/* Short names for the types, so that expected maps read like tables. */
+inline constexpr MemoryType U = MemoryType::usable;
+inline constexpr MemoryType R = MemoryType::reserved;
+inline constexpr MemoryType ACPI = MemoryType::acpi_reclaimable;
+inline constexpr MemoryType NVS = MemoryType::acpi_nvs;
+inline constexpr MemoryType BAD = MemoryType::bad;
+inline constexpr MemoryType IMG = MemoryType::relboot;
+inline constexpr MemoryType DATA = MemoryType::boot_data;
+inline constexpr MemoryType MOD = MemoryType::module;
+
 /* [base, end) of one type: the tests write ranges as the firmware tables print them. */
 inline MemoryRange span(uint64_t base, uint64_t end, MemoryType type)
 {

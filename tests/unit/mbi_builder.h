@@ -96,20 +96,16 @@ public:
     /* Bytes so far: the offset the next tag will have. */
     size_t size() const { return bytes_.size(); }
 
-    static std::vector<uint8_t> u32s(std::initializer_list<uint32_t> vs)
+    static std::vector<uint8_t> u32s(std::initializer_list<uint32_t> vs) { return le(vs); }
+    static std::vector<uint8_t> u64s(std::initializer_list<uint64_t> vs) { return le(vs); }
+    /* Each value as its sizeof(T) little-endian bytes. */
+    template <class T>
+    static std::vector<uint8_t> le(std::initializer_list<T> vs)
     {
         std::vector<uint8_t> out;
-        for (uint32_t v : vs)
-            for (int i = 0; i < 4; ++i)
-                out.push_back(uint8_t(v >> (8 * i)));
-        return out;
-    }
-    static std::vector<uint8_t> u64s(std::initializer_list<uint64_t> vs)
-    {
-        std::vector<uint8_t> out;
-        for (uint64_t v : vs)
-            for (int i = 0; i < 8; ++i)
-                out.push_back(uint8_t(v >> (8 * i)));
+        for (T v : vs)
+            for (size_t i = 0; i < sizeof(T); ++i)
+                out.push_back(uint8_t(uint64_t(v) >> (8 * i)));
         return out;
     }
     static void append(std::vector<uint8_t>& to, const std::vector<uint8_t>& more)

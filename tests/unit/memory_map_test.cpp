@@ -9,20 +9,10 @@
 #include <vector>
 
 using namespace relboot;
-using boot_test::build_map;
-using boot_test::sized;
-using boot_test::span;
+using namespace boot_test;
 
 namespace {
 
-constexpr MemoryType U = MemoryType::usable;
-constexpr MemoryType R = MemoryType::reserved;
-constexpr MemoryType ACPI = MemoryType::acpi_reclaimable;
-constexpr MemoryType NVS = MemoryType::acpi_nvs;
-constexpr MemoryType BAD = MemoryType::bad;
-constexpr MemoryType IMG = MemoryType::relboot;
-constexpr MemoryType DATA = MemoryType::boot_data;
-constexpr MemoryType MOD = MemoryType::module;
 
 constexpr uint64_t IMAGE = 0x3fe00000, IMAGE_SIZE = 0x1e000;
 constexpr uint64_t MBI = 0x102000, MBI_SIZE = 0x3a8;
