@@ -39,6 +39,48 @@ public:
         body.resize(body.size() + size_t(entry_size) * entries, 0);
         return tag(MULTIBOOT2_TAG_TYPE_MMAP, body);
     }
+    /* Tag 6 with real entries (3.6.8); entry_size > 24 pads each entry with 0xee bytes the reader must skip. */
+    struct MmapEntry {
+        uint64_t base, length;
+        uint32_t type;
+    };
+    MbiBuilder& mmap_entries(const std::vector<MmapEntry>& entries, uint32_t entry_size = 24)
+    {
+        std::vector<uint8_t> body = u32s({entry_size, 0});
+        for (const MmapEntry& e : entries) {
+            std::vector<uint8_t> ent = u64s({e.base, e.length});
+            append(ent, u32s({e.type, 0}));
+            ent.resize(entry_size, 0xee);
+            append(body, ent);
+        }
+        return tag(MULTIBOOT2_TAG_TYPE_MMAP, body);
+    }
+    /* Tags 11 and 12: the EFI system table's address. */
+    MbiBuilder& efi32(uint32_t systab) { return tag(MULTIBOOT2_TAG_TYPE_EFI32, u32s({systab})); }
+    MbiBuilder& efi64(uint64_t systab) { return tag(MULTIBOOT2_TAG_TYPE_EFI64, u64s({systab})); }
+    /*
+     * Tag 17 (3.6.19): EFI_MEMORY_DESCRIPTORs of descr_size bytes (OVMF: 48),
+     * the bytes past the 40 of version 1 filled with 0xee.
+     */
+    struct EfiDescriptor {
+        uint32_t type;
+        uint64_t start, pages, attribute;
+    };
+    MbiBuilder& efi_mmap(const std::vector<EfiDescriptor>& descs, uint32_t descr_size = 48, uint32_t version = 1)
+    {
+        std::vector<uint8_t> body = u32s({descr_size, version});
+        for (const EfiDescriptor& d : descs) {
+            std::vector<uint8_t> desc = u32s({d.type, 0});
+            append(desc, u64s({d.start, 0xffffffff00000000 | d.start, d.pages, d.attribute}));
+            desc.resize(descr_size, 0xee);
+            append(body, desc);
+        }
+        return tag(MULTIBOOT2_TAG_TYPE_EFI_MMAP, body);
+    }
+    /* Tags 14 (ACPI 1.0) and 15 (2.0): a copy of the RSDP. */
+    MbiBuilder& acpi_old(const std::vector<uint8_t>& rsdp) { return tag(MULTIBOOT2_TAG_TYPE_ACPI_OLD, rsdp); }
+    MbiBuilder& acpi_new(const std::vector<uint8_t>& rsdp) { return tag(MULTIBOOT2_TAG_TYPE_ACPI_NEW, rsdp); }
+    MbiBuilder& loader_name(const std::string& s) { return tag(MULTIBOOT2_TAG_TYPE_BOOT_LOADER_NAME, str_body(s)); }
     MbiBuilder& end() { return tag(MULTIBOOT2_TAG_TYPE_END, {}); }
 
     /* total_size is written last (or forced). */
@@ -51,15 +93,24 @@ public:
         std::memcpy(words.data(), b.data(), b.size());
         return words;
     }
+    /* Bytes so far: the offset the next tag will have. */
     size_t size() const { return bytes_.size(); }
 
-    static std::vector<uint8_t> u32s(std::initializer_list<uint32_t> vs)
+    static std::vector<uint8_t> u32s(std::initializer_list<uint32_t> vs) { return le(vs); }
+    static std::vector<uint8_t> u64s(std::initializer_list<uint64_t> vs) { return le(vs); }
+    /* Each value as its sizeof(T) little-endian bytes. */
+    template <class T>
+    static std::vector<uint8_t> le(std::initializer_list<T> vs)
     {
         std::vector<uint8_t> out;
-        for (uint32_t v : vs)
-            for (int i = 0; i < 4; ++i)
-                out.push_back(uint8_t(v >> (8 * i)));
+        for (T v : vs)
+            for (size_t i = 0; i < sizeof(T); ++i)
+                out.push_back(uint8_t(uint64_t(v) >> (8 * i)));
         return out;
+    }
+    static void append(std::vector<uint8_t>& to, const std::vector<uint8_t>& more)
+    {
+        to.insert(to.end(), more.begin(), more.end());
     }
     static std::vector<uint8_t> str_body(const std::string& s)
     {

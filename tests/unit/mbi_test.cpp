@@ -142,7 +142,7 @@ TEST(Mbi, ModuleRange)
 TEST(Mbi, EveryErrorHasText)
 {
     std::set<std::string> texts;
-    for (int e = 0; e <= int(MbiError::module_range); ++e) {
+    for (int e = 0; e <= int(MbiError::efi_mmap_descr_size); ++e) {
         const std::string text = mbi_error_text(MbiError(e));
         EXPECT_NE(text, "unknown MBI error") << e;
         EXPECT_TRUE(texts.insert(text).second) << "shared by two errors: " << text;

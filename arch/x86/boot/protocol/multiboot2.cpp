@@ -192,20 +192,34 @@ const char* mbi_error_text(MbiError error)
     return "unknown MBI error";
 }
 
+namespace {
+
+/*
+ * What both steps take from the walk: the MBI itself, the first tag 21 and
+ * the first tag 1 (as the walk found them, so that the filler agrees with
+ * the early step whatever BootInfo held before).
+ */
+void set_from_scan(BootInfo& bi, const MbiScan& scan, PhysAddr mbi_phys)
+{
+    bi.protocol = Protocol::multiboot2;
+    bi.info = mbi_phys;
+    bi.info_size = scan.total_size;
+    if (scan.tag21_present)
+        bi.loader_base = PhysAddr{scan.tag21};
+    if (scan.cmdline_present) {
+        bi.cmdline = mbi_phys + scan.cmdline_offset;
+        bi.cmdline_len = scan.cmdline_len;
+    }
+}
+
+} // namespace
+
 MbiScan multiboot2_early(BootInfo& bi, const uint8_t* mbi, uint32_t mbi_phys)
 {
     const MbiScan scan = mbi_scan(mbi, mbi_phys, MBI_MAX_SIZE, MbiWalk::early);
     if (scan.error != MbiError::none)
         return scan;
-    bi.protocol = Protocol::multiboot2;
-    bi.info = PhysAddr{mbi_phys};
-    bi.info_size = scan.total_size;
-    if (scan.tag21_present)
-        bi.loader_base = PhysAddr{scan.tag21};
-    if (scan.cmdline_present) {
-        bi.cmdline = PhysAddr{uint64_t(mbi_phys) + scan.cmdline_offset};
-        bi.cmdline_len = scan.cmdline_len;
-    }
+    set_from_scan(bi, scan, PhysAddr{mbi_phys});
     return scan;
 }
 
@@ -258,9 +272,7 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
     if (scan.error != MbiError::none)
         return scan;
 
-    bi.protocol = Protocol::multiboot2;
-    bi.info = mbi_phys;
-    bi.info_size = scan.total_size;
+    set_from_scan(bi, scan, mbi_phys);
     bi.firmware = Firmware::bios;
     uint32_t raw = 0, modules = 0;
     bool mmap_seen = false;
@@ -271,16 +283,6 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
         const uint8_t* tag = mbi + off;
         const PhysAddr at = mbi_phys + off;
         switch (type) {
-        case MULTIBOOT2_TAG_TYPE_CMDLINE:
-            if (!bi.cmdline.present()) {
-                bi.cmdline = at + sizeof(mb2::TagString);
-                bi.cmdline_len = size - sizeof(mb2::TagString) - 1;
-            }
-            break;
-        case MULTIBOOT2_TAG_TYPE_LOAD_BASE_ADDR:
-            if (!bi.loader_base.present())
-                bi.loader_base = PhysAddr{read32(tag + 8)};
-            break;
         case MULTIBOOT2_TAG_TYPE_MODULE: {
             if (modules == MODULES_MAX) {
                 bi.warnings |= WARN_MODULES_TRUNCATED;

@@ -1,0 +1,645 @@
+/*
+ * boot_info_from_multiboot2() and multiboot2_early() (include/relboot/mbi.h)
+ * on MBIs shaped like GRUB's, on BIOS and on EFI, and on malformed ones.
+ */
+#include "boot_test_util.h"
+#include "mbi_builder.h"
+
+#include <gtest/gtest.h>
+#include <relboot/efi.h>
+#include <relboot/mbi.h>
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace relboot;
+using namespace boot_test;
+
+namespace {
+
+constexpr uint64_t MBI_PHYS = 0x102000;
+constexpr uint64_t IMAGE = 0x3fe00000, IMAGE_SIZE = 0x1e000;
+constexpr PhysAddr TABLES{IMAGE + 0x12000};
+constexpr uint64_t SYSTAB = 0x3f8ee018;   /* where OVMF's EFI system table sat in a 1 GiB guest */
+
+/* Tag 6 entries from ranges. */
+std::vector<MbiBuilder::MmapEntry> entries_of(const std::vector<MemoryRange>& ranges)
+{
+    std::vector<MbiBuilder::MmapEntry> out;
+    for (const MemoryRange& r : ranges)
+        out.push_back({r.base.value, r.size, uint32_t(r.type)});
+    return out;
+}
+
+/* A BootInfo as the 64-bit stage has it before the filler: every byte fill, then the image set. */
+BootInfo start_info(uint8_t fill = 0)
+{
+    BootInfo bi;
+    std::memset(&bi, fill, sizeof(bi));
+    bi.load_base = PhysAddr{IMAGE};
+    bi.image_size = IMAGE_SIZE;
+    return bi;
+}
+
+/* One call of the filler on an MBI at phys, with the tables on the heap (filled with 0xa5). */
+struct Filled {
+    std::vector<uint64_t> mbi;
+    uint64_t phys;
+    BootInfo bi;
+    std::unique_ptr<BootTables> tables;
+    MbiScan scan;
+
+    std::vector<MemoryRange> map() const
+    {
+        return {tables->memory_map, tables->memory_map + bi.memory_map_count};
+    }
+    /* The MBI's bytes at physical address p (a string BootInfo points at), len bytes. */
+    std::string bytes_at(PhysAddr p, size_t len) const
+    {
+        EXPECT_GE(p.value, phys);
+        EXPECT_LE(p.value - phys + len, mbi.size() * 8);
+        return std::string(reinterpret_cast<const char*>(mbi.data()) + (p.value - phys), len);
+    }
+};
+
+Filled fill(std::vector<uint64_t> mbi, const BootInfo& bi = start_info(), uint64_t phys = MBI_PHYS)
+{
+    Filled f{std::move(mbi), phys, bi, std::make_unique<BootTables>(), {}};
+    std::memset(f.tables.get(), 0xa5, sizeof(BootTables));
+    f.scan = boot_info_from_multiboot2(f.bi, *f.tables, TABLES, reinterpret_cast<const uint8_t*>(f.mbi.data()),
+                                       PhysAddr{phys}, uint32_t(f.mbi.size() * 8));
+    return f;
+}
+
+/* Byte-for-byte equality of two objects, with the first differing offset on failure. */
+template <class T>
+testing::AssertionResult same_bytes(const T& a, const T& b)
+{
+    const auto* x = reinterpret_cast<const uint8_t*>(&a);
+    const auto* y = reinterpret_cast<const uint8_t*>(&b);
+    for (size_t i = 0; i < sizeof(T); ++i)
+        if (x[i] != y[i])
+            return testing::AssertionFailure() << "first difference at byte " << i << " of " << sizeof(T);
+    return testing::AssertionSuccess();
+}
+
+uint32_t total_size(const std::vector<uint64_t>& mbi)
+{
+    return uint32_t(mbi[0]);
+}
+
+constexpr PhysAddr MEMORY_MAP_AT = TABLES + offsetof(BootTables, memory_map);
+constexpr PhysAddr MODULES_AT = TABLES + offsetof(BootTables, modules);
+
+} // namespace
+
+TEST(BootInfoMultiboot2, GrubLikeBiosMbi)
+{
+    const std::vector<uint8_t> rsdp = make_rsdp(0, "BOCHS ");
+    MbiBuilder b;
+    b.load_base(uint32_t(IMAGE));
+    const size_t cmdline_at = b.size();
+    b.cmdline("debug-exit=0xf4 x=\"a b\"").loader_name("GRUB 2.06");
+    const size_t mod0_at = b.size();
+    b.module(0x103000, 0x10a000, "mod0 arg");
+    const size_t mod1_at = b.size();
+    b.module(0x10b000, 0x10c5a7, "");
+    b.tag(MULTIBOOT2_TAG_TYPE_BASIC_MEMINFO, MbiBuilder::u32s({639, 1047424}))
+        .tag(MULTIBOOT2_TAG_TYPE_BOOTDEV, MbiBuilder::u32s({0xe0, 0xffffffff, 0xffffffff}))
+        .mmap_entries(entries_of(boot_test::seabios_1g()));
+    const size_t acpi_at = b.size();
+    b.acpi_old(rsdp).end();
+    const BootInfo before = start_info();
+    const Filled f = fill(b.build(), before);
+    ASSERT_EQ(f.scan.error, MbiError::none) << mbi_error_text(f.scan.error);
+    const uint32_t total = total_size(f.mbi);
+
+    /* Every field the filler sets, and nothing else. */
+    BootInfo want = before;
+    want.protocol = Protocol::multiboot2;
+    want.info = PhysAddr{MBI_PHYS};
+    want.info_size = total;
+    want.loader_base = PhysAddr{IMAGE};
+    want.cmdline = PhysAddr{MBI_PHYS + cmdline_at + 8};
+    want.cmdline_len = 23;
+    want.firmware = Firmware::bios;
+    want.modules = MODULES_AT;
+    want.module_count = 2;
+    want.memory_map = MEMORY_MAP_AT;
+    want.memory_map_count = 15;
+    want.acpi_rsdp_copy = PhysAddr{MBI_PHYS + acpi_at + 8};
+    want.acpi_rsdp_copy_len = 20;
+    EXPECT_EQ(f.bi.protocol, Protocol::multiboot2);
+    EXPECT_EQ(f.bi.info, want.info);
+    EXPECT_EQ(f.bi.info_size, total);
+    EXPECT_EQ(f.bi.loader_base, want.loader_base);
+    EXPECT_EQ(f.bi.cmdline, want.cmdline);
+    EXPECT_EQ(f.bi.cmdline_len, want.cmdline_len);
+    EXPECT_EQ(f.bytes_at(f.bi.cmdline, f.bi.cmdline_len + 1), std::string("debug-exit=0xf4 x=\"a b\"", 24));
+    EXPECT_EQ(f.bi.firmware, Firmware::bios);
+    EXPECT_EQ(f.bi.efi_system_table, PhysAddr{0});
+    EXPECT_EQ(f.bi.efi_mmap, PhysAddr{0});
+    EXPECT_EQ(f.bi.acpi_rsdp_copy, want.acpi_rsdp_copy);
+    EXPECT_EQ(f.bi.acpi_rsdp_copy_len, 20u);
+    EXPECT_EQ(f.bytes_at(f.bi.acpi_rsdp_copy, 20), std::string(rsdp.begin(), rsdp.end()));
+    EXPECT_EQ(f.bi.memory_map, MEMORY_MAP_AT);
+    EXPECT_EQ(f.bi.modules, MODULES_AT);
+    EXPECT_EQ(f.bi.warnings, 0u);
+    EXPECT_TRUE(same_bytes(f.bi, want));
+
+    ASSERT_EQ(f.bi.module_count, 2u);
+    const BootModule& m0 = f.tables->modules[0];
+    EXPECT_EQ(m0.start, PhysAddr{0x103000});
+    EXPECT_EQ(m0.end, PhysAddr{0x10a000});
+    EXPECT_EQ(m0.string, PhysAddr{MBI_PHYS + mod0_at + 16});
+    EXPECT_EQ(m0.string_len, 8u);
+    EXPECT_EQ(f.bytes_at(m0.string, 9), std::string("mod0 arg", 9));
+    const BootModule& m1 = f.tables->modules[1];
+    EXPECT_EQ(m1.start, PhysAddr{0x10b000});
+    EXPECT_EQ(m1.end, PhysAddr{0x10c5a7});
+    EXPECT_EQ(m1.string, PhysAddr{MBI_PHYS + mod1_at + 16});
+    EXPECT_EQ(m1.string_len, 0u);
+    EXPECT_EQ(f.bytes_at(m1.string, 1), std::string(1, '\0'));
+
+    EXPECT_EQ(f.map(), (std::vector<MemoryRange>{
+                           span(0x0, 0x9fc00, U),
+                           span(0x9fc00, 0xa0000, R),
+                           span(0xf0000, 0x100000, R),
+                           span(0x100000, MBI_PHYS, U),
+                           span(MBI_PHYS, MBI_PHYS + total, DATA),
+                           span(MBI_PHYS + total, 0x103000, U),
+                           span(0x103000, 0x10a000, MOD),
+                           span(0x10a000, 0x10b000, U),
+                           span(0x10b000, 0x10c5a7, MOD),
+                           span(0x10c5a7, IMAGE, U),
+                           span(IMAGE, IMAGE + IMAGE_SIZE, IMG),
+                           span(IMAGE + IMAGE_SIZE, 0x3ffe0000, U),
+                           span(0x3ffe0000, 0x40000000, R),
+                           span(0xfeffc000, 0xff000000, R),
+                           span(0xfffc0000, 0x100000000, R),
+                       }));
+}
+
+TEST(BootInfoMultiboot2, MemoryMapEntriesLargerThan24Bytes)
+{
+    /* entry_size 32: the reader steps by it (the padding is 0xee garbage). */
+    const Filled f = fill(MbiBuilder().mmap_entries(entries_of(boot_test::seabios_1g()), 32).end().build());
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    const std::vector<MemoryRange> map = f.map();
+    ASSERT_EQ(map.size(), 11u);
+    EXPECT_EQ(map.front(), span(0x0, 0x9fc00, U));
+    EXPECT_EQ(map.back(), span(0xfffc0000, 0x100000000, R));
+}
+
+TEST(BootInfoMultiboot2, AcpiCopyPrefersTag15WhateverTheOrder)
+{
+    const std::vector<uint8_t> v1 = make_rsdp(0, "OLDOEM"), v2 = make_rsdp(2, "NEWOEM");
+    for (bool new_first : {false, true}) {
+        MbiBuilder b;
+        size_t new_at;
+        if (new_first) {
+            new_at = b.size();
+            b.acpi_new(v2).acpi_old(v1);
+        } else {
+            b.acpi_old(v1);
+            new_at = b.size();
+            b.acpi_new(v2);
+        }
+        const Filled f = fill(b.end().build());
+        ASSERT_EQ(f.scan.error, MbiError::none);
+        EXPECT_EQ(f.bi.acpi_rsdp_copy, PhysAddr{MBI_PHYS + new_at + 8}) << "tag 15 first: " << new_first;
+        EXPECT_EQ(f.bi.acpi_rsdp_copy_len, 36u);
+        EXPECT_EQ(f.bytes_at(f.bi.acpi_rsdp_copy, 36), std::string(v2.begin(), v2.end()));
+    }
+    /* An empty tag 15 is no copy: tag 14's is used. */
+    MbiBuilder b;
+    b.acpi_new({});
+    const size_t old_at = b.size();
+    const Filled f = fill(b.acpi_old(v1).end().build());
+    EXPECT_EQ(f.bi.acpi_rsdp_copy, PhysAddr{MBI_PHYS + old_at + 8});
+    EXPECT_EQ(f.bi.acpi_rsdp_copy_len, 20u);
+    /* Two tags 15: the first. */
+    MbiBuilder two;
+    const size_t first_at = two.size();
+    const Filled g = fill(two.acpi_new(v2).acpi_new(make_rsdp(2, "SECOND")).end().build());
+    EXPECT_EQ(g.bi.acpi_rsdp_copy, PhysAddr{MBI_PHYS + first_at + 8});
+    /* Neither: no copy. */
+    EXPECT_EQ(fill(MbiBuilder().end().build()).bi.acpi_rsdp_copy, PhysAddr{0});
+}
+
+namespace {
+
+/* An OVMF-like EFI memory map of a 1 GiB guest (types as GetMemoryMap() reports them). */
+std::vector<MbiBuilder::EfiDescriptor> ovmf_descriptors()
+{
+    return {
+        {efi::BOOT_SERVICES_CODE, 0x0, 0x1, 0xf},
+        {efi::CONVENTIONAL_MEMORY, 0x1000, 0x9f, 0xf},
+        {efi::CONVENTIONAL_MEMORY, 0x100000, 0x700, 0xf},
+        {efi::ACPI_MEMORY_NVS, 0x800000, 0x8, 0xf},
+        {efi::CONVENTIONAL_MEMORY, 0x808000, 0x3, 0xf},
+        {efi::ACPI_MEMORY_NVS, 0x80b000, 0x1, 0xf},
+        {efi::BOOT_SERVICES_DATA, 0x80c000, 0x4, 0xf},
+        {efi::ACPI_MEMORY_NVS, 0x810000, 0xf0, 0xf},
+        {efi::LOADER_CODE, 0x900000, 0x100, 0xf},
+        {efi::CONVENTIONAL_MEMORY, 0xa00000, 0x3e600, 0xf},
+        {efi::BOOT_SERVICES_CODE, 0x3f000000, 0x800, 0xf},
+        {efi::RUNTIME_SERVICES_DATA, 0x3f800000, 0x100, 0x800000000000000f},
+        {efi::ACPI_RECLAIM_MEMORY, 0x3f900000, 0x80, 0xf},
+        {efi::UNUSABLE_MEMORY, 0x3f980000, 0x80, 0xf},
+        {efi::LOADER_DATA, 0x3fa00000, 0x600, 0xf},
+        {efi::MEMORY_MAPPED_IO, 0xffc00000, 0x400, 0x8000000000000001},
+        {efi::PERSISTENT_MEMORY, 0x100000000, 0x1, 0xf},
+    };
+}
+
+} // namespace
+
+TEST(BootInfoMultiboot2, EfiMbiConvertsTheEfiMemoryMap)
+{
+    const std::vector<uint8_t> rsdp = make_rsdp(2, "OVMF  ");
+    MbiBuilder b;
+    b.load_base(uint32_t(IMAGE)).cmdline("").loader_name("GRUB 2.06").efi64(SYSTAB);
+    const size_t acpi_at = b.size();
+    b.acpi_new(rsdp);
+    const size_t efi_mmap_at = b.size();
+    const auto descs = ovmf_descriptors();
+    b.efi_mmap(descs, 48).tag(MULTIBOOT2_TAG_TYPE_EFI_BS, {}).end();
+    const Filled f = fill(b.build());
+    ASSERT_EQ(f.scan.error, MbiError::none) << mbi_error_text(f.scan.error);
+    const uint32_t total = total_size(f.mbi);
+
+    EXPECT_EQ(f.bi.firmware, Firmware::efi);
+    EXPECT_EQ(f.bi.efi_system_table, PhysAddr{SYSTAB});
+    EXPECT_EQ(f.bi.efi_64, 1u);
+    EXPECT_EQ(f.bi.efi_mmap, PhysAddr{MBI_PHYS + efi_mmap_at + 16});
+    EXPECT_EQ(f.bi.efi_mmap_size, descs.size() * 48);
+    EXPECT_EQ(f.bi.efi_mmap_desc_size, 48u);
+    EXPECT_EQ(f.bi.efi_mmap_desc_version, 1u);
+    EXPECT_EQ(f.bi.acpi_rsdp_copy, PhysAddr{MBI_PHYS + acpi_at + 8});
+    EXPECT_EQ(f.bi.acpi_rsdp_copy_len, 36u);
+    EXPECT_EQ(f.bi.cmdline_len, 0u);
+    EXPECT_EQ(f.bi.module_count, 0u);
+    EXPECT_EQ(f.bi.warnings, 0u);
+    /* Loader and boot-services memory is usable after ExitBootServices(); runtime, MMIO and the rest are not. */
+    EXPECT_EQ(f.map(), (std::vector<MemoryRange>{
+                           span(0x0, 0xa0000, U),
+                           span(0x100000, MBI_PHYS, U),
+                           span(MBI_PHYS, MBI_PHYS + total, DATA),
+                           span(MBI_PHYS + total, 0x800000, U),
+                           span(0x800000, 0x808000, MemoryType::acpi_nvs),
+                           span(0x808000, 0x80b000, U),
+                           span(0x80b000, 0x80c000, MemoryType::acpi_nvs),
+                           span(0x80c000, 0x810000, U),
+                           span(0x810000, 0x900000, MemoryType::acpi_nvs),
+                           span(0x900000, 0x3f800000, U),
+                           span(0x3f800000, 0x3f900000, R),
+                           span(0x3f900000, 0x3f980000, MemoryType::acpi_reclaimable),
+                           span(0x3f980000, 0x3fa00000, MemoryType::bad),
+                           span(0x3fa00000, IMAGE, U),
+                           span(IMAGE, IMAGE + IMAGE_SIZE, IMG),
+                           span(IMAGE + IMAGE_SIZE, 0x40000000, U),
+                           span(0xffc00000, 0x100001000, R),
+                       }));
+}
+
+TEST(BootInfoMultiboot2, EfiDescriptorsOf40Bytes)
+{
+    const Filled f = fill(MbiBuilder().efi_mmap(ovmf_descriptors(), 40).end().build());
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_EQ(f.bi.efi_mmap_desc_size, 40u);
+    EXPECT_EQ(f.bi.memory_map_count, 17u);   /* as with 48-byte descriptors */
+    EXPECT_EQ(f.map().back(), span(0xffc00000, 0x100001000, R));
+}
+
+TEST(BootInfoMultiboot2, EfiDescriptorClampedAtTheTop)
+{
+    /* A page count that would run past 2^64 ends at PHYS_END_MAX. */
+    const Filled f = fill(MbiBuilder()
+                              .efi_mmap({{efi::CONVENTIONAL_MEMORY, 0x100000000, 0xffffffffffffffff, 0},
+                                         {efi::CONVENTIONAL_MEMORY, 0x0, 0x10, 0}})
+                              .end()
+                              .build());
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_EQ(f.map(), (std::vector<MemoryRange>{span(0x0, 0x10000, U), span(0x100000000, PHYS_END_MAX, U)}));
+}
+
+TEST(BootInfoMultiboot2, Tag6WinsOverTheEfiMap)
+{
+    MbiBuilder b;
+    b.efi64(SYSTAB).efi_mmap(ovmf_descriptors());
+    const Filled f = fill(b.mmap_entries({{0x0, 0x9f000, 1}, {0x100000, 0x3ff00000, 1}}).end().build());
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_TRUE(f.bi.efi_mmap.present());   /* still passed on as it came */
+    const uint32_t total = total_size(f.mbi);
+    EXPECT_EQ(f.map(), (std::vector<MemoryRange>{
+                           span(0x0, 0x9f000, U),
+                           span(0x100000, MBI_PHYS, U),
+                           span(MBI_PHYS, MBI_PHYS + total, DATA),
+                           span(MBI_PHYS + total, IMAGE, U),
+                           span(IMAGE, IMAGE + IMAGE_SIZE, IMG),
+                           span(IMAGE + IMAGE_SIZE, 0x40000000, U),
+                       }));
+}
+
+TEST(BootInfoMultiboot2, Efi32SystemTable)
+{
+    const Filled f = fill(MbiBuilder().efi32(0x7fb5e018).end().build(), start_info(0xff));
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_EQ(f.bi.firmware, Firmware::efi);
+    EXPECT_EQ(f.bi.efi_system_table, PhysAddr{0x7fb5e018});
+    EXPECT_EQ(f.bi.efi_64, 0u);
+}
+
+TEST(BootInfoMultiboot2, MoreModulesThanModulesMax)
+{
+    MbiBuilder b;
+    const uint32_t n = MODULES_MAX + 6;
+    for (uint32_t i = 0; i < n; ++i)
+        b.module(0x200000 + i * 0x2000, 0x201000 + i * 0x2000, "m" + std::to_string(i));
+    b.mmap_entries({{0x100000, 0x1000000, 1}});
+    const Filled f = fill(b.end().build());
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_EQ(f.scan.module_count, n);
+    EXPECT_EQ(f.bi.module_count, MODULES_MAX);
+    EXPECT_EQ(f.bi.warnings, uint32_t(WARN_MODULES_TRUNCATED));
+    for (uint32_t i = 0; i < MODULES_MAX; ++i) {
+        const BootModule& m = f.tables->modules[i];
+        EXPECT_EQ(m.start, PhysAddr{0x200000 + i * 0x2000}) << i;
+        EXPECT_EQ(m.end, PhysAddr{0x201000 + i * 0x2000}) << i;
+        EXPECT_EQ(f.bytes_at(m.string, m.string_len), "m" + std::to_string(i));
+    }
+    /* Only the kept modules are marked: MODULES_MAX module ranges, then usable to the end. */
+    uint32_t module_ranges = 0;
+    for (const MemoryRange& r : f.map())
+        module_ranges += r.type == MOD;
+    EXPECT_EQ(module_ranges, MODULES_MAX);
+    EXPECT_EQ(f.map().back(), span(0x200000 + MODULES_MAX * 0x2000 - 0x1000, 0x1100000, U));
+    /* Exactly MODULES_MAX: no warning. */
+    MbiBuilder exact;
+    for (uint32_t i = 0; i < MODULES_MAX; ++i)
+        exact.module(0x200000, 0x201000, "m");
+    const Filled g = fill(exact.end().build());
+    EXPECT_EQ(g.bi.module_count, MODULES_MAX);
+    EXPECT_EQ(g.bi.warnings, 0u);
+}
+
+TEST(BootInfoMultiboot2, MoreMemoryRangesThanMemoryMapMax)
+{
+    /* 300 alternating ranges: the first MEMORY_MAP_MAX are taken, the warning says the rest were dropped. */
+    std::vector<MbiBuilder::MmapEntry> entries;
+    for (uint32_t i = 0; i < 300; ++i)
+        entries.push_back({uint64_t(i) * 0x1000, 0x1000, i % 2 ? 2u : 1u});
+    const Filled f = fill(MbiBuilder().mmap_entries(entries).end().build());
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_EQ(f.bi.warnings, uint32_t(WARN_MMAP_TRUNCATED));
+    ASSERT_EQ(f.bi.memory_map_count, MEMORY_MAP_MAX);
+    EXPECT_EQ(f.map().back(), sized((MEMORY_MAP_MAX - 1) * 0x1000, 0x1000, R));
+}
+
+TEST(BootInfoMultiboot2, InUseRangesSplitTheMapPastItsCapacity)
+{
+    /* 255 ranges from the firmware, then the MBI splits one: 257 needed, MEMORY_MAP_MAX written. */
+    std::vector<MbiBuilder::MmapEntry> entries;
+    entries.push_back({0x100000, 0x1000000, 1});
+    for (uint32_t i = 1; i < MEMORY_MAP_MAX - 1; ++i)
+        entries.push_back({0x2000000 + uint64_t(i) * 0x1000, 0x1000, i % 2 ? 2u : 1u});
+    const Filled f = fill(MbiBuilder().mmap_entries(entries).end().build());
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_EQ(f.bi.warnings, uint32_t(WARN_MMAP_TRUNCATED));
+    EXPECT_EQ(f.bi.memory_map_count, MEMORY_MAP_MAX);
+}
+
+TEST(BootInfoMultiboot2, FirstCmdlineAndTag21Win)
+{
+    MbiBuilder b;
+    b.load_base(0x200000).load_base(0x400000);
+    const size_t first = b.size();
+    const Filled f = fill(b.cmdline("a").cmdline("bb").end().build());
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_EQ(f.bi.loader_base, PhysAddr{0x200000});
+    EXPECT_EQ(f.bi.cmdline, PhysAddr{MBI_PHYS + first + 8});
+    EXPECT_EQ(f.bi.cmdline_len, 1u);
+}
+
+TEST(BootInfoMultiboot2, FirstTag21WinsEvenWhenItSaysZero)
+{
+    /*
+     * The first tag 21 is the loader's word (mbi_scan() and multiboot2_early()
+     * take it, and the 32-bit stage decided base_source and its warning on
+     * it): the filler must not take a later tag instead.
+     */
+    const auto mbi = MbiBuilder().load_base(0).load_base(uint32_t(IMAGE)).end().build();
+    BootInfo bi = start_info();
+    ASSERT_EQ(multiboot2_early(bi, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
+              MbiError::none);
+    EXPECT_EQ(bi.loader_base, PhysAddr{0});
+    const Filled f = fill(mbi, bi);
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_EQ(f.bi.loader_base, PhysAddr{0});
+}
+
+TEST(BootInfoMultiboot2, TakesTags1And21WhateverBootInfoHeld)
+{
+    /* Stale values in BootInfo (every byte 0x5a) do not stop the filler from taking the tags. */
+    MbiBuilder b;
+    b.load_base(0x200000);
+    const size_t cmdline_at = b.size();
+    const Filled f = fill(b.cmdline("abc").end().build(), start_info(0x5a));
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_EQ(f.bi.loader_base, PhysAddr{0x200000});
+    EXPECT_EQ(f.bi.cmdline, PhysAddr{MBI_PHYS + cmdline_at + 8});
+    EXPECT_EQ(f.bi.cmdline_len, 3u);
+}
+
+TEST(BootInfoMultiboot2, AfterTheEarlyStepTheSameValues)
+{
+    /* The boot's order: .bss zeroed, the early step, then the filler over the same BootInfo. */
+    MbiBuilder b;
+    b.load_base(uint32_t(IMAGE));
+    const size_t cmdline_at = b.size();
+    const auto mbi = b.cmdline("loglvl=debug").mmap_entries(entries_of(boot_test::seabios_1g())).end().build();
+    BootInfo bi = start_info();
+    ASSERT_EQ(multiboot2_early(bi, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
+              MbiError::none);
+    const Filled f = fill(mbi, bi);
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_EQ(f.bi.cmdline, PhysAddr{MBI_PHYS + cmdline_at + 8});
+    EXPECT_EQ(f.bi.cmdline_len, 12u);
+    EXPECT_EQ(f.bi.loader_base, PhysAddr{IMAGE});
+    EXPECT_EQ(f.bi.info_size, total_size(mbi));
+    EXPECT_EQ(f.map(), fill(mbi).map());
+}
+
+TEST(BootInfoMultiboot2, NoMemoryMapAtAll)
+{
+    /* Neither tag 6 nor tag 17: an empty map, its address still set. */
+    const Filled f = fill(MbiBuilder().cmdline("x").end().build());
+    ASSERT_EQ(f.scan.error, MbiError::none);
+    EXPECT_EQ(f.bi.memory_map_count, 0u);
+    EXPECT_EQ(f.bi.memory_map, MEMORY_MAP_AT);
+    EXPECT_EQ(f.bi.modules, MODULES_AT);
+    EXPECT_EQ(f.bi.module_count, 0u);
+}
+
+namespace {
+
+/* Valid tags the filler would take something from, then the defect. */
+MbiBuilder good_prefix()
+{
+    MbiBuilder b;
+    b.load_base(uint32_t(IMAGE))
+        .cmdline("debug-exit=0xf4")
+        .module(0x103000, 0x104000, "mod")
+        .mmap_entries(entries_of(boot_test::seabios_1g()))
+        .efi64(SYSTAB)
+        .efi_mmap(ovmf_descriptors())
+        .acpi_new(make_rsdp(2, "OVMF  "));
+    return b;
+}
+
+struct Malformed {
+    const char* name;
+    std::vector<uint64_t> mbi;
+    MbiError error;
+    uint64_t phys = MBI_PHYS;
+    int64_t available = -1;   /* bytes; -1: the whole buffer */
+};
+
+std::vector<Malformed> malformed_mbis()
+{
+    std::vector<uint8_t> mmap_short = MbiBuilder::u32s({24, 0});
+    mmap_short.resize(mmap_short.size() + 30);
+    std::vector<uint8_t> module_no_nul = MbiBuilder::u32s({0x1000, 0x2000});
+    module_no_nul.push_back('m');
+    const auto good = good_prefix().end().build();
+    return {
+        {"misaligned", good, MbiError::misaligned, MBI_PHYS + 4},
+        {"total_size below 16", good_prefix().end().build(8), MbiError::total_size_small},
+        {"fewer bytes than the fixed part", good, MbiError::total_size_small, MBI_PHYS, 7},
+        {"total_size past the buffer", good_prefix().end().build(0x2000), MbiError::total_size_large},
+        {"total_size past 1 MiB", good_prefix().end().build(MBI_MAX_SIZE + 8), MbiError::total_size_large},
+        {"runs past 4 GiB", good, MbiError::total_size_large, 0x100000000 - 0x100},
+        {"tag size below 8", good_prefix().tag(99, {}, 4).end().build(), MbiError::tag_size_small},
+        {"tag 21 without its field", good_prefix().tag(MULTIBOOT2_TAG_TYPE_LOAD_BASE_ADDR, {}).end().build(),
+         MbiError::tag_size_small},
+        {"tag 12 of 12 bytes", good_prefix().tag(MULTIBOOT2_TAG_TYPE_EFI64, MbiBuilder::u32s({1})).end().build(),
+         MbiError::tag_size_small},
+        {"tag 17 without descr_size", good_prefix().tag(MULTIBOOT2_TAG_TYPE_EFI_MMAP, {1, 2}).end().build(),
+         MbiError::tag_size_small},
+        {"end tag of 16 bytes", good_prefix().tag(MULTIBOOT2_TAG_TYPE_END, std::vector<uint8_t>(8)).build(),
+         MbiError::tag_size_small},
+        {"tag overrun", good_prefix().tag(99, std::vector<uint8_t>(8), 4000).end().build(), MbiError::tag_overrun},
+        {"no end tag", good_prefix().build(), MbiError::no_end_tag},
+        {"end tag cut off", good_prefix().end().build(int64_t(good.size() * 8 - 8)), MbiError::no_end_tag},
+        {"command line without NUL", good_prefix().tag(MULTIBOOT2_TAG_TYPE_CMDLINE, {'a', 'b'}).end().build(),
+         MbiError::string_unterminated},
+        {"module string without NUL", good_prefix().tag(MULTIBOOT2_TAG_TYPE_MODULE, module_no_nul).end().build(),
+         MbiError::string_unterminated},
+        {"mmap entry_size 16", good_prefix().mmap(16, 2).end().build(), MbiError::mmap_entry_size},
+        {"mmap entry_size 28", good_prefix().mmap(28, 2).end().build(), MbiError::mmap_entry_size},
+        {"mmap entries short", good_prefix().tag(MULTIBOOT2_TAG_TYPE_MMAP, mmap_short).end().build(),
+         MbiError::mmap_overrun},
+        {"module start above end", good_prefix().module(0x2000, 0x1000, "m").end().build(), MbiError::module_range},
+        {"EFI descr_size 32", good_prefix().efi_mmap(ovmf_descriptors(), 32).end().build(),
+         MbiError::efi_mmap_descr_size},
+        {"EFI descr_size 44", good_prefix().efi_mmap(ovmf_descriptors(), 44).end().build(),
+         MbiError::efi_mmap_descr_size},
+        {"EFI descr_size 0", good_prefix().efi_mmap({}, 0).end().build(), MbiError::efi_mmap_descr_size},
+    };
+}
+
+} // namespace
+
+TEST(BootInfoMultiboot2, MalformedMbisChangeNothing)
+{
+    for (const Malformed& m : malformed_mbis()) {
+        SCOPED_TRACE(m.name);
+        /* Patterns everywhere, so that any write shows (the image fields set, as the filler needs). */
+        BootInfo bi = start_info(0x5a);
+        auto tables = std::make_unique<BootTables>();
+        std::memset(tables.get(), 0xa5, sizeof(BootTables));
+        const BootInfo bi_before = bi;
+        const auto tables_before = std::make_unique<BootTables>(*tables);
+        const uint32_t available = m.available < 0 ? uint32_t(m.mbi.size() * 8) : uint32_t(m.available);
+        const MbiScan s = boot_info_from_multiboot2(bi, *tables, TABLES, reinterpret_cast<const uint8_t*>(m.mbi.data()),
+                                                    PhysAddr{m.phys}, available);
+        EXPECT_EQ(s.error, m.error) << mbi_error_text(s.error);
+        EXPECT_TRUE(same_bytes(bi, bi_before));
+        EXPECT_TRUE(same_bytes(*tables, *tables_before));
+    }
+}
+
+TEST(BootInfoMultiboot2, MalformedTailIsFoundAfterGoodTags)
+{
+    /* The error points at the defect, past the tags the filler could have taken. */
+    MbiBuilder b = good_prefix();
+    const size_t defect_at = b.size();
+    const auto mbi = b.efi_mmap({}, 44).end().build();
+    const Filled f = fill(mbi, start_info(0x5a));
+    EXPECT_EQ(f.scan.error, MbiError::efi_mmap_descr_size);
+    EXPECT_EQ(f.scan.error_offset, defect_at);
+    EXPECT_EQ(f.scan.error_value, 44u);
+}
+
+TEST(Multiboot2Early, SetsOnlyItsFields)
+{
+    MbiBuilder b;
+    b.loader_name("GRUB 2.06").load_base(0x3fe00000);
+    const size_t cmdline_at = b.size();
+    /* A defect after tags 21 and 1 is the filler's to find, not the early step's. */
+    const auto mbi = b.cmdline("a b").efi_mmap({}, 44).end().build();
+    BootInfo bi = start_info(0x5a);
+    const BootInfo before = bi;
+    const MbiScan s = multiboot2_early(bi, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS));
+    ASSERT_EQ(s.error, MbiError::none);
+    EXPECT_FALSE(s.complete);
+    BootInfo want = before;
+    want.protocol = Protocol::multiboot2;
+    want.info = PhysAddr{MBI_PHYS};
+    want.info_size = total_size(mbi);
+    want.loader_base = PhysAddr{0x3fe00000};
+    want.cmdline = PhysAddr{MBI_PHYS + cmdline_at + 8};
+    want.cmdline_len = 3;
+    EXPECT_TRUE(same_bytes(bi, want));
+}
+
+TEST(Multiboot2Early, WithoutTags21And1)
+{
+    const auto mbi = MbiBuilder().loader_name("x").end().build();
+    BootInfo bi = start_info(0x5a);
+    const BootInfo before = bi;
+    ASSERT_EQ(multiboot2_early(bi, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
+              MbiError::none);
+    BootInfo want = before;
+    want.protocol = Protocol::multiboot2;
+    want.info = PhysAddr{MBI_PHYS};
+    want.info_size = total_size(mbi);
+    EXPECT_TRUE(same_bytes(bi, want));   /* loader_base and cmdline as they were */
+}
+
+TEST(Multiboot2Early, ErrorsWriteNothing)
+{
+    struct Case {
+        std::vector<uint64_t> mbi;
+        uint32_t phys;
+        MbiError error;
+    };
+    const Case cases[] = {
+        {MbiBuilder().load_base(1).cmdline("x").end().build(), uint32_t(MBI_PHYS + 4), MbiError::misaligned},
+        {MbiBuilder().load_base(1).cmdline("x").end().build(), 0xfffffff8, MbiError::total_size_large},
+        {MbiBuilder().load_base(1).mmap(16, 1).cmdline("x").end().build(), uint32_t(MBI_PHYS),
+         MbiError::mmap_entry_size},
+        {MbiBuilder().load_base(1).tag(MULTIBOOT2_TAG_TYPE_CMDLINE, {'x'}).end().build(), uint32_t(MBI_PHYS),
+         MbiError::string_unterminated},
+    };
+    for (const Case& c : cases) {
+        BootInfo bi = start_info(0x5a);
+        const BootInfo before = bi;
+        EXPECT_EQ(multiboot2_early(bi, reinterpret_cast<const uint8_t*>(c.mbi.data()), c.phys).error, c.error);
+        EXPECT_TRUE(same_bytes(bi, before));
+    }
+}
