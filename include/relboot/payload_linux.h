@@ -1,0 +1,155 @@
+/*
+ * Launching a Linux bzImage (the "linux" hand-off target): the pure
+ * parts, which the 64-bit stage runs and the host tests and the fuzzer
+ * run on bytes.  In the order of the launch, and "decide everything, then
+ * act": linux_parse() reads the setup header, linux_plan() places the
+ * kernel, the initrd, the zero page and the command line, and only then
+ * does the caller move bytes; linux_fill_boot_params() writes the zero
+ * page.  Documentation/arch/x86/boot.rst; include/relboot/linux_boot.h.
+ *
+ * Errors name the field and what was expected, for the one line
+ * "relboot: error: payload <field>: <found>, expected <expected>".
+ */
+#ifndef RELBOOT_PAYLOAD_LINUX_H
+#define RELBOOT_PAYLOAD_LINUX_H
+
+#include <cstdint>
+#include <relboot/boot_info.h>
+#include <relboot/linux_boot.h>
+
+namespace relboot {
+
+/* Oldest boot protocol relboot launches: 2.06 (cmdline_size). */
+inline constexpr uint16_t LINUX_MIN_PROTOCOL = 0x0206;
+
+/*
+ * Why a payload cannot be launched: the field at fault, the value found
+ * and what was expected (texts are static strings).  field == nullptr
+ * means no error.
+ */
+struct PayloadError {
+    const char* field;          /* e.g. "version", "xloadflags", "cmdline_size", "kernel" */
+    uint64_t found;             /* the value found (shown in hex, or decimal for sizes: see found_decimal) */
+    bool found_decimal;
+    const char* expected;       /* e.g. "at least 2.06 (0x0206)" */
+
+    constexpr bool ok() const { return field == nullptr; }
+};
+
+/* What linux_parse() reads from a bzImage. */
+struct LinuxImage {
+    linuxboot::SetupHeader hdr;     /* as in the file (0x1f1 .. 0x26c; fields past the header's end zero) */
+    uint32_t header_end;        /* 0x202 + byte[0x201]: copy [0x1f1, header_end) into boot_params */
+    uint32_t setup_size;        /* (setup_sects, 0 meaning 4, + 1) * 512: where the pm code starts */
+    uint64_t pm_size;           /* bytes of protected-mode code: file size - setup_size */
+    uint32_t version_offset;    /* offset of the kernel_version string in the file; 0 when absent */
+    uint32_t version_len;       /* its length (bytes before NUL, at most 127) */
+};
+
+/*
+ * Whether the size bytes at p look like a bzImage: boot_flag 0xAA55 at
+ * 0x1fe and "HdrS" at 0x202 (payload=auto's test).  Reads nothing beyond
+ * size.
+ */
+bool linux_is_bzimage(const uint8_t* p, uint64_t size);
+
+/*
+ * Reads and checks the setup header of the bzImage at p (size bytes).
+ * Refuses: a file shorter than the header or than setup_size (field
+ * "size"), boot_flag or "HdrS" wrong ("boot_flag", "header"), protocol
+ * below 2.06 ("version"), no 64-bit entry ("xloadflags": XLF_KERNEL_64),
+ * LOADED_HIGH clear ("loadflags"), a header end past 0x290 ("jump"),
+ * kernel_alignment not a power of two or min_alignment above it
+ * ("kernel_alignment", "min_alignment"), init_size of 0 ("init_size").
+ * Reads nothing beyond size.
+ */
+PayloadError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out);
+
+/* What linux_plan() needs to know (all addresses physical, ranges [base, base + size)). */
+struct LinuxPlanInput {
+    const MemoryRange* memory_map;  /* BootInfo's: sorted, no overlaps */
+    uint32_t memory_map_count;
+    PhysRange image;                /* relboot's image (in use until the jump, and after: page tables, GDT) */
+    PhysRange kernel_module;        /* module 0: the bzImage as GRUB put it */
+    PhysRange initrd;               /* module 1, size 0 when there is none */
+    uint64_t identity_limit;        /* everything the kernel touches must lie below it */
+    uint32_t cmdline_len;           /* bytes of the composed command line, without the NUL */
+};
+
+/* Where everything goes (decided, nothing moved yet). */
+struct LinuxPlan {
+    uint64_t pm_src;            /* protected-mode code in module 0: kernel_module.base + setup_size */
+    uint64_t kernel;            /* its destination: the load address (== pm_src when no copy) */
+    uint64_t copied;            /* bytes moved for the kernel: pm_size, or 0 */
+    uint64_t entry;             /* kernel + ENTRY64_OFFSET */
+    uint64_t runtime;           /* where the kernel runs: [runtime, runtime + init_size) kept free */
+    uint64_t initrd_src;        /* module 1 as GRUB put it */
+    uint64_t initrd;            /* the initrd's final address (== initrd_src when it stays) */
+    uint64_t initrd_size;
+    bool relocatable;
+};
+
+/*
+ * Places the kernel (boot.rst "Loading The Rest of The Kernel", and the
+ * 64-bit protocol):
+ *   - relocatable: runs from pref_address when [pref_address, +init_size)
+ *     is free, else from the lowest address >= pref_address aligned to
+ *     kernel_alignment, then to each smaller power of two down to
+ *     1 << min_alignment, with init_size free; the pm code is copied
+ *     there, unless it already sits at an acceptable address;
+ *   - not relocatable: the pm code goes to 0x100000 (code32_start's
+ *     default) and the kernel runs at pref_address: both
+ *     [0x100000, +init_size) and [pref_address, +init_size) must be free.
+ * "Free" is usable RAM (and module 0's own bytes, which the copy may
+ * overwrite), below identity_limit, away from relboot's image and the
+ * initrd.  The initrd stays where it is unless it ends above
+ * initrd_addr_max (and XLF_CAN_BE_LOADED_ABOVE_4G does not allow it) or
+ * lies in the kernel's ranges; it then moves to the highest free,
+ * 4 KiB-aligned place that satisfies both, away from module 0's bytes.
+ * A command line longer than cmdline_size is refused ("cmdline_size").
+ * Errors: "cmdline_size", "initrd" (nowhere to put it), "kernel" (no
+ * free range of init_size; found = init_size).
+ */
+PayloadError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, LinuxPlan* out);
+
+/* What goes into the zero page besides the image's header. */
+struct LinuxBootParamsInput {
+    uint64_t cmd_line_ptr;          /* the composed command line (NUL-terminated) */
+    uint64_t ramdisk_image;         /* 0 when there is no initrd */
+    uint64_t ramdisk_size;
+    uint64_t acpi_rsdp_addr;        /* BootInfo.acpi_rsdp; 0 lets the kernel search */
+    const MemoryRange* memory_map;  /* BootInfo's */
+    uint32_t memory_map_count;
+    /* EFI, when efi_systab != 0: efi_info gets "EL64" and these. */
+    uint64_t efi_systab;
+    uint64_t efi_memmap;
+    uint32_t efi_memmap_size;
+    uint32_t efi_memdesc_size;
+    uint32_t efi_memdesc_version;
+};
+
+/*
+ * Converts BootInfo's memory map to e820 entries (at most max): types 1..5
+ * as they are, relboot and boot_data as reserved (2), module as RAM (1);
+ * adjacent entries of one type merged.  Returns the count; more than max
+ * entries needed: the rest dropped and *truncated set.
+ */
+uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, linuxboot::E820Entry* out, uint32_t max,
+                                    bool* truncated);
+
+/*
+ * Writes the zero page (BOOT_PARAMS_SIZE bytes at zero_page): all zero,
+ * then the image's setup header [0x1f1, header_end) from the file bytes
+ * at image, then type_of_loader 0xff, vid_mode 0xffff (normal), loadflags
+ * with CAN_USE_HEAP cleared as the 64-bit protocol needs no heap,
+ * code32_start = plan.kernel, cmd_line_ptr/ext_cmd_line_ptr,
+ * ramdisk_image/size and their ext_ halves, hardware_subarch 0, the e820
+ * table (linux_e820_from_memory_map, at most 128), acpi_rsdp_addr, and on
+ * EFI efi_info.  The sentinel (0x1ef) stays 0.
+ */
+void linux_fill_boot_params(uint8_t* zero_page, const uint8_t* image, const LinuxImage& parsed, const LinuxPlan& plan,
+                            const LinuxBootParamsInput& in);
+
+} // namespace relboot
+
+#endif
