@@ -43,6 +43,12 @@ enum class ConsoleSel : uint8_t { com1 = 0, com2 = 1, com3 = 2, com4 = 3, none =
 
 enum class LogLevel : uint8_t { info = 0, quiet = 1, debug = 2 };
 enum class Edd : uint8_t { on = 0, off = 1, skipmbr = 2 };
+/* payload=: what the hand-off starts (handoff.h). */
+enum class PayloadSel : uint8_t {
+    automatic = 0,  /* "auto": module 0 when it is a bzImage, else the report */
+    linux_kernel,   /* "linux": module 0 must be a bzImage */
+    none,           /* "none": never launch; report the modules */
+};
 enum class Edid : uint8_t { unset = 0, no = 1, force = 2 };
 enum class VgaKind : uint8_t { unset = 0, current, text, gfx, mode };
 
@@ -91,13 +97,14 @@ struct Options {
     LogLevel loglvl;
     Edd edd;
     Edid edid;
+    PayloadSel payload;
     /* What the report has to say about the line itself. */
     uint8_t truncated;                  /* the line was longer than CMDLINE_MAX */
     uint8_t unterminated_quote;         /* a '"' was never closed */
     uint8_t has_passthrough;            /* "--" was present */
     uint8_t unknown_count;              /* entries in unknown[] */
     uint8_t malformed_count;            /* entries in malformed[] */
-    uint8_t reserved[3];
+    uint8_t reserved[2];
     uint16_t unknown_dropped;           /* unknown tokens beyond CMDLINE_MAX_UNKNOWN */
     uint16_t malformed_dropped;         /* malformed values beyond CMDLINE_MAX_MALFORMED */
     Span passthrough;                   /* raw text after "--" */

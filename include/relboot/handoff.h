@@ -3,13 +3,21 @@
  * holds at that moment.  This is the header the hypervisor proper links
  * against.
  *
- * The 64-bit stage's last act is handoff(): it chooses the target,
- * prints "relboot: handoff <target>" (boot-contract.md) and calls it with
- * the filled BootInfo (boot_info.h; magic BOOT_INFO_MAGIC, version
- * BOOT_INFO_VERSION).  Targets, in handoff.cpp's table:
+ * The 64-bit stage chooses the target once BootInfo is complete
+ * (handoff_choose()) and its last act is handoff(): the target's last
+ * line before it takes over is "relboot: handoff <target>"
+ * (boot-contract.md), and it gets the filled BootInfo (boot_info.h; magic
+ * BOOT_INFO_MAGIC, version BOOT_INFO_VERSION).  Targets, in handoff.cpp's
+ * table:
  *   report  hypervisor_entry(): relboot's own default prints "relboot: ok"
  *           and ends the run (debug-exit= port, else halt); a hypervisor
  *           linked with relboot replaces it with a strong definition.
+ *   linux   module 0, a Linux bzImage, with module 1 as its initrd
+ *           (payload_linux.h): "relboot: handoff linux entry=0x<16>
+ *           boot_params=0x<16>", then the kernel owns the machine.  What
+ *           holds below is what relboot guarantees to hypervisor_entry();
+ *           the kernel gets the 64-bit boot protocol's state instead
+ *           (linux_entry.S).
  *
  * What holds when a target is entered (x86-64, CPL 0, one CPU):
  *   - Memory.  relboot still occupies, and BootInfo's memory map marks as
@@ -57,14 +65,26 @@ namespace relboot {
 /* The hand-off targets (handoff.cpp's table, in this order). */
 enum class HandoffTarget : uint8_t {
     report = 0,     /* hypervisor_entry() */
+    linux_kernel,   /* linux_launch() */
     count,
 };
 
 /*
- * Chooses the target for bi (today always report), prints "relboot:
- * handoff <target>" on console (nothing under loglvl=quiet) and enters it.
+ * The target for bi, from the payload= option (cmdline.h): none: report;
+ * linux: linux (which refuses, with one error line, a module 0 that is
+ * not a bzImage); auto (the default): linux when module 0 is a bzImage
+ * (linux_wanted()), else report.
  */
-[[noreturn]] void handoff(const BootInfo& bi, class Console& console);
+HandoffTarget handoff_choose(const BootInfo& bi);
+
+/* The target's name on the "relboot: handoff" line. */
+const char* handoff_name(HandoffTarget target);
+
+/*
+ * Enters target with bi.  console: where the target prints its lines
+ * (loglvl=quiet passes one that prints nothing).  Does not return.
+ */
+[[noreturn]] void handoff(const BootInfo& bi, HandoffTarget target, class Console& console);
 
 } // namespace relboot
 

@@ -150,6 +150,21 @@ uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, linu
 void linux_fill_boot_params(uint8_t* zero_page, const uint8_t* image, const LinuxImage& parsed, const LinuxPlan& plan,
                             const LinuxBootParamsInput& in);
 
+class Console;
+
+/* 64-bit stage only (linux_launch.cpp). */
+
+/* Whether module 0 is a bzImage that relboot can read (payload=auto's choice). */
+bool linux_wanted(const BootInfo& bi);
+
+/*
+ * The "linux" hand-off target: parses, plans, reports ("relboot: payload
+ * ..." lines), moves, writes the zero page and enters the kernel.  Any
+ * refusal happens before a byte moves: one "relboot: error: payload ..."
+ * line, then debug-exit or halt.  Does not return.
+ */
+[[noreturn]] void linux_launch(const BootInfo& bi, Console& console);
+
 } // namespace relboot
 
 #endif

@@ -4,38 +4,57 @@
  */
 #include <relboot/console.h>
 #include <relboot/handoff.h>
+#include <relboot/payload_linux.h>
 #include <relboot/report.h>
 
 namespace relboot {
 
 namespace {
 
+/* The "report" target: relboot's hand-off line, then the hypervisor's entry. */
+void enter_report(const BootInfo& bi, Console& console)
+{
+    console.begin().str("handoff report").end();
+    hypervisor_entry(bi);
+}
+
 struct Target {
     const char* name;                                   /* as on the "relboot: handoff" line */
-    void (*enter)(const BootInfo& bi);                  /* does not return */
+    void (*enter)(const BootInfo& bi, Console& console); /* prints that line last; does not return */
 };
 
 constexpr Target TARGETS[] = {
-    {"report", hypervisor_entry},
+    {"report", enter_report},
+    {"linux", linux_launch},
 };
 static_assert(sizeof(TARGETS) / sizeof(TARGETS[0]) == uint32_t(HandoffTarget::count));
 
-HandoffTarget choose(const BootInfo&)
-{
-    return HandoffTarget::report;
-}
-
 } // namespace
 
-void handoff(const BootInfo& bi, Console& console)
+HandoffTarget handoff_choose(const BootInfo& bi)
 {
-    const Target& target = TARGETS[uint32_t(choose(bi))];
-    console.begin().str("handoff ").str(target.name).end();
-    target.enter(bi);
+    switch (bi.options.payload) {
+    case PayloadSel::none:
+        return HandoffTarget::report;
+    case PayloadSel::linux_kernel:
+        return HandoffTarget::linux_kernel;
+    default:
+        return linux_wanted(bi) ? HandoffTarget::linux_kernel : HandoffTarget::report;
+    }
+}
+
+const char* handoff_name(HandoffTarget target)
+{
+    return TARGETS[uint32_t(target)].name;
+}
+
+void handoff(const BootInfo& bi, HandoffTarget target, Console& console)
+{
+    TARGETS[uint32_t(target)].enter(bi, console);
     __builtin_unreachable();
 }
 
-/* The "report" target: the run ends here, a success (the self-test passed before any hand-off). */
+/* relboot's own hypervisor_entry(): the run ends here, a success (the self-test passed before any hand-off). */
 [[gnu::weak]] void hypervisor_entry(const BootInfo& bi)
 {
     Console con = report_console(bi.options);

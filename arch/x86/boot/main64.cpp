@@ -245,7 +245,10 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
     info.begin().str("cmdline ").quoted(cmdline, cmdline_len).end();
     cmdline_report(bi.options, boot_cmdline_spans, cmdline, cmdline_len, info);
     print_warnings(bi, con);
-    print_modules(bi, info, con);
+    /* The modules' CRC lines belong to the report; a payload reports itself. */
+    const HandoffTarget target = handoff_choose(bi);
+    if (target == HandoffTarget::report)
+        print_modules(bi, info, con);
     info.begin().str("longmode entry64=").hex16(reinterpret_cast<uint64_t>(relboot_entry64));
     info.str(" cr3=").hex8(uint32_t(bi.cr3.value)).str(" nx=").str(bi.nx ? "on" : "off").end();
 
@@ -261,7 +264,7 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
         finish(bi.options, false);
     }
     print_platform(bi, info, debug);
-    handoff(bi, info);
+    handoff(bi, target, info);
 }
 
 /* From exc64_common (head64.S), on the exception stack. */

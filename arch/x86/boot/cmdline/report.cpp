@@ -43,6 +43,10 @@ void print_edd(const Options& o, Console& con)
     con.str(o.edd == Edd::off ? "off" : o.edd == Edd::skipmbr ? "skipmbr" : "on");
 }
 void print_edid(const Options& o, Console& con) { con.str(o.edid == Edid::force ? "force" : "no"); }
+void print_payload(const Options& o, Console& con)
+{
+    con.str(o.payload == PayloadSel::linux_kernel ? "linux" : o.payload == PayloadSel::none ? "none" : "auto");
+}
 void print_vga(const Options& o, Console& con)
 {
     const VgaSettings& g = o.vga;

@@ -248,6 +248,12 @@ bool parse_loglvl(Text v, bool has_value, Options* out)
     return set_keyword(OptionId::loglvl, v, has_value, BY_INDEX, &out->loglvl);
 }
 
+bool parse_payload(Text v, bool has_value, Options* out)
+{
+    static constexpr PayloadSel BY_INDEX[] = {PayloadSel::automatic, PayloadSel::linux_kernel, PayloadSel::none};
+    return set_keyword(OptionId::payload, v, has_value, BY_INDEX, &out->payload);
+}
+
 bool parse_mem(Text v, bool has_value, Options* out)
 {
     uint64_t bytes;
