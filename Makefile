@@ -244,8 +244,37 @@ check-images: | deps-check
 
 check: | deps-check
 	$(MAKE) check-images
-	$(MAKE) unit-tests build/tools/optdoc testloader fuzzers
+	$(MAKE) unit-tests build/tools/optdoc testloader fuzzers payload-inputs
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) --param fuzz_time=$(FUZZ_TIME) tests tests/unit tests/fuzz
+
+# --- payload test inputs (tests/payload) ---------------------------------
+# Debian's real kernel and a small initramfs for the Linux-payload tests, all
+# under build/linux: vmlinuz (tools/fetch-kernel: apt-get download of the
+# image package linux-image-amd64 depends on; kept once fetched, delete
+# build/linux to refresh), vmlinuz-nonreloc (byte 0x234 relocatable_kernel
+# cleared), init (tests/payload/init.c, static) and initramfs.cpio.gz
+# (tools/make-initramfs: /init, busybox-static's /bin/busybox, /dev/console).
+LINUX_DIR := build/linux
+PAYLOAD_CC ?= gcc
+BUSYBOX ?= /bin/busybox
+PAYLOAD_INPUTS := $(LINUX_DIR)/vmlinuz $(LINUX_DIR)/vmlinuz-nonreloc $(LINUX_DIR)/initramfs.cpio.gz
+.PHONY: payload-inputs
+payload-inputs: $(PAYLOAD_INPUTS)
+$(LINUX_DIR)/vmlinuz: | deps-check
+	$(call say,FETCH   $@)
+	$(Q)tools/fetch-kernel --output-dir $(LINUX_DIR)
+$(LINUX_DIR)/vmlinuz-nonreloc: $(LINUX_DIR)/vmlinuz tools/fetch-kernel
+	$(call say,NONRELOC $@)
+	$(Q)tools/fetch-kernel --output-dir $(LINUX_DIR) --nonreloc
+$(LINUX_DIR)/init: tests/payload/init.c
+	@mkdir -p $(@D)
+	$(call say,CC      $@)
+	$(Q)$(PAYLOAD_CC) -static -Os -s -Wall -Wextra -Werror -o $@ $<
+# $(wildcard): without busybox-static, make-initramfs says what to install.
+$(LINUX_DIR)/initramfs.cpio.gz: $(LINUX_DIR)/init tools/make-initramfs $(wildcard $(BUSYBOX))
+	$(call say,CPIO    $@)
+	$(Q)tools/make-initramfs --init $(LINUX_DIR)/init --busybox $(BUSYBOX) --output $@
+# --- end of payload test inputs ---------------------------------------------
 
 # The boot-cost benchmark (README, "Performance"): instruction counts under
 # qemu -icount shift=0 for both BASE variants; writes build/bench/results.md.
@@ -315,7 +344,7 @@ option-doc: build/tools/optdoc
 # ---------------------------------------------------------------------------
 DEBIAN_PACKAGES := make gcc g++ binutils g++-i686-linux-gnu binutils-i686-linux-gnu git python3 \
     qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf \
-    llvm-14-tools libgtest-dev clang libclang-rt-14-dev
+    llvm-14-tools libgtest-dev clang libclang-rt-14-dev busybox-static
 
 deps:
 	@if [ "$$(id -u)" -ne 0 ]; then \

@@ -39,4 +39,14 @@ config.substitutions.append(("%check-modules", "python3 " + os.path.join(root, "
 config.substitutions.append(("%mb2-header", "python3 " + os.path.join(root, "tools", "mb2-header.py")))
 config.substitutions.append(("%optdoc", os.path.join(build, "tools", "optdoc")))
 
+# Linux-payload inputs built by `make payload-inputs` (tests/payload): Debian's
+# kernel, the same with relocatable_kernel cleared, and the test initramfs.
+# %vmlinuz-nonreloc before %vmlinuz (list order).
+linux = os.path.join(build, "linux")
+config.substitutions.append(("%vmlinuz-nonreloc", os.path.join(linux, "vmlinuz-nonreloc")))
+config.substitutions.append(("%vmlinuz", os.path.join(linux, "vmlinuz")))
+config.substitutions.append(("%initramfs", os.path.join(linux, "initramfs.cpio.gz")))
+config.substitutions.append(("%linux-boot", os.path.join(root, "tools", "linux-boot")))
+config.substitutions.append(("%mkiso", os.path.join(root, "grub", "mkiso")))
+
 # No lit time-out (it needs psutil): every QEMU run has its own (tools/qemu-boot --timeout).

@@ -1,0 +1,222 @@
+/* The payload tests' /init: a tiny static program (gcc -static -Os) that
+ * Linux runs as PID 1 from the test initramfs (tools/make-initramfs).
+ *
+ * It prints, on /dev/console (the serial port with console=ttyS0), lines that
+ * the lit tests check with FileCheck, all starting "relboot-test-init: ":
+ *   marker                            it runs
+ *   cmdline <...>                     /proc/cmdline as the kernel got it
+ *   boot_params k=v ...               fields of /sys/kernel/boot_params/data
+ *   e820 <i> <addr> <size> <type>     the e820 table of that zero page
+ *   check <name> ok|FAIL <detail>     one line per check of the kernel log
+ *   result pass|fail
+ * and then exits QEMU through isa-debug-exit at port 0xf4: 0x10 (QEMU exit
+ * status 33) when every check passed, 0x11 (status 35) otherwise.  Without
+ * that device it powers off (QEMU status 0 under -no-reboot).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define TAG "relboot-test-init: "
+
+static int out = 1;
+static int failures;
+
+/* One write per line, so kernel messages cannot land inside it. */
+static void say(const char *fmt, ...)
+{
+    char line[4096];
+    int n = snprintf(line, sizeof line, "%s", TAG);
+    va_list ap;
+    va_start(ap, fmt);
+    int m = vsnprintf(line + n, sizeof line - n - 1, fmt, ap);
+    va_end(ap);
+    if (m < 0)
+        m = 0;
+    n += m;
+    if (n > (int)sizeof line - 2)
+        n = sizeof line - 2;
+    line[n++] = '\n';
+    (void)!write(out, line, n);
+}
+
+static void check(const char *name, int ok, const char *detail)
+{
+    say("check %s %s %s", name, ok ? "ok" : "FAIL", detail);
+    if (!ok)
+        failures++;
+}
+
+/* Reads a whole (small) file; returns its length or -1. */
+static ssize_t slurp(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + len, size - len);
+        if (n <= 0)
+            break;
+        len += n;
+        if (len == size)
+            break;
+    }
+    close(fd);
+    return len;
+}
+
+static uint64_t le(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void mount_fs(const char *type, const char *dir)
+{
+    mkdir(dir, 0755);
+    if (mount(type, dir, type, 0, NULL) != 0 && errno != EBUSY)
+        say("note: mount %s on %s: %s", type, dir, strerror(errno));
+}
+
+static void report_boot_params(void)
+{
+    static unsigned char bp[4096];
+    ssize_t n = slurp("/sys/kernel/boot_params/data", (char *)bp, sizeof bp);
+    if (n < 0x2d0) {
+        say("boot_params absent");
+        return;
+    }
+    unsigned sig = le(bp + 0x1c0, 4);
+    char sigtext[5] = "none";
+    if (sig)
+        for (int i = 0; i < 4; i++)
+            sigtext[i] = bp[0x1c0 + i] >= 0x20 && bp[0x1c0 + i] < 0x7f ? bp[0x1c0 + i] : '?';
+    say("boot_params version=0x%04x type_of_loader=0x%02x loadflags=0x%02x code32_start=0x%08x "
+        "kernel_alignment=0x%08x relocatable_kernel=%u cmd_line_ptr=0x%08x ramdisk_image=0x%08x "
+        "ramdisk_size=0x%08x ext_ramdisk_image=0x%08x acpi_rsdp_addr=0x%llx e820_entries=%u "
+        "efi_signature=%s efi_systab=0x%llx efi_memmap=0x%llx efi_memmap_size=0x%x sentinel=0x%02x",
+        (unsigned)le(bp + 0x206, 2), bp[0x210], bp[0x211], (unsigned)le(bp + 0x214, 4),
+        (unsigned)le(bp + 0x230, 4), bp[0x234], (unsigned)le(bp + 0x228, 4), (unsigned)le(bp + 0x218, 4),
+        (unsigned)le(bp + 0x21c, 4), (unsigned)le(bp + 0xc0, 4), (unsigned long long)le(bp + 0x70, 8),
+        bp[0x1e8], sigtext, (unsigned long long)(le(bp + 0x1c4, 4) | le(bp + 0x1d8, 4) << 32),
+        (unsigned long long)(le(bp + 0x1d0, 4) | le(bp + 0x1dc, 4) << 32), (unsigned)le(bp + 0x1d4, 4),
+        bp[0x1ef]);
+    unsigned entries = bp[0x1e8];
+    for (unsigned i = 0; i < entries && i < 128 && 0x2d0 + (i + 1) * 20 <= (unsigned)n; i++) {
+        const unsigned char *e = bp + 0x2d0 + i * 20;
+        say("e820 %u 0x%016llx 0x%016llx %u", i, (unsigned long long)le(e, 8),
+            (unsigned long long)le(e + 8, 8), (unsigned)le(e + 16, 4));
+    }
+}
+
+/* The line of the kernel log that contains s (without its "<level>"), or NULL. */
+static const char *log_line(const char *log, const char *s, char *line, size_t size)
+{
+    const char *hit = strstr(log, s);
+    if (!hit)
+        return NULL;
+    const char *start = hit;
+    while (start > log && start[-1] != '\n')
+        start--;
+    const char *end = strchr(hit, '\n');
+    size_t len = end ? (size_t)(end - start) : strlen(start);
+    if (len >= size)
+        len = size - 1;
+    memcpy(line, start, len);
+    line[len] = 0;
+    return line;
+}
+
+static void check_kernel_log(void)
+{
+    /* SYSLOG_ACTION_SIZE_BUFFER (10), then SYSLOG_ACTION_READ_ALL (3): every
+     * level, whatever `quiet` let through to the console. */
+    int size = klogctl(10, NULL, 0);
+    if (size <= 0)
+        size = 1 << 20;
+    char *log = malloc(size + 1);
+    int n = log ? klogctl(3, log, size) : -1;
+    if (n < 0) {
+        check("klog", 0, strerror(errno));
+        return;
+    }
+    log[n] = 0;
+    char line[512], detail[600];
+
+    /* The initramfs: unpacked without error (init/initramfs.c prints
+     * "Initramfs unpacking failed: <why>" and falls back). */
+    if (log_line(log, "Initramfs unpacking failed", line, sizeof line)) {
+        check("initramfs", 0, line);
+    } else {
+        snprintf(detail, sizeof detail, "no 'Initramfs unpacking failed' in %d bytes of kernel log", n);
+        check("initramfs", 1, detail);
+    }
+
+    /* ACPI: the kernel found the RSDP and the tables (drivers/acpi/acpica
+     * tbprint.c: "ACPI: RSDP 0x00000000000F59D0 000014 (v00 BOCHS )"). */
+    if (log_line(log, "ACPI: RSDP ", line, sizeof line))
+        check("acpi", 1, line);
+    else
+        check("acpi", 0, "no 'ACPI: RSDP' line in the kernel log");
+    free(log);
+}
+
+static void leave(void)
+{
+    say("result %s", failures ? "fail" : "pass");
+    /* The console is a tty: what write() returned may still sit in its
+     * buffer or in the UART; let it out before QEMU stops. */
+    tcdrain(out);
+    usleep(20000);
+    if (ioperm(0xf4, 4, 1) == 0)
+        outb(failures ? 0x11 : 0x10, 0xf4);
+    else
+        say("note: ioperm(0xf4): %s", strerror(errno));
+    /* No isa-debug-exit device (or it did not stop QEMU). */
+    say("note: no isa-debug-exit at 0xf4; powering off");
+    tcdrain(out);
+    sync();
+    reboot(RB_POWER_OFF);
+    for (;;)
+        pause();
+}
+
+int main(void)
+{
+    /* The kernel opened /dev/console (from the archive) as fds 0-2; if it
+     * could not, try again once devtmpfs is there. */
+    if (fcntl(out, F_GETFD) < 0)
+        out = -1;
+    mount_fs("proc", "/proc");
+    mount_fs("sysfs", "/sys");
+    mount_fs("devtmpfs", "/dev");
+    if (out < 0)
+        out = open("/dev/console", O_WRONLY | O_NOCTTY);
+
+    say("marker");
+    char cmdline[4096];
+    ssize_t n = slurp("/proc/cmdline", cmdline, sizeof cmdline - 1);
+    if (n < 0)
+        n = 0;
+    cmdline[n] = 0;
+    while (n > 0 && (cmdline[n - 1] == '\n' || cmdline[n - 1] == ' '))
+        cmdline[--n] = 0;
+    say("cmdline %s", cmdline);
+    report_boot_params();
+    check_kernel_log();
+    leave();
+}
