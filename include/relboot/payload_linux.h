@@ -19,8 +19,13 @@
 
 namespace relboot {
 
-/* Oldest boot protocol relboot launches: 2.06 (cmdline_size). */
-inline constexpr uint16_t LINUX_MIN_PROTOCOL = 0x0206;
+/*
+ * Oldest boot protocol relboot launches: 2.12, the first with xloadflags,
+ * whose XLF_KERNEL_64 says whether the 64-bit entry exists (before 2.12
+ * the bytes at 0x236 were padding).  cmdline_size (2.06), init_size,
+ * pref_address and min_alignment (2.10) are then all present.
+ */
+inline constexpr uint16_t LINUX_MIN_PROTOCOL = 0x020c;
 
 /*
  * Why a payload cannot be launched: the field at fault, the value found
@@ -55,22 +60,29 @@ bool linux_is_bzimage(const uint8_t* p, uint64_t size);
 
 /*
  * Reads and checks the setup header of the bzImage at p (size bytes).
- * Refuses: a file shorter than the header or than setup_size (field
- * "size"), boot_flag or "HdrS" wrong ("boot_flag", "header"), protocol
- * below 2.06 ("version"), no 64-bit entry ("xloadflags": XLF_KERNEL_64),
- * LOADED_HIGH clear ("loadflags"), a header end past 0x290 ("jump"),
- * kernel_alignment not a power of two or min_alignment above it
- * ("kernel_alignment", "min_alignment"), init_size of 0 ("init_size").
+ * Refuses, in this order: a file too short to hold "HdrS" (0x206 bytes,
+ * field "size"), boot_flag or "HdrS" wrong ("boot_flag", "header"), a
+ * header end past 0x290 ("jump"), a file shorter than the header's end
+ * ("size"), protocol below LINUX_MIN_PROTOCOL ("version"), no 64-bit
+ * entry ("xloadflags": XLF_KERNEL_64), LOADED_HIGH clear ("loadflags"),
+ * kernel_alignment not a power of two or 1 << min_alignment above it
+ * ("kernel_alignment", "min_alignment"), init_size of 0 ("init_size"), a
+ * file not longer than setup_size + ENTRY64_OFFSET, so without the 64-bit
+ * entry's bytes ("size").  *out is all zero unless it accepts.
  * Reads nothing beyond size.
  */
 PayloadError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out);
 
-/* What linux_plan() needs to know (all addresses physical, ranges [base, base + size)). */
+/*
+ * What linux_plan() needs to know (all addresses physical, ranges [base,
+ * base + size)).  The zero page and the command line are the caller's
+ * buffers inside relboot's image, so the plan does not place them.
+ */
 struct LinuxPlanInput {
     const MemoryRange* memory_map;  /* BootInfo's: sorted, no overlaps */
     uint32_t memory_map_count;
     PhysRange image;                /* relboot's image (in use until the jump, and after: page tables, GDT) */
-    PhysRange kernel_module;        /* module 0: the bzImage as GRUB put it */
+    PhysRange kernel_module;        /* module 0: the bzImage as GRUB put it (at least setup_size + pm_size bytes) */
     PhysRange initrd;               /* module 1, size 0 when there is none */
     uint64_t identity_limit;        /* everything the kernel touches must lie below it */
     uint32_t cmdline_len;           /* bytes of the composed command line, without the NUL */
@@ -82,7 +94,7 @@ struct LinuxPlan {
     uint64_t kernel;            /* its destination: the load address (== pm_src when no copy) */
     uint64_t copied;            /* bytes moved for the kernel: pm_size, or 0 */
     uint64_t entry;             /* kernel + ENTRY64_OFFSET */
-    uint64_t runtime;           /* where the kernel runs: [runtime, runtime + init_size) kept free */
+    uint64_t runtime;           /* where the kernel runs: [runtime, runtime + init_size) kept free (== kernel when relocatable) */
     uint64_t initrd_src;        /* module 1 as GRUB put it */
     uint64_t initrd;            /* the initrd's final address (== initrd_src when it stays) */
     uint64_t initrd_size;
@@ -91,24 +103,42 @@ struct LinuxPlan {
 
 /*
  * Places the kernel (boot.rst "Loading The Rest of The Kernel", and the
- * 64-bit protocol):
- *   - relocatable: runs from pref_address when [pref_address, +init_size)
- *     is free, else from the lowest address >= pref_address aligned to
- *     kernel_alignment, then to each smaller power of two down to
- *     1 << min_alignment, with init_size free; the pm code is copied
- *     there, unless it already sits at an acceptable address;
+ * 64-bit protocol).  "init_size" below means max(init_size, pm_size):
+ * the pm code must fit where it is copied as well.
+ *   - relocatable: an address is acceptable when it is a multiple of
+ *     1 << min_alignment, at or above pref_address (the decompressor
+ *     never runs below LOAD_PHYSICAL_ADDR), with [address, +init_size)
+ *     free.  The kernel stays where module 0 has its pm code when that
+ *     is acceptable (copied = 0); else it runs from pref_address when
+ *     that is acceptable, else from the lowest address >= pref_address
+ *     aligned to kernel_alignment, then to each smaller power of two
+ *     down to 1 << min_alignment; the pm code is copied there
+ *     (kernel == runtime);
  *   - not relocatable: the pm code goes to 0x100000 (code32_start's
  *     default) and the kernel runs at pref_address: both
- *     [0x100000, +init_size) and [pref_address, +init_size) must be free.
- * "Free" is usable RAM (and module 0's own bytes, which the copy may
- * overwrite), below identity_limit, away from relboot's image and the
- * initrd.  The initrd stays where it is unless it ends above
- * initrd_addr_max (and XLF_CAN_BE_LOADED_ABOVE_4G does not allow it) or
- * lies in the kernel's ranges; it then moves to the highest free,
- * 4 KiB-aligned place that satisfies both, away from module 0's bytes.
- * A command line longer than cmdline_size is refused ("cmdline_size").
- * Errors: "cmdline_size", "initrd" (nowhere to put it), "kernel" (no
- * free range of init_size; found = init_size).
+ *     [0x100000, +init_size) and [pref_address, +init_size) must be free
+ *     (copied = 0 only if module 0 has its pm code at 0x100000).
+ * "Free" is RAM: usable, or a module range (module 0's own bytes, which
+ * the copy may overwrite: the caller moves them with memmove; modules
+ * other than module 0 and the initrd, which Linux is not given); below identity_limit, and
+ * below 4 GiB unless XLF_CAN_BE_LOADED_ABOVE_4G; away from relboot's
+ * image and from the initrd's final range.
+ * The initrd stays where it is unless it ends above initrd_addr_max
+ * (end - 1 > initrd_addr_max, and XLF_CAN_BE_LOADED_ABOVE_4G does not
+ * allow it) or lies in the kernel's ranges.  A relocatable kernel avoids
+ * an initrd that may stay, and takes its place (moving it) only when it
+ * fits nowhere else.  A moved initrd goes to the highest free,
+ * 4 KiB-aligned place below min(initrd_addr_max + 1, identity_limit,
+ * 4 GiB), away from the kernel's ranges and module 0's bytes (the
+ * initrd is moved first, then the kernel is copied; it may overlap its
+ * own old bytes: memmove).
+ * The caller writes the zero page (which reads module 0's setup bytes)
+ * before it copies the kernel, whose destination may cover them.
+ * Errors: "cmdline_size" (found = cmdline_len), "size" (module 0 shorter
+ * than the parsed file), "kernel" (module 0 not below identity_limit,
+ * found = its base; or no acceptable place, found = init_size),
+ * "initrd" (not below identity_limit, found = its base; or nowhere to
+ * move it, found = its size).  *out is all zero unless it succeeds.
  */
 PayloadError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, LinuxPlan* out);
 
@@ -130,9 +160,11 @@ struct LinuxBootParamsInput {
 
 /*
  * Converts BootInfo's memory map to e820 entries (at most max): types 1..5
- * as they are, relboot and boot_data as reserved (2), module as RAM (1);
- * adjacent entries of one type merged.  Returns the count; more than max
- * entries needed: the rest dropped and *truncated set.
+ * as they are, any other firmware type (e.g. GRUB's 20 for EFI runtime
+ * code) reserved (2), relboot and boot_data as reserved (2), module as
+ * RAM (1); entries of one type that touch, after the conversion, merged.
+ * Returns the count; more than max entries needed: the rest dropped and
+ * *truncated set (else cleared).
  */
 uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, linuxboot::E820Entry* out, uint32_t max,
                                     bool* truncated);
@@ -142,10 +174,17 @@ uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, linu
  * then the image's setup header [0x1f1, header_end) from the file bytes
  * at image, then type_of_loader 0xff, vid_mode 0xffff (normal), loadflags
  * with CAN_USE_HEAP cleared as the 64-bit protocol needs no heap,
- * code32_start = plan.kernel, cmd_line_ptr/ext_cmd_line_ptr,
- * ramdisk_image/size and their ext_ halves, hardware_subarch 0, the e820
- * table (linux_e820_from_memory_map, at most 128), acpi_rsdp_addr, and on
- * EFI efi_info.  The sentinel (0x1ef) stays 0.
+ * code32_start = plan.kernel (low 32 bits), cmd_line_ptr/ext_cmd_line_ptr,
+ * ramdisk_image/size and their ext_ halves (all 0 when ramdisk_image is
+ * 0), hardware_subarch and hardware_subarch_data 0, setup_data 0 (relboot
+ * passes no list; the file's value would be followed as a pointer), the
+ * e820 table (linux_e820_from_memory_map, at most 128), acpi_rsdp_addr,
+ * and on EFI efi_info.  When a relocatable kernel's plan.kernel is not a
+ * multiple of kernel_alignment (the plan fell back to a smaller one),
+ * kernel_alignment becomes the largest power of two dividing plan.kernel:
+ * the decompressor rounds its runtime address up to kernel_alignment.
+ * The sentinel (0x1ef) stays 0.  Fields are written by offset (no
+ * alignment assumed of zero_page or image).
  */
 void linux_fill_boot_params(uint8_t* zero_page, const uint8_t* image, const LinuxImage& parsed, const LinuxPlan& plan,
                             const LinuxBootParamsInput& in);
