@@ -130,7 +130,7 @@ BOOT32_EXPORTS := boot32_main boot32_exception
 KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/boot/cmdline/report.cpp \
     arch/x86/boot/acpi.cpp arch/x86/boot/identity_map.cpp arch/x86/boot/handoff.cpp \
     arch/x86/boot/debug_fault.cpp arch/x86/boot/protocol/multiboot2_report.cpp lib/crc32.cpp \
-    arch/x86/boot/payload/linux_launch.cpp \
+    arch/x86/boot/payload/linux.cpp arch/x86/boot/payload/linux_launch.cpp \
     $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS)
 ASM_SRCS := arch/x86/boot/protocol/multiboot2_header.S arch/x86/boot/protocol/multiboot2_entry.S \
     arch/x86/boot/head32.S arch/x86/boot/exception32.S \
