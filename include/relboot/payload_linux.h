@@ -118,9 +118,11 @@ struct LinuxPlan {
  *     default) and the kernel runs at pref_address: both
  *     [0x100000, +init_size) and [pref_address, +init_size) must be free
  *     (copied = 0 only if module 0 has its pm code at 0x100000).
- * "Free" is RAM: usable, or a module range (module 0's own bytes, which
+ * "Free" is RAM: usable, a module range (module 0's own bytes, which
  * the copy may overwrite: the caller moves them with memmove; modules
- * other than module 0 and the initrd, which Linux is not given); below identity_limit, and
+ * other than module 0 and the initrd, which Linux is not given), or the
+ * loader's information structure (boot_data: the caller has copied what
+ * it needs from it before anything moves); below identity_limit, and
  * below 4 GiB unless XLF_CAN_BE_LOADED_ABOVE_4G; away from relboot's
  * image and from the initrd's final range.
  * The initrd stays where it is unless it ends above initrd_addr_max
@@ -161,8 +163,8 @@ struct LinuxBootParamsInput {
 /*
  * Converts BootInfo's memory map to e820 entries (at most max): types 1..5
  * as they are, any other firmware type (e.g. GRUB's 20 for EFI runtime
- * code) reserved (2), relboot and boot_data as reserved (2), module as
- * RAM (1); entries of one type that touch, after the conversion, merged.
+ * code) reserved (2), relboot reserved (2), module and boot_data RAM
+ * (1: nothing reads them once the kernel runs); entries of one type that touch, after the conversion, merged.
  * Returns the count; more than max entries needed: the rest dropped and
  * *truncated set (else cleared).
  */

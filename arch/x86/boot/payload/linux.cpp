@@ -127,9 +127,16 @@ struct Space {
     PhysRange blocked[5];           /* size 0: unused */
 };
 
+/*
+ * RAM the kernel may take: usable, the modules (module 0's bytes and any
+ * module Linux is not given; the initrd is blocked by the caller), and the
+ * loader's information structure, which the launcher has read completely
+ * (command line, EFI memory map and zero page copied into relboot's image)
+ * before the first byte moves.
+ */
 bool ram_type(MemoryType t)
 {
-    return t == MemoryType::usable || t == MemoryType::module;
+    return t == MemoryType::usable || t == MemoryType::module || t == MemoryType::boot_data;
 }
 
 /*
@@ -250,8 +257,10 @@ bool place_kernel(const SetupHeader& h, uint64_t pm_src, uint64_t footprint, con
 }
 
 /*
- * e820 type of a BootInfo memory type: the ACPI types as they are, what
- * relboot keeps (its image, the loader's structure) reserved, modules RAM,
+ * e820 type of a BootInfo memory type: the ACPI types as they are,
+ * relboot's image reserved (its page tables, GDT, IDT, zero page and
+ * command line are in use when the kernel starts), the modules and the
+ * loader's information structure RAM (nothing reads them after the jump),
  * any other firmware type reserved.
  */
 uint32_t e820_type(MemoryType t)
@@ -259,6 +268,7 @@ uint32_t e820_type(MemoryType t)
     switch (t) {
     case MemoryType::usable:
     case MemoryType::module:
+    case MemoryType::boot_data:
         return 1;
     case MemoryType::acpi_reclaimable:
     case MemoryType::acpi_nvs:
