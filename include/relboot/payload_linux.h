@@ -68,7 +68,8 @@ bool linux_is_bzimage(const uint8_t* p, uint64_t size);
  * kernel_alignment not a power of two or 1 << min_alignment above it
  * ("kernel_alignment", "min_alignment"), init_size of 0 ("init_size"), a
  * file not longer than setup_size + ENTRY64_OFFSET, so without the 64-bit
- * entry's bytes ("size").  *out is all zero unless it accepts.
+ * entry's bytes ("size"), a file shorter than setup_size + syssize * 16,
+ * i.e. cut off ("size").  *out is all zero unless it accepts.
  * Reads nothing beyond size.
  */
 PayloadError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out);

@@ -364,6 +364,9 @@ PayloadError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out)
         return fail("size", size, "more than the real-mode part ((setup_sects + 1) * 512) + 0x200: the 64-bit entry",
                     true);
     img.pm_size = size - img.setup_size;
+    /* syssize (2.04+) counts the pm code in 16-byte paragraphs: a shorter file was cut off. */
+    if (img.pm_size < uint64_t(h.syssize) * 16)
+        return fail("size", size, "the whole bzImage: (setup_sects + 1) * 512 + syssize * 16 bytes", true);
 
     /* The version string (boot.rst, kernel_version): shown, never needed. */
     const uint64_t at = uint64_t(h.kernel_version) + 0x200;
