@@ -20,7 +20,9 @@ RELOC_PREF  ?= high
 CMDLINE     ?= debug-exit=0xf4
 FIRMWARE    ?= bios
 MEM         ?= 1G
-RUN_TIMEOUT ?= 60
+RUN_TIMEOUT ?= $(if $(filter linux,$(PAYLOAD)),180,60)
+PAYLOAD     ?= none
+LINUX_ARGS  ?= console=ttyS0 quiet panic=-1
 PAD         ?= 0
 
 DEFAULT_RELOC := 0x00200000 0xffffffff 0x00200000 high
@@ -33,6 +35,9 @@ $(error RELOC_PREF=$(RELOC_PREF): expected none, low or high)
 endif
 ifeq ($(filter $(FIRMWARE),bios efi),)
 $(error FIRMWARE=$(FIRMWARE): expected bios or efi)
+endif
+ifeq ($(filter $(PAYLOAD),none linux),)
+$(error PAYLOAD=$(PAYLOAD): expected none or linux)
 endif
 # Numbers: C syntax (0x... or decimal), checked by the shell so a typo stops the build.
 check_u32 = $(if $(shell v=$$(( $(2) )) 2>/dev/null && [ $$v -ge 0 ] && [ $$v -le 4294967295 ] && echo ok),,$(error $(1)=$(2): expected a number 0..0xffffffff))
@@ -214,10 +219,15 @@ $(IMAGE): $(ASM_OBJS) $(KERNEL64_OBJS) $(O)/relboot.ld
 # ---------------------------------------------------------------------------
 # ISO and QEMU
 # ---------------------------------------------------------------------------
+# PAYLOAD=linux: Debian's kernel (module 0, with LINUX_ARGS) and the test
+# initramfs (module 1) go into the ISO; relboot launches them.
+ISO_MODULES_none :=
+ISO_MODULES_linux = --module build/linux/vmlinuz --module-args '$(LINUX_ARGS)' --module build/linux/initramfs.cpio.gz
+ISO_INPUTS_linux = payload-inputs
 iso: $(ISO)
-$(ISO): $(IMAGE) grub/mkiso grub/grub.cfg.in FORCE | deps-check
+$(ISO): $(IMAGE) grub/mkiso grub/grub.cfg.in $(ISO_INPUTS_$(PAYLOAD)) FORCE | deps-check
 	$(call say,ISO     $@)
-	$(Q)grub/mkiso --image $(IMAGE) --cmdline '$(CMDLINE)' --output $@
+	$(Q)grub/mkiso --image $(IMAGE) --cmdline '$(CMDLINE)' $(ISO_MODULES_$(PAYLOAD)) --output $@
 
 run: $(ISO)
 	tools/qemu-boot --iso $(ISO) --firmware $(FIRMWARE) --mem $(MEM) --timeout $(RUN_TIMEOUT)
