@@ -294,6 +294,8 @@ bench: | deps-check
 	$(MAKE) all BASE=ebp RELOC_PREF=low
 	$(MAKE) all BASE=fs RELOC_PREF=low
 	python3 tools/bench.py --build-dir build --output build/bench/results.md
+	$(MAKE) payload-inputs
+	python3 tools/bench-payload.py --build-dir build --output build/bench/payload.md
 
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
