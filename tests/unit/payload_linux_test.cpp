@@ -313,8 +313,14 @@ TEST(LinuxParse, RefusalLeavesOutZero)
     LinuxImage img;
     std::memset(&img, 0xab, sizeof img);
     expect_error(parse_bytes(make_bzimage(s), &img), "init_size");
-    const LinuxImage zero{};
-    EXPECT_EQ(std::memcmp(&img, &zero, sizeof img), 0);
+    EXPECT_EQ(std::vector<uint8_t>(reinterpret_cast<const uint8_t*>(&img.hdr),
+                                   reinterpret_cast<const uint8_t*>(&img.hdr) + sizeof img.hdr),
+              std::vector<uint8_t>(sizeof img.hdr, 0));
+    EXPECT_EQ(img.header_end, 0u);
+    EXPECT_EQ(img.setup_size, 0u);
+    EXPECT_EQ(img.pm_size, 0u);
+    EXPECT_EQ(img.version_offset, 0u);
+    EXPECT_EQ(img.version_len, 0u);
 }
 
 TEST(LinuxParse, SetupSectsZeroMeansFour)
@@ -443,8 +449,12 @@ TEST(LinuxPlan, TightMapFailsWithKernel)
     expect_error(e, "kernel");
     EXPECT_EQ(e.found, DEBIAN_INIT_SIZE);
     EXPECT_TRUE(e.found_decimal);
-    const LinuxPlan zero{};
-    EXPECT_EQ(std::memcmp(&p, &zero, sizeof p), 0);
+    EXPECT_EQ(p.kernel, 0u);     /* all zero on error */
+    EXPECT_EQ(p.pm_src, 0u);
+    EXPECT_EQ(p.entry, 0u);
+    EXPECT_EQ(p.copied, 0u);
+    EXPECT_EQ(p.initrd, 0u);
+    EXPECT_EQ(p.initrd_size, 0u);
 }
 
 TEST(LinuxPlan, PmCodeAlreadyInPlaceIsNotCopied)
