@@ -96,7 +96,7 @@ struct LinuxPlan {
     uint64_t kernel;            /* its destination: the load address (== pm_src when no copy) */
     uint64_t copied;            /* bytes moved for the kernel: pm_size, or 0 */
     uint64_t entry;             /* kernel + ENTRY64_OFFSET */
-    uint64_t runtime;           /* where the kernel runs: [runtime, runtime + init_size) kept free (== kernel when relocatable) */
+    uint64_t runtime;           /* where it runs: [runtime, runtime + init_size) kept free; == kernel if relocatable */
     uint64_t initrd_src;        /* module 1 as GRUB put it */
     uint64_t initrd;            /* the initrd's final address (== initrd_src when it stays) */
     uint64_t initrd_size;
@@ -122,9 +122,9 @@ struct LinuxPlan {
  *     (copied = 0 only if module 0 has its pm code at 0x100000).
  * "Free" is RAM: usable, or a module range (module 0's own bytes, which
  * the copy may overwrite: the caller moves them with memmove; modules
- * other than module 0 and the initrd, which Linux is not given); below identity_limit, and
- * below 4 GiB unless XLF_CAN_BE_LOADED_ABOVE_4G; away from relboot's
- * image and from the initrd's final range.
+ * other than module 0 and the initrd, which Linux is not given); below
+ * identity_limit, and below 4 GiB unless XLF_CAN_BE_LOADED_ABOVE_4G; away
+ * from relboot's image and from the initrd's final range.
  * The initrd stays where it is unless it ends above initrd_addr_max
  * (end - 1 > initrd_addr_max, and XLF_CAN_BE_LOADED_ABOVE_4G does not
  * allow it) or lies in the kernel's ranges.  A relocatable kernel avoids

@@ -65,8 +65,8 @@ bool in_ram(const MemoryRange* map, uint32_t n, uint64_t base, uint64_t size)
     for (uint32_t i = 0; i < n; ++i) {
         if (map[i].type != MemoryType::usable && map[i].type != MemoryType::module)
             continue;
-        const uint64_t b = base > map[i].base.value ? base : map[i].base.value;
-        const uint64_t e = base + size < map[i].base.value + map[i].size ? base + size : map[i].base.value + map[i].size;
+        const uint64_t mb = map[i].base.value, me = mb + map[i].size;
+        const uint64_t b = base > mb ? base : mb, e = base + size < me ? base + size : me;
         covered += e > b ? e - b : 0;
     }
     return covered == size;

@@ -38,7 +38,8 @@ struct BzImageSpec {
     uint32_t init_size = 0x3f98000;
     uint64_t setup_data = 0;
     uint16_t kernel_version = 0x3b40;       /* the string at 0x3d40, inside the real-mode part */
-    std::string version_string = "6.1.0-57-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3";
+    std::string version_string =
+        "6.1.0-57-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3";
     uint32_t pm_size = 0x2000;              /* bytes after the real-mode part */
 };
 
