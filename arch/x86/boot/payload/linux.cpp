@@ -138,10 +138,29 @@ bool is_free(const Space& s, uint64_t base, uint64_t size)
 }
 
 /*
+ * Calls f with every edge where the space in s can start or stop being
+ * free: each map range's base and end, each blocked range's base and end.
+ */
+template <typename F>
+void for_each_edge(const Space& s, F f)
+{
+    for (uint32_t i = 0; i < s.count; ++i) {
+        const PhysRange m = phys_range_clamped(s.map[i].base.value, s.map[i].size);
+        f(m.base.value);
+        f(m.end());
+    }
+    for (const PhysRange& b : s.blocked) {
+        if (b.size) {
+            f(b.base.value);
+            f(b.end());
+        }
+    }
+}
+
+/*
  * The lowest multiple of align (a power of two) at or above lo where
  * [addr, addr + size) is free.  The answer is lo or an edge where the
- * space can start to be free (a map range's base or end, a blocked
- * range's end), rounded up: those are the candidates.
+ * space starts to be free, rounded up: those are the candidates.
  */
 bool lowest_fit(const Space& s, uint64_t lo, uint64_t align, uint64_t size, uint64_t* out)
 {
@@ -154,21 +173,14 @@ bool lowest_fit(const Space& s, uint64_t lo, uint64_t align, uint64_t size, uint
             *out = a, found = true;
     };
     consider(lo);
-    for (uint32_t i = 0; i < s.count; ++i) {
-        const PhysRange m = phys_range_clamped(s.map[i].base.value, s.map[i].size);
-        consider(m.base.value);
-        consider(m.end());
-    }
-    for (const PhysRange& b : s.blocked)
-        if (b.size)
-            consider(b.end());
+    for_each_edge(s, consider);
     return found;
 }
 
 /*
  * The highest multiple of align below s.limit where [addr, addr + size)
  * is free.  Its end is s.limit or an edge where the space stops being
- * free (a map range's base or end, a blocked range's base), rounded down.
+ * free, and it starts there rounded down: those are the candidates.
  */
 bool highest_fit(const Space& s, uint64_t align, uint64_t size, uint64_t* out)
 {
@@ -183,14 +195,7 @@ bool highest_fit(const Space& s, uint64_t align, uint64_t size, uint64_t* out)
         *out = a, found = true;
     };
     consider(s.limit);
-    for (uint32_t i = 0; i < s.count; ++i) {
-        const PhysRange m = phys_range_clamped(s.map[i].base.value, s.map[i].size);
-        consider(m.base.value);
-        consider(m.end());
-    }
-    for (const PhysRange& b : s.blocked)
-        if (b.size)
-            consider(b.base.value);
+    for_each_edge(s, consider);
     return found;
 }
 
