@@ -129,14 +129,16 @@ SHARED_SRCS := lib/console.cpp lib/format.cpp lib/string.cpp arch/x86/boot/repor
 CMDLINE_SRCS := arch/x86/boot/cmdline/cmdline.cpp arch/x86/boot/cmdline/values.cpp
 # The protocols' code: each one's early step (32-bit) and BootInfo filler (64-bit).
 PROTOCOL_SRCS := arch/x86/boot/protocol/multiboot2.cpp arch/x86/boot/memory_map.cpp
+# The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage.
+PAYLOAD_SRCS := arch/x86/boot/payload/linux.cpp
 BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/debug_fault.cpp \
     arch/x86/boot/pt_fixup.cpp $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS)
 BOOT32_EXPORTS := boot32_main boot32_exception
 KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/boot/cmdline/report.cpp \
     arch/x86/boot/acpi.cpp arch/x86/boot/identity_map.cpp arch/x86/boot/handoff.cpp \
     arch/x86/boot/debug_fault.cpp arch/x86/boot/protocol/multiboot2_report.cpp lib/crc32.cpp \
-    arch/x86/boot/payload/linux.cpp arch/x86/boot/payload/linux_launch.cpp \
-    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS)
+    arch/x86/boot/payload/linux_launch.cpp \
+    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS) $(PAYLOAD_SRCS)
 ASM_SRCS := arch/x86/boot/protocol/multiboot2_header.S arch/x86/boot/protocol/multiboot2_entry.S \
     arch/x86/boot/head32.S arch/x86/boot/exception32.S \
     arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/idt64.S arch/x86/boot/gdt.S \
@@ -300,7 +302,7 @@ bench: | deps-check
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
 UNIT_LIB_SRCS := lib/format.cpp lib/crc32.cpp arch/x86/boot/acpi.cpp arch/x86/boot/pt_fixup.cpp \
-    $(PROTOCOL_SRCS) $(CMDLINE_SRCS)
+    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS)
 HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests
@@ -317,13 +319,13 @@ build/unit/RelbootTests: $(UNIT_OBJS)
 	$(Q)$(HOSTCXX) $(HOST_CXXFLAGS) $^ -o $@ -lgtest -lgtest_main -pthread
 -include $(UNIT_OBJS:.o=.d)
 
-# libFuzzer targets (clang, ASan + UBSan) for the command line and the MBI
-# walker; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
+# libFuzzer targets (clang, ASan + UBSan) for the command line, the MBI
+# walker and the bzImage launcher; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
 FUZZ_TIME ?= 45
 FUZZ_CXX ?= clang++
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all
-FUZZERS := build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz
+FUZZERS := build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz build/fuzz/linux_fuzz
 fuzz_objs = $(patsubst %.cpp,build/fuzz/obj/%.o,$(1))
 .PHONY: fuzzers
 fuzzers: $(FUZZERS)
@@ -333,10 +335,11 @@ build/fuzz/obj/%.o: %.cpp
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -MMD -MP -c $< -o $@
 build/fuzz/cmdline_fuzz: $(call fuzz_objs,tests/fuzz/cmdline_fuzz.cpp $(PROTOCOL_SRCS) $(CMDLINE_SRCS))
 build/fuzz/mbi_fuzz: $(call fuzz_objs,tests/fuzz/mbi_fuzz.cpp $(PROTOCOL_SRCS))
+build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS) $(PROTOCOL_SRCS))
 $(FUZZERS):
 	$(call say,FUZZ    $@)
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $^ -o $@
--include $(patsubst %.cpp,build/fuzz/obj/%.d,$(wildcard tests/fuzz/*.cpp) $(PROTOCOL_SRCS) $(CMDLINE_SRCS))
+-include $(patsubst %.cpp,build/fuzz/obj/%.d,$(wildcard tests/fuzz/*.cpp) $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS))
 
 # The multiboot1 test loader for the MBI and placement cases GRUB never produces.
 include tests/loader/loader.mk

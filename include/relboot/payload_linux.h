@@ -3,9 +3,11 @@
  * parts, which the 64-bit stage runs and the host tests and the fuzzer
  * run on bytes.  In the order of the launch, and "decide everything, then
  * act": linux_parse() reads the setup header, linux_plan() places the
- * kernel, the initrd, the zero page and the command line, and only then
- * does the caller move bytes; linux_fill_boot_params() writes the zero
- * page.  Documentation/arch/x86/boot.rst; include/relboot/linux_boot.h.
+ * kernel and the initrd (the zero page and the command line are buffers
+ * in relboot's image), and only then does the caller act: it writes the
+ * zero page (linux_fill_boot_params()), moves the initrd, then copies the
+ * kernel, each with memmove.  Documentation/arch/x86/boot.rst;
+ * include/relboot/linux_boot.h.
  *
  * Errors name the field and what was expected, for the one line
  * "relboot: error: payload <field>: <found>, expected <expected>".
@@ -95,7 +97,7 @@ struct LinuxPlan {
     uint64_t kernel;            /* its destination: the load address (== pm_src when no copy) */
     uint64_t copied;            /* bytes moved for the kernel: pm_size, or 0 */
     uint64_t entry;             /* kernel + ENTRY64_OFFSET */
-    uint64_t runtime;           /* where the kernel runs: [runtime, runtime + init_size) kept free (== kernel when relocatable) */
+    uint64_t runtime;           /* where it runs: [runtime, runtime + init_size) kept free; == kernel if relocatable */
     uint64_t initrd_src;        /* module 1 as GRUB put it */
     uint64_t initrd;            /* the initrd's final address (== initrd_src when it stays) */
     uint64_t initrd_size;

@@ -23,41 +23,22 @@ namespace {
 constexpr uint64_t PAGE_SIZE = 4096;
 constexpr uint64_t FOUR_GIB = uint64_t(1) << 32;
 
-/* File offsets of the setup header's fields the checks read before the header is copied. */
-constexpr uint32_t OFF_BOOT_FLAG = 0x1fe;
-constexpr uint32_t OFF_JUMP_OFFSET = 0x201;     /* the jump's 8-bit displacement: the header's end - 0x202 */
-constexpr uint32_t OFF_HEADER = 0x202;
+/*
+ * Offset of a setup header field in the file and in boot_params (the
+ * header sits at 0x1f1 in both).
+ */
+#define BP_HDR_FIELD(field) uint32_t(linuxboot::SETUP_HEADER_OFFSET + offsetof(SetupHeader, field))
+
+/* The fields the checks read before the header is copied. */
+constexpr uint32_t OFF_BOOT_FLAG = BP_HDR_FIELD(boot_flag);
+constexpr uint32_t OFF_JUMP_OFFSET = BP_HDR_FIELD(jump) + 1;   /* the jump's 8-bit displacement: header end - 0x202 */
+constexpr uint32_t OFF_HEADER = BP_HDR_FIELD(header);
 constexpr uint32_t HEADER_MAGIC_END = OFF_HEADER + 4;
 /* The setup header may not run into edd_mbr_sig_buffer (boot_params 0x290), as GRUB checks. */
 constexpr uint32_t HEADER_END_MAX = 0x290;
 constexpr uint32_t SETUP_HEADER_END = linuxboot::SETUP_HEADER_OFFSET + sizeof(SetupHeader);   /* 0x26c */
 /* boot.rst: kernel_version points at a NUL-terminated string; relboot shows at most this much of it. */
 constexpr uint32_t VERSION_MAX_LEN = 127;
-
-/* Offsets in boot_params of the setup header's fields linux_fill_boot_params() writes. */
-constexpr uint32_t BP_VID_MODE = 0x1fa;
-constexpr uint32_t BP_TYPE_OF_LOADER = 0x210;
-constexpr uint32_t BP_LOADFLAGS = 0x211;
-constexpr uint32_t BP_CODE32_START = 0x214;
-constexpr uint32_t BP_RAMDISK_IMAGE = 0x218;
-constexpr uint32_t BP_RAMDISK_SIZE = 0x21c;
-constexpr uint32_t BP_CMD_LINE_PTR = 0x228;
-constexpr uint32_t BP_KERNEL_ALIGNMENT = 0x230;
-constexpr uint32_t BP_HARDWARE_SUBARCH = 0x23c;
-constexpr uint32_t BP_HARDWARE_SUBARCH_DATA = 0x240;
-constexpr uint32_t BP_SETUP_DATA = 0x250;
-static_assert(offsetof(SetupHeader, vid_mode) == BP_VID_MODE - linuxboot::SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, type_of_loader) == BP_TYPE_OF_LOADER - linuxboot::SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, loadflags) == BP_LOADFLAGS - linuxboot::SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, code32_start) == BP_CODE32_START - linuxboot::SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, ramdisk_image) == BP_RAMDISK_IMAGE - linuxboot::SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, ramdisk_size) == BP_RAMDISK_SIZE - linuxboot::SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, cmd_line_ptr) == BP_CMD_LINE_PTR - linuxboot::SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, kernel_alignment) == BP_KERNEL_ALIGNMENT - linuxboot::SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, hardware_subarch) == BP_HARDWARE_SUBARCH - linuxboot::SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, hardware_subarch_data) ==
-              BP_HARDWARE_SUBARCH_DATA - linuxboot::SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, setup_data) == BP_SETUP_DATA - linuxboot::SETUP_HEADER_OFFSET);
 
 constexpr PayloadError fail(const char* field, uint64_t found, const char* expected, bool decimal = false)
 {
@@ -164,10 +145,29 @@ bool is_free(const Space& s, uint64_t base, uint64_t size)
 }
 
 /*
+ * Calls f with every edge where the space in s can start or stop being
+ * free: each map range's base and end, each blocked range's base and end.
+ */
+template <typename F>
+void for_each_edge(const Space& s, F f)
+{
+    for (uint32_t i = 0; i < s.count; ++i) {
+        const PhysRange m = phys_range_clamped(s.map[i].base.value, s.map[i].size);
+        f(m.base.value);
+        f(m.end());
+    }
+    for (const PhysRange& b : s.blocked) {
+        if (b.size) {
+            f(b.base.value);
+            f(b.end());
+        }
+    }
+}
+
+/*
  * The lowest multiple of align (a power of two) at or above lo where
  * [addr, addr + size) is free.  The answer is lo or an edge where the
- * space can start to be free (a map range's base or end, a blocked
- * range's end), rounded up: those are the candidates.
+ * space starts to be free, rounded up: those are the candidates.
  */
 bool lowest_fit(const Space& s, uint64_t lo, uint64_t align, uint64_t size, uint64_t* out)
 {
@@ -180,21 +180,14 @@ bool lowest_fit(const Space& s, uint64_t lo, uint64_t align, uint64_t size, uint
             *out = a, found = true;
     };
     consider(lo);
-    for (uint32_t i = 0; i < s.count; ++i) {
-        const PhysRange m = phys_range_clamped(s.map[i].base.value, s.map[i].size);
-        consider(m.base.value);
-        consider(m.end());
-    }
-    for (const PhysRange& b : s.blocked)
-        if (b.size)
-            consider(b.end());
+    for_each_edge(s, consider);
     return found;
 }
 
 /*
  * The highest multiple of align below s.limit where [addr, addr + size)
  * is free.  Its end is s.limit or an edge where the space stops being
- * free (a map range's base or end, a blocked range's base), rounded down.
+ * free, and it starts there rounded down: those are the candidates.
  */
 bool highest_fit(const Space& s, uint64_t align, uint64_t size, uint64_t* out)
 {
@@ -209,14 +202,7 @@ bool highest_fit(const Space& s, uint64_t align, uint64_t size, uint64_t* out)
         *out = a, found = true;
     };
     consider(s.limit);
-    for (uint32_t i = 0; i < s.count; ++i) {
-        const PhysRange m = phys_range_clamped(s.map[i].base.value, s.map[i].size);
-        consider(m.base.value);
-        consider(m.end());
-    }
-    for (const PhysRange& b : s.blocked)
-        if (b.size)
-            consider(b.base.value);
+    for_each_edge(s, consider);
     return found;
 }
 
@@ -462,23 +448,23 @@ void linux_fill_boot_params(uint8_t* zero_page, const uint8_t* image, const Linu
     if (end > BP_HDR)
         __builtin_memcpy(zero_page + BP_HDR, image + BP_HDR, end - BP_HDR);
 
-    store<uint16_t>(zero_page, BP_VID_MODE, 0xffff);    /* "normal" */
-    store<uint8_t>(zero_page, BP_TYPE_OF_LOADER, LOADER_TYPE_UNDEFINED);
-    store<uint8_t>(zero_page, BP_LOADFLAGS, uint8_t(parsed.hdr.loadflags & ~CAN_USE_HEAP));
-    store<uint32_t>(zero_page, BP_CODE32_START, lo32(plan.kernel));
+    store<uint16_t>(zero_page, BP_HDR_FIELD(vid_mode), 0xffff);    /* "normal" */
+    store<uint8_t>(zero_page, BP_HDR_FIELD(type_of_loader), LOADER_TYPE_UNDEFINED);
+    store<uint8_t>(zero_page, BP_HDR_FIELD(loadflags), uint8_t(parsed.hdr.loadflags & ~CAN_USE_HEAP));
+    store<uint32_t>(zero_page, BP_HDR_FIELD(code32_start), lo32(plan.kernel));
     /* A lowered alignment is written back, or the decompressor rounds the runtime address up (head_64.S). */
     if (plan.relocatable && plan.kernel && parsed.hdr.kernel_alignment && plan.kernel % parsed.hdr.kernel_alignment)
-        store<uint32_t>(zero_page, BP_KERNEL_ALIGNMENT, lo32(plan.kernel & (~plan.kernel + 1)));
-    store<uint32_t>(zero_page, BP_CMD_LINE_PTR, lo32(in.cmd_line_ptr));
+        store<uint32_t>(zero_page, BP_HDR_FIELD(kernel_alignment), lo32(plan.kernel & (~plan.kernel + 1)));
+    store<uint32_t>(zero_page, BP_HDR_FIELD(cmd_line_ptr), lo32(in.cmd_line_ptr));
     store<uint32_t>(zero_page, BP_EXT_CMD_LINE_PTR, hi32(in.cmd_line_ptr));
     const uint64_t ramdisk_size = in.ramdisk_image ? in.ramdisk_size : 0;
-    store<uint32_t>(zero_page, BP_RAMDISK_IMAGE, lo32(in.ramdisk_image));
+    store<uint32_t>(zero_page, BP_HDR_FIELD(ramdisk_image), lo32(in.ramdisk_image));
     store<uint32_t>(zero_page, BP_EXT_RAMDISK_IMAGE, hi32(in.ramdisk_image));
-    store<uint32_t>(zero_page, BP_RAMDISK_SIZE, lo32(ramdisk_size));
+    store<uint32_t>(zero_page, BP_HDR_FIELD(ramdisk_size), lo32(ramdisk_size));
     store<uint32_t>(zero_page, BP_EXT_RAMDISK_SIZE, hi32(ramdisk_size));
-    store<uint32_t>(zero_page, BP_HARDWARE_SUBARCH, 0);   /* PC */
-    store<uint64_t>(zero_page, BP_HARDWARE_SUBARCH_DATA, 0);
-    store<uint64_t>(zero_page, BP_SETUP_DATA, 0);         /* relboot passes no setup_data list */
+    store<uint32_t>(zero_page, BP_HDR_FIELD(hardware_subarch), 0);   /* PC */
+    store<uint64_t>(zero_page, BP_HDR_FIELD(hardware_subarch_data), 0);
+    store<uint64_t>(zero_page, BP_HDR_FIELD(setup_data), 0);         /* relboot passes no setup_data list */
     store<uint64_t>(zero_page, BP_ACPI_RSDP_ADDR, in.acpi_rsdp_addr);
 
     bool truncated;
