@@ -39,6 +39,9 @@ struct PayloadError {
     uint64_t found;             /* the value found (shown in hex, or decimal for sizes: see found_decimal) */
     bool found_decimal;
     const char* expected;       /* e.g. "at least 2.06 (0x0206)" */
+    const char* limit_name;     /* when the expectation names a header field: its name, else nullptr */
+    uint64_t limit;             /* and its value, shown as "; <limit_name> = <limit>" (decimal for sizes) */
+    bool limit_decimal;
 
     constexpr bool ok() const { return field == nullptr; }
 };

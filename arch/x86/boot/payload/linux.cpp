@@ -42,7 +42,14 @@ constexpr uint32_t VERSION_MAX_LEN = 127;
 
 constexpr PayloadError fail(const char* field, uint64_t found, const char* expected, bool decimal = false)
 {
-    return PayloadError{field, found, decimal, expected};
+    return PayloadError{field, found, decimal, expected, nullptr, 0, false};
+}
+
+/* The same, with the header field the expectation names and its value. */
+constexpr PayloadError fail_limit(const char* field, uint64_t found, bool decimal, const char* expected,
+                                  const char* limit_name, uint64_t limit, bool limit_decimal)
+{
+    return PayloadError{field, found, decimal, expected, limit_name, limit, limit_decimal};
 }
 
 template <typename T>
@@ -370,7 +377,8 @@ PayloadError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, Linux
     *out = LinuxPlan{};
     const SetupHeader& h = image.hdr;
     if (in.cmdline_len > h.cmdline_size)
-        return fail("cmdline_size", in.cmdline_len, "at most cmdline_size bytes (without the NUL)", true);
+        return fail_limit("cmdline_size", in.cmdline_len, true, "at most cmdline_size bytes (without the NUL)",
+                          "cmdline_size", h.cmdline_size, true);
 
     /* The bytes relboot reads must be reachable: module 0 and the initrd as the loader put them. */
     if (in.kernel_module.size < uint64_t(image.setup_size) + image.pm_size)
@@ -417,7 +425,8 @@ PayloadError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, Linux
         const uint64_t limit = min_u64(min_u64(uint64_t(h.initrd_addr_max) + 1, in.identity_limit), FOUR_GIB);
         const Space is{in.memory_map, in.memory_map_count, limit, {in.image, module0, kernel_range, runtime_range}};
         if (!highest_fit(is, PAGE_SIZE, initrd_src.size, &initrd_dst))
-            return fail("initrd", initrd_src.size, "a free, 4 KiB-aligned range below initrd_addr_max", true);
+            return fail_limit("initrd", initrd_src.size, true, "a free, 4 KiB-aligned range below initrd_addr_max",
+                              "initrd_addr_max", h.initrd_addr_max, false);
     }
 
     out->pm_src = pm_src;

@@ -52,16 +52,27 @@ namespace relboot {
 
 namespace {
 
+/* A value as the error line shows it: decimal, or hex of 8 digits (16 when it needs them). */
+void value(Console& con, uint64_t v, bool decimal)
+{
+    if (decimal)
+        con.dec(v);
+    else if (v >> 32)
+        con.hex16(v);
+    else
+        con.hex8(uint32_t(v));
+}
+
 [[noreturn]] void refuse(const BootInfo& bi, Console& con, const PayloadError& e)
 {
     con.begin().str("error: payload ").str(e.field).str(": ");
-    if (e.found_decimal)
-        con.dec(e.found);
-    else if (e.found >> 32)
-        con.hex16(e.found);
-    else
-        con.hex8(uint32_t(e.found));
-    con.str(", expected ").str(e.expected).end();
+    value(con, e.found, e.found_decimal);
+    con.str(", expected ").str(e.expected);
+    if (e.limit_name) {
+        con.str("; ").str(e.limit_name).str(" = ");
+        value(con, e.limit, e.limit_decimal);
+    }
+    con.end();
     finish(bi.options, false);
 }
 
@@ -131,9 +142,10 @@ void linux_launch(const BootInfo& bi, Console& con)
     const MemoryRange* map = phys_ptr<MemoryRange>(bi.memory_map);
     const BootModule& kernel = modules[0];
     if (bi.module_count == 0)
-        refuse(bi, con, {"module 0", 0, true, "a Linux bzImage as module 0 (payload=linux)"});
+        refuse(bi, con, {"module 0", 0, true, "a Linux bzImage as module 0 (payload=linux)", nullptr, 0, false});
     if (kernel.end.value > bi.identity_limit)
-        refuse(bi, con, {"module 0 end", kernel.end.value, false, "below the identity map's end (mem=)"});
+        refuse(bi, con, {"module 0 end", kernel.end.value, false, "below the identity map's end (mem=)",
+                         "identity_limit", bi.identity_limit, false});
     const uint8_t* file = phys_ptr<uint8_t>(kernel.start);
     const uint64_t file_size = kernel.end.value - kernel.start.value;
 
@@ -146,9 +158,10 @@ void linux_launch(const BootInfo& bi, Console& con)
     const uint32_t passthrough_len = bi.options.has_passthrough ? bi.options.passthrough.length : 0;
     const uint32_t cmdline_len = kernel.string_len + (passthrough_len ? 1 + passthrough_len : 0);
     if (cmdline_len >= CMDLINE_BUFFER)
-        refuse(bi, con, {"cmdline", cmdline_len, true, "at most 4095 bytes (module 0's string and relboot's -- text)"});
+        refuse(bi, con, {"cmdline", cmdline_len, true, "at most 4095 bytes (module 0's string and relboot's -- text)",
+                         nullptr, 0, false});
     if (bi.efi_mmap.present() && bi.efi_mmap_size > EFI_MEMMAP_BUFFER)
-        refuse(bi, con, {"efi_mmap_size", bi.efi_mmap_size, true, "at most 16384 bytes"});
+        refuse(bi, con, {"efi_mmap_size", bi.efi_mmap_size, true, "at most 16384 bytes", nullptr, 0, false});
     LinuxPlanInput in{};
     in.memory_map = map;
     in.memory_map_count = bi.memory_map_count;
