@@ -63,8 +63,10 @@ void value(Console& con, uint64_t v, bool decimal)
         con.hex8(uint32_t(v));
 }
 
-[[noreturn]] void refuse(const BootInfo& bi, Console& con, const PayloadError& e)
+/* The one error line, on the chosen console even under loglvl=quiet, then debug-exit or halt. */
+[[noreturn]] void refuse(const BootInfo& bi, const PayloadError& e)
 {
+    Console con = report_console(bi.options);
     con.begin().str("error: payload ").str(e.field).str(": ");
     value(con, e.found, e.found_decimal);
     con.str(", expected ").str(e.expected);
@@ -142,9 +144,9 @@ void linux_launch(const BootInfo& bi, Console& con)
     const MemoryRange* map = phys_ptr<MemoryRange>(bi.memory_map);
     const BootModule& kernel = modules[0];
     if (bi.module_count == 0)
-        refuse(bi, con, {"module 0", 0, true, "a Linux bzImage as module 0 (payload=linux)", nullptr, 0, false});
+        refuse(bi, {"module 0", 0, true, "a Linux bzImage as module 0 (payload=linux)", nullptr, 0, false});
     if (kernel.end.value > bi.identity_limit)
-        refuse(bi, con, {"module 0 end", kernel.end.value, false, "below the identity map's end (mem=)",
+        refuse(bi, {"module 0 end", kernel.end.value, false, "below the identity map's end (mem=)",
                          "identity_limit", bi.identity_limit, false});
     const uint8_t* file = phys_ptr<uint8_t>(kernel.start);
     const uint64_t file_size = kernel.end.value - kernel.start.value;
@@ -153,15 +155,15 @@ void linux_launch(const BootInfo& bi, Console& con)
     LinuxImage image{};
     PayloadError e = linux_parse(file, file_size, &image);
     if (!e.ok())
-        refuse(bi, con, e);
+        refuse(bi, e);
     const char* passthrough = phys_ptr<char>(bi.cmdline) + bi.options.passthrough.offset;
     const uint32_t passthrough_len = bi.options.has_passthrough ? bi.options.passthrough.length : 0;
     const uint32_t cmdline_len = kernel.string_len + (passthrough_len ? 1 + passthrough_len : 0);
     if (cmdline_len >= CMDLINE_BUFFER)
-        refuse(bi, con, {"cmdline", cmdline_len, true, "at most 4095 bytes (module 0's string and relboot's -- text)",
+        refuse(bi, {"cmdline", cmdline_len, true, "at most 4095 bytes (module 0's string and relboot's -- text)",
                          nullptr, 0, false});
     if (bi.efi_mmap.present() && bi.efi_mmap_size > EFI_MEMMAP_BUFFER)
-        refuse(bi, con, {"efi_mmap_size", bi.efi_mmap_size, true, "at most 16384 bytes", nullptr, 0, false});
+        refuse(bi, {"efi_mmap_size", bi.efi_mmap_size, true, "at most 16384 bytes", nullptr, 0, false});
     LinuxPlanInput in{};
     in.memory_map = map;
     in.memory_map_count = bi.memory_map_count;
@@ -174,7 +176,7 @@ void linux_launch(const BootInfo& bi, Console& con)
     LinuxPlan plan{};
     e = linux_plan(image, in, &plan);
     if (!e.ok())
-        refuse(bi, con, e);
+        refuse(bi, e);
     const uint64_t tsc_decided = x86::rdtsc();
 
     con.begin().str("payload linux version=").quoted(reinterpret_cast<const char*>(file) + image.version_offset,
