@@ -6,6 +6,8 @@
 #   make check           the whole test suite (unit tests, image checks, boot matrix)
 #   make deps            install the Debian 12 packages the build and the tests need
 #   make clean           remove build/
+#   make install         relboot, its update-grub script and settings, the docs (DESTDIR, PREFIX)
+#   make uninstall       remove what make install installed
 #
 # Every knob is documented in README.md ("Build variables").
 
@@ -233,6 +235,46 @@ $(ISO): $(IMAGE) grub/mkiso grub/grub.cfg.in $(ISO_INPUTS_$(PAYLOAD)) FORCE | de
 
 run: $(ISO)
 	tools/qemu-boot --iso $(ISO) --firmware $(FIRMWARE) --mem $(MEM) --timeout $(RUN_TIMEOUT)
+
+# ---------------------------------------------------------------------------
+# Install on a machine (GNU conventions; README "Install on a real machine")
+# ---------------------------------------------------------------------------
+# make install [DESTDIR=<staging root>] [PREFIX=/usr]; make uninstall with the
+# same variables removes the files install put there.  /boot and /etc are
+# absolute, not under PREFIX (GRUB reads them there), but under DESTDIR.
+#   DESTDIR      staging root prepended to every path (packaging, tests); empty
+#   PREFIX       /usr/local: root of the architecture-independent files (the docs)
+#   DATAROOTDIR  $(PREFIX)/share;  DOCDIR  $(DATAROOTDIR)/doc/relboot
+#   BOOTDIR      /boot: relboot.elf ($(IMAGE)) and relboot-fs.elf (build/fs/relboot.elf, when built)
+#   SYSCONFDIR   /etc: grub.d/20_relboot (update-grub's script) and default/grub.d/relboot.cfg (its settings)
+#   INSTALL      install(1); INSTALL_PROGRAM, INSTALL_DATA add the modes 0755 and 0644
+DESTDIR ?=
+PREFIX ?= /usr/local
+DATAROOTDIR ?= $(PREFIX)/share
+DOCDIR ?= $(DATAROOTDIR)/doc/relboot
+BOOTDIR ?= /boot
+SYSCONFDIR ?= /etc
+INSTALL ?= install
+INSTALL_PROGRAM ?= $(INSTALL) -m 0755
+INSTALL_DATA ?= $(INSTALL) -m 0644
+FS_IMAGE := build/fs/relboot.elf
+INSTALL_DOCS := README.md $(wildcard docs/*.md)
+# Every installed path, for uninstall (relboot-fs.elf whether built now or not).
+INSTALLED := $(BOOTDIR)/relboot.elf $(BOOTDIR)/relboot-fs.elf $(SYSCONFDIR)/grub.d/20_relboot \
+    $(SYSCONFDIR)/default/grub.d/relboot.cfg $(addprefix $(DOCDIR)/,$(INSTALL_DOCS))
+.PHONY: install uninstall
+install: $(IMAGE)
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(BOOTDIR) $(DESTDIR)$(SYSCONFDIR)/grub.d \
+	    $(DESTDIR)$(SYSCONFDIR)/default/grub.d $(DESTDIR)$(DOCDIR)/docs
+	$(INSTALL_DATA) $(IMAGE) $(DESTDIR)$(BOOTDIR)/relboot.elf
+	if [ -f $(FS_IMAGE) ]; then $(INSTALL_DATA) $(FS_IMAGE) $(DESTDIR)$(BOOTDIR)/relboot-fs.elf; fi
+	$(INSTALL_PROGRAM) grub/grub.d/20_relboot $(DESTDIR)$(SYSCONFDIR)/grub.d/20_relboot
+	$(INSTALL_DATA) grub/default/relboot.cfg $(DESTDIR)$(SYSCONFDIR)/default/grub.d/relboot.cfg
+	$(INSTALL_DATA) README.md $(DESTDIR)$(DOCDIR)/README.md
+	$(INSTALL_DATA) $(filter docs/%,$(INSTALL_DOCS)) $(DESTDIR)$(DOCDIR)/docs
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 # ---------------------------------------------------------------------------
 # Tests

@@ -49,4 +49,7 @@ config.substitutions.append(("%initramfs", os.path.join(linux, "initramfs.cpio.g
 config.substitutions.append(("%linux-boot", os.path.join(root, "tools", "linux-boot")))
 config.substitutions.append(("%mkiso", os.path.join(root, "grub", "mkiso")))
 
+# The install tests (tests/install): update-grub's script as `make install` installs it.
+config.substitutions.append(("%grub-d", os.path.join(root, "grub", "grub.d", "20_relboot")))
+
 # No lit time-out (it needs psutil): every QEMU run has its own (tools/qemu-boot --timeout).
