@@ -3,7 +3,7 @@
  *
  * The image is linked at LINK_BASE (physical, the lowest p_paddr of its
  * PT_LOAD segments) and GRUB moves it to a base of its own choosing (the
- * multiboot2 relocatable header tag, see mb2_header.S).  Every section has
+ * multiboot2 relocatable header tag, see protocol/multiboot2_header.S).  Every section has
  * its virtual address (VMA) at physical link address + KERNEL_VIRT_OFFSET,
  * the top 2 GiB of the address space, so the 64-bit stage is built with
  * -mcmodel=kernel and its addresses are link-time constants whatever the
