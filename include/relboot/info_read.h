@@ -46,6 +46,19 @@ inline uint64_t info_read64(const uint8_t* p)
 const char* info_string(const PhysMemory& mem, uint64_t phys, uint32_t* len);
 
 /*
+ * What a filler marks in use in BootInfo's memory map: relboot's image
+ * first, then the information structure, the command line, the module
+ * list, and each module with its string.
+ */
+struct InUse {
+    MemoryRange ranges[4 + 2 * MODULES_MAX];
+    uint32_t count;
+
+    explicit InUse(const BootInfo& bi) : count(0) { add(bi.load_base, bi.image_size, MemoryType::relboot); }
+    void add(PhysAddr base, uint64_t size, MemoryType type) { ranges[count++] = MemoryRange{base, size, type, 0}; }
+};
+
+/*
  * The last step of a filler: BootInfo's memory map from the firmware's
  * ranges tables.raw[0, raw_count) and the in-use ranges used[0,
  * used_count) (relboot's image first), and the module table's address

@@ -57,13 +57,10 @@ InfoCheck boot_info_from_multiboot1(BootInfo& bi, BootTables& tables, PhysAddr t
     bi.firmware = Firmware::bios;
 
     /* What relboot keeps in use: its image, the boot information, the strings and the module list, the modules. */
-    MemoryRange used[4 + 2 * MODULES_MAX];
-    uint32_t used_count = 0;
-    used[used_count++] = MemoryRange{bi.load_base, bi.image_size, MemoryType::relboot, 0};
-    used[used_count++] = MemoryRange{info, MULTIBOOT1_INFO_SIZE, MemoryType::boot_data, 0};
+    InUse used(bi);
+    used.add(info, MULTIBOOT1_INFO_SIZE, MemoryType::boot_data);
     if (mbi.flags & MULTIBOOT1_INFO_CMDLINE)
-        used[used_count++] = MemoryRange{PhysAddr{mbi.cmdline}, bi.cmdline.value - mbi.cmdline + bi.cmdline_len + 1,
-                                         MemoryType::boot_data, 0};
+        used.add(PhysAddr{mbi.cmdline}, bi.cmdline.value - mbi.cmdline + bi.cmdline_len + 1, MemoryType::boot_data);
 
     if (mbi.flags & MULTIBOOT1_INFO_BOOT_LOADER_NAME) {
         uint32_t len;
@@ -108,7 +105,7 @@ InfoCheck boot_info_from_multiboot1(BootInfo& bi, BootTables& tables, PhysAddr t
         if (!list)
             return {"module list (mods_count entries of 16 bytes) does not lie in memory below 4 GiB", "mods_addr",
                     mbi.mods_addr};
-        used[used_count++] = MemoryRange{PhysAddr{mbi.mods_addr}, bytes, MemoryType::boot_data, 0};
+        used.add(PhysAddr{mbi.mods_addr}, bytes, MemoryType::boot_data);
         for (uint32_t m = 0; m < mbi.mods_count; ++m) {
             mb1::Module mod;
             __builtin_memcpy(&mod, list + m * sizeof(mod), sizeof(mod));
@@ -124,14 +121,13 @@ InfoCheck boot_info_from_multiboot1(BootInfo& bi, BootTables& tables, PhysAddr t
             }
             tables.modules[modules++] = BootModule{PhysAddr{mod.mod_start}, PhysAddr{mod.mod_end},
                                                    PhysAddr{s ? mod.string : 0}, len, 0};
-            used[used_count++] = MemoryRange{PhysAddr{mod.mod_start}, uint64_t(mod.mod_end) - mod.mod_start,
-                                             MemoryType::module, 0};
+            used.add(PhysAddr{mod.mod_start}, uint64_t(mod.mod_end) - mod.mod_start, MemoryType::module);
             if (s)
-                used[used_count++] = MemoryRange{PhysAddr{mod.string}, uint64_t(len) + 1, MemoryType::boot_data, 0};
+                used.add(PhysAddr{mod.string}, uint64_t(len) + 1, MemoryType::boot_data);
         }
     }
 
-    boot_tables_finish(bi, tables, tables_phys, raw, used, used_count, modules);
+    boot_tables_finish(bi, tables, tables_phys, raw, used.ranges, used.count, modules);
     return ok;
 }
 

@@ -61,12 +61,10 @@ InfoCheck boot_info_from_pvh(BootInfo& bi, BootTables& tables, PhysAddr tables_p
     }
 
     /* What relboot keeps in use: its image, the start info, the strings and the module list, the modules. */
-    MemoryRange used[4 + 2 * MODULES_MAX];
-    uint32_t used_count = 0;
-    used[used_count++] = MemoryRange{bi.load_base, bi.image_size, MemoryType::relboot, 0};
-    used[used_count++] = MemoryRange{info, HVM_START_INFO_SIZE, MemoryType::boot_data, 0};
+    InUse used(bi);
+    used.add(info, HVM_START_INFO_SIZE, MemoryType::boot_data);
     if (bi.cmdline.present())
-        used[used_count++] = MemoryRange{bi.cmdline, uint64_t(bi.cmdline_len) + 1, MemoryType::boot_data, 0};
+        used.add(bi.cmdline, uint64_t(bi.cmdline_len) + 1, MemoryType::boot_data);
 
     /* The memory map, from version 1 on. */
     uint32_t raw = 0;
@@ -96,7 +94,7 @@ InfoCheck boot_info_from_pvh(BootInfo& bi, BootTables& tables, PhysAddr tables_p
         if (!list)
             return {"module list (nr_modules entries of 32 bytes) does not lie in memory below 4 GiB",
                     "modlist_paddr", si.modlist_paddr};
-        used[used_count++] = MemoryRange{PhysAddr{si.modlist_paddr}, bytes, MemoryType::boot_data, 0};
+        used.add(PhysAddr{si.modlist_paddr}, bytes, MemoryType::boot_data);
         for (uint32_t m = 0; m < si.nr_modules; ++m) {
             pvh::hvm_modlist_entry mod;
             __builtin_memcpy(&mod, list + m * sizeof(mod), sizeof(mod));
@@ -113,14 +111,13 @@ InfoCheck boot_info_from_pvh(BootInfo& bi, BootTables& tables, PhysAddr tables_p
             }
             tables.modules[modules++] = BootModule{PhysAddr{mod.paddr}, PhysAddr{mod.paddr + mod.size},
                                                    PhysAddr{s ? mod.cmdline_paddr : 0}, len, 0};
-            used[used_count++] = MemoryRange{PhysAddr{mod.paddr}, mod.size, MemoryType::module, 0};
+            used.add(PhysAddr{mod.paddr}, mod.size, MemoryType::module);
             if (s)
-                used[used_count++] = MemoryRange{PhysAddr{mod.cmdline_paddr}, uint64_t(len) + 1,
-                                                 MemoryType::boot_data, 0};
+                used.add(PhysAddr{mod.cmdline_paddr}, uint64_t(len) + 1, MemoryType::boot_data);
         }
     }
 
-    boot_tables_finish(bi, tables, tables_phys, raw, used, used_count, modules);
+    boot_tables_finish(bi, tables, tables_phys, raw, used.ranges, used.count, modules);
     return ok;
 }
 
