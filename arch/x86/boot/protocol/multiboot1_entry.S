@@ -30,4 +30,4 @@ relboot_entry_multiboot1:
 
 /* Not entered by a multiboot1 loader (ESI = the EAX found): registers only, then halt. */
 .Lbad_magic:
-    EARLY_BAD_MAGIC "relboot:_error:_not_entered_by_a_multiboot1_loader:_EAX=0x", "_but_the_multiboot_specification_(3.2)_requires_0x2badb002"
+    EARLY_BAD_MAGIC "relboot:_error:_not_entered_by_a_multiboot1_loader:_EAX=0x", "_expected_0x2badb002_(multiboot_3.2)"
