@@ -101,9 +101,7 @@ Args parse_args(const char* s)
             while (i < uint32_t(Defect::count) && !equals(tok + 7, len - 7, DEFECT_NAMES[i]))
                 ++i;
             if (i == uint32_t(Defect::count))
-                bad_argument(tok, len, "defect=none|no-tag21|tag21-lie|total-small|total-huge|tag-size-small|"
-                                       "tag-overrun|no-end-tag|cmdline-no-nul|mmap-entry-small|mmap-overrun|"
-                                       "module-range|mbi-misaligned|mbi-overlap|bad-magic");
+                bad_argument(tok, len, "defect=<a name from tests/loader/README.md>");
             a.defect = Defect(i);
         } else {
             bad_argument(tok, len, "base=<hex>|top, defect=<name> or -- <relboot command line>");

@@ -64,4 +64,4 @@ relboot_entry_pvh:
 
 /* No start info at EBX (ESI = the word found there): registers only, then halt. */
 .Lbad_magic:
-    EARLY_BAD_MAGIC "relboot:_error:_PVH_entry_without_hvm_start_info:_magic=0x", "_expected_0x336ec578"
+    EARLY_BAD_MAGIC "relboot:_error:_PVH_entry:_start_info_magic=0x", "_at_EBX_expected_0x336ec578"
