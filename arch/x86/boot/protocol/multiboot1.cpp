@@ -27,7 +27,7 @@ InfoCheck multiboot1_early(BootInfo& bi, const PhysMemory& mem, PhysAddr info)
     bi.info_size = MULTIBOOT1_INFO_SIZE;
     const mb1::Info* mbi = info_at(mem, info);
     if (!mbi)
-        return {"the boot information does not lie in memory below 4 GiB", "ebx", info.value};
+        return {"the boot information lies outside the mapped memory (below 4 GiB and mem=)", "ebx", info.value};
     if (!(mbi->flags & MULTIBOOT1_INFO_CMDLINE))
         return ok;
 
@@ -74,7 +74,7 @@ InfoCheck boot_info_from_multiboot1(BootInfo& bi, BootTables& tables, PhysAddr t
     if (mbi.flags & MULTIBOOT1_INFO_MEM_MAP) {
         const uint8_t* map = mem.at(mbi.mmap_addr, mbi.mmap_length);
         if (!map)
-            return {"memory map does not lie in memory below 4 GiB", "mmap_addr", mbi.mmap_addr};
+            return {"memory map lies outside the mapped memory (below 4 GiB and mem=)", "mmap_addr", mbi.mmap_addr};
         for (uint32_t off = 0; off < mbi.mmap_length;) {
             const uint32_t left = mbi.mmap_length - off;
             if (left < sizeof(uint32_t))
@@ -103,7 +103,7 @@ InfoCheck boot_info_from_multiboot1(BootInfo& bi, BootTables& tables, PhysAddr t
         const uint64_t bytes = uint64_t(mbi.mods_count) * sizeof(mb1::Module);
         const uint8_t* list = bytes <= 0xffffffff ? mem.at(mbi.mods_addr, bytes) : nullptr;
         if (!list)
-            return {"module list (mods_count entries of 16 bytes) does not lie in memory below 4 GiB", "mods_addr",
+            return {"module list (mods_count entries of 16 bytes) lies outside the mapped memory (below 4 GiB and mem=)", "mods_addr",
                     mbi.mods_addr};
         used.add(PhysAddr{mbi.mods_addr}, bytes, MemoryType::boot_data);
         for (uint32_t m = 0; m < mbi.mods_count; ++m) {

@@ -33,7 +33,7 @@ InfoCheck pvh_early(BootInfo& bi, const PhysMemory& mem, PhysAddr info)
     bi.info_size = HVM_START_INFO_SIZE;
     const pvh::hvm_start_info* si = info_at(mem, info);
     if (!si)
-        return {"hvm_start_info does not lie in memory below 4 GiB", "ebx", info.value};
+        return {"hvm_start_info lies outside the mapped memory (below 4 GiB and mem=)", "ebx", info.value};
     if (si->magic != XEN_HVM_START_MAGIC_VALUE)
         return {"hvm_start_info magic is not 0x336ec578", "magic", si->magic};
     if (!si->cmdline_paddr)
@@ -72,7 +72,7 @@ InfoCheck boot_info_from_pvh(BootInfo& bi, BootTables& tables, PhysAddr tables_p
         const uint64_t bytes = uint64_t(si.memmap_entries) * sizeof(pvh::hvm_memmap_table_entry);
         const uint8_t* map = mem.at(si.memmap_paddr, bytes);
         if (!map)
-            return {"memory map (memmap_entries entries of 24 bytes) does not lie in memory below 4 GiB",
+            return {"memory map (memmap_entries entries of 24 bytes) lies outside the mapped memory (below 4 GiB and mem=)",
                     "memmap_paddr", si.memmap_paddr};
         for (uint32_t e = 0; e < si.memmap_entries; ++e) {
             if (raw == MEMORY_MAP_MAX) {
@@ -92,7 +92,7 @@ InfoCheck boot_info_from_pvh(BootInfo& bi, BootTables& tables, PhysAddr tables_p
         const uint64_t bytes = uint64_t(si.nr_modules) * sizeof(pvh::hvm_modlist_entry);
         const uint8_t* list = si.modlist_paddr ? mem.at(si.modlist_paddr, bytes) : nullptr;
         if (!list)
-            return {"module list (nr_modules entries of 32 bytes) does not lie in memory below 4 GiB",
+            return {"module list (nr_modules entries of 32 bytes) lies outside the mapped memory (below 4 GiB and mem=)",
                     "modlist_paddr", si.modlist_paddr};
         used.add(PhysAddr{si.modlist_paddr}, bytes, MemoryType::boot_data);
         for (uint32_t m = 0; m < si.nr_modules; ++m) {
