@@ -115,7 +115,8 @@ ASFLAGS := -m64 -Iinclude -Iarch/x86/boot -I$(O) -Wa,--fatal-warnings \
     -DIMAGE_PT_COUNT=$(IMAGE_PT_COUNT) -DPAD_BYTES=$(PAD_BYTES) \
     -DRELBOOT_BASE_$(shell echo $(BASE) | tr a-z A-Z) \
     -DRELOC_MIN=$(RELOC_MIN) -DRELOC_MAX=$(RELOC_MAX) -DRELOC_ALIGN=$(RELOC_ALIGN) \
-    -DRELOC_PREF=$(RELOC_PREF_$(RELOC_PREF)) -DBOOT32_BIN='"$(O)/boot32.bin"'
+    -DRELOC_PREF=$(RELOC_PREF_$(RELOC_PREF)) -DBOOT32_BIN='"$(O)/boot32.bin"' \
+    -DRELBOOT_VERSION='"$(VERSION)"'
 LDFLAGS64 := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
     --build-id=none --orphan-handling=error
 # The 32-bit stage links through the compiler driver: -flto lets GCC inline across its files
@@ -130,7 +131,8 @@ LDFLAGS32 := -nostdlib -static -Wl,-m,elf_i386,-z,max-page-size=0x1000,-z,noexec
 SHARED_SRCS := lib/console.cpp lib/format.cpp lib/string.cpp arch/x86/boot/report.cpp
 CMDLINE_SRCS := arch/x86/boot/cmdline/cmdline.cpp arch/x86/boot/cmdline/values.cpp
 # The protocols' code: each one's early step (32-bit) and BootInfo filler (64-bit).
-PROTOCOL_SRCS := arch/x86/boot/protocol/multiboot2.cpp arch/x86/boot/memory_map.cpp
+PROTOCOL_SRCS := arch/x86/boot/protocol/multiboot2.cpp arch/x86/boot/protocol/multiboot1.cpp \
+    arch/x86/boot/protocol/pvh.cpp arch/x86/boot/protocol/info_read.cpp arch/x86/boot/memory_map.cpp
 # The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage.
 PAYLOAD_SRCS := arch/x86/boot/payload/linux.cpp
 BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/debug_fault.cpp \
@@ -142,6 +144,8 @@ KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/bo
     arch/x86/boot/payload/linux_launch.cpp \
     $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS) $(PAYLOAD_SRCS)
 ASM_SRCS := arch/x86/boot/protocol/multiboot2_header.S arch/x86/boot/protocol/multiboot2_entry.S \
+    arch/x86/boot/protocol/multiboot1_header.S arch/x86/boot/protocol/multiboot1_entry.S \
+    arch/x86/boot/protocol/pvh_entry.S \
     arch/x86/boot/head32.S arch/x86/boot/exception32.S \
     arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/idt64.S arch/x86/boot/gdt.S \
     arch/x86/boot/pagetables.S arch/x86/boot/payload/linux_entry.S
@@ -362,12 +366,13 @@ build/unit/RelbootTests: $(UNIT_OBJS)
 -include $(UNIT_OBJS:.o=.d)
 
 # libFuzzer targets (clang, ASan + UBSan) for the command line, the MBI
-# walker and the bzImage launcher; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
+# walker, the multiboot1 and PVH fillers and the bzImage launcher; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
 FUZZ_TIME ?= 45
 FUZZ_CXX ?= clang++
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all
-FUZZERS := build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz build/fuzz/linux_fuzz
+FUZZERS := build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz build/fuzz/linux_fuzz build/fuzz/multiboot1_fuzz \
+    build/fuzz/pvh_fuzz
 fuzz_objs = $(patsubst %.cpp,build/fuzz/obj/%.o,$(1))
 .PHONY: fuzzers
 fuzzers: $(FUZZERS)
@@ -378,6 +383,8 @@ build/fuzz/obj/%.o: %.cpp
 build/fuzz/cmdline_fuzz: $(call fuzz_objs,tests/fuzz/cmdline_fuzz.cpp $(PROTOCOL_SRCS) $(CMDLINE_SRCS))
 build/fuzz/mbi_fuzz: $(call fuzz_objs,tests/fuzz/mbi_fuzz.cpp $(PROTOCOL_SRCS))
 build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS) $(PROTOCOL_SRCS))
+build/fuzz/multiboot1_fuzz: $(call fuzz_objs,tests/fuzz/multiboot1_fuzz.cpp $(PROTOCOL_SRCS))
+build/fuzz/pvh_fuzz: $(call fuzz_objs,tests/fuzz/pvh_fuzz.cpp $(PROTOCOL_SRCS))
 $(FUZZERS):
 	$(call say,FUZZ    $@)
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $^ -o $@

@@ -6,16 +6,21 @@
  * p_paddr, enters at the physical address of e_entry and, the image
  * being relocatable, shifts both by the same load delta.
  *
- *   text    R-X  multiboot2 header, 64-bit exception stubs, 32-bit code (with the
- *                32-bit C++ blob), 64-bit code
- *   rodata  R--  read-only data (image_layout, both IDTs)
+ *   text    R-X  multiboot2 header, multiboot1 header, 64-bit exception stubs,
+ *                32-bit code (with the 32-bit C++ blob), 64-bit code
+ *   rodata  R--  the Xen ELF notes (also the PT_NOTE segment), read-only data
+ *                (image_layout, both IDTs)
  *   data    RW-  data, .bss, then stacks (.noinit)
  *   ptables RW-  the boot page tables (not in the higher-half map)
  *
  * Each segment starts on a 4 KiB boundary so the page tables can give
- * each its own permissions.
+ * each its own permissions.  The loaded part of the file is one piece
+ * (file offset - physical address is the same for every PT_LOAD, .bss has
+ * file bytes), because a multiboot1 loader reads [load_addr,
+ * load_end_addr) from the file in one go (multiboot1_header.S).
  */
 #include <relboot/layout.h>
+#include <relboot/multiboot1.h>
 #include <relboot/multiboot2.h>
 #include <relboot/x86/paging.h>
 
@@ -38,6 +43,7 @@ PHDRS
 #endif
     data   PT_LOAD FLAGS(6);    /* PF_R | PF_W */
     ptables PT_LOAD FLAGS(6);   /* PF_R | PF_W: the boot page tables, identity-mapped only */
+    note   PT_NOTE FLAGS(4);    /* the Xen ELF notes (PVH); aligned to 4: QEMU pads note fields to p_align */
 }
 
 SECTIONS
@@ -48,6 +54,7 @@ SECTIONS
     .text : AT(PHYS(ADDR(.text)))
     {
         KEEP(*(.multiboot2))        /* first: within the first 32 KiB of the file */
+        KEEP(*(.multiboot1))        /* within the first 8 KiB of the file */
         . = IDT64_STUBS_OFFSET;     /* (from the section's start) idt64.S builds its gates from it */
         KEEP(*(.idt64_stubs))       /* 64-bit exception stubs */
         __text32_start = .;
@@ -58,6 +65,11 @@ SECTIONS
         . = ALIGN(PAGE_SIZE);
         __text_end = .;
     } :text
+
+    .notes : AT(PHYS(ADDR(.notes)))
+    {
+        KEEP(*(.note.Xen))          /* pvh_entry.S */
+    } :rodata :note
 
     .rodata : AT(PHYS(ADDR(.rodata)))
     {
@@ -93,7 +105,21 @@ SECTIONS
         *(COMMON)
         . = ALIGN(4);
         __bss_end = .;
+    } :data
+
+    .noinit (NOLOAD) : AT(PHYS(ADDR(.noinit)))
+    {
         *(.noinit .noinit.*)        /* stacks, the command line's spans: written before read, never zeroed */
+    } :data
+
+    /*
+     * One byte of data after them, so that the segment's file image covers
+     * .bss and .noinit as well (zeros): the file stays one piece up to the
+     * page tables, as a multiboot1 loader reads it (multiboot1_header.S).
+     */
+    .data_end : AT(PHYS(ADDR(.data_end)))
+    {
+        BYTE(0)
         . = ALIGN(PAGE_SIZE);
     } :data
 
@@ -138,12 +164,29 @@ SECTIONS
 }
 
 __image_size = __image_end - __image_start;
+
+#if PAD_BYTES == 0
+/* The multiboot1 header's addresses (multiboot1_header.S): physical, at the link address. */
+mb1_header_addr = PHYS(mb1_header);
+mb1_load_addr = PHYS(__image_start);
+mb1_load_end_addr = PHYS(__pagetables_end);
+mb1_bss_end_addr = PHYS(__image_end);
+mb1_entry_addr = PHYS(relboot_entry_multiboot1);
+#endif
+/* The PVH entry (XEN_ELFNOTE_PHYS32_ENTRY, pvh_entry.S). */
+pvh_entry_addr = PHYS(relboot_entry_pvh);
 __image_pages = __image_size / PAGE_SIZE;
 /* head32.S zeroes all of .bss, a dword at a time. */
 __bss_dwords = (__bss_end - __bss_start) / 4;
 
 ASSERT(mb2_header == __image_start, "the multiboot2 header must be the image's first byte")
 ASSERT(mb2_header_end - mb2_header <= MULTIBOOT2_SEARCH / 2, "multiboot2 header too large")
+#if PAD_BYTES == 0
+/* The text starts at file offset 4096 (the ELF headers' page; tests/image/multiboot1-header.test). */
+ASSERT(mb1_header_end - __image_start <= MULTIBOOT1_SEARCH - 4096 - 48,
+       "multiboot1 header not within the file's first 8 KiB (QEMU scans below 8192 - 48)")
+ASSERT(mb1_header % MULTIBOOT1_HEADER_ALIGN == 0, "multiboot1 header must be 4-byte aligned")
+#endif
 ASSERT(exc64_stubs == __image_start + IDT64_STUBS_OFFSET,
        "the 64-bit exception stubs must lie at IDT64_STUBS_OFFSET: the 64-bit IDT's gates point there")
 ASSERT(LINK_BASE % LARGE_PAGE_SIZE == 0, "LINK_BASE must be 2 MiB aligned")

@@ -46,6 +46,7 @@ linux = os.path.join(build, "linux")
 config.substitutions.append(("%vmlinuz-nonreloc", os.path.join(linux, "vmlinuz-nonreloc")))
 config.substitutions.append(("%vmlinuz", os.path.join(linux, "vmlinuz")))
 config.substitutions.append(("%initramfs", os.path.join(linux, "initramfs.cpio.gz")))
+config.substitutions.append(("%pvh-image", os.path.join(root, "tools", "pvh-image")))
 config.substitutions.append(("%linux-boot", os.path.join(root, "tools", "linux-boot")))
 config.substitutions.append(("%mkiso", os.path.join(root, "grub", "mkiso")))
 

@@ -8,10 +8,15 @@ the run ended with the expected QEMU exit status; and the hand-off lines
 
 usage: check-report.py LOG [--exit N] [--moved | --not-moved] [--align A]
                            [--min M] [--max X] [--firmware bios|efi] [--mem SIZE]
+                           [--loader grub|multiboot1|pvh]
+
+--loader multiboot1|pvh (QEMU's -kernel): no GRUB line; the image sits at
+its link address, tag21=none source=eip, and the loader line names the
+protocol with info=.
 
 --firmware bios: the acpi line's RSDP lies in the EBDA (below 0xa0000,
-source=ebda) or in 0xe0000..0xfffff (source=bios-rom), and there is no efi
-line.  --firmware efi: source=efi and an efi line with a non-zero system
+source=ebda) or in 0xe0000..0xfffff (source=bios-rom; with --loader pvh
+source=pvh, where QEMU found it), and there is no efi line.  --firmware efi: source=efi and an efi line with a non-zero system
 table and at least one memory-map entry.
 --mem SIZE (QEMU's -m, e.g. 512M): usable_kib lies within MEM_SLACK_KIB of
 SIZE, and top lies above SIZE - MEM_SLACK_KIB and at most 1 GiB above SIZE
@@ -38,7 +43,7 @@ def parse_size_kib(text):
 
 def check_handoff_lines(text, args, need):
     mem = re.search(r"^relboot: memory usable_kib=(\d+) ranges=(\d+) top=0x([0-9a-f]{16})$", text, re.M)
-    acpi = re.search(r"^relboot: acpi rsdp=(0x[0-9a-f]{16}|none) source=(efi|ebda|bios-rom|none)$", text, re.M)
+    acpi = re.search(r"^relboot: acpi rsdp=(0x[0-9a-f]{16}|none) source=(efi|ebda|bios-rom|pvh|none)$", text, re.M)
     efi = re.search(r"^relboot: efi systab=0x([0-9a-f]{16}) mmap_entries=(\d+)$", text, re.M)
     need(mem, "the report's memory line is missing or malformed")
     need(acpi, "the report's acpi line is missing or malformed")
@@ -55,8 +60,9 @@ def check_handoff_lines(text, args, need):
         source = acpi.group(2)
         if args.firmware == "bios":
             need(efi is None, "an efi line on BIOS")
-            need(source in ("ebda", "bios-rom"), f"acpi source={source}, expected ebda or bios-rom on BIOS")
-            if rsdp is not None and source == "bios-rom":
+            want = ("pvh",) if args.loader == "pvh" else ("ebda", "bios-rom")
+            need(source in want, f"acpi source={source}, expected {' or '.join(want)} on BIOS")
+            if rsdp is not None and source in ("bios-rom", "pvh"):
                 need(0xE0000 <= rsdp < 0x100000 and rsdp % 16 == 0,
                      f"acpi rsdp=0x{rsdp:x} outside 0xe0000..0xfffff (16-byte aligned)")
             if rsdp is not None and source == "ebda":
@@ -65,6 +71,21 @@ def check_handoff_lines(text, args, need):
             need(source == "efi" and rsdp, f"acpi source={source} rsdp={acpi.group(1)}, expected the EFI config table's")
             need(efi and int(efi.group(1), 16) != 0 and int(efi.group(2)) > 0,
                  "the efi line is missing, or has no system table or no memory-map entries")
+
+
+def check_direct(text, args, rep, need):
+    """A multiboot1 or PVH boot by QEMU's -kernel: no relocation, no tag 21, no warning about it."""
+    if rep:
+        load, link = int(rep.group(1), 16), int(rep.group(2), 16)
+        need(load == link, f"load=0x{load:08x} differs from link=0x{link:08x}: {args.loader} does not relocate")
+        need(rep.group(3) == "none" and rep.group(4) == "eip",
+             f"tag21={rep.group(3)} source={rep.group(4)}, expected tag21=none source=eip")
+    need(not re.search(r"^relboot: warning: .*tag \(21\)", text, re.M),
+         f"a warning about tag 21, which {args.loader} cannot give")
+    fw = re.search(rf"^relboot: loader={args.loader} firmware=(bios|efi) info=0x([0-9a-f]{{8}})$", text, re.M)
+    need(fw, f"the report's loader line (loader={args.loader} ... info=) is missing or malformed")
+    if fw and args.firmware:
+        need(fw.group(1) == args.firmware, f"firmware={fw.group(1)}, expected {args.firmware}")
 
 
 def main():
@@ -78,6 +99,7 @@ def main():
     ap.add_argument("--max", type=lambda v: int(v, 0), default=0xFFFFFFFF)
     ap.add_argument("--firmware", choices=["bios", "efi"])
     ap.add_argument("--mem", help="QEMU's -m (e.g. 1G): check the memory line against it")
+    ap.add_argument("--loader", choices=["grub", "multiboot1", "pvh"], default="grub")
     args = ap.parse_args()
 
     text = open(args.log, encoding="utf-8", errors="replace").read()
@@ -90,11 +112,19 @@ def main():
     m = re.search(r"^qemu-exit=(\S+)$", text, re.M)
     need(m and m.group(1) == args.exit, f"qemu-exit={m.group(1) if m else 'missing'}, expected {args.exit}")
 
-    grub = re.search(r"load_base_addr=0x([0-9a-f]+)", text)
-    need(grub, "GRUB's multiboot_loader debug line with load_base_addr is missing")
     rep = re.search(r"^relboot: base load=0x([0-9a-f]{8}) link=0x([0-9a-f]{8}) "
                     r"tag21=(0x[0-9a-f]{8}|none) source=(tag21|eip)$", text, re.M)
     need(rep, "the report's base line is missing or malformed")
+    if args.loader != "grub":
+        check_direct(text, args, rep, need)
+        check_handoff_lines(text, args, need)
+        for e in errors:
+            print(f"check-report: FAIL: {e}")
+        if not errors:
+            print(f"check-report: ok {args.loader} at the link address")
+        return 1 if errors else 0
+    grub = re.search(r"load_base_addr=0x([0-9a-f]+)", text)
+    need(grub, "GRUB's multiboot_loader debug line with load_base_addr is missing")
     if grub and rep:
         grub_base = int(grub.group(1), 16)
         load, link = int(rep.group(1), 16), int(rep.group(2), 16)

@@ -39,7 +39,30 @@ inline constexpr uint16_t BOOT_INFO_VERSION = 1;
 enum class Protocol : uint8_t {
     none = 0,
     multiboot2 = PROTOCOL_MULTIBOOT2,
+    multiboot1 = PROTOCOL_MULTIBOOT1,
+    pvh = PROTOCOL_PVH,
 };
+
+/* The protocol's name in the report ("relboot: loader=<name>"). */
+constexpr const char* protocol_name(Protocol p)
+{
+    switch (p) {
+    case Protocol::multiboot2: return "multiboot2";
+    case Protocol::multiboot1: return "multiboot1";
+    case Protocol::pvh: return "pvh";
+    default: return "none";
+    }
+}
+
+/*
+ * Whether the protocol can say where the loader put the image (multiboot2:
+ * tag 21).  Without such a word the base comes from EIP and that is no
+ * cause for a warning; multiboot1 and PVH load at the link address.
+ */
+constexpr bool protocol_reports_base(Protocol p)
+{
+    return p == Protocol::multiboot2;
+}
 
 enum class Firmware : uint8_t {
     bios = 0,           /* no EFI system table was passed */
@@ -58,6 +81,7 @@ enum class AcpiSource : uint8_t {
     efi = 1,            /* the EFI configuration table (ACPI 2.0 GUID, else 1.0) */
     ebda = 2,           /* the first KiB of the EBDA (ACPI 6.5, 5.2.5.1) */
     bios_rom = 3,       /* 0xE0000..0xFFFFF (ACPI 6.5, 5.2.5.1) */
+    pvh = 4,            /* the PVH start info's rsdp_paddr */
 };
 
 /*
@@ -135,11 +159,11 @@ struct alignas(8) BootInfo {
     /* Where relboot is. */
     PhysAddr load_base;         /* the image's first byte (EIP-derived) */
     PhysAddr link_base;         /* the physical link address (LINK_BASE) */
-    PhysAddr loader_base;       /* where the loader said it put the image (tag 21); 0 = not said */
+    PhysAddr loader_base;       /* where the loader said it put the image (tag 21); 0 = not said (or cannot be) */
     uint64_t image_size;        /* bytes from load_base, page tables included; 4 KiB multiple */
 
     /* What the loader passed. */
-    PhysAddr info;              /* its information structure (the multiboot2 MBI) */
+    PhysAddr info;              /* its information structure (multiboot2 or multiboot1 MBI, hvm_start_info) */
     PhysAddr cmdline;           /* relboot's command line, NUL-terminated; 0 = none */
     PhysAddr memory_map;        /* MemoryRange[memory_map_count]: sorted by base, no overlaps */
     PhysAddr modules;           /* BootModule[module_count], in the loader's order */

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <relboot/cmdline.h>
 #include <relboot/console.h>
+#include <relboot/info_read.h>
 #include <relboot/mbi.h>
 
 namespace relboot {
@@ -43,6 +44,9 @@ Console report_console(const Options& options);
  * check and the 64-bit filler's full one).
  */
 void report_mbi_error(Console& con, const MbiScan& scan, uint32_t mbi);
+
+/* A multiboot1 or PVH information structure refused: "error: <protocol> info at 0x<8>: <error> (<field>=0x<16>)". */
+void report_info_error(Console& con, const char* protocol, uint64_t info, const InfoCheck& check);
 
 } // namespace relboot
 

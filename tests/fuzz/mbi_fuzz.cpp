@@ -12,6 +12,8 @@
  */
 #include <relboot/mbi.h>
 
+#include "info_window.h"
+
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -52,21 +54,7 @@ void check_filled(const BootInfo& bi, const BootTables& tables, PhysAddr tables_
         bi.modules != tables_phys + offsetof(BootTables, modules))
         __builtin_trap();
 
-    /* The memory map: sorted, no overlaps, no empty ranges, same-type neighbours merged. */
-    if (bi.memory_map_count > MEMORY_MAP_MAX)
-        __builtin_trap();
-    for (uint32_t i = 0; i < bi.memory_map_count; ++i) {
-        const MemoryRange& r = tables.memory_map[i];
-        if (r.size == 0 || r.size > PHYS_END_MAX - r.base.value)
-            __builtin_trap();
-        if (i == 0)
-            continue;
-        const MemoryRange& p = tables.memory_map[i - 1];
-        if (!(p.base < r.base) || p.base.value + p.size > r.base.value)
-            __builtin_trap();
-        if (p.base.value + p.size == r.base.value && p.type == r.type)
-            __builtin_trap();
-    }
+    fuzz::check_memory_map(bi, tables);
     /* In-use types only where relboot put them: the image, the MBI, a kept module. */
     for (uint32_t i = 0; i < bi.memory_map_count; ++i) {
         const MemoryRange& r = tables.memory_map[i];

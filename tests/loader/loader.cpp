@@ -137,6 +137,93 @@ uint8_t* place_mbi(Defect defect, uint32_t base, const Image& img, const MbiBuil
     return reinterpret_cast<uint8_t*>((base + img.span - mbi.bytes) & ~uint32_t(mb2::TAG_ALIGN - 1));
 }
 
+/*
+ * The multiboot1 and PVH cases: the structures in low memory (64 KiB from
+ * OTHER_HOME, free RAM below the EBDA), relboot's entry from its own
+ * multiboot1 header or Xen note in the loaded image.
+ */
+constexpr uint32_t OTHER_HOME = 0x10000;
+
+void put32(uint32_t addr, uint32_t v) { memcpy(reinterpret_cast<void*>(addr), &v, 4); }
+void put64(uint32_t addr, uint64_t v) { memcpy(reinterpret_cast<void*>(addr), &v, 8); }
+
+/* The loaded image's multiboot1 entry_addr (its header in the first 8 KiB) or PVH note 18's address. */
+uint32_t other_entry(uint32_t base, const Image& img, bool pvh)
+{
+    for (uint32_t off = 0; off + 32 <= img.span; off += 4) {
+        const uint32_t* w = reinterpret_cast<const uint32_t*>(base + off);
+        if (!pvh && off < 8192 && w[0] == MULTIBOOT1_HEADER_MAGIC && w[0] + w[1] + w[2] == 0)
+            return w[7];
+        if (pvh && w[0] == 4 && w[1] == 8 && w[2] == 18 && w[3] == 0x006e6558)   /* namesz, descsz, type, "Xen" */
+            return w[4];
+    }
+    Line line = error();
+    line.str(pvh ? "no XEN_ELFNOTE_PHYS32_ENTRY note" : "no multiboot1 header").str(" in the image");
+    fail(line);
+}
+
+[[noreturn]] void enter_other(const Args& args, uint32_t base, const Image& img)
+{
+    const bool pvh = defect_is_pvh(args.defect);
+    if (base != img.link_low) {
+        Line line = error();
+        line.str("defect=").str(DEFECT_NAMES[uint32_t(args.defect)]).str(" needs base=").hex(img.link_low);
+        line.str(" (multiboot1 and PVH load at the link address)");
+        fail(line);
+    }
+    const uint32_t info = OTHER_HOME, cmdline = OTHER_HOME + 0x100, map = OTHER_HOME + 0x800;
+    memset(reinterpret_cast<void*>(OTHER_HOME), 0, 0x1000);
+    /* Multiboot1 loaders put the image's name first (GRUB, QEMU, iPXE); relboot skips it. */
+    const char name[] = "relboot.elf ";
+    const uint32_t skip = pvh ? 0 : sizeof(name) - 1;
+    memcpy(reinterpret_cast<void*>(cmdline), name, skip);
+    memcpy(reinterpret_cast<void*>(cmdline + skip), args.cmdline, args.cmdline_len);   /* NUL from the memset */
+    uint32_t eax = 0x2badb002;
+    if (!pvh) {
+        /* The memory map, size-prefixed entries of 20 bytes. */
+        for (uint32_t i = 0; i < ram.count; ++i) {
+            put32(map + 24 * i, args.defect == Defect::mb1_mmap_size_small && i == 1 ? 12 : 20);
+            put64(map + 24 * i + 4, ram.entries[i].base_addr);
+            put64(map + 24 * i + 12, ram.entries[i].length);
+            put32(map + 24 * i + 20, ram.entries[i].type);
+        }
+        uint32_t flags = MULTIBOOT1_INFO_CMDLINE | MULTIBOOT1_INFO_MEM_MAP;
+        put32(info + 16, cmdline);
+        if (args.defect == Defect::mb1_cmdline_no_nul) {
+            memset(reinterpret_cast<void*>(OTHER_HOME + 0x1000), 'x', 0x10000);
+            put32(info + 16, OTHER_HOME + 0x1000);
+        }
+        put32(info + 44, 24 * ram.count);
+        put32(info + 48, map);
+        if (args.defect == Defect::mb1_mods_outside) {
+            flags |= MULTIBOOT1_INFO_MODS;
+            put32(info + 20, 2);
+            put32(info + 24, 0xfffffff0);
+        }
+        put32(info, flags);
+        if (args.defect == Defect::mb1_bad_magic)
+            eax = mb2::BOOTLOADER_MAGIC;
+    } else {
+        for (uint32_t i = 0; i < ram.count; ++i) {
+            put64(map + 24 * i, ram.entries[i].base_addr);
+            put64(map + 24 * i + 8, ram.entries[i].length);
+            put32(map + 24 * i + 16, ram.entries[i].type);
+        }
+        put32(info, args.defect == Defect::pvh_bad_magic ? 0x2badb002 : 0x336ec578);   /* magic */
+        put32(info + 4, 1);                                                             /* version */
+        put64(info + 24, cmdline);                                                      /* cmdline_paddr */
+        put64(info + 40, args.defect == Defect::pvh_memmap_outside ? 0xfffffff0 : map); /* memmap_paddr */
+        put32(info + 48, ram.count);                                                    /* memmap_entries */
+        eax = 0;
+    }
+    const uint32_t entry = other_entry(base, img, pvh);
+    Line().str("cmdline ").quoted(args.cmdline, args.cmdline_len).end();
+    Line line;
+    line.str("base=").hex(base).str(" entry=").hex(entry).str(" info=").hex(info);
+    line.str(" defect=").str(DEFECT_NAMES[uint32_t(args.defect)]).end();
+    loader_enter(entry, eax, info);
+}
+
 } // namespace
 } // namespace testloader
 
@@ -171,6 +258,8 @@ extern "C" [[noreturn]] void loader_main(uint32_t magic, uint32_t info_addr)
         .str(" size=").hex(img.span).end();
     const uint32_t base = choose_base(args, ram, img, mod);
     load_image(mod.mod_start, img, base);
+    if (defect_is_mb1(args.defect) || defect_is_pvh(args.defect))
+        enter_other(args, base, img);
 
     const MbiBuilt mbi = build_mbi({&args, base, &ram, info.mem_lower, info.mem_upper, mod.mod_start, mod.mod_end});
     uint8_t* const dst = place_mbi(args.defect, base, img, mbi);

@@ -103,7 +103,9 @@ Args parse_args(const char* s)
             if (i == uint32_t(Defect::count))
                 bad_argument(tok, len, "defect=none|no-tag21|tag21-lie|total-small|total-huge|tag-size-small|"
                                        "tag-overrun|no-end-tag|cmdline-no-nul|mmap-entry-small|mmap-overrun|"
-                                       "module-range|mbi-misaligned|mbi-overlap|bad-magic");
+                                       "module-range|mbi-misaligned|mbi-overlap|bad-magic|mb1-none|"
+                                       "mb1-cmdline-no-nul|mb1-mmap-size-small|mb1-mods-outside|mb1-bad-magic|"
+                                       "pvh-none|pvh-memmap-outside|pvh-bad-magic");
             a.defect = Defect(i);
         } else {
             bad_argument(tok, len, "base=<hex>|top, defect=<name> or -- <relboot command line>");

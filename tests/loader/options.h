@@ -27,6 +27,16 @@ enum class Defect : uint8_t {
     mbi_misaligned,     /* MBI at an address that is 4 mod 8 */
     mbi_overlap,        /* MBI inside the image's last bytes */
     bad_magic,          /* EAX = 0x2badb002 (multiboot1's) instead of 0x36d76289 */
+    /* Entered through relboot's multiboot1 entry (image at its link address), with a multiboot1 MBI: */
+    mb1_none,           /* well-formed: command line, memory map, no modules */
+    mb1_cmdline_no_nul, /* cmdline points at 64 KiB without a NUL */
+    mb1_mmap_size_small,/* the memory map's second entry has size 12 */
+    mb1_mods_outside,   /* mods_count 2 at mods_addr 0xfffffff0: past 4 GiB */
+    mb1_bad_magic,      /* EAX = 0x36d76289 instead of 0x2badb002 */
+    /* Entered through relboot's PVH entry (XEN_ELFNOTE_PHYS32_ENTRY), with an hvm_start_info: */
+    pvh_none,           /* well-formed: version 1, command line, memory map, no modules */
+    pvh_memmap_outside, /* memmap_paddr 0xfffffff0: past 4 GiB */
+    pvh_bad_magic,      /* hvm_start_info.magic 0x2badb002 */
     count,
 };
 
@@ -35,7 +45,13 @@ inline constexpr const char* DEFECT_NAMES[] = {
     "none", "no-tag21", "tag21-lie", "total-small", "total-huge", "tag-size-small", "tag-overrun",
     "no-end-tag", "cmdline-no-nul", "mmap-entry-small", "mmap-overrun", "module-range",
     "mbi-misaligned", "mbi-overlap", "bad-magic",
+    "mb1-none", "mb1-cmdline-no-nul", "mb1-mmap-size-small", "mb1-mods-outside", "mb1-bad-magic",
+    "pvh-none", "pvh-memmap-outside", "pvh-bad-magic",
 };
+
+/* Whether the defect enters relboot through its multiboot1 entry, its PVH entry (else multiboot2). */
+constexpr bool defect_is_mb1(Defect d) { return d >= Defect::mb1_none && d <= Defect::mb1_bad_magic; }
+constexpr bool defect_is_pvh(Defect d) { return d >= Defect::pvh_none && d <= Defect::pvh_bad_magic; }
 static_assert(sizeof(DEFECT_NAMES) / sizeof(DEFECT_NAMES[0]) == uint32_t(Defect::count));
 
 /* What tag21-lie adds to the real base in tag 21 (bytes). */

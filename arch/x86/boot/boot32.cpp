@@ -17,7 +17,9 @@
 #include <relboot/image_layout.h>
 #include <relboot/layout.h>
 #include <relboot/mbi.h>
+#include <relboot/multiboot1.h>
 #include <relboot/pt_fixup.h>
+#include <relboot/pvh.h>
 #include <relboot/report.h>
 #include <relboot/x86/cr.h>
 #include <relboot/x86/io.h>
@@ -54,6 +56,21 @@ uint64_t max(uint64_t a, uint64_t b)
     return a > b ? a : b;
 }
 
+/* Physical memory below 4 GiB, as the 32-bit stage sees it (paging off); 0 is no address. */
+const uint8_t* flat_at(const void*, uint64_t phys, uint64_t len)
+{
+    if (phys == 0 || phys >= (uint64_t(1) << 32) || len > (uint64_t(1) << 32) - phys)
+        return nullptr;
+    return reinterpret_cast<const uint8_t*>(uint32_t(phys));
+}
+
+[[noreturn]] void info_error(const BootInfo* bi, const char* protocol, uint32_t info, const InfoCheck& check)
+{
+    Console con = report_console(bi->options);
+    report_info_error(con, protocol, info, check);
+    finish(bi->options, false);
+}
+
 /*
  * The protocol's early step: its information structure checked as far as
  * long mode needs it, the command line and the loader's idea of the base
@@ -69,6 +86,18 @@ void protocol_early(BootInfo* bi, const EntryState& entry)
         Console con = report_console(bi->options);
         report_mbi_error(con, scan, entry.info);
         finish(bi->options, false);
+    }
+    case PROTOCOL_MULTIBOOT1: {
+        const InfoCheck check = multiboot1_early(*bi, PhysMemory{flat_at, nullptr}, PhysAddr{entry.info});
+        if (!check.error)
+            return;
+        info_error(bi, "multiboot1", entry.info, check);
+    }
+    case PROTOCOL_PVH: {
+        const InfoCheck check = pvh_early(*bi, PhysMemory{flat_at, nullptr}, PhysAddr{entry.info});
+        if (!check.error)
+            return;
+        info_error(bi, "pvh", entry.info, check);
     }
     default: {
         Console con = error_line(bi);
@@ -103,7 +132,8 @@ BOOT32_EXPORT uint32_t boot32_main(const EntryState* entry)
     protocol_early(bi, *entry);
     if (!bi->loader_base.present()) {
         bi->base_source = BaseSource::eip;
-        bi->warnings |= WARN_TAG21_MISSING;
+        if (protocol_reports_base(bi->protocol))
+            bi->warnings |= WARN_TAG21_MISSING;
     } else if (bi->loader_base != bi->load_base) {
         bi->base_source = BaseSource::eip;
         bi->warnings |= WARN_TAG21_MISMATCH;

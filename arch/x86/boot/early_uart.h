@@ -76,4 +76,20 @@
     loop    .Lhex\@
 .endm
 
+/*
+ * An entry reached without its protocol's magic (ESI = the value found):
+ * nothing is known, not where the image is nor whether ESP points at
+ * memory, so one line from registers only ("<before>0x<ESI><after>"),
+ * then halt.
+ */
+.macro EARLY_BAD_MAGIC before, after
+    EARLY_UART_INIT
+    EARLY_UART_PUTS "\before"
+    EARLY_UART_HEX32
+    EARLY_UART_PUTS "\after"
+    EARLY_UART_PUTC_IMM '\r'
+    EARLY_UART_PUTC_IMM '\n'
+    jmp     early_halt
+.endm
+
 #endif

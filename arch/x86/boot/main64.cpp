@@ -17,6 +17,8 @@
 #include <relboot/layout.h>
 #include <relboot/mbi.h>
 #include <relboot/memory_map.h>
+#include <relboot/multiboot1.h>
+#include <relboot/pvh.h>
 #include <relboot/report.h>
 #include <relboot/selftest.h>
 #include <relboot/x86/io.h>
@@ -54,6 +56,7 @@ const char* str(AcpiSource s)
     case AcpiSource::efi: return "efi";
     case AcpiSource::ebda: return "ebda";
     case AcpiSource::bios_rom: return "bios-rom";
+    case AcpiSource::pvh: return "pvh";
     default: return "none";
     }
 }
@@ -80,8 +83,21 @@ void fill_boot_info(BootInfo& bi, Console& con)
         report_mbi_error(con, scan, uint32_t(bi.info.value));
         break;
     }
+    case Protocol::multiboot1:
+    case Protocol::pvh: {
+        const PhysAddr tables = image_phys(bi, &boot_tables);
+        BootTables& t = *reinterpret_cast<BootTables*>(tables.value);
+        const PhysMemory mem = identity_memory(&bi.identity_limit);
+        const InfoCheck check = bi.protocol == Protocol::multiboot1
+                                    ? boot_info_from_multiboot1(bi, t, tables, mem, bi.info)
+                                    : boot_info_from_pvh(bi, t, tables, mem, bi.info);
+        if (!check.error)
+            return;
+        report_info_error(con, protocol_name(bi.protocol), bi.info.value, check);
+        break;
+    }
     default:
-        con.begin().str("error: BootInfo has protocol ").dec(uint32_t(bi.protocol)).str(", expected multiboot2").end();
+        con.begin().str("error: BootInfo has protocol ").dec(uint32_t(bi.protocol)).str(", expected one of protocol.h").end();
         break;
     }
     finish(bi.options, false);
@@ -90,6 +106,8 @@ void fill_boot_info(BootInfo& bi, Console& con)
 /* The firmware's RSDP, found from what BootInfo holds (acpi.h). */
 void find_acpi(BootInfo& bi)
 {
+    if (bi.acpi_source != AcpiSource::none)
+        return;     /* the loader said where it is (PVH's rsdp_paddr) */
     const uint8_t* copy = nullptr;
     if (bi.acpi_rsdp_copy.present() && bi.acpi_rsdp_copy.value + bi.acpi_rsdp_copy_len <= bi.identity_limit)
         copy = phys_ptr<uint8_t>(bi.acpi_rsdp_copy);
@@ -233,10 +251,11 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
     bi.size = sizeof(BootInfo);
 
     /* The report. */
-    info.begin().str("loader=multiboot2 firmware=").str(str(bi.firmware)).str(" mbi=").hex8(uint32_t(bi.info.value));
+    info.begin().str("loader=").str(protocol_name(bi.protocol)).str(" firmware=").str(str(bi.firmware));
+    info.str(bi.protocol == Protocol::multiboot2 ? " mbi=" : " info=").hex8(uint32_t(bi.info.value));
     info.end();
     print_base(bi, info, con);
-    if (debug)
+    if (debug && bi.protocol == Protocol::multiboot2)
         multiboot2_print_tags(bi, con);
     const char* cmdline = phys_ptr<char>(bi.cmdline);
     uint32_t cmdline_len = 0;   /* up to the first NUL, as the parser read it */

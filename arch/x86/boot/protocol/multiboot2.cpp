@@ -4,6 +4,7 @@
  * BootInfo filler.  Everything relboot reads from an MBI is read here.
  */
 #include <relboot/efi.h>
+#include <relboot/info_read.h>
 #include <relboot/mbi.h>
 #include <relboot/memory_map.h>
 #include <relboot/multiboot2.h>
@@ -365,14 +366,7 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
         const BootModule& mod = tables.modules[m];
         used[used_count++] = MemoryRange{mod.start, mod.end.value - mod.start.value, MemoryType::module, 0};
     }
-    bool truncated = false;
-    bi.memory_map_count = memory_map_build(tables.raw, raw, used, used_count, tables.memory_map, MEMORY_MAP_MAX,
-                                           &truncated);
-    if (truncated)
-        bi.warnings |= WARN_MMAP_TRUNCATED;
-    bi.memory_map = tables_phys + offsetof(BootTables, memory_map);
-    bi.module_count = modules;
-    bi.modules = tables_phys + offsetof(BootTables, modules);
+    boot_tables_finish(bi, tables, tables_phys, raw, used, used_count, modules);
     return scan;
 }
 

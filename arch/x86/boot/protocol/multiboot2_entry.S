@@ -44,10 +44,4 @@ relboot_entry32:
  * and halt.
  */
 .Lbad_magic:
-    EARLY_UART_INIT
-    EARLY_UART_PUTS "relboot:_error:_not_entered_by_a_multiboot2_loader:_EAX=0x"
-    EARLY_UART_HEX32
-    EARLY_UART_PUTS "_but_the_multiboot2_specification_(3.3)_requires_0x36d76289"
-    EARLY_UART_PUTC_IMM '\r'
-    EARLY_UART_PUTC_IMM '\n'
-    jmp     early_halt
+    EARLY_BAD_MAGIC "relboot:_error:_not_entered_by_a_multiboot2_loader:_EAX=0x", "_but_the_multiboot2_specification_(3.3)_requires_0x36d76289"

@@ -1,0 +1,227 @@
+/*
+ * The multiboot1 and PVH early steps and fillers (include/relboot/
+ * multiboot1.h, pvh.h) on structures laid out as QEMU 7.2's -kernel lays
+ * them out (../shared/design/entry-smp-facts.md, sections 1 and 2), and on
+ * malformed ones: each refusal names its field.
+ */
+#include "../fuzz/info_window.h"
+
+#include <gtest/gtest.h>
+#include <relboot/multiboot1.h>
+#include <relboot/pvh.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace relboot;
+
+namespace {
+
+constexpr uint64_t B = fuzz::WINDOW_BASE;
+constexpr PhysAddr TABLES{fuzz::IMAGE_BASE + 0x20000};
+
+struct Memory {
+    std::vector<uint8_t> bytes = std::vector<uint8_t>(0x1000);
+    fuzz::Window window() const { return fuzz::Window{bytes.data(), bytes.size()}; }
+    void put32(uint64_t off, uint32_t v) { std::memcpy(&bytes[off], &v, 4); }
+    void put64(uint64_t off, uint64_t v) { std::memcpy(&bytes[off], &v, 8); }
+    void str(uint64_t off, const std::string& s) { std::memcpy(&bytes[off], s.c_str(), s.size() + 1); }
+};
+
+BootInfo image_info()
+{
+    BootInfo bi{};
+    bi.load_base = PhysAddr{fuzz::IMAGE_BASE};
+    bi.image_size = fuzz::IMAGE_SIZE;
+    return bi;
+}
+
+/* QEMU's multiboot1 boot information: cmdline "<path> <append>", a 3-entry e820 map, two modules. */
+Memory qemu_mb1()
+{
+    Memory m;
+    m.put32(0, MULTIBOOT1_INFO_CMDLINE | MULTIBOOT1_INFO_MEM_MAP | MULTIBOOT1_INFO_MODS |
+                   MULTIBOOT1_INFO_BOOT_LOADER_NAME);
+    m.put32(16, B + 0x100);
+    m.str(0x100, "build/ebp/relboot.elf debug-exit=0xf4 hello");
+    m.put32(64, B + 0x180);
+    m.str(0x180, "qemu");
+    const uint64_t map[3][3] = {{0, 0x9fc00, 1}, {0xf0000, 0x10000, 2}, {0x100000, 0x7ee0000, 1}};
+    for (int i = 0; i < 3; ++i) {
+        m.put32(0x200 + 24 * i, 20);
+        m.put64(0x204 + 24 * i, map[i][0]);
+        m.put64(0x20c + 24 * i, map[i][1]);
+        m.put32(0x214 + 24 * i, uint32_t(map[i][2]));
+    }
+    m.put32(44, 72);
+    m.put32(48, B + 0x200);
+    m.put32(20, 2);
+    m.put32(24, B + 0x300);
+    m.put32(0x300, 0x2000000), m.put32(0x304, 0x2000010), m.put32(0x308, B + 0x380);
+    m.put32(0x310, 0x2001000), m.put32(0x314, 0x2001000), m.put32(0x318, 0);
+    m.str(0x380, "m1 arg1 arg2");
+    return m;
+}
+
+TEST(Multiboot1, QemuLayout)
+{
+    const Memory m = qemu_mb1();
+    const fuzz::Window w = m.window();
+    BootInfo bi = image_info();
+    auto tables = std::make_unique<BootTables>();
+    const InfoCheck c = boot_info_from_multiboot1(bi, *tables, TABLES, w.memory(), PhysAddr{B});
+    ASSERT_EQ(c.error, nullptr) << c.error;
+    EXPECT_EQ(bi.protocol, Protocol::multiboot1);
+    EXPECT_EQ(bi.info.value, B);
+    EXPECT_EQ(bi.info_size, uint32_t(MULTIBOOT1_INFO_SIZE));
+    EXPECT_EQ(bi.firmware, Firmware::bios);
+    /* The image's name is not relboot's command line. */
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(&m.bytes[bi.cmdline.value - B]), bi.cmdline_len),
+              "debug-exit=0xf4 hello");
+    ASSERT_EQ(bi.module_count, 2u);
+    EXPECT_EQ(tables->modules[0].start.value, 0x2000000u);
+    EXPECT_EQ(tables->modules[0].end.value, 0x2000010u);
+    EXPECT_EQ(tables->modules[0].string.value, B + 0x380);
+    EXPECT_EQ(tables->modules[0].string_len, 12u);
+    EXPECT_FALSE(tables->modules[1].string.present());
+    fuzz::check_filled(w, bi, *tables, TABLES);
+    /* The image and the first module are in use, the RAM around them usable. */
+    bool image = false, module = false;
+    for (uint32_t i = 0; i < bi.memory_map_count; ++i) {
+        const MemoryRange& r = tables->memory_map[i];
+        image |= r.type == MemoryType::relboot && r.base.value == fuzz::IMAGE_BASE;
+        module |= r.type == MemoryType::module && r.base.value == 0x2000000;
+    }
+    EXPECT_TRUE(image);
+    EXPECT_TRUE(module);
+    EXPECT_FALSE(bi.warnings);
+}
+
+TEST(Multiboot1, EmptyAppendLeavesAnEmptyCommandLine)
+{
+    Memory m = qemu_mb1();
+    m.str(0x100, "relboot.elf ");
+    BootInfo bi{};
+    ASSERT_EQ(multiboot1_early(bi, m.window().memory(), PhysAddr{B}).error, nullptr);
+    EXPECT_EQ(bi.cmdline_len, 0u);
+}
+
+/* One refusal per malformed field: the field named, nothing filled past it. */
+struct Mb1Case {
+    const char* field;
+    void (*spoil)(Memory&);
+};
+
+TEST(Multiboot1, Refusals)
+{
+    const Mb1Case cases[] = {
+        {"cmdline", [](Memory& m) { m.put32(16, 0x7fff0000); }},
+        {"cmdline", [](Memory& m) { std::memset(&m.bytes[0x100], 'x', 0xf00); }},
+        {"boot_loader_name", [](Memory& m) { m.put32(64, 0); }},
+        {"mmap_addr", [](Memory& m) { m.put32(44, 0x10000); }},
+        {"size", [](Memory& m) { m.put32(0x218, 12); }},
+        {"size", [](Memory& m) { m.put32(0x230, 100); }},
+        {"mmap_length", [](Memory& m) { m.put32(44, 74); }},
+        {"mods_addr", [](Memory& m) { m.put32(20, 0x10000000); }},
+        {"mod_start", [](Memory& m) { m.put32(0x300, 0x2000020); }},
+        {"string", [](Memory& m) { m.put32(0x318, 0xfff0); }},
+    };
+    for (const Mb1Case& k : cases) {
+        Memory m = qemu_mb1();
+        k.spoil(m);
+        BootInfo bi = image_info();
+        auto tables = std::make_unique<BootTables>();
+        const InfoCheck c = boot_info_from_multiboot1(bi, *tables, TABLES, m.window().memory(), PhysAddr{B});
+        ASSERT_NE(c.error, nullptr) << k.field;
+        EXPECT_STREQ(c.field, k.field);
+    }
+}
+
+TEST(Multiboot1, InfoOutsideMemory)
+{
+    Memory m = qemu_mb1();
+    BootInfo bi{};
+    const InfoCheck c = multiboot1_early(bi, m.window().memory(), PhysAddr{B + 0xfc0});
+    ASSERT_NE(c.error, nullptr);
+    EXPECT_STREQ(c.field, "ebx");
+}
+
+/* QEMU's PVH start info: version 1, the -append string, one module without a string, the RSDP. */
+Memory qemu_pvh()
+{
+    Memory m;
+    m.put32(0, XEN_HVM_START_MAGIC_VALUE);
+    m.put32(4, 1);
+    m.put32(12, 1);
+    m.put64(16, B + 0x200);
+    m.put64(24, B + 0x100);
+    m.str(0x100, "debug-exit=0xf4");
+    m.put64(32, 0xf59d0);
+    m.put64(40, B + 0x300);
+    m.put32(48, 3);
+    m.put64(0x200, 0xffd7000), m.put64(0x208, 0x2710);
+    const uint64_t map[3][3] = {{0, 0x9fc00, 1}, {0x100000, 0xfee0000, 1}, {0xfeffc000, 0x4000, 2}};
+    for (int i = 0; i < 3; ++i) {
+        m.put64(0x300 + 24 * i, map[i][0]);
+        m.put64(0x308 + 24 * i, map[i][1]);
+        m.put32(0x310 + 24 * i, uint32_t(map[i][2]));
+    }
+    return m;
+}
+
+TEST(Pvh, QemuLayout)
+{
+    const Memory m = qemu_pvh();
+    const fuzz::Window w = m.window();
+    BootInfo bi = image_info();
+    auto tables = std::make_unique<BootTables>();
+    const InfoCheck c = boot_info_from_pvh(bi, *tables, TABLES, w.memory(), PhysAddr{B});
+    ASSERT_EQ(c.error, nullptr) << c.error;
+    EXPECT_EQ(bi.protocol, Protocol::pvh);
+    EXPECT_EQ(bi.info_size, uint32_t(HVM_START_INFO_SIZE));
+    EXPECT_EQ(bi.cmdline.value, B + 0x100);
+    EXPECT_EQ(bi.cmdline_len, 15u);
+    EXPECT_EQ(bi.acpi_rsdp.value, 0xf59d0u);
+    EXPECT_EQ(bi.acpi_source, AcpiSource::pvh);
+    ASSERT_EQ(bi.module_count, 1u);
+    EXPECT_EQ(tables->modules[0].end.value, 0xffd7000u + 0x2710);
+    EXPECT_FALSE(tables->modules[0].string.present());
+    EXPECT_GE(bi.memory_map_count, 4u);
+    fuzz::check_filled(w, bi, *tables, TABLES);
+}
+
+TEST(Pvh, VersionZeroHasNoMemoryMap)
+{
+    Memory m = qemu_pvh();
+    m.put32(4, 0);
+    BootInfo bi = image_info();
+    auto tables = std::make_unique<BootTables>();
+    ASSERT_EQ(boot_info_from_pvh(bi, *tables, TABLES, m.window().memory(), PhysAddr{B}).error, nullptr);
+    EXPECT_EQ(bi.memory_map_count, 0u);
+}
+
+TEST(Pvh, Refusals)
+{
+    const Mb1Case cases[] = {
+        {"magic", [](Memory& m) { m.put32(0, 0x2badb002); }},
+        {"cmdline_paddr", [](Memory& m) { std::memset(&m.bytes[0x100], 'x', 0xf00); }},
+        {"memmap_paddr", [](Memory& m) { m.put32(48, 1000); }},
+        {"modlist_paddr", [](Memory& m) { m.put32(12, 0x8000000); }},
+        {"modlist_paddr", [](Memory& m) { m.put64(16, 0); }},
+        {"size", [](Memory& m) { m.put64(0x208, ~uint64_t(0)); }},
+        {"cmdline_paddr", [](Memory& m) { m.put64(0x210, 0x1234567); }},
+    };
+    for (const Mb1Case& k : cases) {
+        Memory m = qemu_pvh();
+        k.spoil(m);
+        BootInfo bi = image_info();
+        auto tables = std::make_unique<BootTables>();
+        const InfoCheck c = boot_info_from_pvh(bi, *tables, TABLES, m.window().memory(), PhysAddr{B});
+        ASSERT_NE(c.error, nullptr) << k.field;
+        EXPECT_STREQ(c.field, k.field);
+    }
+}
+
+} // namespace
