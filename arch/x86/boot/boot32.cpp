@@ -101,7 +101,7 @@ void protocol_early(BootInfo* bi, const EntryState& entry)
     }
     default: {
         Console con = error_line(bi);
-        con.str("entered with unknown protocol ").dec(entry.protocol).str(", expected PROTOCOL_MULTIBOOT2");
+        con.str("entered with unknown protocol ").dec(entry.protocol).str(", expected one of protocol.h's PROTOCOL_*");
         die(bi, con);
     }
     }
