@@ -59,6 +59,14 @@ struct InUse {
 };
 
 /*
+ * Appends the firmware's range [base, base + length) of the given type to
+ * tables.raw[*raw] (clamped by phys_range_clamped: a range never wraps)
+ * and counts it.  When raw[] is full (MEMORY_MAP_MAX): sets
+ * WARN_MMAP_TRUNCATED, appends nothing and returns false.
+ */
+bool raw_range_add(BootInfo& bi, BootTables& tables, uint32_t* raw, uint64_t base, uint64_t length, MemoryType type);
+
+/*
  * The last step of a filler: BootInfo's memory map from the firmware's
  * ranges tables.raw[0, raw_count) and the in-use ranges used[0,
  * used_count) (relboot's image first), and the module table's address

@@ -1,6 +1,5 @@
 /*
- * Shared by the fillers of multiboot1 and PVH (info_read.h); the
- * multiboot2 filler ends with boot_tables_finish() as well.  The error
+ * Shared by the fillers of multiboot1, PVH and multiboot2 (info_read.h).  The error
  * line is report.cpp's (report_info_error).
  */
 #include <relboot/info_read.h>
@@ -31,6 +30,17 @@ const char* info_string(const PhysMemory& mem, uint64_t phys, uint32_t* len)
         n += uint32_t(chunk);
     }
     return nullptr;
+}
+
+bool raw_range_add(BootInfo& bi, BootTables& tables, uint32_t* raw, uint64_t base, uint64_t length, MemoryType type)
+{
+    if (*raw == MEMORY_MAP_MAX) {
+        bi.warnings |= WARN_MMAP_TRUNCATED;
+        return false;
+    }
+    const PhysRange r = phys_range_clamped(base, length);
+    tables.raw[(*raw)++] = MemoryRange{r.base, r.size, type, 0};
+    return true;
 }
 
 void boot_tables_finish(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, uint32_t raw_count,

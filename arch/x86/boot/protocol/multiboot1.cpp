@@ -84,12 +84,9 @@ InfoCheck boot_info_from_multiboot1(BootInfo& bi, BootTables& tables, PhysAddr t
                 return {"memory map entry size below 20", "size", size};
             if (size > left - sizeof(uint32_t))
                 return {"memory map entry runs past mmap_length", "size", size};
-            if (raw < MEMORY_MAP_MAX) {
-                const PhysRange r = phys_range_clamped(info_read64(map + off + 4), info_read64(map + off + 12));
-                tables.raw[raw++] = MemoryRange{r.base, r.size, MemoryType(info_read32(map + off + 20)), 0};
-            } else {
-                bi.warnings |= WARN_MMAP_TRUNCATED;
-            }
+            /* Past MEMORY_MAP_MAX the rest is still checked, not kept. */
+            raw_range_add(bi, tables, &raw, info_read64(map + off + 4), info_read64(map + off + 12),
+                          MemoryType(info_read32(map + off + 20)));
             off += size + sizeof(uint32_t);
         }
     } else if (mbi.flags & MULTIBOOT1_INFO_MEMORY) {

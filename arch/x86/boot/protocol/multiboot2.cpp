@@ -299,12 +299,9 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
             mmap_seen = true;
             const uint32_t entry_size = read32(tag + 8);
             for (uint32_t e = sizeof(mb2::TagMmap); e + entry_size <= size; e += entry_size) {
-                if (raw == MEMORY_MAP_MAX) {
-                    bi.warnings |= WARN_MMAP_TRUNCATED;
+                if (!raw_range_add(bi, tables, &raw, read64(tag + e), read64(tag + e + 8),
+                                   MemoryType(read32(tag + e + 16))))
                     break;
-                }
-                const PhysRange r = phys_range_clamped(read64(tag + e), read64(tag + e + 8));
-                tables.raw[raw++] = MemoryRange{r.base, r.size, MemoryType(read32(tag + e + 16)), 0};
             }
             break;
         }
@@ -345,28 +342,22 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
     /* Without a multiboot2 memory map, the EFI one (descriptor types converted). */
     if (!mmap_seen && efi_mmap) {
         for (uint32_t d = 0; d + bi.efi_mmap_desc_size <= efi_mmap_size; d += bi.efi_mmap_desc_size) {
-            if (raw == MEMORY_MAP_MAX) {
-                bi.warnings |= WARN_MMAP_TRUNCATED;
-                break;
-            }
             const uint8_t* desc = efi_mmap + d;
             const uint64_t pages = read64(desc + 24);
             const uint64_t bytes = pages > PHYS_END_MAX / efi::PAGE_SIZE ? PHYS_END_MAX : pages * efi::PAGE_SIZE;
-            const PhysRange r = phys_range_clamped(read64(desc + 8), bytes);
-            tables.raw[raw++] = MemoryRange{r.base, r.size, from_efi_type(read32(desc)), 0};
+            if (!raw_range_add(bi, tables, &raw, read64(desc + 8), bytes, from_efi_type(read32(desc))))
+                break;
         }
     }
 
     /* What relboot keeps in use: its image, the MBI (BootInfo's strings point into it), the modules. */
-    MemoryRange used[2 + MODULES_MAX];
-    uint32_t used_count = 0;
-    used[used_count++] = MemoryRange{bi.load_base, bi.image_size, MemoryType::relboot, 0};
-    used[used_count++] = MemoryRange{mbi_phys, scan.total_size, MemoryType::boot_data, 0};
+    InUse used(bi);
+    used.add(mbi_phys, scan.total_size, MemoryType::boot_data);
     for (uint32_t m = 0; m < modules; ++m) {
         const BootModule& mod = tables.modules[m];
-        used[used_count++] = MemoryRange{mod.start, mod.end.value - mod.start.value, MemoryType::module, 0};
+        used.add(mod.start, mod.end.value - mod.start.value, MemoryType::module);
     }
-    boot_tables_finish(bi, tables, tables_phys, raw, used, used_count, modules);
+    boot_tables_finish(bi, tables, tables_phys, raw, used.ranges, used.count, modules);
     return scan;
 }
 

@@ -75,14 +75,10 @@ InfoCheck boot_info_from_pvh(BootInfo& bi, BootTables& tables, PhysAddr tables_p
             return {"memory map (memmap_entries entries of 24 bytes) lies outside the mapped memory (below 4 GiB and mem=)",
                     "memmap_paddr", si.memmap_paddr};
         for (uint32_t e = 0; e < si.memmap_entries; ++e) {
-            if (raw == MEMORY_MAP_MAX) {
-                bi.warnings |= WARN_MMAP_TRUNCATED;
-                break;
-            }
             pvh::hvm_memmap_table_entry entry;
             __builtin_memcpy(&entry, map + e * sizeof(entry), sizeof(entry));
-            const PhysRange r = phys_range_clamped(entry.addr, entry.size);
-            tables.raw[raw++] = MemoryRange{r.base, r.size, from_pvh_type(entry.type), 0};
+            if (!raw_range_add(bi, tables, &raw, entry.addr, entry.size, from_pvh_type(entry.type)))
+                break;
         }
     }
 
