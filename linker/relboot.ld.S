@@ -22,6 +22,7 @@
 #include <relboot/layout.h>
 #include <relboot/multiboot1.h>
 #include <relboot/multiboot2.h>
+#include <relboot/trampoline.h>
 #include <relboot/x86/paging.h>
 
 OUTPUT_FORMAT("elf64-x86-64")
@@ -202,4 +203,5 @@ ASSERT(gdt % 8 == 0, "GDT must be 8-byte aligned")
 ASSERT(boot_info % 8 == 0, "boot_info must be 8-byte aligned")
 ASSERT(stack32_top % 16 == 0 && stack64_top % 16 == 0 && exception_stack_top % 16 == 0, "stacks must be 16-byte aligned")
 ASSERT(SIZEOF(.forbidden) == 0, "static constructors, GOT/PLT or relocation sections in the image")
+ASSERT(trampoline_end - trampoline_start <= TRAMPOLINE_SIZE, "the AP trampoline (smp/trampoline.S) must fit one page")
 ASSERT(PHYS(relboot_entry32) < 0x100000000, "32-bit entry must lie below 4 GiB")

@@ -195,6 +195,17 @@ struct alignas(8) BootInfo {
     uint8_t nx;                 /* 1 when EFER.NXE is set and the XD bits kept */
     uint8_t efi_64;             /* 1: efi_system_table has the x64 layout; 0: IA32 (tag 11) */
     uint8_t reserved[2];
+
+    /* The CPUs (smp.cpp; appended to v1, handoff.h says how the APs wait). */
+    PhysAddr cpus;              /* BootCpu[cpu_count], in the MADT's order; the BSP is one of them */
+    PhysAddr trampoline;        /* the page the APs started from; 0 = none (free again at the hand-off) */
+    uint64_t tsc_khz;           /* the TSC's rate measured against the PIT; 0 = not measured */
+    uint32_t cpu_count;         /* entries at cpus: enabled or online-capable in the MADT, BSP included */
+    uint32_t cpu_online;        /* CPUs with BOOT_CPU_ONLINE (the BSP included) */
+    uint32_t cpu_enabled;       /* CPUs the MADT marks enabled (1 without a usable MADT) */
+    uint32_t bringup_us;        /* first INIT to the last AP's check-in, microseconds; 0 = none started */
+    uint8_t x2apic;             /* 1: the local APICs run in x2APIC mode (IA32_APIC_BASE.EXTD) */
+    uint8_t reserved3[7];
 };
 
 /* The 32-bit and the 64-bit compiler must agree on every offset: both check these. */
@@ -202,7 +213,34 @@ static_assert(alignof(BootInfo) == 8 && sizeof(Options) % 8 == 0);
 static_assert(offsetof(BootInfo, load_base) == 8 && offsetof(BootInfo, cr3) == 104);
 static_assert(offsetof(BootInfo, tsc) == 120 && offsetof(BootInfo, options) == 176);
 static_assert(offsetof(BootInfo, info_size) == 176 + sizeof(Options));
-static_assert(sizeof(BootInfo) == 176 + sizeof(Options) + 48);
+static_assert(sizeof(BootInfo) == 176 + sizeof(Options) + 48 + 48);
+static_assert(offsetof(BootInfo, cpus) == 176 + sizeof(Options) + 48);
+
+/* BootCpu.flags */
+enum BootCpuFlag : uint32_t {
+    BOOT_CPU_ENABLED = 1u << 0,         /* the MADT marks it enabled (MADT_CPU_ENABLED) */
+    BOOT_CPU_ONLINE_CAPABLE = 1u << 1,  /* the MADT marks it online-capable: never started by relboot */
+    BOOT_CPU_BSP = 1u << 2,             /* the CPU that runs relboot */
+    BOOT_CPU_STARTED = 1u << 3,         /* relboot sent it INIT-SIPI-SIPI */
+    BOOT_CPU_ONLINE = 1u << 4,          /* running: the BSP, or an AP that checked in (handoff.h) */
+};
+
+/*
+ * One CPU (32 bytes, 8-aligned).  A parked AP spins on its mailbox
+ * (handoff.h): written with an entry address, the AP calls it.
+ */
+struct alignas(8) BootCpu {
+    uint32_t apic_id;           /* local APIC ID (x2APIC ID in x2APIC mode) */
+    uint32_t acpi_uid;          /* ACPI processor UID from the MADT */
+    uint32_t flags;             /* BootCpuFlag bits */
+    uint32_t reserved;
+    uint64_t mailbox;           /* 0: keep waiting; else void (*)(uint32_t cpu) the AP calls (cpu: its index here) */
+    uint64_t checkin_tsc;       /* the AP's TSC when it checked in; 0 for the BSP */
+};
+static_assert(sizeof(BootCpu) == 32);
+
+/* Capacity of BootInfo's CPU table (entries): more MADT CPUs are not started (a warning says so). */
+inline constexpr uint32_t CPUS_MAX = 64;
 
 /*
  * The tables BootInfo points at, in the image (BootInfo.memory_map and
@@ -214,6 +252,7 @@ struct BootTables {
     MemoryRange memory_map[MEMORY_MAP_MAX];
     MemoryRange raw[MEMORY_MAP_MAX];
     BootModule modules[MODULES_MAX];
+    BootCpu cpus[CPUS_MAX];
 };
 
 /*

@@ -108,7 +108,8 @@ struct Options {
     uint16_t unknown_dropped;           /* unknown tokens beyond CMDLINE_MAX_UNKNOWN */
     uint16_t malformed_dropped;         /* malformed values beyond CMDLINE_MAX_MALFORMED */
     Span passthrough;                   /* raw text after "--" */
-    uint32_t reserved2;
+    uint16_t maxcpus;                   /* maxcpus=: CPUs to bring online, BSP included; 0 = no limit */
+    uint16_t reserved2;
 };
 static_assert(sizeof(Options) % 8 == 0);
 

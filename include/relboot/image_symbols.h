@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <relboot/boot_info.h>
+#include <relboot/layout.h>
 
 extern "C" {
 extern const char __image_start[];   /* first byte (the multiboot2 header) */
@@ -26,6 +27,13 @@ extern uint64_t pd_high[512];
 extern uint64_t pt_image[];          /* IMAGE_PT_COUNT tables */
 extern const char relboot_entry64[];
 extern relboot::BootInfo boot_info;
+extern relboot::BootTables boot_tables;   /* in .boot_tables: use its physical address (image_phys) */
+}
+
+/* The physical address of an image object, from its higher-half address. */
+inline relboot::PhysAddr image_phys(const relboot::BootInfo& bi, const void* va)
+{
+    return bi.load_base + (reinterpret_cast<uint64_t>(va) - IMAGE_VIRT_START);
 }
 
 #endif

@@ -21,6 +21,7 @@
 #include <relboot/pvh.h>
 #include <relboot/report.h>
 #include <relboot/selftest.h>
+#include <relboot/smp.h>
 #include <relboot/x86/io.h>
 
 #ifndef RELBOOT_VERSION
@@ -59,12 +60,6 @@ const char* str(AcpiSource s)
     case AcpiSource::pvh: return "pvh";
     default: return "none";
     }
-}
-
-/* The physical address of an image object, from its higher-half address. */
-PhysAddr image_phys(const BootInfo& bi, const void* va)
-{
-    return bi.load_base + (reinterpret_cast<uint64_t>(va) - IMAGE_VIRT_START);
 }
 
 /*
@@ -283,6 +278,7 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
         finish(bi.options, false);
     }
     print_platform(bi, info, debug);
+    smp_boot(bi, info, con);
     handoff(bi, target, info);
 }
 

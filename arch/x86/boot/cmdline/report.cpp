@@ -57,6 +57,7 @@ void print_vga(const Options& o, Console& con)
     default: con.str("current"); break;
     }
 }
+void print_maxcpus(const Options& o, Console& con) { con.dec(o.maxcpus); }
 void print_debug_exit(const Options& o, Console& con) { con.hex(o.debug_exit_port, 4); }
 void print_debug_fault(const Options& o, Console& con) { con.str(fault_name(o.debug_fault)); }
 void print_debug_fault32(const Options& o, Console& con) { con.str(fault_name(o.debug_fault32)); }

@@ -316,6 +316,15 @@ bool parse_debug_exit(Text v, bool has_value, Options* out)
     return true;
 }
 
+bool parse_maxcpus(Text v, bool has_value, Options* out)
+{
+    uint32_t n;
+    if (!has_value || !parse_u32(v, 0xffff, &n))
+        return false;
+    out->maxcpus = uint16_t(n);
+    return true;
+}
+
 bool parse_debug_fault(Text v, bool has_value, Options* out)
 {
     static constexpr DebugFault BY_INDEX[] = {DebugFault::ud2, DebugFault::gp, DebugFault::pf};

@@ -1,0 +1,367 @@
+/*
+ * AP bring-up (smp.h): Intel SDM Vol. 3A, 9.4.4 "MP Initialization
+ * Example", with the delays Linux uses (arch/x86/kernel/smpboot.c) and
+ * Linux 6.5's parallel order: INIT to every AP, the wait once, then SIPI
+ * to every AP, twice, then one wait for all of them to check in.
+ */
+#include <relboot/console.h>
+#include <relboot/identity_map.h>
+#include <relboot/image_symbols.h>
+#include <relboot/low_memory.h>
+#include <relboot/madt.h>
+#include <relboot/smp.h>
+#include <relboot/trampoline.h>
+#include <relboot/tsc.h>
+#include <relboot/x86/apic.h>
+#include <relboot/x86/cpuid.h>
+#include <relboot/x86/cr.h>
+#include <relboot/x86/io.h>
+
+extern "C" {
+extern const uint8_t trampoline_start[];
+extern const uint8_t trampoline_end[];
+extern const uint8_t trampoline_header[];
+extern const uint32_t trampoline_rel_start[];
+extern const uint32_t trampoline_rel_end[];
+extern const char ap_entry64[];
+[[noreturn]] void ap_main(uint32_t ticket);
+}
+
+/* The APs' stacks, AP_STACK_SIZE each, numbered by ticket: with BootInfo's tables, outside the higher-half map. */
+__attribute__((section(".boot_tables"))) alignas(16) uint8_t ap_stacks[relboot::CPUS_MAX][AP_STACK_SIZE];
+
+namespace relboot {
+
+namespace {
+
+/* The SIPI delays (Linux's smpboot.c): after each SIPI 10 us when the INIT wait is skipped, else 300 us and 200 us. */
+constexpr uint32_t INIT_DELAY_US = 10000;   /* SDM 9.4.4: 10 ms after INIT */
+constexpr uint32_t SIPI_DELAY_US = 10;
+constexpr uint32_t SIPI_DELAY_LEGACY_US = 300;
+constexpr uint32_t SIPI_SETTLE_LEGACY_US = 200;
+
+uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return uint64_t(hi) << 32 | lo;
+}
+
+void wrmsr(uint32_t msr, uint64_t v)
+{
+    asm volatile("wrmsr" : : "c"(msr), "a"(uint32_t(v)), "d"(uint32_t(v >> 32)) : "memory");
+}
+
+/* The running CPU's APIC ID from CPUID: the x2APIC ID (leaf 0BH) where the CPU has it, else leaf 1's 8 bits. */
+uint32_t own_apic_id()
+{
+    if (x86::cpuid(0).eax >= CPUID_LEAF_TOPOLOGY) {
+        const x86::CpuidResult t = x86::cpuid(CPUID_LEAF_TOPOLOGY, 0);
+        if (t.ebx)
+            return t.edx;
+    }
+    return x86::cpuid(CPUID_LEAF_FEATURES).ebx >> CPUID_1_EBX_APIC_ID_SHIFT;
+}
+
+/*
+ * Whether the SDM's 10 ms wait after INIT can go: Linux drops it
+ * (init_udelay = 0) for Intel family >= 6, AMD family >= 0FH and Hygon
+ * family >= 18H.
+ */
+bool init_delay_needed()
+{
+    const x86::CpuidResult v = x86::cpuid(0);
+    const uint32_t sig = x86::cpuid(CPUID_LEAF_FEATURES).eax;
+    uint32_t family = (sig >> 8) & 0xf;
+    if (family == 0xf)
+        family += (sig >> 20) & 0xff;
+    if (v.ebx == 0x756e6547 && v.edx == 0x49656e69 && v.ecx == 0x6c65746e)   /* "GenuineIntel" */
+        return family < 6;
+    if (v.ebx == 0x68747541 && v.edx == 0x69746e65 && v.ecx == 0x444d4163)   /* "AuthenticAMD" */
+        return family < 0xf;
+    if (v.ebx == 0x6f677948 && v.edx == 0x6e65476e && v.ecx == 0x656e6975)   /* "HygonGenuine" */
+        return family < 0x18;
+    return true;
+}
+
+/* The BSP's local APIC: xAPIC MMIO page or x2APIC MSRs. */
+struct LocalApic {
+    volatile uint32_t* mmio;    /* xAPIC: the register page (identity-mapped); nullptr in x2APIC mode */
+
+    /* Writes the ICR: destination APIC ID and the low word (APIC_ICR_*); waits until an xAPIC took it. */
+    void send(uint32_t dest, uint32_t low) const
+    {
+        if (!mmio) {
+            wrmsr(MSR_X2APIC_ICR, uint64_t(dest) << 32 | low);
+            return;
+        }
+        mmio[APIC_ICR_HIGH / 4] = dest << APIC_ICR_DEST_SHIFT;
+        mmio[APIC_ICR_LOW / 4] = low;
+        while (mmio[APIC_ICR_LOW / 4] & APIC_ICR_BUSY)
+            asm volatile("pause");
+    }
+
+    /* INIT assert then de-assert, level-triggered (Linux's send_init_sequence()). */
+    void init(uint32_t dest) const
+    {
+        send(dest, APIC_ICR_TRIGGER_LEVEL | APIC_ICR_LEVEL_ASSERT | APIC_ICR_DM_INIT);
+        send(dest, APIC_ICR_TRIGGER_LEVEL | APIC_ICR_DM_INIT);
+    }
+
+    void sipi(uint32_t dest, PhysAddr page) const
+    {
+        send(dest, APIC_ICR_DM_STARTUP | uint32_t(page.value >> 12));
+    }
+};
+
+BootCpu* cpu_table(const BootInfo& bi)
+{
+    return reinterpret_cast<BootCpu*>(bi.cpus.value);
+}
+
+uint32_t flags_of(const BootCpu& c)
+{
+    return __atomic_load_n(&c.flags, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Waits until every CPU in cpus[0, n) that was started is online, or
+ * until the bound; returns the TSC when the last one was seen.
+ */
+uint64_t await_checkins(const BootCpu* cpus, uint32_t n, uint64_t khz)
+{
+    const uint64_t start = x86::rdtsc(), bound = tsc_ticks(khz, SMP_CHECKIN_US);
+    for (;;) {
+        const uint64_t now = x86::rdtsc();
+        bool all = true;
+        for (uint32_t i = 0; i < n && all; ++i)
+            all = !(flags_of(cpus[i]) & BOOT_CPU_STARTED) || (flags_of(cpus[i]) & BOOT_CPU_ONLINE);
+        if (all || now - start > bound)
+            return now;
+        asm volatile("pause");
+    }
+}
+
+/* The trampoline: copied to page, relocated, its header filled.  False when the relocation list is bad. */
+bool install_trampoline(const BootInfo& bi, PhysAddr page, uint32_t tickets)
+{
+    uint8_t* dst = reinterpret_cast<uint8_t*>(page.value);
+    const uint32_t size = uint32_t(trampoline_end - trampoline_start);
+    __builtin_memcpy(dst, trampoline_start, size);
+    if (!trampoline_relocate(dst, size, trampoline_rel_start, uint32_t(trampoline_rel_end - trampoline_rel_start),
+                             uint32_t(page.value)))
+        return false;
+    TrampolineHeader& h = *reinterpret_cast<TrampolineHeader*>(dst + (trampoline_header - trampoline_start));
+    h.cr3 = uint32_t(bi.cr3.value);
+    h.efer = EFER_LME | (bi.nx ? EFER_NXE : 0);
+    h.entry64 = reinterpret_cast<uint64_t>(ap_entry64);
+    h.stacks = image_phys(bi, ap_stacks).value;
+    h.ticket = 0;
+    h.tickets_max = tickets;
+    return true;
+}
+
+} // namespace
+
+void smp_boot(BootInfo& bi, Console& info, Console& con)
+{
+    /* The CPU table: the MADT's CPUs, or the BSP alone. */
+    BootCpu* cpus = reinterpret_cast<BootCpu*>(image_phys(bi, boot_tables.cpus).value);
+    bi.cpus = PhysAddr{reinterpret_cast<uint64_t>(cpus)};
+    const uint64_t apic_base = rdmsr(MSR_IA32_APIC_BASE);
+    bi.x2apic = (apic_base & APIC_BASE_EXTD) != 0;
+    const uint32_t bsp_id = own_apic_id();
+
+    MadtCpu madt[CPUS_MAX];
+    const MadtScan scan = acpi_madt_cpus(identity_memory(&bi.identity_limit), bi.acpi_rsdp, madt, CPUS_MAX);
+    bool refusal = false;      /* the MADT cannot be trusted: the BSP alone */
+    bi.cpu_count = 0;
+    bool bsp_listed = false;
+    for (uint32_t i = 0; i < scan.cpu_count; ++i) {
+        const bool bsp = madt[i].apic_id == bsp_id;
+        bsp_listed = bsp_listed || bsp;
+        cpus[bi.cpu_count++] = BootCpu{madt[i].apic_id, madt[i].uid,
+                                       (madt[i].flags & MADT_CPU_ENABLED ? BOOT_CPU_ENABLED : 0u) |
+                                           (madt[i].flags & MADT_CPU_ONLINE_CAPABLE ? BOOT_CPU_ONLINE_CAPABLE : 0u) |
+                                           (bsp ? BOOT_CPU_BSP | BOOT_CPU_ONLINE : 0u),
+                                       0, 0, 0};
+    }
+    bi.cpu_enabled = scan.enabled;
+    if (scan.error != MadtError::none) {
+        con.begin().str("warning: ACPI MADT: ").str(madt_error_text(scan.error));
+        if (scan.where)
+            con.str(" at ").hex16(scan.where);
+        con.str("; starting no other CPU").end();
+        refusal = true;
+    } else if (!bsp_listed) {
+        con.begin().str("warning: ACPI MADT does not list the BSP (APIC ID ").dec(bsp_id);
+        con.str("); starting no other CPU").end();
+        refusal = true;
+    } else if (scan.dropped) {
+        con.begin().str("warning: the MADT lists ").dec(scan.dropped).str(" CPUs beyond ").dec(CPUS_MAX);
+        con.str("; they are not started").end();
+    }
+    if (refusal) {
+        bi.cpu_count = 0;
+        bi.cpu_enabled = 1;
+    }
+    if (!bsp_listed || refusal)
+        cpus[bi.cpu_count++] = BootCpu{bsp_id, 0, BOOT_CPU_ENABLED | BOOT_CPU_BSP | BOOT_CPU_ONLINE, 0, 0, 0};
+    bi.cpu_online = 1;
+
+    /* Which APs to start: enabled ones, nosmp none, maxcpus= counting the BSP (Xen's meaning). */
+    const bool nosmp = flag_value(bi.options, OptionId::nosmp, false);
+    uint32_t wanted = 0;
+    for (uint32_t i = 0; i < bi.cpu_count && !refusal && !nosmp; ++i) {
+        if (!(cpus[i].flags & BOOT_CPU_ENABLED) || (cpus[i].flags & BOOT_CPU_BSP))
+            continue;
+        if (bi.options.maxcpus && wanted + 1 >= bi.options.maxcpus)
+            break;
+        cpus[i].flags |= BOOT_CPU_STARTED;
+        ++wanted;
+    }
+
+    /* Everything the bring-up needs, decided before the first byte of the page is written. */
+    LocalApic apic{nullptr};
+    PhysAddr page{0};
+    uint64_t khz = 0;
+    if (wanted && !(apic_base & APIC_BASE_EN)) {
+        con.begin().str("warning: the local APIC is disabled (IA32_APIC_BASE.EN = 0); starting no other CPU").end();
+        wanted = 0;
+    }
+    if (wanted && !bi.x2apic) {
+        const uint64_t mmio = apic_base & APIC_BASE_ADDR_MASK;
+        if (mmio + PAGE_SIZE > bi.identity_limit) {
+            con.begin().str("warning: the local APIC page ").hex16(mmio).str(" lies beyond the identity map ");
+            con.hex16(bi.identity_limit).str("; starting no other CPU").end();
+            wanted = 0;
+        }
+        apic.mmio = reinterpret_cast<volatile uint32_t*>(mmio);
+    }
+    if (wanted) {
+        /* Below the EBDA (the BIOS data area's word at 40EH) and the video area; EFI leaves the word 0. */
+        uint64_t limit = LOW_MEMORY_END;
+        const uint8_t* bda = identity_memory(&bi.identity_limit).at(BIOS_EBDA_SEGMENT_PTR, 2);
+        const uint64_t ebda = bda ? uint64_t(bda[0] | bda[1] << 8) << 4 : 0;
+        if (ebda >= LOW_MEMORY_START && ebda < limit)
+            limit = ebda;
+        page = low_memory_page(phys_ptr<MemoryRange>(bi.memory_map), bi.memory_map_count, limit);
+        if (!page.present()) {
+            con.begin().str("warning: no free 4 KiB page below ").hex8(uint32_t(limit));
+            con.str(" for the AP trampoline; starting no other CPU").end();
+            wanted = 0;
+        }
+    }
+    if (wanted) {
+        khz = tsc_calibrate_khz();
+        bi.tsc_khz = khz;
+        if (!khz) {
+            con.begin().str("warning: the PIT's channel 2 never ran out; no TSC rate, starting no other CPU").end();
+            wanted = 0;
+        }
+    }
+    if (wanted && !install_trampoline(bi, page, wanted)) {
+        con.begin().str("warning: the AP trampoline's relocation list does not fit the blob; starting no other CPU").end();
+        wanted = 0;
+    }
+    if (!wanted) {
+        for (uint32_t i = 0; i < bi.cpu_count; ++i)
+            cpus[i].flags &= ~BOOT_CPU_STARTED;
+        info.begin().str("cpus online=1 of=").dec(bi.cpu_enabled).str(" apic=").str(bi.x2apic ? "x2apic" : "xapic");
+        info.str(" bringup_us=0").end();
+        return;
+    }
+    bi.trampoline = page;
+
+    /* INIT-SIPI-SIPI: all APs at once, or (smp-parallel=off) each one awaited before the next. */
+    const bool parallel = flag_value(bi.options, OptionId::smp_parallel, true);
+    const bool legacy = init_delay_needed();
+    const uint64_t first = x86::rdtsc();
+    uint64_t last = first;
+    for (uint32_t from = 0; from < bi.cpu_count;) {
+        const uint32_t to = parallel ? bi.cpu_count : from + 1;
+        auto each_started = [&](auto&& f) {
+            for (uint32_t i = from; i < to; ++i)
+                if (cpus[i].flags & BOOT_CPU_STARTED)
+                    f(cpus[i]);
+        };
+        bool any = false;
+        each_started([&](BootCpu&) { any = true; });
+        if (any) {
+            each_started([&](BootCpu& c) { apic.init(c.apic_id); });
+            if (legacy)
+                tsc_delay_us(khz, INIT_DELAY_US);
+            for (int n = 0; n < 2; ++n) {
+                each_started([&](BootCpu& c) { apic.sipi(c.apic_id, page); });
+                tsc_delay_us(khz, legacy ? SIPI_DELAY_LEGACY_US : SIPI_DELAY_US);
+                if (legacy)
+                    tsc_delay_us(khz, SIPI_SETTLE_LEGACY_US);
+            }
+            last = await_checkins(cpus + from, to - from, khz);
+        }
+        from = to;
+    }
+
+    /* The report, and a warning for each AP that never checked in. */
+    for (uint32_t i = 0; i < bi.cpu_count; ++i) {
+        if (!(cpus[i].flags & BOOT_CPU_STARTED) || (cpus[i].flags & BOOT_CPU_BSP))
+            continue;
+        if (flags_of(cpus[i]) & BOOT_CPU_ONLINE) {
+            ++bi.cpu_online;
+            continue;
+        }
+        con.begin().str("warning: CPU with APIC ID ").dec(cpus[i].apic_id).str(" did not check in within ");
+        con.dec(SMP_CHECKIN_US / 1000).str(" ms after its SIPIs; going on without it").end();
+    }
+    bi.bringup_us = uint32_t(tsc_us(khz, last - first));
+    info.begin().str("trampoline phys=").hex8(uint32_t(page.value)).end();
+    info.begin().str("cpus online=").dec(bi.cpu_online).str(" of=").dec(bi.cpu_enabled);
+    info.str(" apic=").str(bi.x2apic ? "x2apic" : "xapic").str(" bringup_us=").dec(bi.bringup_us).end();
+}
+
+void smp_reset_aps(const BootInfo& bi)
+{
+    BootCpu* cpus = cpu_table(bi);
+    const uint64_t apic_base = rdmsr(MSR_IA32_APIC_BASE);
+    const LocalApic apic{bi.x2apic ? nullptr
+                                   : reinterpret_cast<volatile uint32_t*>(apic_base & APIC_BASE_ADDR_MASK)};
+    for (uint32_t i = 0; i < bi.cpu_count; ++i) {
+        if ((cpus[i].flags & BOOT_CPU_BSP) || !(flags_of(cpus[i]) & BOOT_CPU_ONLINE))
+            continue;
+        apic.init(cpus[i].apic_id);
+        __atomic_and_fetch(&cpus[i].flags, ~uint32_t(BOOT_CPU_ONLINE), __ATOMIC_RELEASE);
+    }
+}
+
+} // namespace relboot
+
+using namespace relboot;
+
+/*
+ * An AP in the image (from ap_entry64, on its own stack): checks in under
+ * its APIC ID, then parks (handoff.h): interrupts off, spinning on its
+ * mailbox, and calls what is written there.
+ */
+extern "C" [[noreturn]] void ap_main(uint32_t ticket)
+{
+    (void)ticket;   /* numbers the stack only: the CPU table is searched by APIC ID */
+    BootCpu* cpus = cpu_table(boot_info);
+    const uint32_t id = own_apic_id();
+    BootCpu* me = nullptr;
+    for (uint32_t i = 0; i < boot_info.cpu_count && !me; ++i)
+        if (cpus[i].apic_id == id && (cpus[i].flags & BOOT_CPU_STARTED))
+            me = &cpus[i];
+    if (!me)
+        for (;;)
+            asm volatile("cli; hlt");   /* not one relboot started: it never checks in (the BSP warns) */
+    me->checkin_tsc = x86::rdtsc();
+    __atomic_or_fetch(&me->flags, BOOT_CPU_ONLINE, __ATOMIC_RELEASE);
+    for (;;) {
+        const uint64_t entry = __atomic_load_n(&me->mailbox, __ATOMIC_ACQUIRE);
+        if (entry) {
+            __atomic_store_n(&me->mailbox, 0, __ATOMIC_RELAXED);
+            reinterpret_cast<void (*)(uint32_t)>(entry)(uint32_t(me - cpus));
+        }
+        asm volatile("pause");
+    }
+}
