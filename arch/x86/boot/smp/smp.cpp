@@ -124,20 +124,16 @@ uint32_t flags_of(const BootCpu& c)
     return __atomic_load_n(&c.flags, __ATOMIC_ACQUIRE);
 }
 
-/*
- * Waits until every CPU in cpus[0, n) that was started is online, or
- * until the bound; returns the TSC when the last one was seen.
- */
-uint64_t await_checkins(const BootCpu* cpus, uint32_t n, uint64_t khz)
+/* Waits until every CPU in cpus[0, n) that was started is online, or until SMP_CHECKIN_US have passed. */
+void await_checkins(const BootCpu* cpus, uint32_t n, uint64_t khz)
 {
     const uint64_t start = x86::rdtsc(), bound = tsc_ticks(khz, SMP_CHECKIN_US);
     for (;;) {
-        const uint64_t now = x86::rdtsc();
         bool all = true;
         for (uint32_t i = 0; i < n && all; ++i)
             all = !(flags_of(cpus[i]) & BOOT_CPU_STARTED) || (flags_of(cpus[i]) & BOOT_CPU_ONLINE);
-        if (all || now - start > bound)
-            return now;
+        if (all || x86::rdtsc() - start > bound)
+            return;
         asm volatile("pause");
     }
 }
@@ -277,7 +273,6 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
     const bool parallel = flag_value(bi.options, OptionId::smp_parallel, true);
     const bool legacy = init_delay_needed();
     const uint64_t first = x86::rdtsc();
-    uint64_t last = first;
     for (uint32_t from = 0; from < bi.cpu_count;) {
         const uint32_t to = parallel ? bi.cpu_count : from + 1;
         auto each_started = [&](auto&& f) {
@@ -297,23 +292,37 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
                 if (legacy)
                     tsc_delay_us(khz, SIPI_SETTLE_LEGACY_US);
             }
-            last = await_checkins(cpus + from, to - from, khz);
+            await_checkins(cpus + from, to - from, khz);
         }
         from = to;
     }
 
-    /* The report, and a warning for each AP that never checked in. */
+    /*
+     * The report, and a warning for each AP that never checked in.  The
+     * latency ends at the last check-in as the AP stamped it (the TSCs
+     * of one machine agree), not when the BSP's poll noticed it.
+     */
+    uint64_t last = first;
     for (uint32_t i = 0; i < bi.cpu_count; ++i) {
         if (!(cpus[i].flags & BOOT_CPU_STARTED) || (cpus[i].flags & BOOT_CPU_BSP))
             continue;
         if (flags_of(cpus[i]) & BOOT_CPU_ONLINE) {
             ++bi.cpu_online;
+            last = cpus[i].checkin_tsc > last ? cpus[i].checkin_tsc : last;
             continue;
         }
         con.begin().str("warning: CPU with APIC ID ").dec(cpus[i].apic_id).str(" did not check in within ");
         con.dec(SMP_CHECKIN_US / 1000).str(" ms after its SIPIs; going on without it").end();
     }
     bi.bringup_us = uint32_t(tsc_us(khz, last - first));
+    if (bi.options.loglvl == LogLevel::debug) {
+        info.begin().str("debug: tsc_khz=").dec(khz).str(" init_delay=").str(legacy ? "yes" : "no");
+        info.str(" order=").str(parallel ? "parallel" : "serial").end();
+        for (uint32_t i = 0; i < bi.cpu_count; ++i) {
+            info.begin().str("debug: cpu apic_id=").dec(cpus[i].apic_id).str(" flags=").hex(cpus[i].flags, 2);
+            info.str(" checkin_us=").dec(cpus[i].checkin_tsc ? tsc_us(khz, cpus[i].checkin_tsc - first) : 0).end();
+        }
+    }
     info.begin().str("trampoline phys=").hex8(uint32_t(page.value)).end();
     info.begin().str("cpus online=").dec(bi.cpu_online).str(" of=").dec(bi.cpu_enabled);
     info.str(" apic=").str(bi.x2apic ? "x2apic" : "xapic").str(" bringup_us=").dec(bi.bringup_us).end();
