@@ -162,6 +162,47 @@ uint32_t other_entry(uint32_t base, const Image& img, bool pvh)
     fail(line);
 }
 
+/* The byte that makes the len bytes at p sum to 0 (ACPI 6.5, 5.2.6), to store in their checksum field. */
+uint8_t acpi_checksum(uint32_t p, uint32_t len)
+{
+    uint8_t sum = 0;
+    for (uint32_t i = 0; i < len; ++i)
+        sum = uint8_t(sum + reinterpret_cast<const uint8_t*>(p)[i]);
+    return uint8_t(-sum);
+}
+
+/*
+ * ACPI tables of the loader's own at at (zeroed): an RSDP of revision 0
+ * (as SeaBIOS gives) -> an RSDT with one entry -> a MADT with local APIC
+ * entries for APIC IDs 0 and 1, both enabled (ACPI 6.5, 5.2.5.3, 5.2.7,
+ * 5.2.12).  bad_checksum: the MADT's checksum is off by one.  Returns the
+ * RSDP's address.
+ */
+uint32_t build_acpi(uint32_t at, bool bad_checksum)
+{
+    const uint32_t rsdp = at, rsdt = at + 0x20, madt = at + 0x60;
+    memcpy(reinterpret_cast<void*>(rsdp), "RSD PTR ", 8);
+    put32(rsdp + 16, rsdt);                                     /* RsdtAddress; Revision 0 */
+    reinterpret_cast<uint8_t*>(rsdp)[8] = acpi_checksum(rsdp, 20);
+    memcpy(reinterpret_cast<void*>(rsdt), "RSDT", 4);
+    put32(rsdt + 4, 36 + 4);                                    /* Length */
+    put32(rsdt + 36, madt);                                     /* Entry[0] */
+    reinterpret_cast<uint8_t*>(rsdt)[9] = acpi_checksum(rsdt, 40);
+    memcpy(reinterpret_cast<void*>(madt), "APIC", 4);
+    put32(madt + 4, 44 + 2 * 8);
+    put32(madt + 36, 0xfee00000);                               /* Local Interrupt Controller Address */
+    for (uint32_t cpu = 0; cpu < 2; ++cpu) {                    /* Processor Local APIC: uid, APIC ID, Enabled */
+        const uint32_t e = madt + 44 + 8 * cpu;
+        reinterpret_cast<uint8_t*>(e)[0] = 0;
+        reinterpret_cast<uint8_t*>(e)[1] = 8;
+        reinterpret_cast<uint8_t*>(e)[2] = uint8_t(cpu);
+        reinterpret_cast<uint8_t*>(e)[3] = uint8_t(cpu);
+        put32(e + 4, 1);
+    }
+    reinterpret_cast<uint8_t*>(madt)[9] = uint8_t(acpi_checksum(madt, 60) + (bad_checksum ? 1 : 0));
+    return rsdp;
+}
+
 [[noreturn]] void enter_other(const Args& args, uint32_t base, const Image& img)
 {
     const bool pvh = defect_is_pvh(args.defect);
@@ -212,6 +253,8 @@ uint32_t other_entry(uint32_t base, const Image& img, bool pvh)
         put32(info, args.defect == Defect::pvh_bad_magic ? 0x2badb002 : 0x336ec578);   /* magic */
         put32(info + 4, 1);                                                             /* version */
         put64(info + 24, cmdline);                                                      /* cmdline_paddr */
+        if (args.defect == Defect::pvh_madt || args.defect == Defect::pvh_madt_checksum)
+            put64(info + 32, build_acpi(OTHER_HOME + 0xc00, args.defect == Defect::pvh_madt_checksum)); /* rsdp_paddr */
         put64(info + 40, args.defect == Defect::pvh_memmap_outside ? 0xfffffff0 : map); /* memmap_paddr */
         put32(info + 48, ram.count);                                                    /* memmap_entries */
         eax = 0;
