@@ -368,13 +368,13 @@ build/unit/RelbootTests: $(UNIT_OBJS)
 -include $(UNIT_OBJS:.o=.d)
 
 # libFuzzer targets (clang, ASan + UBSan) for the command line, the MBI
-# walker, the multiboot1 and PVH fillers and the bzImage launcher; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
+# walker, the multiboot1 and PVH fillers, the bzImage launcher and the MADT walk; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
 FUZZ_TIME ?= 45
 FUZZ_CXX ?= clang++
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all
 FUZZERS := build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz build/fuzz/linux_fuzz build/fuzz/multiboot1_fuzz \
-    build/fuzz/pvh_fuzz
+    build/fuzz/pvh_fuzz build/fuzz/madt_fuzz
 fuzz_objs = $(patsubst %.cpp,build/fuzz/obj/%.o,$(1))
 .PHONY: fuzzers
 fuzzers: $(FUZZERS)
@@ -387,10 +387,11 @@ build/fuzz/mbi_fuzz: $(call fuzz_objs,tests/fuzz/mbi_fuzz.cpp $(PROTOCOL_SRCS))
 build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS) $(PROTOCOL_SRCS))
 build/fuzz/multiboot1_fuzz: $(call fuzz_objs,tests/fuzz/multiboot1_fuzz.cpp $(PROTOCOL_SRCS))
 build/fuzz/pvh_fuzz: $(call fuzz_objs,tests/fuzz/pvh_fuzz.cpp $(PROTOCOL_SRCS))
+build/fuzz/madt_fuzz: $(call fuzz_objs,tests/fuzz/madt_fuzz.cpp arch/x86/boot/madt.cpp arch/x86/boot/acpi.cpp)
 $(FUZZERS):
 	$(call say,FUZZ    $@)
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $^ -o $@
--include $(patsubst %.cpp,build/fuzz/obj/%.d,$(wildcard tests/fuzz/*.cpp) $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS))
+-include $(patsubst %.cpp,build/fuzz/obj/%.d,$(wildcard tests/fuzz/*.cpp) $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(SMP_SRCS))
 
 # The multiboot1 test loader for the MBI and placement cases GRUB never produces.
 include tests/loader/loader.mk
