@@ -157,6 +157,21 @@ bool install_trampoline(const BootInfo& bi, PhysAddr page, uint32_t tickets)
     return true;
 }
 
+/* The report's cpus line; loglvl=debug first adds the TSC rate and one line per CPU of the table. */
+void print_cpus(const BootInfo& bi, const BootCpu* cpus, uint64_t first, Console& info)
+{
+    if (bi.options.loglvl == LogLevel::debug) {
+        info.begin().str("debug: tsc_khz=").dec(bi.tsc_khz).end();
+        for (uint32_t i = 0; i < bi.cpu_count; ++i) {
+            info.begin().str("debug: cpu apic_id=").dec(cpus[i].apic_id).str(" flags=").hex(cpus[i].flags, 2);
+            info.str(" checkin_us=").dec(cpus[i].checkin_tsc ? tsc_us(bi.tsc_khz, cpus[i].checkin_tsc - first) : 0);
+            info.end();
+        }
+    }
+    info.begin().str("cpus online=").dec(bi.cpu_online).str(" of=").dec(bi.cpu_enabled);
+    info.str(" apic=").str(bi.x2apic ? "x2apic" : "xapic").str(" bringup_us=").dec(bi.bringup_us).end();
+}
+
 } // namespace
 
 void smp_boot(BootInfo& bi, Console& info, Console& con)
@@ -263,8 +278,7 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
     if (!wanted) {
         for (uint32_t i = 0; i < bi.cpu_count; ++i)
             cpus[i].flags &= ~BOOT_CPU_STARTED;
-        info.begin().str("cpus online=1 of=").dec(bi.cpu_enabled).str(" apic=").str(bi.x2apic ? "x2apic" : "xapic");
-        info.str(" bringup_us=0").end();
+        print_cpus(bi, cpus, 0, info);
         return;
     }
     bi.trampoline = page;
@@ -315,17 +329,8 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
         con.dec(SMP_CHECKIN_US / 1000).str(" ms after its SIPIs; going on without it").end();
     }
     bi.bringup_us = uint32_t(tsc_us(khz, last - first));
-    if (bi.options.loglvl == LogLevel::debug) {
-        info.begin().str("debug: tsc_khz=").dec(khz).str(" init_delay=").str(legacy ? "yes" : "no");
-        info.str(" order=").str(parallel ? "parallel" : "serial").end();
-        for (uint32_t i = 0; i < bi.cpu_count; ++i) {
-            info.begin().str("debug: cpu apic_id=").dec(cpus[i].apic_id).str(" flags=").hex(cpus[i].flags, 2);
-            info.str(" checkin_us=").dec(cpus[i].checkin_tsc ? tsc_us(khz, cpus[i].checkin_tsc - first) : 0).end();
-        }
-    }
     info.begin().str("trampoline phys=").hex8(uint32_t(page.value)).end();
-    info.begin().str("cpus online=").dec(bi.cpu_online).str(" of=").dec(bi.cpu_enabled);
-    info.str(" apic=").str(bi.x2apic ? "x2apic" : "xapic").str(" bringup_us=").dec(bi.bringup_us).end();
+    print_cpus(bi, cpus, first, info);
 }
 
 void smp_reset_aps(const BootInfo& bi)
