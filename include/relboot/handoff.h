@@ -44,8 +44,20 @@
  *     and its 64-bit IDT, 32 exception gates whose stubs print
  *     "relboot: error: exception ..." and end the run.  No TSS.
  *   - Interrupts off: RFLAGS.IF = 0.  The PIC, the local APIC and the
- *     IO-APIC are as the firmware and loader left them; no other CPU was
- *     started.
+ *     IO-APIC are as the firmware and loader left them.
+ *   - The other CPUs (smp.h; BootInfo.cpus, BootCpu[cpu_count]): each
+ *     with BOOT_CPU_ONLINE in its flags is parked in long mode with
+ *     interrupts off, on relboot's CR3, GDT and 64-bit IDT, on its own
+ *     stack (AP_STACK_SIZE bytes in the image), spinning with PAUSE on
+ *     its BootCpu.mailbox.  To run code on it, store the address of a
+ *     function void f(uint32_t cpu) there (release order): the AP clears
+ *     the mailbox and calls f with its index in the CPU table; if f
+ *     returns it spins again.  The parked APs run relboot's code and
+ *     stacks: move them off (through the mailbox) before reclaiming the
+ *     image.  The trampoline page (BootInfo.trampoline) is no longer used
+ *     and stays usable RAM in the memory map.  The linux target sends
+ *     INIT to every parked AP first (smp_reset_aps()): they wait for a
+ *     SIPI, as after the firmware, and the kernel starts them itself.
  *   - The serial console relboot used (console=) is initialised.
  */
 #ifndef RELBOOT_HANDOFF_H
