@@ -337,13 +337,15 @@ $(LINUX_DIR)/initramfs.cpio.gz: $(LINUX_DIR)/init tools/make-initramfs $(wildcar
 # --- end of payload test inputs ---------------------------------------------
 
 # The boot-cost benchmark (README, "Performance"): instruction counts under
-# qemu -icount shift=0 for both BASE variants; writes build/bench/results.md.
+# qemu -icount shift=0 for both BASE variants; writes build/bench/results.md;
+# the AP bring-up latency at -smp 2, 4, 8, parallel and serial: build/bench/smp.md.
 bench: | deps-check
 	$(MAKE) all BASE=ebp
 	$(MAKE) all BASE=fs
 	$(MAKE) all BASE=ebp RELOC_PREF=low
 	$(MAKE) all BASE=fs RELOC_PREF=low
 	python3 tools/bench.py --build-dir build --output build/bench/results.md
+	python3 tools/bench-smp.py --build-dir build --output build/bench/smp.md
 	$(MAKE) payload-inputs
 	python3 tools/bench-payload.py --build-dir build --output build/bench/payload.md
 
