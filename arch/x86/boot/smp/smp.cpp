@@ -199,9 +199,14 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
     }
     bi.cpu_enabled = scan.enabled;
     if (scan.error != MadtError::none) {
-        con.begin().str("warning: ACPI MADT: ").str(madt_error_text(scan.error));
-        if (scan.where)
-            con.str(" at ").hex16(scan.where);
+        /* mem= may leave the firmware's tables outside the identity map: say so rather than "unreadable". */
+        con.begin().str("warning: ACPI MADT: ");
+        if (scan.where >= bi.identity_limit)
+            con.str("the table at ").hex16(scan.where).str(" lies beyond the identity map ").hex16(bi.identity_limit);
+        else if (scan.where)
+            con.str(madt_error_text(scan.error)).str(" at ").hex16(scan.where);
+        else
+            con.str(madt_error_text(scan.error));
         con.str("; starting no other CPU").end();
         refusal = true;
     } else if (!bsp_listed) {
