@@ -84,11 +84,20 @@ bool init_delay_needed()
     return true;
 }
 
+/* How long an xAPIC may keep an IPI pending (Linux's safe_apic_wait_icr_idle() gives up after 100 ms). */
+constexpr uint32_t ICR_BUSY_US = 100000;
+
 /* The BSP's local APIC: xAPIC MMIO page or x2APIC MSRs. */
 struct LocalApic {
     volatile uint32_t* mmio;    /* xAPIC: the register page (identity-mapped); nullptr in x2APIC mode */
+    uint64_t tsc_khz;           /* bounds the wait for the delivery status */
 
-    /* Writes the ICR: destination APIC ID and the low word (APIC_ICR_*); waits until an xAPIC took it. */
+    /*
+     * Writes the ICR: destination APIC ID and the low word (APIC_ICR_*).
+     * An xAPIC is then polled until it sent the IPI, for ICR_BUSY_US at
+     * most (an AP that missed its IPI then fails to check in, and the BSP
+     * warns); an x2APIC has no delivery status to poll (SDM 11.12.9).
+     */
     void send(uint32_t dest, uint32_t low) const
     {
         if (!mmio) {
@@ -97,7 +106,8 @@ struct LocalApic {
         }
         mmio[APIC_ICR_HIGH / 4] = dest << APIC_ICR_DEST_SHIFT;
         mmio[APIC_ICR_LOW / 4] = low;
-        while (mmio[APIC_ICR_LOW / 4] & APIC_ICR_BUSY)
+        const uint64_t start = x86::rdtsc(), bound = tsc_ticks(tsc_khz, ICR_BUSY_US);
+        while ((mmio[APIC_ICR_LOW / 4] & APIC_ICR_BUSY) && x86::rdtsc() - start < bound)
             asm volatile("pause");
     }
 
@@ -138,15 +148,21 @@ void await_checkins(const BootCpu* cpus, uint32_t n, uint64_t khz)
     }
 }
 
-/* The trampoline: copied to page, relocated, its header filled.  False when the relocation list is bad. */
-bool install_trampoline(const BootInfo& bi, PhysAddr page, uint32_t tickets)
+/*
+ * The trampoline: copied to page (free RAM, prepare() chose it),
+ * relocated, its header filled.  False, after a warning on con, when the
+ * assembler's relocation list does not fit the blob.
+ */
+bool install_trampoline(const BootInfo& bi, PhysAddr page, uint32_t tickets, Console& con)
 {
     uint8_t* dst = reinterpret_cast<uint8_t*>(page.value);
     const uint32_t size = uint32_t(trampoline_end - trampoline_start);
     __builtin_memcpy(dst, trampoline_start, size);
     if (!trampoline_relocate(dst, size, trampoline_rel_start, uint32_t(trampoline_rel_end - trampoline_rel_start),
-                             uint32_t(page.value)))
+                             uint32_t(page.value))) {
+        con.begin().str("warning: the AP trampoline's relocation list does not fit the blob; starting no other CPU").end();
         return false;
+    }
     TrampolineHeader& h = *reinterpret_cast<TrampolineHeader*>(dst + (trampoline_header - trampoline_start));
     h.cr3 = uint32_t(bi.cr3.value);
     h.efer = EFER_LME | (bi.nx ? EFER_NXE : 0);
@@ -172,32 +188,19 @@ void print_cpus(const BootInfo& bi, const BootCpu* cpus, uint64_t first, Console
     info.str(" apic=").str(bi.x2apic ? "x2apic" : "xapic").str(" bringup_us=").dec(bi.bringup_us).end();
 }
 
-} // namespace
-
-void smp_boot(BootInfo& bi, Console& info, Console& con)
+/*
+ * BootInfo's CPU table from the MADT (enabled and online-capable CPUs, the
+ * BSP flagged), or the BSP alone with a warning when the MADT is missing,
+ * broken or does not list the BSP.  Returns whether APs may be started.
+ */
+bool fill_cpu_table(BootInfo& bi, BootCpu* cpus, uint32_t bsp_id, Console& con)
 {
-    /* The CPU table: the MADT's CPUs, or the BSP alone. */
-    BootCpu* cpus = reinterpret_cast<BootCpu*>(image_phys(bi, boot_tables.cpus).value);
-    bi.cpus = PhysAddr{reinterpret_cast<uint64_t>(cpus)};
-    const uint64_t apic_base = rdmsr(MSR_IA32_APIC_BASE);
-    bi.x2apic = (apic_base & APIC_BASE_EXTD) != 0;
-    const uint32_t bsp_id = own_apic_id();
-
     MadtCpu madt[CPUS_MAX];
     const MadtScan scan = acpi_madt_cpus(identity_memory(&bi.identity_limit), bi.acpi_rsdp, madt, CPUS_MAX);
-    bool refusal = false;      /* the MADT cannot be trusted: the BSP alone */
-    bi.cpu_count = 0;
     bool bsp_listed = false;
-    for (uint32_t i = 0; i < scan.cpu_count; ++i) {
-        const bool bsp = madt[i].apic_id == bsp_id;
-        bsp_listed = bsp_listed || bsp;
-        cpus[bi.cpu_count++] = BootCpu{madt[i].apic_id, madt[i].uid,
-                                       (madt[i].flags & MADT_CPU_ENABLED ? BOOT_CPU_ENABLED : 0u) |
-                                           (madt[i].flags & MADT_CPU_ONLINE_CAPABLE ? BOOT_CPU_ONLINE_CAPABLE : 0u) |
-                                           (bsp ? BOOT_CPU_BSP | BOOT_CPU_ONLINE : 0u),
-                                       0, 0, 0};
-    }
-    bi.cpu_enabled = scan.enabled;
+    for (uint32_t i = 0; i < scan.cpu_count; ++i)
+        bsp_listed = bsp_listed || madt[i].apic_id == bsp_id;
+
     if (scan.error != MadtError::none) {
         /* mem= may leave the firmware's tables outside the identity map: say so rather than "unreadable". */
         con.begin().str("warning: ACPI MADT: ");
@@ -208,27 +211,38 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
         else
             con.str(madt_error_text(scan.error));
         con.str("; starting no other CPU").end();
-        refusal = true;
     } else if (!bsp_listed) {
         con.begin().str("warning: ACPI MADT does not list the BSP (APIC ID ").dec(bsp_id);
         con.str("); starting no other CPU").end();
-        refusal = true;
-    } else if (scan.dropped) {
+    }
+    if (scan.error != MadtError::none || !bsp_listed) {
+        cpus[0] = BootCpu{bsp_id, 0, BOOT_CPU_ENABLED | BOOT_CPU_BSP | BOOT_CPU_ONLINE, 0, 0, 0};
+        bi.cpu_count = bi.cpu_enabled = bi.cpu_online = 1;
+        return false;
+    }
+    if (scan.dropped) {
         con.begin().str("warning: the MADT lists ").dec(scan.dropped).str(" CPUs beyond ").dec(CPUS_MAX);
         con.str("; they are not started").end();
     }
-    if (refusal) {
-        bi.cpu_count = 0;
-        bi.cpu_enabled = 1;
+    for (uint32_t i = 0; i < scan.cpu_count; ++i) {
+        const uint32_t flags = (madt[i].flags & MADT_CPU_ENABLED ? BOOT_CPU_ENABLED : 0u) |
+                               (madt[i].flags & MADT_CPU_ONLINE_CAPABLE ? BOOT_CPU_ONLINE_CAPABLE : 0u) |
+                               (madt[i].apic_id == bsp_id ? BOOT_CPU_BSP | BOOT_CPU_ONLINE : 0u);
+        cpus[i] = BootCpu{madt[i].apic_id, madt[i].uid, flags, 0, 0, 0};
     }
-    if (!bsp_listed || refusal)
-        cpus[bi.cpu_count++] = BootCpu{bsp_id, 0, BOOT_CPU_ENABLED | BOOT_CPU_BSP | BOOT_CPU_ONLINE, 0, 0, 0};
+    bi.cpu_count = scan.cpu_count;
+    bi.cpu_enabled = scan.enabled;
     bi.cpu_online = 1;
+    return true;
+}
 
-    /* Which APs to start: enabled ones, nosmp none, maxcpus= counting the BSP (Xen's meaning). */
-    const bool nosmp = flag_value(bi.options, OptionId::nosmp, false);
+/* Marks the APs to start (enabled; none with nosmp; maxcpus= counts the BSP, Xen's meaning); returns how many. */
+uint32_t choose_aps(const BootInfo& bi, BootCpu* cpus)
+{
+    if (flag_value(bi.options, OptionId::nosmp, false))
+        return 0;
     uint32_t wanted = 0;
-    for (uint32_t i = 0; i < bi.cpu_count && !refusal && !nosmp; ++i) {
+    for (uint32_t i = 0; i < bi.cpu_count; ++i) {
         if (!(cpus[i].flags & BOOT_CPU_ENABLED) || (cpus[i].flags & BOOT_CPU_BSP))
             continue;
         if (bi.options.maxcpus && wanted + 1 >= bi.options.maxcpus)
@@ -236,62 +250,61 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
         cpus[i].flags |= BOOT_CPU_STARTED;
         ++wanted;
     }
+    return wanted;
+}
 
-    /* Everything the bring-up needs, decided before the first byte of the page is written. */
-    LocalApic apic{nullptr};
-    PhysAddr page{0};
-    uint64_t khz = 0;
-    if (wanted && !(apic_base & APIC_BASE_EN)) {
+/*
+ * Everything the bring-up needs, decided before the first byte of the
+ * page is written: the APIC enabled and reachable, a page, the TSC rate.
+ * False after one warning line.
+ */
+bool prepare(BootInfo& bi, uint64_t apic_base, LocalApic* apic, PhysAddr* page, Console& con)
+{
+    if (!(apic_base & APIC_BASE_EN)) {
         con.begin().str("warning: the local APIC is disabled (IA32_APIC_BASE.EN = 0); starting no other CPU").end();
-        wanted = 0;
+        return false;
     }
-    if (wanted && !bi.x2apic) {
+    apic->mmio = nullptr;
+    if (!bi.x2apic) {
         const uint64_t mmio = apic_base & APIC_BASE_ADDR_MASK;
         if (mmio + PAGE_SIZE > bi.identity_limit) {
             con.begin().str("warning: the local APIC page ").hex16(mmio).str(" lies beyond the identity map ");
             con.hex16(bi.identity_limit).str("; starting no other CPU").end();
-            wanted = 0;
+            return false;
         }
-        apic.mmio = reinterpret_cast<volatile uint32_t*>(mmio);
+        apic->mmio = reinterpret_cast<volatile uint32_t*>(mmio);
     }
-    if (wanted) {
-        /* Below the EBDA (the BIOS data area's word at 40EH) and the video area; EFI leaves the word 0. */
-        uint64_t limit = LOW_MEMORY_END;
-        const uint8_t* bda = identity_memory(&bi.identity_limit).at(BIOS_EBDA_SEGMENT_PTR, 2);
-        const uint64_t ebda = bda ? uint64_t(bda[0] | bda[1] << 8) << 4 : 0;
-        if (ebda >= LOW_MEMORY_START && ebda < limit)
-            limit = ebda;
-        page = low_memory_page(phys_ptr<MemoryRange>(bi.memory_map), bi.memory_map_count, limit);
-        if (!page.present()) {
-            con.begin().str("warning: no free 4 KiB page below ").hex8(uint32_t(limit));
-            con.str(" for the AP trampoline; starting no other CPU").end();
-            wanted = 0;
-        }
-    }
-    if (wanted) {
-        khz = tsc_calibrate_khz();
-        bi.tsc_khz = khz;
-        if (!khz) {
-            con.begin().str("warning: the PIT's channel 2 never ran out; no TSC rate, starting no other CPU").end();
-            wanted = 0;
-        }
-    }
-    if (wanted && !install_trampoline(bi, page, wanted)) {
-        con.begin().str("warning: the AP trampoline's relocation list does not fit the blob; starting no other CPU").end();
-        wanted = 0;
-    }
-    if (!wanted) {
-        for (uint32_t i = 0; i < bi.cpu_count; ++i)
-            cpus[i].flags &= ~BOOT_CPU_STARTED;
-        print_cpus(bi, cpus, 0, info);
-        return;
-    }
-    bi.trampoline = page;
 
-    /* INIT-SIPI-SIPI: all APs at once, or (smp-parallel=off) each one awaited before the next. */
-    const bool parallel = flag_value(bi.options, OptionId::smp_parallel, true);
+    /* Below the EBDA (the BIOS data area's word at 40EH) and the video area; EFI leaves the word 0. */
+    uint64_t limit = LOW_MEMORY_END;
+    const uint8_t* bda = identity_memory(&bi.identity_limit).at(BIOS_EBDA_SEGMENT_PTR, 2);
+    const uint64_t ebda = bda ? uint64_t(bda[0] | bda[1] << 8) << 4 : 0;
+    if (ebda >= LOW_MEMORY_START && ebda < limit)
+        limit = ebda;
+    *page = low_memory_page(phys_ptr<MemoryRange>(bi.memory_map), bi.memory_map_count, limit);
+    if (!page->present()) {
+        con.begin().str("warning: no free 4 KiB page below ").hex8(uint32_t(limit));
+        con.str(" for the AP trampoline; starting no other CPU").end();
+        return false;
+    }
+
+    bi.tsc_khz = apic->tsc_khz = tsc_calibrate_khz();
+    if (!bi.tsc_khz) {
+        con.begin().str("warning: the PIT's channel 2 never ran out; no TSC rate, starting no other CPU").end();
+        return false;
+    }
+    return true;
+}
+
+/*
+ * INIT, the wait, SIPI, SIPI (Intel SDM Vol. 3A, 9.4.4; Linux's delays)
+ * to the APs marked STARTED, then the wait for their check-in: all at
+ * once, or (parallel false) each one awaited before the next.
+ */
+void start_aps(const BootInfo& bi, BootCpu* cpus, const LocalApic& apic, PhysAddr page, bool parallel)
+{
     const bool legacy = init_delay_needed();
-    const uint64_t first = x86::rdtsc();
+    const uint64_t khz = bi.tsc_khz;
     for (uint32_t from = 0; from < bi.cpu_count;) {
         const uint32_t to = parallel ? bi.cpu_count : from + 1;
         auto each_started = [&](auto&& f) {
@@ -315,6 +328,31 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
         }
         from = to;
     }
+}
+
+} // namespace
+
+void smp_boot(BootInfo& bi, Console& info, Console& con)
+{
+    BootCpu* cpus = reinterpret_cast<BootCpu*>(image_phys(bi, boot_tables.cpus).value);
+    bi.cpus = PhysAddr{reinterpret_cast<uint64_t>(cpus)};
+    const uint64_t apic_base = rdmsr(MSR_IA32_APIC_BASE);
+    bi.x2apic = (apic_base & APIC_BASE_EXTD) != 0;
+
+    LocalApic apic{nullptr, 0};
+    PhysAddr page{0};
+    const bool madt_ok = fill_cpu_table(bi, cpus, own_apic_id(), con);
+    const uint32_t wanted = madt_ok ? choose_aps(bi, cpus) : 0;
+    if (!wanted || !prepare(bi, apic_base, &apic, &page, con) || !install_trampoline(bi, page, wanted, con)) {
+        for (uint32_t i = 0; i < bi.cpu_count; ++i)
+            cpus[i].flags &= ~BOOT_CPU_STARTED;
+        print_cpus(bi, cpus, 0, info);
+        return;
+    }
+    bi.trampoline = page;
+
+    const uint64_t first = x86::rdtsc();
+    start_aps(bi, cpus, apic, page, flag_value(bi.options, OptionId::smp_parallel, true));
 
     /*
      * The report, and a warning for each AP that never checked in.  The
@@ -323,7 +361,7 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
      */
     uint64_t last = first;
     for (uint32_t i = 0; i < bi.cpu_count; ++i) {
-        if (!(cpus[i].flags & BOOT_CPU_STARTED) || (cpus[i].flags & BOOT_CPU_BSP))
+        if (!(cpus[i].flags & BOOT_CPU_STARTED))
             continue;
         if (flags_of(cpus[i]) & BOOT_CPU_ONLINE) {
             ++bi.cpu_online;
@@ -333,7 +371,7 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
         con.begin().str("warning: CPU with APIC ID ").dec(cpus[i].apic_id).str(" did not check in within ");
         con.dec(SMP_CHECKIN_US / 1000).str(" ms after its SIPIs; going on without it").end();
     }
-    bi.bringup_us = uint32_t(tsc_us(khz, last - first));
+    bi.bringup_us = uint32_t(tsc_us(bi.tsc_khz, last - first));
     info.begin().str("trampoline phys=").hex8(uint32_t(page.value)).end();
     print_cpus(bi, cpus, first, info);
 }
@@ -342,8 +380,8 @@ void smp_reset_aps(const BootInfo& bi)
 {
     BootCpu* cpus = cpu_table(bi);
     const uint64_t apic_base = rdmsr(MSR_IA32_APIC_BASE);
-    const LocalApic apic{bi.x2apic ? nullptr
-                                   : reinterpret_cast<volatile uint32_t*>(apic_base & APIC_BASE_ADDR_MASK)};
+    const LocalApic apic{bi.x2apic ? nullptr : reinterpret_cast<volatile uint32_t*>(apic_base & APIC_BASE_ADDR_MASK),
+                         bi.tsc_khz};
     for (uint32_t i = 0; i < bi.cpu_count; ++i) {
         if ((cpus[i].flags & BOOT_CPU_BSP) || !(flags_of(cpus[i]) & BOOT_CPU_ONLINE))
             continue;
