@@ -52,7 +52,9 @@
  *     its BootCpu.mailbox.  To run code on it, store the address of a
  *     function void f(uint32_t cpu) there (release order): the AP clears
  *     the mailbox and calls f with its index in the CPU table; if f
- *     returns it spins again.  The parked APs run relboot's code and
+ *     returns it spins again.  An exception or NMI on a parked AP goes
+ *     to relboot's stubs ("relboot: error: exception ...", end of the
+ *     run), as on the BSP.  The parked APs run relboot's code and
  *     stacks: move them off (through the mailbox) before reclaiming the
  *     image.  The trampoline page (BootInfo.trampoline) is no longer used
  *     and stays usable RAM in the memory map.  The linux target sends

@@ -12,6 +12,7 @@
  *   %rdi = entry (physical = identity address), %rsi = boot_params
  */
 #include <relboot/x86/segment.h>
+#include "segments64.h"
 
 #define LINUX_BOOT_CS  0x10
 #define LINUX_BOOT_DS  0x18
@@ -22,13 +23,7 @@
 linux_enter:
     cli
     lgdt    linux_gdt_ptr(%rip)
-    movl    $LINUX_BOOT_DS, %eax
-    movl    %eax, %ds
-    movl    %eax, %es
-    movl    %eax, %ss
-    xorl    %eax, %eax
-    movl    %eax, %fs
-    movl    %eax, %gs
+    LOAD_DATA_SEGMENTS64 LINUX_BOOT_DS
     /* CS = __BOOT_CS by a far return; %rsi (the zero page) is untouched from here on. */
     pushq   $LINUX_BOOT_CS
     leaq    .Lboot_cs(%rip), %rax

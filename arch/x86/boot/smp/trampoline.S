@@ -13,6 +13,7 @@
 #include <relboot/trampoline.h>
 #include <relboot/x86/cr.h>
 #include <relboot/x86/segment.h>
+#include "segments64.h"
 
 /* Offset of sym in the blob: what it is at run time after adding %ebp (the page). */
 #define TOFF(sym)   sym - trampoline_start
@@ -153,12 +154,6 @@ ap_entry64:
     pushq   %rax
     lretq
 .Lreloaded:
-    movl    $SEL_DATA, %eax
-    movl    %eax, %ds
-    movl    %eax, %es
-    movl    %eax, %ss
-    xorl    %eax, %eax
-    movl    %eax, %fs
-    movl    %eax, %gs
+    LOAD_DATA_SEGMENTS64 SEL_DATA
     call    ap_main
     ud2
