@@ -57,9 +57,10 @@
  *     run), as on the BSP.  The parked APs run relboot's code and
  *     stacks: move them off (through the mailbox) before reclaiming the
  *     image.  The trampoline page (BootInfo.trampoline) is no longer used
- *     and stays usable RAM in the memory map.  The linux target sends
- *     INIT to every parked AP first (smp_reset_aps()): they wait for a
- *     SIPI, as after the firmware, and the kernel starts them itself.
+ *     and stays usable RAM in the memory map.  The linux target, after
+ *     its last check and its "handoff linux" line, sends INIT to every
+ *     parked AP (smp_reset_aps()): they wait for a SIPI, as after the
+ *     firmware, and the kernel starts them itself.
  *   - The serial console relboot used (console=) is initialised.
  */
 #ifndef RELBOOT_HANDOFF_H

@@ -6,7 +6,6 @@
 #include <relboot/handoff.h>
 #include <relboot/payload_linux.h>
 #include <relboot/report.h>
-#include <relboot/smp.h>
 
 namespace relboot {
 
@@ -19,13 +18,6 @@ void enter_report(const BootInfo& bi, Console& console)
     hypervisor_entry(bi);
 }
 
-/* A Linux kernel starts the CPUs itself: the APs wait for its SIPI as after a cold boot (smp_reset_aps). */
-void enter_linux(const BootInfo& bi, Console& console)
-{
-    smp_reset_aps(bi);
-    linux_launch(bi, console);
-}
-
 struct Target {
     const char* name;                                   /* as on the "relboot: handoff" line */
     void (*enter)(const BootInfo& bi, Console& console); /* prints that line last; does not return */
@@ -33,7 +25,7 @@ struct Target {
 
 constexpr Target TARGETS[] = {
     {"report", enter_report},
-    {"linux", enter_linux},
+    {"linux", linux_launch},
 };
 static_assert(sizeof(TARGETS) / sizeof(TARGETS[0]) == uint32_t(HandoffTarget::count));
 

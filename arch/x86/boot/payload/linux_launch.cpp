@@ -19,6 +19,7 @@
 #include <relboot/layout.h>
 #include <relboot/payload_linux.h>
 #include <relboot/report.h>
+#include <relboot/smp.h>
 #include <relboot/x86/io.h>
 
 extern "C" [[noreturn]] void linux_enter(uint64_t entry, uint64_t boot_params);
@@ -234,6 +235,8 @@ void linux_launch(const BootInfo& bi, Console& con)
 
     con.begin().str("handoff linux entry=").hex16(plan.entry);
     con.str(" boot_params=").hex16(reinterpret_cast<uint64_t>(buf.zero_page)).end();
+    /* The kernel starts the CPUs itself: the parked APs go back to wait-for-SIPI (smp.h). */
+    smp_reset_aps(bi);
     linux_enter(plan.entry, reinterpret_cast<uint64_t>(buf.zero_page));
 }
 

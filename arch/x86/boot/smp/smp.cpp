@@ -16,6 +16,7 @@
 #include <relboot/x86/cpuid.h>
 #include <relboot/x86/cr.h>
 #include <relboot/x86/io.h>
+#include <relboot/x86/msr.h>
 
 extern "C" {
 extern const uint8_t trampoline_start[];
@@ -39,18 +40,6 @@ constexpr uint32_t INIT_DELAY_US = 10000;   /* SDM 9.4.4: 10 ms after INIT */
 constexpr uint32_t SIPI_DELAY_US = 10;
 constexpr uint32_t SIPI_DELAY_LEGACY_US = 300;
 constexpr uint32_t SIPI_SETTLE_LEGACY_US = 200;
-
-uint64_t rdmsr(uint32_t msr)
-{
-    uint32_t lo, hi;
-    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return uint64_t(hi) << 32 | lo;
-}
-
-void wrmsr(uint32_t msr, uint64_t v)
-{
-    asm volatile("wrmsr" : : "c"(msr), "a"(uint32_t(v)), "d"(uint32_t(v >> 32)) : "memory");
-}
 
 /* The running CPU's APIC ID from CPUID: the x2APIC ID (leaf 0BH) where the CPU has it, else leaf 1's 8 bits. */
 uint32_t own_apic_id()
@@ -101,7 +90,7 @@ struct LocalApic {
     void send(uint32_t dest, uint32_t low) const
     {
         if (!mmio) {
-            wrmsr(MSR_X2APIC_ICR, uint64_t(dest) << 32 | low);
+            x86::wrmsr(MSR_X2APIC_ICR, uint64_t(dest) << 32 | low);
             return;
         }
         mmio[APIC_ICR_HIGH / 4] = dest << APIC_ICR_DEST_SHIFT;
@@ -336,7 +325,7 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
 {
     BootCpu* cpus = reinterpret_cast<BootCpu*>(image_phys(bi, boot_tables.cpus).value);
     bi.cpus = PhysAddr{reinterpret_cast<uint64_t>(cpus)};
-    const uint64_t apic_base = rdmsr(MSR_IA32_APIC_BASE);
+    const uint64_t apic_base = x86::rdmsr(MSR_IA32_APIC_BASE);
     bi.x2apic = (apic_base & APIC_BASE_EXTD) != 0;
 
     LocalApic apic{nullptr, 0};
@@ -379,7 +368,7 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
 void smp_reset_aps(const BootInfo& bi)
 {
     BootCpu* cpus = cpu_table(bi);
-    const uint64_t apic_base = rdmsr(MSR_IA32_APIC_BASE);
+    const uint64_t apic_base = x86::rdmsr(MSR_IA32_APIC_BASE);
     const LocalApic apic{bi.x2apic ? nullptr : reinterpret_cast<volatile uint32_t*>(apic_base & APIC_BASE_ADDR_MASK),
                          bi.tsc_khz};
     for (uint32_t i = 0; i < bi.cpu_count; ++i) {

@@ -6,8 +6,8 @@
  * trampoline_start..trampoline_end is a blob, assembled as if at address
  * 0, that the BSP copies to a page below 1 MiB.  An AP enters it in real
  * mode at CS = page >> 4, IP = 0, with interrupts off.  It uses no stack
- * until it has its own.  Only the AP start-up lives here: relboot makes
- * no BIOS call from this page.
+ * until it has its own.  The blob is AP start-up only: nothing here is
+ * kept for later (no S3 wake-up path) or shared with real-mode BIOS calls.
  */
 #include <relboot/layout.h>
 #include <relboot/trampoline.h>
