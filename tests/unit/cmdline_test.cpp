@@ -385,3 +385,21 @@ TEST(CmdlineOptions, MemNearTwoToTheSixtyFourIsAccepted)
     EXPECT_EQ(parse("mem=0xffffffffffffffff").o.mem, ~0ull);
     EXPECT_EQ(parse("mem=0xfffffffffff00000").o.mem, 0xfffffffffff00000ull);
 }
+
+/* The AP bring-up's options (smp.h): Xen's nosmp and maxcpus=, and smp-parallel=. */
+TEST(CmdlineOptions, SmpOptions)
+{
+    EXPECT_EQ(parse("maxcpus=2").o.maxcpus, 2);
+    EXPECT_EQ(parse("maxcpus=0").o.maxcpus, 0);           /* Xen: no limit */
+    EXPECT_EQ(parse("maxcpus=0x40").o.maxcpus, 64);
+    EXPECT_EQ(parse("maxcpus=65535").o.maxcpus, 65535);
+    for (const char* bad : {"maxcpus=65536", "maxcpus=", "maxcpus", "maxcpus=two"}) {
+        const Parsed p = parse(bad);
+        EXPECT_EQ(p.o.maxcpus, 0) << bad;
+        EXPECT_EQ(p.o.malformed_count, 1u) << bad;
+    }
+    EXPECT_TRUE(flag_value(parse("nosmp").o, OptionId::nosmp, false));
+    EXPECT_FALSE(flag_value(parse("").o, OptionId::nosmp, false));
+    EXPECT_FALSE(flag_value(parse("smp-parallel=off").o, OptionId::smp_parallel, true));
+    EXPECT_TRUE(flag_value(parse("").o, OptionId::smp_parallel, true));
+}
