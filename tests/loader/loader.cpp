@@ -174,11 +174,11 @@ uint8_t acpi_checksum(uint32_t p, uint32_t len)
 /*
  * ACPI tables of the loader's own at at (zeroed): an RSDP of revision 0
  * (as SeaBIOS gives) -> an RSDT with one entry -> a MADT with local APIC
- * entries for APIC IDs 0 and 1, both enabled (ACPI 6.5, 5.2.5.3, 5.2.7,
- * 5.2.12).  bad_checksum: the MADT's checksum is off by one.  Returns the
- * RSDP's address.
+ * entries for APIC IDs 0 and 1, and 7 with ghost, all enabled (ACPI 6.5,
+ * 5.2.5.3, 5.2.7, 5.2.12).  bad_checksum: the MADT's checksum is off by
+ * one.  Returns the RSDP's address.
  */
-uint32_t build_acpi(uint32_t at, bool bad_checksum)
+uint32_t build_acpi(uint32_t at, bool bad_checksum, bool ghost)
 {
     const uint32_t rsdp = at, rsdt = at + 0x20, madt = at + 0x60;
     memcpy(reinterpret_cast<void*>(rsdp), "RSD PTR ", 8);
@@ -189,17 +189,19 @@ uint32_t build_acpi(uint32_t at, bool bad_checksum)
     put32(rsdt + 36, madt);                                     /* Entry[0] */
     reinterpret_cast<uint8_t*>(rsdt)[9] = acpi_checksum(rsdt, 40);
     memcpy(reinterpret_cast<void*>(madt), "APIC", 4);
-    put32(madt + 4, 44 + 2 * 8);
+    const uint8_t ids[] = {0, 1, 7};
+    const uint32_t cpus = ghost ? 3 : 2, length = 44 + 8 * cpus;
+    put32(madt + 4, length);
     put32(madt + 36, 0xfee00000);                               /* Local Interrupt Controller Address */
-    for (uint32_t cpu = 0; cpu < 2; ++cpu) {                    /* Processor Local APIC: uid, APIC ID, Enabled */
+    for (uint32_t cpu = 0; cpu < cpus; ++cpu) {                 /* Processor Local APIC: uid, APIC ID, Enabled */
         const uint32_t e = madt + 44 + 8 * cpu;
         reinterpret_cast<uint8_t*>(e)[0] = 0;
         reinterpret_cast<uint8_t*>(e)[1] = 8;
         reinterpret_cast<uint8_t*>(e)[2] = uint8_t(cpu);
-        reinterpret_cast<uint8_t*>(e)[3] = uint8_t(cpu);
+        reinterpret_cast<uint8_t*>(e)[3] = ids[cpu];
         put32(e + 4, 1);
     }
-    reinterpret_cast<uint8_t*>(madt)[9] = uint8_t(acpi_checksum(madt, 60) + (bad_checksum ? 1 : 0));
+    reinterpret_cast<uint8_t*>(madt)[9] = uint8_t(acpi_checksum(madt, length) + (bad_checksum ? 1 : 0));
     return rsdp;
 }
 
@@ -253,8 +255,10 @@ uint32_t build_acpi(uint32_t at, bool bad_checksum)
         put32(info, args.defect == Defect::pvh_bad_magic ? 0x2badb002 : 0x336ec578);   /* magic */
         put32(info + 4, 1);                                                             /* version */
         put64(info + 24, cmdline);                                                      /* cmdline_paddr */
-        if (args.defect == Defect::pvh_madt || args.defect == Defect::pvh_madt_checksum)
-            put64(info + 32, build_acpi(OTHER_HOME + 0xc00, args.defect == Defect::pvh_madt_checksum)); /* rsdp_paddr */
+        if (args.defect == Defect::pvh_madt || args.defect == Defect::pvh_madt_checksum ||
+            args.defect == Defect::pvh_madt_ghost)                                      /* rsdp_paddr */
+            put64(info + 32, build_acpi(OTHER_HOME + 0xc00, args.defect == Defect::pvh_madt_checksum,
+                                        args.defect == Defect::pvh_madt_ghost));
         put64(info + 40, args.defect == Defect::pvh_memmap_outside ? 0xfffffff0 : map); /* memmap_paddr */
         put32(info + 48, ram.count);                                                    /* memmap_entries */
         eax = 0;

@@ -105,7 +105,7 @@ Args parse_args(const char* s)
                                        "tag-overrun|no-end-tag|cmdline-no-nul|mmap-entry-small|mmap-overrun|"
                                        "module-range|mbi-misaligned|mbi-overlap|bad-magic|mb1-none|"
                                        "mb1-cmdline-no-nul|mb1-mmap-size-small|mb1-mods-outside|mb1-bad-magic|"
-                                       "pvh-none|pvh-memmap-outside|pvh-bad-magic|pvh-madt|pvh-madt-checksum");
+                                       "pvh-none|pvh-memmap-outside|pvh-bad-magic|pvh-madt|pvh-madt-checksum|pvh-madt-ghost");
             a.defect = Defect(i);
         } else {
             bad_argument(tok, len, "base=<hex>|top, defect=<name> or -- <relboot command line>");

@@ -39,6 +39,7 @@ enum class Defect : uint8_t {
     pvh_bad_magic,      /* hvm_start_info.magic 0x2badb002 */
     pvh_madt,           /* pvh-none plus rsdp_paddr: the loader's own ACPI tables, a MADT listing CPUs 0 and 1 */
     pvh_madt_checksum,  /* the same with the MADT's checksum off by one */
+    pvh_madt_ghost,     /* pvh-madt plus an enabled local APIC 7 that no CPU has (-smp 2) */
     count,
 };
 
@@ -48,12 +49,12 @@ inline constexpr const char* DEFECT_NAMES[] = {
     "no-end-tag", "cmdline-no-nul", "mmap-entry-small", "mmap-overrun", "module-range",
     "mbi-misaligned", "mbi-overlap", "bad-magic",
     "mb1-none", "mb1-cmdline-no-nul", "mb1-mmap-size-small", "mb1-mods-outside", "mb1-bad-magic",
-    "pvh-none", "pvh-memmap-outside", "pvh-bad-magic", "pvh-madt", "pvh-madt-checksum",
+    "pvh-none", "pvh-memmap-outside", "pvh-bad-magic", "pvh-madt", "pvh-madt-checksum", "pvh-madt-ghost",
 };
 
 /* Whether the defect enters relboot through its multiboot1 entry, its PVH entry (else multiboot2). */
 constexpr bool defect_is_mb1(Defect d) { return d >= Defect::mb1_none && d <= Defect::mb1_bad_magic; }
-constexpr bool defect_is_pvh(Defect d) { return d >= Defect::pvh_none && d <= Defect::pvh_madt_checksum; }
+constexpr bool defect_is_pvh(Defect d) { return d >= Defect::pvh_none && d <= Defect::pvh_madt_ghost; }
 static_assert(sizeof(DEFECT_NAMES) / sizeof(DEFECT_NAMES[0]) == uint32_t(Defect::count));
 
 /* What tag21-lie adds to the real base in tag 21 (bytes). */
