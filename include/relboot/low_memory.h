@@ -28,7 +28,8 @@ inline constexpr uint64_t LOW_MEMORY_START = 0x1000;
  * are never chosen).  limit is the caller's min(LOW_MEMORY_END, EBDA
  * base); a limit above LOW_MEMORY_END is lowered to it.  Returns 0 when no
  * page qualifies (as on EFI maps that keep low memory as boot services
- * data or reserved).  Unsorted input only costs the "highest" guarantee.
+ * data or reserved).  Every range is looked at, so the map's order does
+ * not matter.
  */
 PhysAddr low_memory_page(const MemoryRange* map, uint32_t count, uint64_t limit);
 

@@ -77,7 +77,7 @@ struct MadtScan {
     MadtError error;
     uint8_t root_xsdt;          /* 1: the XSDT was walked; 0: the RSDT */
     uint8_t reserved[2];
-    uint32_t found;             /* with an error: the length (or signature word) that was wrong */
+    uint32_t found;             /* with an error: the table's or entry's length field (0 when unreadable) */
     uint64_t where;             /* with an error: physical address of the table or entry at fault */
     uint64_t madt;              /* physical address of the MADT; 0 when not found */
     uint32_t local_apic_address;   /* the MADT's Local Interrupt Controller Address */
