@@ -26,6 +26,7 @@ RUN_TIMEOUT ?= $(if $(filter linux,$(PAYLOAD)),180,60)
 PAYLOAD     ?= none
 LINUX_ARGS  ?= console=ttyS0 quiet panic=-1
 PAD         ?= 0
+EFI_BS      ?= yes
 
 DEFAULT_RELOC := 0x00200000 0xffffffff 0x00200000 high
 
@@ -34,6 +35,9 @@ $(error BASE=$(BASE): expected ebp or fs)
 endif
 ifeq ($(filter $(RELOC_PREF),none low high),)
 $(error RELOC_PREF=$(RELOC_PREF): expected none, low or high)
+endif
+ifeq ($(filter $(EFI_BS),yes no),)
+$(error EFI_BS=$(EFI_BS): expected yes (multiboot2 tags 7 and 9: the EFI amd64 entry) or no)
 endif
 ifeq ($(filter $(FIRMWARE),bios efi),)
 $(error FIRMWARE=$(FIRMWARE): expected bios or efi)
@@ -69,7 +73,7 @@ RELOC_PREF_low  := MULTIBOOT2_LOAD_PREFERENCE_LOW
 RELOC_PREF_high := MULTIBOOT2_LOAD_PREFERENCE_HIGH
 
 # One build folder per variant: build/<BASE>, plus a suffix per non-default relocation knob.
-VARIANT := $(BASE)$(if $(filter-out 0x00200000,$(RELOC_MIN)),-min$(RELOC_MIN))$(if $(filter-out 0xffffffff,$(RELOC_MAX)),-max$(RELOC_MAX))$(if $(filter-out 0x00200000,$(RELOC_ALIGN)),-align$(RELOC_ALIGN))$(if $(filter-out high,$(RELOC_PREF)),-$(RELOC_PREF))$(if $(filter-out 0,$(PAD)),-pad$(PAD))
+VARIANT := $(BASE)$(if $(filter-out 0x00200000,$(RELOC_MIN)),-min$(RELOC_MIN))$(if $(filter-out 0xffffffff,$(RELOC_MAX)),-max$(RELOC_MAX))$(if $(filter-out 0x00200000,$(RELOC_ALIGN)),-align$(RELOC_ALIGN))$(if $(filter-out high,$(RELOC_PREF)),-$(RELOC_PREF))$(if $(filter-out 0,$(PAD)),-pad$(PAD))$(if $(filter no,$(EFI_BS)),-noefibs)
 O := build/$(VARIANT)
 
 # V=1 shows every command; by default one short line a step.
@@ -110,12 +114,15 @@ CXXFLAGS64 := $(FREESTANDING) -m64 -mcmodel=kernel -mno-red-zone -fno-pic -fno-p
 # the entry RDTSC needs a Pentium, see README "Known limitations").
 CXXFLAGS32 := $(FREESTANDING) -m32 -march=i486 -mtune=generic -fpie -fvisibility=hidden \
     -mpreferred-stack-boundary=2 -flto
+# The EFI amd64 entry's C++ part runs before relboot's page tables exist, at the load address on the
+# firmware's identity map: position-independent, every reference RIP-relative (checked on the object).
+CXXFLAGS_EFI64 := $(CXXFLAGS64) -fpie -mcmodel=small -fvisibility=hidden
 # Assembly: preprocessed, 64-bit objects (32-bit code under .code32).
 ASFLAGS := -m64 -Iinclude -Iarch/x86/boot -I$(O) -Wa,--fatal-warnings \
     -DIMAGE_PT_COUNT=$(IMAGE_PT_COUNT) -DPAD_BYTES=$(PAD_BYTES) \
     -DRELBOOT_BASE_$(shell echo $(BASE) | tr a-z A-Z) \
     -DRELOC_MIN=$(RELOC_MIN) -DRELOC_MAX=$(RELOC_MAX) -DRELOC_ALIGN=$(RELOC_ALIGN) \
-    -DRELOC_PREF=$(RELOC_PREF_$(RELOC_PREF)) -DBOOT32_BIN='"$(O)/boot32.bin"' \
+    -DRELOC_PREF=$(RELOC_PREF_$(RELOC_PREF)) -DEFI_BS=$(if $(filter yes,$(EFI_BS)),1,0) -DBOOT32_BIN='"$(O)/boot32.bin"' \
     -DRELBOOT_VERSION='"$(VERSION)"'
 LDFLAGS64 := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
     --build-id=none --orphan-handling=error
@@ -140,17 +147,21 @@ BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/debug_fault.cpp \
 BOOT32_EXPORTS := boot32_main boot32_exception
 KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/boot/cmdline/report.cpp \
     arch/x86/boot/acpi.cpp arch/x86/boot/identity_map.cpp arch/x86/boot/handoff.cpp \
-    arch/x86/boot/debug_fault.cpp arch/x86/boot/protocol/multiboot2_report.cpp lib/crc32.cpp \
+    arch/x86/boot/debug_fault.cpp arch/x86/boot/protocol/multiboot2_report.cpp \
+    arch/x86/boot/protocol/multiboot2_efi64_report.cpp lib/crc32.cpp \
     arch/x86/boot/payload/linux_launch.cpp \
     $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS) $(PAYLOAD_SRCS)
 ASM_SRCS := arch/x86/boot/protocol/multiboot2_header.S arch/x86/boot/protocol/multiboot2_entry.S \
     arch/x86/boot/protocol/multiboot1_header.S arch/x86/boot/protocol/multiboot1_entry.S \
-    arch/x86/boot/protocol/pvh_entry.S \
+    arch/x86/boot/protocol/pvh_entry.S arch/x86/boot/protocol/multiboot2_efi64_entry.S \
     arch/x86/boot/head32.S arch/x86/boot/exception32.S \
     arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/idt64.S arch/x86/boot/gdt.S \
     arch/x86/boot/pagetables.S arch/x86/boot/payload/linux_entry.S
 
+EFI64_SRCS := arch/x86/boot/protocol/multiboot2_efi64.cpp
+
 BOOT32_OBJS := $(patsubst %.cpp,$(O)/boot32/%.o,$(BOOT32_SRCS))
+EFI64_OBJS := $(patsubst %.cpp,$(O)/efi64/%.o,$(EFI64_SRCS))
 KERNEL64_OBJS := $(patsubst %.cpp,$(O)/k64/%.o,$(KERNEL64_SRCS))
 ASM_OBJS := $(patsubst %.S,$(O)/asm/%.o,$(ASM_SRCS))
 
@@ -180,6 +191,16 @@ $(O)/k64/%.o: %.cpp $(O)/flags.stamp
 	@mkdir -p $(@D)
 	$(call say,CXX64   $@)
 	$(Q)$(CXX64) $(CXXFLAGS64) -MMD -MP -c $< -o $@
+
+# Any relocation but PC-relative ones would hold a link-time address, wrong at another load base.
+$(O)/efi64/%.o: %.cpp $(O)/flags.stamp
+	@mkdir -p $(@D)
+	$(call say,CXXEFI  $@)
+	$(Q)$(CXX64) $(CXXFLAGS_EFI64) -MMD -MP -c $< -o $@.tmp
+	@bad=$$(readelf -rW $@.tmp | awk '$$3 ~ /^R_X86_64_/ && $$3 != "R_X86_64_PC32" && $$3 != "R_X86_64_PLT32"'); \
+	    if [ -n "$$bad" ]; then echo "error: $<: not position-independent, absolute relocations:" >&2; \
+	    echo "$$bad" >&2; rm -f $@.tmp; exit 1; fi
+	@mv $@.tmp $@
 
 $(O)/asm/%.o: %.S $(O)/flags.stamp $(O)/boot32_syms.h $(O)/boot32.bin
 	@mkdir -p $(@D)
@@ -218,9 +239,9 @@ $(O)/relboot.ld: linker/relboot.ld.S $(O)/flags.stamp
 	$(call say,LDS     $@)
 	$(Q)$(CXX64) -E -P -x assembler-with-cpp $(ASFLAGS) -MMD -MP -MT $@ -MF $@.d $< -o $@
 
-$(IMAGE): $(ASM_OBJS) $(KERNEL64_OBJS) $(O)/relboot.ld
+$(IMAGE): $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS) $(O)/relboot.ld
 	$(call say,LD      $@)
-	$(Q)$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS)
+	$(Q)$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
