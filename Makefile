@@ -308,9 +308,9 @@ LIT ?= python3 /usr/lib/llvm-14/build/utils/lit/lit.py
 LITFLAGS ?= -sv
 CHECK_VARIANTS := ebp ebp-low ebp-none
 
-# Every image the tests boot: both BASE variants at each load preference, and PAD=20M.
+# Every image the tests boot: both BASE variants at each load preference, PAD=20M and EFI_BS=no.
 JOBS ?= $(shell nproc)
-CHECK_IMAGES := ebp ebp-low ebp-none ebp-pad20M fs fs-low fs-none fs-pad20M
+CHECK_IMAGES := ebp ebp-low ebp-none ebp-pad20M ebp-noefibs fs fs-low fs-none fs-pad20M fs-noefibs
 check-images: | deps-check
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=ebp
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs
@@ -320,6 +320,8 @@ check-images: | deps-check
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs RELOC_PREF=none
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=ebp PAD=20M
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs PAD=20M
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=ebp EFI_BS=no
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs EFI_BS=no
 
 check: | deps-check
 	$(MAKE) check-images
