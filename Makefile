@@ -24,6 +24,7 @@ FIRMWARE    ?= bios
 MEM         ?= 1G
 RUN_TIMEOUT ?= $(if $(filter linux,$(PAYLOAD)),180,60)
 PAYLOAD     ?= none
+LOADER      ?= grub
 LINUX_ARGS  ?= console=ttyS0 quiet panic=-1
 PAD         ?= 0
 EFI_BS      ?= yes
@@ -41,6 +42,9 @@ $(error EFI_BS=$(EFI_BS): expected yes (multiboot2 tags 7 and 9: the EFI amd64 e
 endif
 ifeq ($(filter $(FIRMWARE),bios efi),)
 $(error FIRMWARE=$(FIRMWARE): expected bios or efi)
+endif
+ifeq ($(filter $(LOADER),grub kernel),)
+$(error LOADER=$(LOADER): expected grub (the ISO) or kernel (qemu -kernel, multiboot1))
 endif
 ifeq ($(filter $(PAYLOAD),none linux),)
 $(error PAYLOAD=$(PAYLOAD): expected none or linux)
@@ -258,8 +262,21 @@ $(ISO): $(IMAGE) grub/mkiso grub/grub.cfg.in $(ISO_INPUTS_$(PAYLOAD)) FORCE | de
 	$(call say,ISO     $@)
 	$(Q)grub/mkiso --image $(IMAGE) --cmdline '$(CMDLINE)' $(ISO_MODULES_$(PAYLOAD)) --output $@
 
+# LOADER=kernel: no GRUB and no ISO; qemu -kernel starts the image through its multiboot1
+# header (BIOS only), PAYLOAD=linux passes the kernel and the initramfs as -initrd modules.
+KERNEL_INITRD_none :=
+KERNEL_INITRD_linux = --initrd '$(LINUX_DIR)/vmlinuz $(LINUX_ARGS),$(LINUX_DIR)/initramfs.cpio.gz'
+ifeq ($(LOADER),kernel)
+ifneq ($(FIRMWARE),bios)
+$(error LOADER=kernel boots through QEMU's own loader on SeaBIOS: FIRMWARE=bios, not $(FIRMWARE))
+endif
+run: $(IMAGE) $(ISO_INPUTS_$(PAYLOAD))
+	tools/qemu-boot --kernel $(IMAGE) --append '$(CMDLINE)' $(KERNEL_INITRD_$(PAYLOAD)) \
+	    --mem $(MEM) --timeout $(RUN_TIMEOUT)
+else
 run: $(ISO)
 	tools/qemu-boot --iso $(ISO) --firmware $(FIRMWARE) --mem $(MEM) --timeout $(RUN_TIMEOUT)
+endif
 
 # ---------------------------------------------------------------------------
 # Install on a machine (GNU conventions; README "Install on a real machine")
