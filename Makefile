@@ -388,7 +388,7 @@ bench: | deps-check
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
 UNIT_LIB_SRCS := lib/format.cpp lib/crc32.cpp arch/x86/boot/acpi.cpp arch/x86/boot/pt_fixup.cpp \
-    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS)
+    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(EFI64_SRCS)
 HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests
