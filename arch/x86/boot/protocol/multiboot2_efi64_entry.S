@@ -121,11 +121,42 @@ relboot_entry_efi64:
     jmp     start32
 
     .code64
-/* Not entered by a multiboot2 loader (ESI = the EAX found): registers only, then halt. */
-.Lbad_magic:
-    EARLY_BAD_MAGIC "relboot:_error:_EFI_amd64_entry_not_entered_by_a_multiboot2_loader:_EAX=0x", "_but_the_multiboot2_specification_(3.4)_requires_0x36d76289"
-
-/* The MBI lies above 4 GiB (ESI = its high half): the 32-bit path cannot read it. */
+/*
+ * The two refusals, on COM1 with the register-only UART macros
+ * (early_uart.h), then halt.  The firmware's identity map is still
+ * there, so the text is read from memory (one byte a character, where
+ * EARLY_UART_PUTS spends an instruction sequence on each): RBX = "<before>\0
+ * <after>\0", ESI = the value printed between them.
+ */
+.Lbad_magic:                                /* ESI = the EAX found */
+    leaq    .Lmsg_bad_magic(%rip), %rbx
+    jmp     .Lrefuse
 .Lmbi_above_4g:
-    movl    %eax, %esi
-    EARLY_BAD_MAGIC "relboot:_error:_MBI_above_4_GiB_(address_bits_63..32=0x", ")_-_expected_the_loader_to_allocate_it_below_4_GiB"
+    movl    %eax, %esi                      /* the MBI address's bits 63..32 */
+    leaq    .Lmsg_mbi_above_4g(%rip), %rbx
+.Lrefuse:
+    EARLY_UART_INIT
+    call    .Lputs
+    EARLY_UART_HEX32
+    call    .Lputs
+    EARLY_UART_PUTC_IMM '\r'
+    EARLY_UART_PUTC_IMM '\n'
+    jmp     early_halt
+
+/* Writes the NUL-terminated text at RBX and leaves RBX after its NUL.  Clobbers EAX, EDX. */
+.Lputs:
+    movb    (%rbx), %al
+    incq    %rbx
+    testb   %al, %al
+    jz      1f
+    EARLY_UART_PUTC
+    jmp     .Lputs
+1:  ret
+
+    .section .rodata, "a"
+.Lmsg_bad_magic:
+    .asciz  "relboot: error: EFI amd64 entry not entered by a multiboot2 loader: EAX=0x"
+    .asciz  " but the multiboot2 specification (3.4) requires 0x36d76289"
+.Lmsg_mbi_above_4g:
+    .asciz  "relboot: error: MBI above 4 GiB (address bits 63..32=0x"
+    .asciz  ") - expected the loader to allocate it below 4 GiB"
