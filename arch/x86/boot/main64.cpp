@@ -78,7 +78,7 @@ void fill_boot_info(BootInfo& bi, Console& con)
     case Protocol::multiboot2: {
         const PhysAddr tables = image_phys(bi, &boot_tables);
         /* The EFI amd64 entry: its ExitBootServices() outcome first, and the final map it got. */
-        EfiFinalMap final_map;
+        EfiFinalMap final_map{};
         const PhysAddr exit_phys = image_phys(bi, &efi_exit_record);
         if (bi.entry_efi64 && !efi64_final_map(*phys_ptr<EfiExit>(exit_phys), exit_phys, con, &final_map))
             break;
