@@ -24,8 +24,10 @@ FIRMWARE    ?= bios
 MEM         ?= 1G
 RUN_TIMEOUT ?= $(if $(filter linux,$(PAYLOAD)),180,60)
 PAYLOAD     ?= none
+LOADER      ?= grub
 LINUX_ARGS  ?= console=ttyS0 quiet panic=-1
 PAD         ?= 0
+EFI_BS      ?= yes
 
 DEFAULT_RELOC := 0x00200000 0xffffffff 0x00200000 high
 
@@ -35,8 +37,14 @@ endif
 ifeq ($(filter $(RELOC_PREF),none low high),)
 $(error RELOC_PREF=$(RELOC_PREF): expected none, low or high)
 endif
+ifeq ($(filter $(EFI_BS),yes no),)
+$(error EFI_BS=$(EFI_BS): expected yes (multiboot2 tags 7 and 9: the EFI amd64 entry) or no)
+endif
 ifeq ($(filter $(FIRMWARE),bios efi),)
 $(error FIRMWARE=$(FIRMWARE): expected bios or efi)
+endif
+ifeq ($(filter $(LOADER),grub kernel),)
+$(error LOADER=$(LOADER): expected grub (the ISO) or kernel (qemu -kernel, multiboot1))
 endif
 ifeq ($(filter $(PAYLOAD),none linux),)
 $(error PAYLOAD=$(PAYLOAD): expected none or linux)
@@ -69,7 +77,7 @@ RELOC_PREF_low  := MULTIBOOT2_LOAD_PREFERENCE_LOW
 RELOC_PREF_high := MULTIBOOT2_LOAD_PREFERENCE_HIGH
 
 # One build folder per variant: build/<BASE>, plus a suffix per non-default relocation knob.
-VARIANT := $(BASE)$(if $(filter-out 0x00200000,$(RELOC_MIN)),-min$(RELOC_MIN))$(if $(filter-out 0xffffffff,$(RELOC_MAX)),-max$(RELOC_MAX))$(if $(filter-out 0x00200000,$(RELOC_ALIGN)),-align$(RELOC_ALIGN))$(if $(filter-out high,$(RELOC_PREF)),-$(RELOC_PREF))$(if $(filter-out 0,$(PAD)),-pad$(PAD))
+VARIANT := $(BASE)$(if $(filter-out 0x00200000,$(RELOC_MIN)),-min$(RELOC_MIN))$(if $(filter-out 0xffffffff,$(RELOC_MAX)),-max$(RELOC_MAX))$(if $(filter-out 0x00200000,$(RELOC_ALIGN)),-align$(RELOC_ALIGN))$(if $(filter-out high,$(RELOC_PREF)),-$(RELOC_PREF))$(if $(filter-out 0,$(PAD)),-pad$(PAD))$(if $(filter no,$(EFI_BS)),-noefibs)
 O := build/$(VARIANT)
 
 # V=1 shows every command; by default one short line a step.
@@ -110,12 +118,15 @@ CXXFLAGS64 := $(FREESTANDING) -m64 -mcmodel=kernel -mno-red-zone -fno-pic -fno-p
 # the entry RDTSC needs a Pentium, see README "Known limitations").
 CXXFLAGS32 := $(FREESTANDING) -m32 -march=i486 -mtune=generic -fpie -fvisibility=hidden \
     -mpreferred-stack-boundary=2 -flto
+# The EFI amd64 entry's C++ part runs before relboot's page tables exist, at the load address on the
+# firmware's identity map: position-independent, every reference RIP-relative (checked on the object).
+CXXFLAGS_EFI64 := $(CXXFLAGS64) -fpie -mcmodel=small -fvisibility=hidden
 # Assembly: preprocessed, 64-bit objects (32-bit code under .code32).
 ASFLAGS := -m64 -Iinclude -Iarch/x86/boot -I$(O) -Wa,--fatal-warnings \
     -DIMAGE_PT_COUNT=$(IMAGE_PT_COUNT) -DPAD_BYTES=$(PAD_BYTES) \
     -DRELBOOT_BASE_$(shell echo $(BASE) | tr a-z A-Z) \
     -DRELOC_MIN=$(RELOC_MIN) -DRELOC_MAX=$(RELOC_MAX) -DRELOC_ALIGN=$(RELOC_ALIGN) \
-    -DRELOC_PREF=$(RELOC_PREF_$(RELOC_PREF)) -DBOOT32_BIN='"$(O)/boot32.bin"' \
+    -DRELOC_PREF=$(RELOC_PREF_$(RELOC_PREF)) -DEFI_BS=$(if $(filter yes,$(EFI_BS)),1,0) -DBOOT32_BIN='"$(O)/boot32.bin"' \
     -DRELBOOT_VERSION='"$(VERSION)"'
 LDFLAGS64 := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
     --build-id=none --orphan-handling=error
@@ -142,17 +153,21 @@ BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/debug_fault.cpp \
 BOOT32_EXPORTS := boot32_main boot32_exception
 KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/boot/cmdline/report.cpp \
     arch/x86/boot/acpi.cpp arch/x86/boot/identity_map.cpp arch/x86/boot/handoff.cpp \
-    arch/x86/boot/debug_fault.cpp arch/x86/boot/protocol/multiboot2_report.cpp lib/crc32.cpp \
+    arch/x86/boot/debug_fault.cpp arch/x86/boot/protocol/multiboot2_report.cpp \
+    arch/x86/boot/protocol/multiboot2_efi64_report.cpp lib/crc32.cpp \
     arch/x86/boot/payload/linux_launch.cpp $(SMP_SRCS) arch/x86/boot/smp/smp.cpp arch/x86/boot/tsc.cpp \
     $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS) $(PAYLOAD_SRCS)
 ASM_SRCS := arch/x86/boot/protocol/multiboot2_header.S arch/x86/boot/protocol/multiboot2_entry.S \
     arch/x86/boot/protocol/multiboot1_header.S arch/x86/boot/protocol/multiboot1_entry.S \
-    arch/x86/boot/protocol/pvh_entry.S \
+    arch/x86/boot/protocol/pvh_entry.S arch/x86/boot/protocol/multiboot2_efi64_entry.S \
     arch/x86/boot/head32.S arch/x86/boot/exception32.S \
     arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/idt64.S arch/x86/boot/gdt.S \
     arch/x86/boot/pagetables.S arch/x86/boot/payload/linux_entry.S arch/x86/boot/smp/trampoline.S
 
+EFI64_SRCS := arch/x86/boot/protocol/multiboot2_efi64.cpp
+
 BOOT32_OBJS := $(patsubst %.cpp,$(O)/boot32/%.o,$(BOOT32_SRCS))
+EFI64_OBJS := $(patsubst %.cpp,$(O)/efi64/%.o,$(EFI64_SRCS))
 KERNEL64_OBJS := $(patsubst %.cpp,$(O)/k64/%.o,$(KERNEL64_SRCS))
 ASM_OBJS := $(patsubst %.S,$(O)/asm/%.o,$(ASM_SRCS))
 
@@ -182,6 +197,16 @@ $(O)/k64/%.o: %.cpp $(O)/flags.stamp
 	@mkdir -p $(@D)
 	$(call say,CXX64   $@)
 	$(Q)$(CXX64) $(CXXFLAGS64) -MMD -MP -c $< -o $@
+
+# Any relocation but PC-relative ones would hold a link-time address, wrong at another load base.
+$(O)/efi64/%.o: %.cpp $(O)/flags.stamp
+	@mkdir -p $(@D)
+	$(call say,CXXEFI  $@)
+	$(Q)$(CXX64) $(CXXFLAGS_EFI64) -MMD -MP -c $< -o $@.tmp
+	@bad=$$(readelf -rW $@.tmp | awk '$$3 ~ /^R_X86_64_/ && $$3 != "R_X86_64_PC32" && $$3 != "R_X86_64_PLT32"'); \
+	    if [ -n "$$bad" ]; then echo "error: $<: not position-independent, absolute relocations:" >&2; \
+	    echo "$$bad" >&2; rm -f $@.tmp; exit 1; fi
+	@mv $@.tmp $@
 
 $(O)/asm/%.o: %.S $(O)/flags.stamp $(O)/boot32_syms.h $(O)/boot32.bin
 	@mkdir -p $(@D)
@@ -220,9 +245,9 @@ $(O)/relboot.ld: linker/relboot.ld.S $(O)/flags.stamp
 	$(call say,LDS     $@)
 	$(Q)$(CXX64) -E -P -x assembler-with-cpp $(ASFLAGS) -MMD -MP -MT $@ -MF $@.d $< -o $@
 
-$(IMAGE): $(ASM_OBJS) $(KERNEL64_OBJS) $(O)/relboot.ld
+$(IMAGE): $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS) $(O)/relboot.ld
 	$(call say,LD      $@)
-	$(Q)$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS)
+	$(Q)$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
@@ -239,8 +264,21 @@ $(ISO): $(IMAGE) grub/mkiso grub/grub.cfg.in $(ISO_INPUTS_$(PAYLOAD)) FORCE | de
 	$(call say,ISO     $@)
 	$(Q)grub/mkiso --image $(IMAGE) --cmdline '$(CMDLINE)' $(ISO_MODULES_$(PAYLOAD)) --output $@
 
+# LOADER=kernel: no GRUB and no ISO; qemu -kernel starts the image through its multiboot1
+# header (BIOS only), PAYLOAD=linux passes the kernel and the initramfs as -initrd modules.
+KERNEL_INITRD_none :=
+KERNEL_INITRD_linux = --initrd '$(LINUX_DIR)/vmlinuz $(LINUX_ARGS),$(LINUX_DIR)/initramfs.cpio.gz'
+ifeq ($(LOADER),kernel)
+ifneq ($(FIRMWARE),bios)
+$(error LOADER=kernel boots through QEMU's own loader on SeaBIOS: FIRMWARE=bios, not $(FIRMWARE))
+endif
+run: $(IMAGE) $(ISO_INPUTS_$(PAYLOAD))
+	tools/qemu-boot --kernel $(IMAGE) --append '$(CMDLINE)' $(KERNEL_INITRD_$(PAYLOAD)) \
+	    --mem $(MEM) --timeout $(RUN_TIMEOUT)
+else
 run: $(ISO)
 	tools/qemu-boot --iso $(ISO) --firmware $(FIRMWARE) --mem $(MEM) --timeout $(RUN_TIMEOUT)
+endif
 
 # ---------------------------------------------------------------------------
 # Install on a machine (GNU conventions; README "Install on a real machine")
@@ -289,9 +327,9 @@ LIT ?= python3 /usr/lib/llvm-14/build/utils/lit/lit.py
 LITFLAGS ?= -sv
 CHECK_VARIANTS := ebp ebp-low ebp-none
 
-# Every image the tests boot: both BASE variants at each load preference, and PAD=20M.
+# Every image the tests boot: both BASE variants at each load preference, PAD=20M and EFI_BS=no.
 JOBS ?= $(shell nproc)
-CHECK_IMAGES := ebp ebp-low ebp-none ebp-pad20M fs fs-low fs-none fs-pad20M
+CHECK_IMAGES := ebp ebp-low ebp-none ebp-pad20M ebp-noefibs fs fs-low fs-none fs-pad20M fs-noefibs
 check-images: | deps-check
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=ebp
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs
@@ -301,6 +339,8 @@ check-images: | deps-check
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs RELOC_PREF=none
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=ebp PAD=20M
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs PAD=20M
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=ebp EFI_BS=no
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs EFI_BS=no
 
 check: | deps-check
 	$(MAKE) check-images
@@ -352,7 +392,7 @@ bench: | deps-check
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
 UNIT_LIB_SRCS := lib/format.cpp lib/crc32.cpp arch/x86/boot/acpi.cpp arch/x86/boot/pt_fixup.cpp \
-    $(SMP_SRCS) $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS)
+    $(SMP_SRCS) $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(EFI64_SRCS)
 HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests

@@ -174,6 +174,8 @@ mb1_load_end_addr = PHYS(__pagetables_end);
 mb1_bss_end_addr = PHYS(__image_end);
 mb1_entry_addr = PHYS(relboot_entry_multiboot1);
 #endif
+/* The multiboot2 EFI amd64 entry (header tag 9, multiboot2_header.S): physical, shifted by GRUB. */
+mb2_efi64_entry_addr = PHYS(relboot_entry_efi64);
 /* The PVH entry (XEN_ELFNOTE_PHYS32_ENTRY, pvh_entry.S). */
 pvh_entry_addr = PHYS(relboot_entry_pvh);
 __image_pages = __image_size / PAGE_SIZE;

@@ -24,8 +24,11 @@ config.environment["RELBOOT_ROOT"] = root
 
 # Images built by `make check`: both BASE variants with the default
 # relocation knobs (preference high), with preference low and none, and
-# with PAD=20M.  Longer names first: lit substitutes in list order.
+# with PAD=20M, and with EFI_BS=no (no EFI amd64 entry: GRUB on OVMF exits
+# boot services and uses the i386 entry).  Longer names first: lit
+# substitutes in list order.
 IMAGES = {
+    "relboot-fs-noefibs": "fs-noefibs", "relboot-noefibs": "ebp-noefibs",
     "relboot-fs-none": "fs-none", "relboot-fs-low": "fs-low", "relboot-fs-pad": "fs-pad20M",
     "relboot-none": "ebp-none", "relboot-low": "ebp-low", "relboot-pad": "ebp-pad20M",
     "relboot-fs": "fs", "relboot": "ebp",

@@ -29,15 +29,24 @@ build/ebp, BASE=fs in build/fs):
    high).  Slopes are least-squares fits: instructions per command-line byte
    and per module.  RAM and load address should not matter: max - min shows
    it.
+   Per entry protocol (empty command line, SeaBIOS, 1 GiB): multiboot2
+   through GRUB's i386 entry (the baseline above), multiboot1 and PVH
+   through QEMU's own loader (`qemu -kernel relboot.elf`, and a
+   tools/pvh-image copy for PVH); the same 32-bit and 64-bit code runs
+   after each entry, so the rows should be close.
 3. Image size in bytes, from `nm` and `readelf` of each relboot.elf.
 4. Whole boot wall time under TCG without -icount (the whole QEMU run, from
    power-on through SeaBIOS or OVMF and GRUB to `relboot: ok`), median of 5
    runs, BIOS at 1 GiB and EFI (OVMF) at 512 MiB.  Context only: it is
-   dominated by firmware and GRUB, and it depends on the host.
+   dominated by firmware and GRUB, and it depends on the host.  Beside it,
+   the fastest path to a running relboot: `qemu -kernel` through PVH
+   against GRUB on SeaBIOS, both at 1 GiB with `debug-exit=0xf4`, run
+   interleaved in one pool, the minimum of the runs.
 
-Every boot goes through real GRUB2: grub/mkiso builds an ISO per
-configuration (no GRUB debug output) and tools/qemu-boot runs it, two boots
-at a time.  The instruction counts are exact and deterministic, so each
+Every boot but the multiboot1 and PVH ones goes through real GRUB2:
+grub/mkiso builds an ISO per configuration (no GRUB debug output) and
+tools/qemu-boot runs it (`--kernel` for the direct boots), two boots at a
+time.  The instruction counts are exact and deterministic, so each
 configuration runs once; the baseline of ebp runs twice as a check.
 
 It also prints the project's targets (yes/no) and two reference figures
@@ -76,6 +85,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MKISO = ROOT / "grub" / "mkiso"
 QEMU_BOOT = ROOT / "tools" / "qemu-boot"
+PVH_IMAGE = ROOT / "tools" / "pvh-image"
 
 VARIANTS = ("ebp", "fs")
 PHASES = ("entry", "mbi", "cmdline", "paging", "longmode")
@@ -85,6 +95,7 @@ CMDLINE_LENGTHS = (256, 1024, 4096)      # total bytes, ONE_OPTION_CMDLINE inclu
 OK_LINE = "relboot: ok"
 MODULE_COUNTS = (8, 32)                  # plus 0: the baseline
 MODULE_SIZE = 64                         # bytes per module file
+DIRECT_PROTOCOLS = ("multiboot1", "pvh")  # booted by qemu -kernel (the PVH one from a tools/pvh-image copy)
 RAM_SIZES = ("128M", "512M", "1G", "2G", "3584M")
 DEFAULT_MEM = "1G"
 EFI_MEM = "512M"
@@ -141,6 +152,7 @@ class Boot:
     icount: bool = True
     run: int = 0           # repetition number
     grub_may_refuse: bool = False   # a long command line: GRUB refusing it is a result, not a failure
+    direct: str = ""       # "" (GRUB and the ISO), or qemu -kernel through "multiboot1" or "pvh"
 
     @property
     def name(self) -> str:
@@ -195,9 +207,13 @@ def build_iso(iso: Iso, image_dir: Path, iso_dir: Path, module_files: list[Path]
     return out
 
 
-def run_boot(boot: Boot, iso_path: Path, log_dir: Path) -> Result:
-    cmd = [str(QEMU_BOOT), "--iso", str(iso_path), "--report", "--firmware", boot.firmware,
-           "--mem", boot.mem, "--timeout", str(BOOT_TIMEOUT)]
+def run_boot(boot: Boot, path: Path, log_dir: Path) -> Result:
+    """Boots the ISO at path, or (boot.direct) the image at path through qemu -kernel."""
+    if boot.direct:
+        cmd = [str(QEMU_BOOT), "--kernel", str(path), "--append", boot.iso.cmdline]
+    else:
+        cmd = [str(QEMU_BOOT), "--iso", str(path), "--firmware", boot.firmware]
+    cmd += ["--report", "--mem", boot.mem, "--timeout", str(BOOT_TIMEOUT)]
     if boot.icount:
         cmd += ["--icount", "--until", OK_LINE]
     start = time.monotonic()
@@ -392,11 +408,17 @@ def main() -> int:
             if mem != DEFAULT_MEM:
                 boots.append(Boot(f"mem{mem}", v, base, mem=mem))
         boots.append(Boot("low", v, Iso(v + "-low", BASELINE_CMDLINE)))
+        for proto in DIRECT_PROTOCOLS:
+            boots.append(Boot(proto, v, base, direct=proto))
     boots.append(Boot("base", "ebp", Iso("ebp", BASELINE_CMDLINE), run=1))   # determinism check
     # Wall time: debug-exit ends the run the moment relboot is done.
     wall_boots = [Boot(f"wall-{fw}", v, Iso(v, ONE_OPTION_CMDLINE), mem=EFI_MEM if fw == "efi" else DEFAULT_MEM,
                        firmware=fw, icount=False, run=r)
                   for fw in ("efi", "bios") for r in range(args.wall_runs) for v in VARIANTS]
+    # The fastest path to a running relboot: qemu -kernel (PVH) beside GRUB (BIOS), interleaved.
+    fast_boots = [b for r in range(args.wall_runs) for b in (
+        Boot("fast-grub", "ebp", Iso("ebp", ONE_OPTION_CMDLINE), icount=False, run=r),
+        Boot("fast-pvh", "ebp", Iso("ebp", ONE_OPTION_CMDLINE), icount=False, run=r, direct="pvh"))]
 
     with tempfile.TemporaryDirectory(prefix="relboot-bench-") as tmp:
         tmp_path = Path(tmp)
@@ -404,20 +426,23 @@ def main() -> int:
         for f in folders:
             (tmp_path / f).mkdir()
             shutil.copy2(build_dir / f / "relboot.elf", tmp_path / f / "relboot.elf")
+            subprocess.run([str(PVH_IMAGE), str(tmp_path / f / "relboot.elf"), str(tmp_path / f / "relboot-pvh.elf")],
+                           check=True, stdout=subprocess.DEVNULL)
         sizes = {v: image_sizes(tmp_path / v / "relboot.elf") for v in VARIANTS}
         module_files = []
         for i in range(max(MODULE_COUNTS)):
             path = tmp_path / f"module{i}"
             path.write_bytes(f"relboot bench module {i}\n".encode().ljust(MODULE_SIZE, b"."))
             module_files.append(path)
-        isos = sorted({b.iso for b in boots + wall_boots}, key=lambda i: i.name)
-        print(f"bench: building {len(isos)} ISOs, then {len(boots)} -icount boots and {len(wall_boots)} "
-              f"wall-time boots, {args.jobs} at a time", file=sys.stderr)
+        isos = sorted({b.iso for b in boots + wall_boots + fast_boots if not b.direct}, key=lambda i: i.name)
+        print(f"bench: building {len(isos)} ISOs, then {len(boots)} -icount boots and "
+              f"{len(wall_boots) + len(fast_boots)} wall-time boots, {args.jobs} at a time", file=sys.stderr)
         iso_paths = dict(zip(isos, run_pool(isos, lambda i: build_iso(i, tmp_path, tmp_path, module_files),
                                             args.jobs)))
 
         def boot_one(b: Boot) -> Result:
-            r = run_boot(b, iso_paths[b.iso], log_dir)
+            image = tmp_path / b.iso.folder / ("relboot-pvh.elf" if b.direct == "pvh" else "relboot.elf")
+            r = run_boot(b, image if b.direct else iso_paths[b.iso], log_dir)
             state = "ok" if r.ok else ("GRUB refused" if r.grub_refused else f"FAILED ({r.problem})")
             print(f"bench: {b.name}: {state}, {r.seconds:.2f} s"
                   + (f", entry_to_handoff={r.total}" if r.total is not None else ""), file=sys.stderr)
@@ -425,8 +450,9 @@ def main() -> int:
 
         results = run_pool(boots, boot_one, args.jobs)
         wall_results = run_pool(wall_boots, boot_one, args.jobs)
+        fast_results = run_pool(fast_boots, boot_one, args.jobs)
 
-    failed = [r for r in results + wall_results if r.problem]
+    failed = [r for r in results + wall_results + fast_results if r.problem]
     for r in failed:
         tail = "\n".join(r.log.splitlines()[-12:])
         print(f"bench: {r.boot.name} failed: {r.problem}; log {log_dir / (r.boot.name + '.log')}:\n{tail}",
@@ -454,6 +480,12 @@ def main() -> int:
     boot_info = {v: by_key[("base", v)].boot_info if by_key[("base", v)].ok else "FAIL" for v in VARIANTS}
     t.row("after the handoff, empty command line: the 64-bit stage's BootInfo (filler, memory map, "
           "ACPI RSDP search; `tsc boot_info`)", boot_info["ebp"], boot_info["fs"])
+    for key, what in (("base", "multiboot2, GRUB's i386 entry (the baseline)"),
+                      *((p, f"{p}, qemu -kernel{' (tools/pvh-image copy)' if p == 'pvh' else ''}")
+                        for p in DIRECT_PROTOCOLS)):
+        t.row(f"per protocol, empty command line: {what}: entry -> handoff", total(key, "ebp"), total(key, "fs"))
+        for p in ("entry", "mbi"):
+            t.row(f"    phase {p}", phase(key, "ebp", p), phase(key, "fs", p))
     again = [r for r in results if r.boot.key == "base" and r.boot.variant == "ebp"]
     if all(r.ok for r in again):
         same = len({(r.total, tuple(r.phases.values())) for r in again}) == 1
@@ -552,6 +584,14 @@ def main() -> int:
             f"{v} {min(r.seconds for r in wall_results if r.boot.firmware == fw and r.boot.variant == v):.2f}.."
             f"{max(r.seconds for r in wall_results if r.boot.firmware == fw and r.boot.variant == v):.2f}"
             for v in VARIANTS) + ")", *cells, 2)
+
+    fastest = {}
+    for key in ("fast-pvh", "fast-grub"):
+        rs = [r for r in fast_results if r.boot.key == key]
+        fastest[key] = f"{min(r.seconds for r in rs):.2f} s" if rs and all(r.ok for r in rs) else "FAIL"
+    t.text_row(f"fastest path to a running relboot (ebp, 1 GiB, `{ONE_OPTION_CMDLINE}`, minimum of "
+               f"{args.wall_runs}, interleaved)", "", "",
+               f"qemu -kernel (PVH) {fastest['fast-pvh']}, GRUB (SeaBIOS) {fastest['fast-grub']}")
 
     # 5. References.
     t.section(f"5. Reference figures (source: {REFERENCE_SOURCE})")

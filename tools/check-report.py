@@ -8,11 +8,15 @@ the run ended with the expected QEMU exit status; and the hand-off lines
 
 usage: check-report.py LOG [--exit N] [--moved | --not-moved] [--align A]
                            [--min M] [--max X] [--firmware bios|efi] [--mem SIZE]
-                           [--loader grub|multiboot1|pvh]
+                           [--loader grub|multiboot1|pvh] [--entry i386|efi64]
 
 --loader multiboot1|pvh (QEMU's -kernel): no GRUB line; the image sits at
 its link address, tag21=none source=eip, and the loader line names the
 protocol with info=.
+
+--entry (GRUB, multiboot2): the loader line's entry=; by default efi64 with
+--firmware efi (the default build carries the EFI amd64 entry's tags 7 and
+9) and i386 otherwise; an EFI_BS=no image on OVMF takes --entry i386.
 
 --firmware bios: the acpi line's RSDP lies in the EBDA (below 0xa0000,
 source=ebda) or in 0xe0000..0xfffff (source=bios-rom; with --loader pvh
@@ -100,6 +104,7 @@ def main():
     ap.add_argument("--firmware", choices=["bios", "efi"])
     ap.add_argument("--mem", help="QEMU's -m (e.g. 1G): check the memory line against it")
     ap.add_argument("--loader", choices=["grub", "multiboot1", "pvh"], default="grub")
+    ap.add_argument("--entry", choices=["i386", "efi64"], help="multiboot2 entry (default: efi64 on EFI, else i386)")
     args = ap.parse_args()
 
     text = open(args.log, encoding="utf-8", errors="replace").read()
@@ -138,10 +143,14 @@ def main():
             need(load != link, f"load=0x{load:08x} equals link: GRUB did not move the image")
         if args.not_moved:
             need(load == link, f"load=0x{load:08x} differs from link=0x{link:08x}")
-        fw = re.search(r"^relboot: loader=multiboot2 firmware=(bios|efi) mbi=0x([0-9a-f]{8})$", text, re.M)
+        fw = re.search(r"^relboot: loader=multiboot2 firmware=(bios|efi) entry=(i386|efi64) mbi=0x([0-9a-f]{8})$",
+                       text, re.M)
         need(fw, "the report's loader line is missing or malformed")
         if fw and args.firmware:
             need(fw.group(1) == args.firmware, f"firmware={fw.group(1)}, expected {args.firmware}")
+        entry = args.entry or ("efi64" if args.firmware == "efi" else "i386")
+        if fw:
+            need(fw.group(2) == entry, f"entry={fw.group(2)}, expected {entry}")
 
     check_handoff_lines(text, args, need)
 

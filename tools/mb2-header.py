@@ -33,6 +33,8 @@ def main():
         fields = ""
         if typ == 10:
             fields = " min_addr=0x%08x max_addr=0x%08x align=0x%08x preference=%d" % tuple(words[:4])
+        elif typ in (2, 3, 8, 9) and words:
+            fields = " " + " ".join("0x%08x" % w for w in words)
         elif words:
             fields = " " + " ".join(str(w) for w in words)
         print(f"tag {name} type={typ} flags={flags} size={size}{fields}")

@@ -170,7 +170,7 @@ struct alignas(8) BootInfo {
     PhysAddr acpi_rsdp;         /* the firmware's own RSDP (never a copy in the MBI); 0 = none */
     PhysAddr acpi_rsdp_copy;    /* the loader's copy of it (tag 15, else 14), used to find it; 0 = none */
     PhysAddr efi_system_table;  /* EFI_SYSTEM_TABLE (tag 12, or 11 for 32-bit EFI); 0 = BIOS */
-    PhysAddr efi_mmap;          /* EFI_MEMORY_DESCRIPTORs as the loader passed them (tag 17); 0 = none */
+    PhysAddr efi_mmap;          /* EFI_MEMORY_DESCRIPTORs: the final map relboot got (entry_efi64), else tag 17; 0 = none */
 
     /* The paging relboot hands over (handoff.h). */
     PhysAddr cr3;               /* the PML4 (physical) */
@@ -194,7 +194,8 @@ struct alignas(8) BootInfo {
     AcpiSource acpi_source;
     uint8_t nx;                 /* 1 when EFER.NXE is set and the XD bits kept */
     uint8_t efi_64;             /* 1: efi_system_table has the x64 layout; 0: IA32 (tag 11) */
-    uint8_t reserved[2];
+    uint8_t entry_efi64;        /* 1: entered at the multiboot2 EFI amd64 entry (tag 9), which exited boot services */
+    uint8_t reserved;
 
     /* The CPUs (smp.cpp; appended to v1, handoff.h says how the APs wait). */
     PhysAddr cpus;              /* BootCpu[cpu_count], in the MADT's order; the BSP is one of them */

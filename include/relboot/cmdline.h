@@ -38,6 +38,13 @@ enum class DebugFault : uint8_t {
     pf = 3,     /* #PF from a write to read-only image text (64-bit stage only) */
 };
 
+/*
+ * debug-ebs=: how many of the efi64 entry's ExitBootServices() calls get a
+ * stale map key on purpose (tests; multiboot2_efi64.cpp reads the token
+ * itself, before this parser runs).
+ */
+enum class DebugEbs : uint8_t { none = 0, stale_once = 1, stale_twice = 2 };
+
 /* console=: which COM port carries the report (com1..com4 index, or none). */
 enum class ConsoleSel : uint8_t { com1 = 0, com2 = 1, com3 = 2, com4 = 3, none = 4 };
 
@@ -104,7 +111,8 @@ struct Options {
     uint8_t has_passthrough;            /* "--" was present */
     uint8_t unknown_count;              /* entries in unknown[] */
     uint8_t malformed_count;            /* entries in malformed[] */
-    uint8_t reserved[2];
+    DebugEbs debug_ebs;
+    uint8_t reserved;
     uint16_t unknown_dropped;           /* unknown tokens beyond CMDLINE_MAX_UNKNOWN */
     uint16_t malformed_dropped;         /* malformed values beyond CMDLINE_MAX_MALFORMED */
     Span passthrough;                   /* raw text after "--" */

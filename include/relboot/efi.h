@@ -1,10 +1,12 @@
 /*
- * The few UEFI structures relboot reads after the loader has called
- * ExitBootServices(): the system table's configuration table (to find
- * the ACPI RSDP) and memory descriptors (the EFI memory map a loader
- * passes on).  UEFI Specification 2.10: 4.3.1 EFI_SYSTEM_TABLE,
- * 4.6 EFI_CONFIGURATION_TABLE, 7.2 EFI_BOOT_SERVICES.GetMemoryMap().
- * Offsets for the 64-bit (x64) and the 32-bit (IA32) table layouts.
+ * The few UEFI structures relboot reads: the system table's configuration
+ * table (to find the ACPI RSDP), memory descriptors (the EFI memory map),
+ * and, for the EFI amd64 entry (multiboot2_efi64_entry.S), the two boot
+ * services it calls itself.  UEFI Specification 2.10: 4.3.1
+ * EFI_SYSTEM_TABLE, 4.4.1 EFI_BOOT_SERVICES, 4.6 EFI_CONFIGURATION_TABLE,
+ * 7.2 GetMemoryMap() and AllocatePages(), 7.4 ExitBootServices(),
+ * Appendix D status codes.  Offsets for the 64-bit (x64) and the 32-bit
+ * (IA32) table layouts.
  */
 #ifndef RELBOOT_EFI_H
 #define RELBOOT_EFI_H
@@ -26,6 +28,26 @@ struct SystemTableLayout {
 };
 inline constexpr SystemTableLayout SYSTEM_TABLE_X64 = {120, 104, 112, 8, 24};
 inline constexpr SystemTableLayout SYSTEM_TABLE_IA32 = {72, 64, 68, 4, 20};
+
+/* x64 EFI_SYSTEM_TABLE.BootServices (4.3.1): the EFI_BOOT_SERVICES pointer, byte offset. */
+inline constexpr uint32_t SYSTEM_TABLE_X64_BOOT_SERVICES = 96;
+
+/*
+ * x64 EFI_BOOT_SERVICES (4.4.1): byte offsets of the function pointers the
+ * efi64 entry calls (a 24-byte header, then one 8-byte pointer each).
+ */
+inline constexpr uint32_t BOOT_SERVICES_ALLOCATE_PAGES = 40;
+inline constexpr uint32_t BOOT_SERVICES_GET_MEMORY_MAP = 56;
+inline constexpr uint32_t BOOT_SERVICES_EXIT_BOOT_SERVICES = 232;
+
+/* EFI_STATUS values (Appendix D): errors have the top bit set. */
+inline constexpr uint64_t SUCCESS = 0;
+inline constexpr uint64_t ERROR_BIT = uint64_t(1) << 63;
+inline constexpr uint64_t INVALID_PARAMETER = ERROR_BIT | 2;
+inline constexpr uint64_t BUFFER_TOO_SMALL = ERROR_BIT | 5;
+
+/* 7.2 EFI_ALLOCATE_TYPE: AllocateAnyPages. */
+inline constexpr uint32_t ALLOCATE_ANY_PAGES = 0;
 
 /* EFI_GUID as its 16 bytes in memory (4.6: Data1..Data3 little-endian, then Data4). */
 struct Guid {

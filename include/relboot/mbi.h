@@ -108,6 +108,21 @@ const char* mbi_error_text(MbiError error);
 MbiScan multiboot2_early(BootInfo& bi, const uint8_t* mbi, uint32_t mbi_phys);
 
 /*
+ * The final EFI memory map that the EFI amd64 entry got from
+ * GetMemoryMap() before its ExitBootServices() succeeded (efi_exit.h):
+ * descriptors are the bytes as the filler reads them, phys their physical
+ * address (BootInfo.efi_mmap), size bytes of descriptors, desc_size at
+ * least 40 and a multiple of 8 (the caller checks: report_efi_exit_error()).
+ */
+struct EfiFinalMap {
+    const uint8_t* descriptors;
+    PhysAddr phys;
+    uint32_t size;
+    uint32_t desc_size;
+    uint32_t desc_version;
+};
+
+/*
  * The BootInfo filler for multiboot2 (64-bit stage; host tests and the
  * fuzzer run it on bytes).  Checks the whole MBI first (mbi_scan(),
  * MbiWalk::full) and, only when it is sound, fills from it:
@@ -119,13 +134,16 @@ MbiScan multiboot2_early(BootInfo& bi, const uint8_t* mbi, uint32_t mbi_phys);
  *   sorted and merged by memory_map_build() into tables.memory_map, with
  *   relboot's image [load_base, +image_size), the MBI and the modules
  *   marked in use (at most MEMORY_MAP_MAX: WARN_MMAP_TRUNCATED).
+ * With efi_final (the EFI amd64 entry), its descriptors replace tags 6 and 17
+ * as the memory map and as efi_mmap: GRUB leaves those tags out when it
+ * keeps boot services, and any it passed would predate the exit.
  * bi.load_base and bi.image_size must be set.  tables_phys is tables'
  * physical address (BootInfo names the tables by it).  available bounds
  * the bytes of mbi that may be read (see mbi_scan()).  Returns the scan;
  * on error bi and tables are left as they were.
  */
 MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, const uint8_t* mbi,
-                                  PhysAddr mbi_phys, uint32_t available);
+                                  PhysAddr mbi_phys, uint32_t available, const EfiFinalMap* efi_final = nullptr);
 
 /* loglvl=debug (64-bit stage): one "debug: mbi tag" line per tag of bi.info, an MBI the filler accepted. */
 void multiboot2_print_tags(const BootInfo& bi, Console& con);

@@ -127,6 +127,14 @@ static_assert(sizeof(MmapEntry) == 24);
 namespace relboot {
 
 /*
+ * Bytes of the first word of a multiboot1 string [s, s+len) and of the
+ * spaces after it: the file name that multiboot1 loaders (GRUB legacy,
+ * QEMU's -kernel and -initrd, iPXE) put in front of the image's command
+ * line and of each module's string.  0 <= result <= len.
+ */
+uint32_t multiboot1_name_length(const char* s, uint32_t len);
+
+/*
  * The 32-bit stage's early step: the boot information at info, read
  * through mem, as far as long mode needs it: the command line, without
  * its first word (the image's name, which every multiboot1 loader, GRUB,

@@ -345,6 +345,39 @@ TEST(BootInfoMultiboot2, Tag6WinsOverTheEfiMap)
                        }));
 }
 
+/*
+ * The EFI amd64 entry (GRUB kept boot services, relboot exited them): the
+ * map GetMemoryMap() gave just before ExitBootServices() succeeded replaces
+ * tags 6 and 17, as the memory map and as efi_mmap.
+ */
+TEST(BootInfoMultiboot2, EfiFinalMapReplacesTags6And17)
+{
+    const auto descs = ovmf_descriptors();
+    const std::vector<uint64_t> holder = MbiBuilder().efi_mmap(descs).end().build();
+    const uint8_t* descriptors = reinterpret_cast<const uint8_t*>(holder.data()) + 8 + 16;
+    const PhysAddr final_phys{0x1f00000};
+    const EfiFinalMap final_map{descriptors, final_phys, uint32_t(descs.size() * 48), 48, 1};
+
+    MbiBuilder b;
+    b.efi64(SYSTAB).mmap_entries({{0x0, 0x9f000, 1}}).efi_mmap({{efi::CONVENTIONAL_MEMORY, 0x0, 0x10, 0}}, 40);
+    const std::vector<uint64_t> mbi = b.tag(MULTIBOOT2_TAG_TYPE_EFI_BS, {}).end().build();
+    BootInfo bi = start_info();
+    auto tables = std::make_unique<BootTables>();
+    const MbiScan scan = boot_info_from_multiboot2(bi, *tables, TABLES, reinterpret_cast<const uint8_t*>(mbi.data()),
+                                                   PhysAddr{MBI_PHYS}, uint32_t(mbi.size() * 8), &final_map);
+    ASSERT_EQ(scan.error, MbiError::none);
+    EXPECT_EQ(bi.efi_mmap, final_phys);
+    EXPECT_EQ(bi.efi_mmap_size, descs.size() * 48);
+    EXPECT_EQ(bi.efi_mmap_desc_size, 48u);
+    EXPECT_EQ(bi.efi_mmap_desc_version, 1u);
+    EXPECT_EQ(bi.efi_system_table, PhysAddr{SYSTAB});
+    /* The same ranges as from tag 17 alone (EfiMbiConvertsTheEfiMemoryMap), not tag 6's one range. */
+    const std::vector<MemoryRange> map(tables->memory_map, tables->memory_map + bi.memory_map_count);
+    EXPECT_EQ(map.size(), 17u);
+    EXPECT_EQ(map.front(), span(0x0, 0xa0000, U));
+    EXPECT_EQ(map.back(), span(0xffc00000, 0x100001000, R));
+}
+
 TEST(BootInfoMultiboot2, Efi32SystemTable)
 {
     const Filled f = fill(MbiBuilder().efi32(0x7fb5e018).end().build(), start_info(0xff));

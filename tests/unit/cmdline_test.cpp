@@ -328,6 +328,9 @@ TEST(CmdlineOptions, DebugExitAndFaults)
     EXPECT_EQ(parse("debug-fault32=gp").o.debug_fault32, DebugFault::gp);
     /* No paging in the 32-bit stage, so no #PF to raise there. */
     EXPECT_EQ(parse("debug-fault32=pf").o.malformed_count, 1u);
+    EXPECT_EQ(parse("debug-ebs=stale-once").o.debug_ebs, DebugEbs::stale_once);
+    EXPECT_EQ(parse("debug-ebs=stale-twice").o.debug_ebs, DebugEbs::stale_twice);
+    EXPECT_EQ(parse("debug-ebs=stale").o.malformed_count, 1u);
 }
 
 TEST(CmdlineOptions, NumbersRefuseOverflowAndJunk)

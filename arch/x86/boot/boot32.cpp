@@ -79,6 +79,9 @@ const uint8_t* flat_at(const void*, uint64_t phys, uint64_t len)
 void protocol_early(BootInfo* bi, const EntryState& entry)
 {
     switch (entry.protocol) {
+    case PROTOCOL_MULTIBOOT2_EFI64:
+        bi->entry_efi64 = 1;    /* then the i386 entry's step: the MBI is the same protocol's */
+        [[fallthrough]];
     case PROTOCOL_MULTIBOOT2: {
         const MbiScan scan = multiboot2_early(*bi, reinterpret_cast<const uint8_t*>(entry.info), entry.info);
         if (scan.error == MbiError::none)

@@ -11,6 +11,7 @@
 #include <relboot/console.h>
 #include <relboot/crc32.h>
 #include <relboot/debug_fault.h>
+#include <relboot/efi_exit.h>
 #include <relboot/handoff.h>
 #include <relboot/identity_map.h>
 #include <relboot/image_symbols.h>
@@ -71,8 +72,14 @@ void fill_boot_info(BootInfo& bi, Console& con)
     switch (bi.protocol) {
     case Protocol::multiboot2: {
         const PhysAddr tables = image_phys(bi, &boot_tables);
+        /* The EFI amd64 entry: its ExitBootServices() outcome first, and the final map it got. */
+        EfiFinalMap final_map{};
+        const PhysAddr exit_phys = image_phys(bi, &efi_exit_record);
+        if (bi.entry_efi64 && !efi64_final_map(*phys_ptr<EfiExit>(exit_phys), exit_phys, con, &final_map))
+            break;
         const MbiScan scan = boot_info_from_multiboot2(bi, *reinterpret_cast<BootTables*>(tables.value), tables,
-                                                       phys_ptr<uint8_t>(bi.info), bi.info, MBI_MAX_SIZE);
+                                                       phys_ptr<uint8_t>(bi.info), bi.info, MBI_MAX_SIZE,
+                                                       bi.entry_efi64 ? &final_map : nullptr);
         if (scan.error == MbiError::none)
             return;
         report_mbi_error(con, scan, uint32_t(bi.info.value));
@@ -247,11 +254,16 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
 
     /* The report. */
     info.begin().str("loader=").str(protocol_name(bi.protocol)).str(" firmware=").str(str(bi.firmware));
-    info.str(bi.protocol == Protocol::multiboot2 ? " mbi=" : " info=").hex8(uint32_t(bi.info.value));
-    info.end();
+    if (bi.protocol == Protocol::multiboot2)
+        info.str(bi.entry_efi64 ? " entry=efi64 mbi=" : " entry=i386 mbi=");
+    else
+        info.str(" info=");
+    info.hex8(uint32_t(bi.info.value)).end();
     print_base(bi, info, con);
     if (debug && bi.protocol == Protocol::multiboot2)
         multiboot2_print_tags(bi, con);
+    if (debug && bi.entry_efi64)
+        efi64_print_exit(*phys_ptr<EfiExit>(image_phys(bi, &efi_exit_record)), con);
     const char* cmdline = phys_ptr<char>(bi.cmdline);
     uint32_t cmdline_len = 0;   /* up to the first NUL, as the parser read it */
     while (bi.cmdline.present() && cmdline_len < bi.cmdline_len && cmdline[cmdline_len])

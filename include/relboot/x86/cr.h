@@ -21,6 +21,7 @@
 /* CR4 */
 #define CR4_PAE         BIT32(5)    /* Physical Address Extension */
 #define CR4_MCE         BIT32(6)    /* Machine-Check Enable: without it a #MC shuts the CPU down */
+#define CR4_PCIDE       BIT32(17)   /* PCID Enable: CR0.PG cannot be cleared while it is set (SDM 4.10.1) */
 
 /* EFLAGS */
 #define EFLAGS_IF       BIT32(9)    /* Interrupt enable */

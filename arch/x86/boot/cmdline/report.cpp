@@ -61,6 +61,10 @@ void print_maxcpus(const Options& o, Console& con) { con.dec(o.maxcpus); }
 void print_debug_exit(const Options& o, Console& con) { con.hex(o.debug_exit_port, 4); }
 void print_debug_fault(const Options& o, Console& con) { con.str(fault_name(o.debug_fault)); }
 void print_debug_fault32(const Options& o, Console& con) { con.str(fault_name(o.debug_fault32)); }
+void print_debug_ebs(const Options& o, Console& con)
+{
+    con.str(o.debug_ebs == DebugEbs::stale_twice ? "stale-twice" : "stale-once");
+}
 
 /* Any FLAG option the line set: on or off. */
 void print_flag(const Options& o, OptionId id, Console& con) { con.str(o.flag_on & (1u << uint32_t(id)) ? "on" : "off"); }

@@ -338,4 +338,10 @@ bool parse_debug_fault32(Text v, bool has_value, Options* out)
     return set_keyword(OptionId::debug_fault32, v, has_value, BY_INDEX, &out->debug_fault32);
 }
 
+bool parse_debug_ebs(Text v, bool has_value, Options* out)
+{
+    static constexpr DebugEbs BY_INDEX[] = {DebugEbs::stale_once, DebugEbs::stale_twice};
+    return set_keyword(OptionId::debug_ebs, v, has_value, BY_INDEX, &out->debug_ebs);
+}
+
 } // namespace relboot::cmdline

@@ -17,6 +17,7 @@
 #include <relboot/handoff.h>
 #include <relboot/identity_map.h>
 #include <relboot/layout.h>
+#include <relboot/multiboot1.h>
 #include <relboot/payload_linux.h>
 #include <relboot/report.h>
 #include <relboot/smp.h>
@@ -119,10 +120,21 @@ void move_phys(uint64_t dst, uint64_t src, uint64_t n)
                  : "memory");
 }
 
-/* The module's string as bytes: [string, string + len). */
-const char* module_string(const BootModule& m)
+/*
+ * Module 0's string as the kernel's command line: [*args, *args + return).
+ * Multiboot1 loaders (QEMU's -initrd "vmlinuz args,initrd", GRUB legacy's
+ * module line) put the file name first, as they do in relboot's own
+ * command line, where multiboot1_early() drops it: dropped here too, so
+ * the kernel sees the same arguments as from a multiboot2 module2 line.
+ */
+uint32_t kernel_args(const BootInfo& bi, const BootModule& m, const char** args)
 {
-    return m.string.present() ? phys_ptr<char>(m.string) : "";
+    *args = m.string.present() ? phys_ptr<char>(m.string) : "";
+    if (bi.protocol != Protocol::multiboot1)
+        return m.string_len;
+    const uint32_t skip = multiboot1_name_length(*args, m.string_len);
+    *args += skip;
+    return m.string_len - skip;
 }
 
 } // namespace
@@ -159,7 +171,9 @@ void linux_launch(const BootInfo& bi, Console& con)
         refuse(bi, e);
     const char* passthrough = phys_ptr<char>(bi.cmdline) + bi.options.passthrough.offset;
     const uint32_t passthrough_len = bi.options.has_passthrough ? bi.options.passthrough.length : 0;
-    const uint32_t cmdline_len = kernel.string_len + (passthrough_len ? 1 + passthrough_len : 0);
+    const char* args;
+    const uint32_t args_len = kernel_args(bi, kernel, &args);
+    const uint32_t cmdline_len = args_len + (passthrough_len ? 1 + passthrough_len : 0);
     if (cmdline_len >= CMDLINE_BUFFER)
         refuse(bi, {"cmdline", cmdline_len, true, "at most 4095 bytes (module 0's string and relboot's -- text)",
                          nullptr, 0, false});
@@ -192,8 +206,8 @@ void linux_launch(const BootInfo& bi, Console& con)
     const uint64_t tsc_start = x86::rdtsc();
     LinuxBuffers& buf = *identity(bi, &linux_buffers);
     uint32_t n = 0;
-    for (const char* s = module_string(kernel); n < kernel.string_len; ++n)
-        buf.cmdline[n] = s[n];
+    for (; n < args_len; ++n)
+        buf.cmdline[n] = args[n];
     if (passthrough_len) {
         buf.cmdline[n++] = ' ';
         for (uint32_t i = 0; i < passthrough_len; ++i)

@@ -20,6 +20,16 @@ const mb1::Info* info_at(const PhysMemory& mem, PhysAddr info)
 
 } // namespace
 
+uint32_t multiboot1_name_length(const char* s, uint32_t len)
+{
+    uint32_t skip = 0;
+    while (skip < len && s[skip] != ' ')
+        ++skip;
+    while (skip < len && s[skip] == ' ')
+        ++skip;
+    return skip;
+}
+
 InfoCheck multiboot1_early(BootInfo& bi, const PhysMemory& mem, PhysAddr info)
 {
     bi.protocol = Protocol::multiboot1;
@@ -36,11 +46,7 @@ InfoCheck multiboot1_early(BootInfo& bi, const PhysMemory& mem, PhysAddr info)
     if (!s)
         return {"command line not in memory or without a NUL within 64 KiB", "cmdline", mbi->cmdline};
     /* The image's name, then the spaces after it: not relboot's command line. */
-    uint32_t skip = 0;
-    while (skip < len && s[skip] != ' ')
-        ++skip;
-    while (skip < len && s[skip] == ' ')
-        ++skip;
+    const uint32_t skip = multiboot1_name_length(s, len);
     bi.cmdline = PhysAddr{mbi->cmdline + uint64_t(skip)};
     bi.cmdline_len = len - skip;
     return ok;

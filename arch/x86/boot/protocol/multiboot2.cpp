@@ -266,7 +266,7 @@ uint32_t string_length(const uint8_t* s, uint32_t max)
 } // namespace
 
 MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, const uint8_t* mbi,
-                                  PhysAddr mbi_phys, uint32_t available)
+                                  PhysAddr mbi_phys, uint32_t available, const EfiFinalMap* efi_final)
 {
     /* Decide first: the whole MBI is checked before anything is taken from it. */
     const MbiScan scan = mbi_scan(mbi, mbi_phys.value, available, MbiWalk::full);
@@ -296,6 +296,8 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
             break;
         }
         case MULTIBOOT2_TAG_TYPE_MMAP: {
+            if (efi_final)
+                break;      /* the final EFI map replaces it */
             mmap_seen = true;
             const uint32_t entry_size = read32(tag + 8);
             for (uint32_t e = sizeof(mb2::TagMmap); e + entry_size <= size; e += entry_size) {
@@ -316,6 +318,8 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
             bi.efi_64 = 1;
             break;
         case MULTIBOOT2_TAG_TYPE_EFI_MMAP:
+            if (efi_final)
+                break;
             efi_mmap = tag + sizeof(mb2::TagEfiMmap);
             efi_mmap_size = size - sizeof(mb2::TagEfiMmap);
             bi.efi_mmap = at + sizeof(mb2::TagEfiMmap);
@@ -338,6 +342,15 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
             break;
         }
     });
+
+    if (efi_final) {
+        efi_mmap = efi_final->descriptors;
+        efi_mmap_size = efi_final->size;
+        bi.efi_mmap = efi_final->phys;
+        bi.efi_mmap_size = efi_final->size;
+        bi.efi_mmap_desc_size = efi_final->desc_size;
+        bi.efi_mmap_desc_version = efi_final->desc_version;
+    }
 
     /* Without a multiboot2 memory map, the EFI one (descriptor types converted). */
     if (!mmap_seen && efi_mmap) {

@@ -7,19 +7,22 @@
  * program headers.  There is no entry address tag either: the ELF entry
  * point (relboot_entry32) is used.
  *
- * Deliberately absent: the EFI boot services tag (type 7) and the EFI
- * entry tags (types 8 and 9).  With them GRUB does not call
- * ExitBootServices() and enters the image in 64-bit mode (type 9) with
- * boot services running and interrupts enabled, or, type 7 without type
- * 9, at the ordinary entry in 64-bit mode; the MBI then has no memory map.
- * relboot's entry is 32-bit protected mode with paging off on BIOS and EFI
- * alike, so that both firmware kinds take the same path.
+ * With EFI_BS=yes (the default; Makefile) the header also carries the
+ * EFI boot services tag (type 7) and the EFI amd64 entry address tag
+ * (type 9): GRUB on EFI then does not call ExitBootServices() and enters
+ * relboot_entry_efi64 (multiboot2_efi64_entry.S) in 64-bit mode, which
+ * exits boot services itself, keeps the final EFI memory map and joins
+ * the 32-bit path.  GRUB on BIOS ignores both.  EFI_BS=no leaves them out,
+ * so that GRUB exits boot services and enters at the ELF entry in 32-bit
+ * mode on EFI too (the path the tests keep exercising).  The two come
+ * together or not at all: tag 7 without tag 9 would make GRUB enter the
+ * 32-bit ELF entry in 64-bit mode.
  */
 #include <relboot/multiboot2.h>
 
 /* Build knobs (Makefile): RELOC_MIN, RELOC_MAX, RELOC_ALIGN, RELOC_PREF. */
-#if !defined(RELOC_MIN) || !defined(RELOC_MAX) || !defined(RELOC_ALIGN) || !defined(RELOC_PREF)
-#error "RELOC_MIN, RELOC_MAX, RELOC_ALIGN and RELOC_PREF come from the Makefile"
+#if !defined(RELOC_MIN) || !defined(RELOC_MAX) || !defined(RELOC_ALIGN) || !defined(RELOC_PREF) || !defined(EFI_BS)
+#error "RELOC_MIN, RELOC_MAX, RELOC_ALIGN, RELOC_PREF and EFI_BS come from the Makefile"
 #endif
 
     .section .multiboot2, "a"
@@ -80,6 +83,29 @@ mb2_header:
     .long   RELOC_MAX                                   /* max_addr */
     .long   RELOC_ALIGN                                 /* align */
     .long   RELOC_PREF                                  /* preference */
+
+#if EFI_BS
+    /*
+     * 3.1.10 EFI boot services tag: keep boot services running.  Optional,
+     * as in Xen's header: a loader that cannot keep them exits them and
+     * uses the i386 entry.
+     */
+    .balign MULTIBOOT2_TAG_ALIGN
+    .short  MULTIBOOT2_HEADER_TAG_EFI_BS                /* type */
+    .short  MULTIBOOT2_HEADER_TAG_OPTIONAL              /* flags */
+    .long   8                                           /* size */
+
+    /*
+     * 3.1.12 EFI amd64 entry address tag: the physical link address of
+     * relboot_entry_efi64 (linker script); GRUB adds the load delta as it
+     * does to the ELF entry.  Optional, for the same reason.
+     */
+    .balign MULTIBOOT2_TAG_ALIGN
+    .short  MULTIBOOT2_HEADER_TAG_ENTRY_ADDRESS_EFI64   /* type */
+    .short  MULTIBOOT2_HEADER_TAG_OPTIONAL              /* flags */
+    .long   12                                          /* size */
+    .long   mb2_efi64_entry_addr                        /* entry_addr */
+#endif
 
     /* 3.1.3 End tag (type 0, size 8). */
     .balign MULTIBOOT2_TAG_ALIGN
