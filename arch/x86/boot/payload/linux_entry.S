@@ -12,7 +12,7 @@
  *   %rdi = entry (physical = identity address), %rsi = boot_params
  */
 #include <relboot/x86/segment.h>
-#include "segments64.h"
+#include "segment_load.h"
 
 #define LINUX_BOOT_CS  0x10
 #define LINUX_BOOT_DS  0x18

@@ -37,6 +37,7 @@
 #include <relboot/x86/cr.h>
 #include <relboot/x86/segment.h>
 #include "early_uart.h"
+#include "segment_load.h"
 
     .section .text32, "ax"
     .code64
@@ -96,12 +97,7 @@ relboot_entry_efi64:
 
     .code32
 .Lcompat:
-    movl    $SEL_DATA, %eax
-    movl    %eax, %ds
-    movl    %eax, %es
-    movl    %eax, %ss
-    movl    %eax, %fs
-    movl    %eax, %gs
+    LOAD_DATA_SEGMENTS32 SEL_DATA
     /* Paging off (this code runs at its physical address, identity-mapped), then EFER.LME off. */
     movl    %cr0, %eax
     andl    $~CR0_PG, %eax

@@ -13,7 +13,7 @@
 #include <relboot/trampoline.h>
 #include <relboot/x86/cr.h>
 #include <relboot/x86/segment.h>
-#include "segments64.h"
+#include "segment_load.h"
 
 /* Offset of sym in the blob: what it is at run time after adding %ebp (the page). */
 #define TOFF(sym)   sym - trampoline_start
@@ -54,12 +54,7 @@ trampoline_start:
 
     .code32
 tramp32:
-    movl    $SEL_DATA, %eax
-    movl    %eax, %ds
-    movl    %eax, %es
-    movl    %eax, %ss
-    movl    %eax, %fs
-    movl    %eax, %gs
+    LOAD_DATA_SEGMENTS32 SEL_DATA
 
     /* Long mode as the BSP entered it (longmode.S): PAE, relboot's PML4, EFER, then paging. */
     movl    $CR4_PAE, %eax
