@@ -148,15 +148,27 @@ class Console;
 void svm_check_host(const BootInfo& bi);
 
 /*
- * Enters the kernel at entry with %rsi = boot_params as an SVM guest and
- * runs it: builds the NPT (holes: relboot's image less windows), the VMCB
- * and the permission maps, sets EFER.SVME and VM_HSAVE_PA, prints
- * "relboot: svm ..." and "relboot: handoff linux-svm ...", then loops on
- * VMRUN, handling exits.  zero_page: the e820 table is clipped to the NPT.
- * A fatal exit ends the run with one "relboot: error:" line.
+ * Decides guest=svm's pages before anything moves (relboot's own pages
+ * are written, nothing else): the NPT with relboot's image left out but
+ * for windows (the pages the guest reads there: LinuxBuffers) and its own
+ * SvmGuestPages (and the zero page's page left out with
+ * debug-npt-hole=zero-page), the guest's page tables and GDT, the
+ * permission maps, and the VMCB with the 64-bit boot protocol's state:
+ * RIP = entry, RSI = zero_page.  An NPT that does not fit its pages: one
+ * "relboot: error: svm npt: ..." line, end of the run.
  */
-[[noreturn]] void svm_launch(const BootInfo& bi, Console& con, uint64_t entry, uint8_t* zero_page,
-                             const PhysRange* windows, uint32_t window_count);
+void svm_prepare(const BootInfo& bi, uint64_t entry, uint8_t* zero_page, const PhysRange* windows,
+                 uint32_t window_count);
+
+/*
+ * Runs the guest svm_prepare() set up: clips zero_page's e820 table to
+ * the NPT's limit (a warning when RAM is cut), sets EFER.SVME and
+ * VM_HSAVE_PA, prints "relboot: svm ..." and "relboot: handoff linux-svm
+ * entry=... boot_params=...", then loops on VMRUN, handling the exits.  A
+ * fatal exit ends the run with one "relboot: error: svm guest exit ..."
+ * line.
+ */
+[[noreturn]] void svm_run(const BootInfo& bi, Console& con, uint64_t entry, uint8_t* zero_page);
 
 } // namespace relboot
 

@@ -187,6 +187,12 @@ namespace {
     e = linux_plan(image, in, &plan);
     if (!e.ok())
         refuse(bi, e);
+    LinuxBuffers& buf = *image_identity(bi, &linux_buffers);
+    if (svm) {
+        /* The NPT, the permission maps and the VMCB: relboot's own pages, and the last refusal. */
+        const PhysRange window{PhysAddr{reinterpret_cast<uint64_t>(&buf)}, sizeof buf};
+        svm_prepare(bi, plan.entry, buf.zero_page, &window, 1);
+    }
     const uint64_t tsc_decided = x86::rdtsc();
 
     con.begin().str("payload linux version=").quoted(reinterpret_cast<const char*>(file) + image.version_offset,
@@ -199,7 +205,6 @@ namespace {
 
     /* Act, 1: relboot's buffers, while the MBI and module 0 are intact. */
     const uint64_t tsc_start = x86::rdtsc();
-    LinuxBuffers& buf = *image_identity(bi, &linux_buffers);
     uint32_t n = 0;
     for (const char* s = module_string(kernel); n < kernel.string_len; ++n)
         buf.cmdline[n] = s[n];
@@ -244,10 +249,8 @@ namespace {
     con.str(" copy=").dec(tsc_end - tsc_copy);
     con.str(" entry_to_kernel=").dec(tsc_end - bi.tsc[uint32_t(TscStamp::entry)]).end();
 
-    if (svm) {
-        const PhysRange window{PhysAddr{reinterpret_cast<uint64_t>(&buf)}, sizeof buf};
-        svm_launch(bi, con, plan.entry, buf.zero_page, &window, 1);
-    }
+    if (svm)
+        svm_run(bi, con, plan.entry, buf.zero_page);
     con.begin().str("handoff linux entry=").hex16(plan.entry);
     con.str(" boot_params=").hex16(reinterpret_cast<uint64_t>(buf.zero_page)).end();
     linux_enter(plan.entry, reinterpret_cast<uint64_t>(buf.zero_page));

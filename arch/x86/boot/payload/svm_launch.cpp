@@ -2,11 +2,11 @@
  * guest=svm: the Linux payload as an AMD SVM guest of relboot, one vCPU
  * (include/relboot/payload_svm.h; AMD APM vol. 2, chapter 15).
  *
- * linux_launch.cpp decides and places as for a native launch, then calls
- * svm_launch() instead of jumping.  svm_launch() builds the nested page
- * table, the permission maps and the VMCB with the state of the 64-bit
- * boot protocol (linux_entry.S), prints its two lines and loops: VMRUN,
- * handle the exit, VMRUN.  Intercepted: the SVM instructions (#UD into the
+ * linux_launch.cpp decides and places as for a native launch; before
+ * anything moves, svm_prepare() builds the nested page table, the
+ * permission maps and the VMCB with the state of the 64-bit boot protocol
+ * (linux_entry.S); instead of the jump, svm_run() prints the two lines and
+ * loops: VMRUN, handle the exit, VMRUN.  Intercepted: the SVM instructions (#UD into the
  * guest, which sees no SVM), VMMCALL (the hello hypercall), CPUID (SVM
  * hidden), writes of EFER (SVME kept) and VM_HSAVE_PA, SHUTDOWN.  Fatal:
  * SHUTDOWN, a nested page fault, VMEXIT_INVALID, anything unexpected: one
@@ -79,6 +79,14 @@ namespace relboot {
 namespace {
 
 uint64_t phys(const void* p) { return reinterpret_cast<uint64_t>(p); }
+
+/* The guest's registers between svm_prepare() and svm_run() and across exits (in .bss, higher half). */
+SvmGuestGprs svm_guest_gprs;
+
+uint64_t npt_limit(const BootInfo& bi)
+{
+    return svm_npt_limit(phys_ptr<MemoryRange>(bi.memory_map), bi.memory_map_count);
+}
 
 void zero(void* p, uint64_t n) { __builtin_memset(p, 0, n); }
 
@@ -183,12 +191,11 @@ void svm_check_host(const BootInfo& bi)
         host_refuse(bi, "VM_CR=", vm_cr, "SVMDIS (bit 4) clear: SVM not disabled by the firmware");
 }
 
-void svm_launch(const BootInfo& bi, Console& con, uint64_t entry, uint8_t* zero_page, const PhysRange* windows,
-                uint32_t window_count)
+void svm_prepare(const BootInfo& bi, uint64_t entry, uint8_t* zero_page, const PhysRange* windows,
+                 uint32_t window_count)
 {
     SvmHostPages& host = *image_identity(bi, &svm_host_pages);
     SvmGuestPages& guest = *image_identity(bi, &svm_guest_pages);
-    const bool nrips = x86::cpuid(CPUID_LEAF_SVM).edx & CPUID_8000000A_EDX_NRIPS;
 
     /* The NPT: everything up to its limit, relboot's image less what the guest reads. */
     PhysRange open[SVM_NPT_MAX_HOLES];
@@ -196,25 +203,22 @@ void svm_launch(const BootInfo& bi, Console& con, uint64_t entry, uint8_t* zero_
     for (uint32_t i = 0; i < window_count && open_count < SVM_NPT_MAX_HOLES; ++i)
         open[open_count++] = windows[i];
     open[open_count++] = PhysRange{PhysAddr{phys(&guest)}, sizeof guest};
+    /* One slot kept for debug-npt-hole; more holes than the rest: svm_npt_holes() says max + 1. */
+    constexpr uint32_t IMAGE_HOLES_MAX = SVM_NPT_MAX_HOLES - 1;
     PhysRange holes[SVM_NPT_MAX_HOLES];
     uint32_t hole_count =
-        svm_npt_holes(PhysRange{bi.load_base, bi.image_size}, open, open_count, holes, SVM_NPT_MAX_HOLES - 1);
-    if (bi.options.debug_npt_hole == NptHole::zero_page)
+        svm_npt_holes(PhysRange{bi.load_base, bi.image_size}, open, open_count, holes, IMAGE_HOLES_MAX);
+    const bool fits = hole_count <= IMAGE_HOLES_MAX;
+    if (fits && bi.options.debug_npt_hole == NptHole::zero_page)
         holes[hole_count++] = PhysRange{PhysAddr{phys(zero_page)}, SVM_PAGE};
-    const uint64_t limit = svm_npt_limit(phys_ptr<MemoryRange>(bi.memory_map), bi.memory_map_count);
-    if (hole_count >= SVM_NPT_MAX_HOLES ||
-        !svm_npt_build(host.npt, phys(host.npt), SVM_NPT_PAGES, limit, holes, hole_count)) {
+    const uint64_t limit = npt_limit(bi);
+    if (!fits || !svm_npt_build(host.npt, phys(host.npt), SVM_NPT_PAGES, limit, holes, hole_count)) {
         Console err = report_console(bi.options);
-        err.begin().str("error: svm npt: ").dec(hole_count).str(" holes below ").hex16(limit);
-        err.str(", expected at most ").dec(SVM_NPT_MAX_HOLES - 1).str(" holes and ").dec(SVM_NPT_PT_PAGES);
-        err.str(" 2 MiB pages split").end();
+        err.begin().str("error: svm npt: ").dec(hole_count).str(" ranges of relboot's image to leave out below ");
+        err.hex16(limit).str(", expected at most ").dec(IMAGE_HOLES_MAX).str(" and ").dec(SVM_NPT_PT_PAGES);
+        err.str(" split 2 MiB pages (the NPT's ").dec(SVM_NPT_PAGES).str(" pages)").end();
         finish(bi.options, false);
     }
-    const uint64_t dropped = svm_e820_clip(zero_page, limit);
-    if (dropped)
-        con.begin().str("warning: svm: ").dec(dropped >> 10).str(" KiB of RAM at or above ").hex16(limit)
-            .str(" left out of the guest's e820 table (the NPT's limit)").end();
-
     /* The guest's pages: identity page tables for [0, 4 GiB), the boot GDT, a stack. */
     svm_guest_pagetables(guest.pagetables, phys(guest.pagetables));
     for (uint32_t i = 0; i < 4; ++i)
@@ -257,8 +261,21 @@ void svm_launch(const BootInfo& bi, Console& con, uint64_t entry, uint8_t* zero_
     s.rip = entry;
     s.rsp = phys(guest.stack) + sizeof guest.stack;
     s.g_pat = PAT_DEFAULT;
-    SvmGuestGprs gprs{};
-    gprs.rsi = phys(zero_page);
+    svm_guest_gprs = SvmGuestGprs{};
+    svm_guest_gprs.rsi = phys(zero_page);
+}
+
+void svm_run(const BootInfo& bi, Console& con, uint64_t entry, uint8_t* zero_page)
+{
+    SvmHostPages& host = *image_identity(bi, &svm_host_pages);
+    x86::Vmcb& vmcb = host.vmcb;
+    SvmGuestGprs& gprs = svm_guest_gprs;
+    const bool nrips = x86::cpuid(CPUID_LEAF_SVM).edx & CPUID_8000000A_EDX_NRIPS;
+    const uint64_t limit = npt_limit(bi);
+    const uint64_t dropped = svm_e820_clip(zero_page, limit);
+    if (dropped)
+        con.begin().str("warning: svm: ").dec(dropped >> 10).str(" KiB of RAM at or above ").hex16(limit)
+            .str(" left out of the guest's e820 table (the NPT's limit)").end();
 
     /* SVM on: EFER.SVME, the host save area (APM vol. 2, 15.4, 15.30.4). */
     x86::wrmsr(MSR_IA32_EFER, x86::rdmsr(MSR_IA32_EFER) | EFER_SVME);
