@@ -22,6 +22,7 @@ RELOC_PREF  ?= high
 CMDLINE     ?= debug-exit=0xf4
 FIRMWARE    ?= bios
 MEM         ?= 1G
+CPU         ?=
 RUN_TIMEOUT ?= $(if $(filter linux,$(PAYLOAD)),180,60)
 PAYLOAD     ?= none
 LINUX_ARGS  ?= console=ttyS0 quiet panic=-1
@@ -238,7 +239,7 @@ $(ISO): $(IMAGE) grub/mkiso grub/grub.cfg.in $(ISO_INPUTS_$(PAYLOAD)) FORCE | de
 	$(Q)grub/mkiso --image $(IMAGE) --cmdline '$(CMDLINE)' $(ISO_MODULES_$(PAYLOAD)) --output $@
 
 run: $(ISO)
-	tools/qemu-boot --iso $(ISO) --firmware $(FIRMWARE) --mem $(MEM) --timeout $(RUN_TIMEOUT)
+	tools/qemu-boot --iso $(ISO) --firmware $(FIRMWARE) --mem $(MEM) --timeout $(RUN_TIMEOUT) $(if $(CPU),--cpu $(CPU))
 
 # ---------------------------------------------------------------------------
 # Install on a machine (GNU conventions; README "Install on a real machine")
