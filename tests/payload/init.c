@@ -11,7 +11,9 @@
  *   vmmcall returned                  with relboot.svm-hello on the command
  *                                     line (guest=svm): after "check svm-hidden"
  *                                     (CPUID shows no SVM), the hello hypercall
- *                                     (VMMCALL, RAX = 0x72656c62) came back
+ *                                     (VMMCALL, RAX = 0x72656c62) came back;
+ *                                     then "check vmmcall-other" (any other RAX:
+ *                                     #UD, so a child dies of SIGILL)
  *   result pass|fail
  * and then exits QEMU through isa-debug-exit at port 0xf4: 0x10 (QEMU exit
  * status 33) when every check passed, 0x11 (status 35) otherwise.  Without
@@ -19,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +32,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -206,6 +210,20 @@ static void svm_hello(void)
     unsigned long rax = 0x72656c62;
     __asm__ volatile("vmmcall" : "+a"(rax) : : "memory");
     say("vmmcall returned");
+
+    /* Any other RAX: relboot injects #UD, as a CPU without a hypervisor does. */
+    pid_t child = fork();
+    if (child == 0) {
+        unsigned long other = 0;
+        __asm__ volatile("vmmcall" : "+a"(other) : : "memory");
+        _exit(0);
+    }
+    int status = 0;
+    if (child > 0)
+        waitpid(child, &status, 0);
+    snprintf(detail, sizeof detail, "child %s %d", child < 0 ? "fork failed" : WIFSIGNALED(status) ? "signal" : "exit",
+             child < 0 ? errno : WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    check("vmmcall-other", child > 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGILL, detail);
 }
 
 static void leave(void)
