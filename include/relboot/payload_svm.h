@@ -21,6 +21,7 @@
 #include <relboot/boot_info.h>
 #include <relboot/linux_boot.h>
 #include <relboot/x86/cpuid.h>
+#include <relboot/x86/paging.h>
 
 namespace relboot {
 
@@ -41,9 +42,9 @@ inline constexpr uint32_t SVM_NPT_PAGES = 2 + uint32_t(SVM_NPT_MAX / SVM_1G) + S
 inline constexpr uint32_t SVM_NPT_MAX_HOLES = 8;
 
 /* NPT entries: present, writable and user (nested walks are user accesses, APM vol. 2, 15.25.5). */
-inline constexpr uint64_t NPT_TABLE = 0x7;          /* P | RW | US */
-inline constexpr uint64_t NPT_LEAF_4K = 0x7;        /* P | RW | US */
-inline constexpr uint64_t NPT_LEAF_2M = 0x87;       /* P | RW | US | PS */
+inline constexpr uint64_t NPT_TABLE = PTE_P | PTE_RW | PTE_US;
+inline constexpr uint64_t NPT_LEAF_4K = PTE_P | PTE_RW | PTE_US;
+inline constexpr uint64_t NPT_LEAF_2M = PTE_P | PTE_RW | PTE_US | PTE_PS;
 
 /*
  * Guest-physical space the NPT covers for this memory map: everything
