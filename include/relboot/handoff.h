@@ -18,6 +18,10 @@
  *           holds below is what relboot guarantees to hypervisor_entry();
  *           the kernel gets the 64-bit boot protocol's state instead
  *           (linux_entry.S).
+ *   linux-svm  the same kernel as an AMD SVM guest of relboot (guest=svm,
+ *           payload_svm.h): "relboot: svm ..." and "relboot: handoff
+ *           linux-svm entry=0x<16> boot_params=0x<16>"; relboot stays
+ *           resident as a thin hypervisor.
  *
  * What holds when a target is entered (x86-64, CPL 0, one CPU):
  *   - Memory.  relboot still occupies, and BootInfo's memory map marks as
@@ -66,6 +70,7 @@ namespace relboot {
 enum class HandoffTarget : uint8_t {
     report = 0,     /* hypervisor_entry() */
     linux_kernel,   /* linux_launch() */
+    linux_svm,      /* linux_launch_svm(): the same kernel as an SVM guest (guest=svm) */
     count,
 };
 
@@ -73,7 +78,7 @@ enum class HandoffTarget : uint8_t {
  * The target for bi, from the payload= option (cmdline.h): none: report;
  * linux: linux (which refuses, with one error line, a module 0 that is
  * not a bzImage); auto (the default): linux when module 0 is a bzImage
- * (linux_wanted()), else report.
+ * (linux_wanted()), else report.  linux becomes linux-svm with guest=svm.
  */
 HandoffTarget handoff_choose(const BootInfo& bi);
 

@@ -11,6 +11,14 @@
 #ifndef RELBOOT_LINUX_BOOT_H
 #define RELBOOT_LINUX_BOOT_H
 
+/*
+ * __BOOT_CS and __BOOT_DS: the selectors the 64-bit entry is entered with
+ * (boot.rst, "64-bit Boot Protocol"); also for assembly (linux_entry.S).
+ */
+#define LINUX_BOOT_CS  0x10
+#define LINUX_BOOT_DS  0x18
+
+#ifndef __ASSEMBLER__
 #include <cstddef>
 #include <cstdint>
 
@@ -131,4 +139,5 @@ inline constexpr uint32_t BP_E820_TABLE = 0x2d0;         /* struct boot_e820_ent
 
 } // namespace relboot::linuxboot
 
+#endif /* __ASSEMBLER__ */
 #endif

@@ -212,6 +212,13 @@ bool linux_wanted(const BootInfo& bi);
  */
 [[noreturn]] void linux_launch(const BootInfo& bi, Console& console);
 
+/*
+ * The "linux-svm" target (guest=svm): as linux_launch(), but first the
+ * host's SVM checks (svm_check_host()), " nosmp" appended to the kernel's
+ * command line, and the kernel run as an SVM guest (svm_launch()).
+ */
+[[noreturn]] void linux_launch_svm(const BootInfo& bi, Console& console);
+
 } // namespace relboot
 
 #endif

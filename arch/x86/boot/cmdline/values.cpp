@@ -254,6 +254,18 @@ bool parse_payload(Text v, bool has_value, Options* out)
     return set_keyword(OptionId::payload, v, has_value, BY_INDEX, &out->payload);
 }
 
+bool parse_guest(Text v, bool has_value, Options* out)
+{
+    static constexpr GuestSel BY_INDEX[] = {GuestSel::native, GuestSel::svm};
+    return set_keyword(OptionId::guest, v, has_value, BY_INDEX, &out->guest);
+}
+
+bool parse_debug_npt_hole(Text v, bool has_value, Options* out)
+{
+    static constexpr NptHole BY_INDEX[] = {NptHole::zero_page};
+    return set_keyword(OptionId::debug_npt_hole, v, has_value, BY_INDEX, &out->debug_npt_hole);
+}
+
 bool parse_mem(Text v, bool has_value, Options* out)
 {
     uint64_t bytes;
