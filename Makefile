@@ -135,6 +135,8 @@ PROTOCOL_SRCS := arch/x86/boot/protocol/multiboot2.cpp arch/x86/boot/protocol/mu
     arch/x86/boot/protocol/pvh.cpp arch/x86/boot/protocol/info_read.cpp arch/x86/boot/memory_map.cpp
 # The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage.
 PAYLOAD_SRCS := arch/x86/boot/payload/linux.cpp
+# The real-mode BIOS calls' pure parts (64-bit stage and host tests): low-page choice, EDD/VESA/EDID probes.
+BIOS_SRCS := arch/x86/boot/low_memory.cpp arch/x86/boot/bios_probe.cpp
 BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/debug_fault.cpp \
     arch/x86/boot/pt_fixup.cpp $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS)
 BOOT32_EXPORTS := boot32_main boot32_exception
@@ -142,13 +144,14 @@ KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/bo
     arch/x86/boot/acpi.cpp arch/x86/boot/identity_map.cpp arch/x86/boot/handoff.cpp \
     arch/x86/boot/debug_fault.cpp arch/x86/boot/protocol/multiboot2_report.cpp lib/crc32.cpp \
     arch/x86/boot/payload/linux_launch.cpp \
+    arch/x86/boot/bios.cpp arch/x86/boot/bios_call.cpp $(BIOS_SRCS) \
     $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS) $(PAYLOAD_SRCS)
 ASM_SRCS := arch/x86/boot/protocol/multiboot2_header.S arch/x86/boot/protocol/multiboot2_entry.S \
     arch/x86/boot/protocol/multiboot1_header.S arch/x86/boot/protocol/multiboot1_entry.S \
     arch/x86/boot/protocol/pvh_entry.S \
     arch/x86/boot/head32.S arch/x86/boot/exception32.S \
     arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/idt64.S arch/x86/boot/gdt.S \
-    arch/x86/boot/pagetables.S arch/x86/boot/payload/linux_entry.S
+    arch/x86/boot/pagetables.S arch/x86/boot/payload/linux_entry.S arch/x86/boot/realmode.S
 
 BOOT32_OBJS := $(patsubst %.cpp,$(O)/boot32/%.o,$(BOOT32_SRCS))
 KERNEL64_OBJS := $(patsubst %.cpp,$(O)/k64/%.o,$(KERNEL64_SRCS))
@@ -348,7 +351,7 @@ bench: | deps-check
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
 UNIT_LIB_SRCS := lib/format.cpp lib/crc32.cpp arch/x86/boot/acpi.cpp arch/x86/boot/pt_fixup.cpp \
-    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS)
+    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(BIOS_SRCS)
 HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests

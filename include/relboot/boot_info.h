@@ -195,6 +195,9 @@ struct alignas(8) BootInfo {
     uint8_t nx;                 /* 1 when EFER.NXE is set and the XD bits kept */
     uint8_t efi_64;             /* 1: efi_system_table has the x64 layout; 0: IA32 (tag 11) */
     uint8_t reserved[2];
+
+    /* Appended: the real-mode BIOS calls' results (bios.h). */
+    PhysAddr bios;              /* struct BiosInfo (bios_info.h); 0 = no BIOS call was made */
 };
 
 /* The 32-bit and the 64-bit compiler must agree on every offset: both check these. */
@@ -202,7 +205,8 @@ static_assert(alignof(BootInfo) == 8 && sizeof(Options) % 8 == 0);
 static_assert(offsetof(BootInfo, load_base) == 8 && offsetof(BootInfo, cr3) == 104);
 static_assert(offsetof(BootInfo, tsc) == 120 && offsetof(BootInfo, options) == 176);
 static_assert(offsetof(BootInfo, info_size) == 176 + sizeof(Options));
-static_assert(sizeof(BootInfo) == 176 + sizeof(Options) + 48);
+static_assert(offsetof(BootInfo, bios) == 176 + sizeof(Options) + 48);
+static_assert(sizeof(BootInfo) == 176 + sizeof(Options) + 56);
 
 /*
  * The tables BootInfo points at, in the image (BootInfo.memory_map and
