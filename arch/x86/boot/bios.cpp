@@ -133,11 +133,13 @@ void bios_report(const BootInfo& bi, Console& info, Console& con)
         con.begin().str("warning: no free 4 KiB page below ").hex8(uint32_t(bios_low_limit));
         con.str(" in the memory map, expected one for the BIOS calls; edd, edid and vga not done").end();
         return;
-    default:
+    case BiosSkip::no_real_mode:
+        return;     /* the line said so: Xen's no-real-mode, which in effect disables these options */
+    case BiosSkip::efi:
+    case BiosSkip::pvh:
         if (bios_options_given(bi.options)) {
             con.begin().str("warning: edd=, edid= and vga= need the BIOS in real mode, but ");
-            con.str(bios_skip == BiosSkip::efi ? "firmware=efi" :
-                    bios_skip == BiosSkip::pvh ? "loader=pvh has no BIOS" : "no-real-mode is set");
+            con.str(bios_skip == BiosSkip::efi ? "firmware=efi has none" : "loader=pvh promises none");
             con.str("; no BIOS call made").end();
         }
         return;
