@@ -134,7 +134,7 @@ CMDLINE_SRCS := arch/x86/boot/cmdline/cmdline.cpp arch/x86/boot/cmdline/values.c
 PROTOCOL_SRCS := arch/x86/boot/protocol/multiboot2.cpp arch/x86/boot/protocol/multiboot1.cpp \
     arch/x86/boot/protocol/pvh.cpp arch/x86/boot/protocol/info_read.cpp arch/x86/boot/memory_map.cpp
 # The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage.
-PAYLOAD_SRCS := arch/x86/boot/payload/linux.cpp
+PAYLOAD_SRCS := arch/x86/boot/payload/linux.cpp arch/x86/boot/payload/linux_bios.cpp
 # The real-mode BIOS calls' pure parts (64-bit stage and host tests): low-page choice, EDD/VESA/EDID probes.
 BIOS_SRCS := arch/x86/boot/low_memory.cpp arch/x86/boot/bios_probe.cpp
 BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/debug_fault.cpp \
