@@ -24,6 +24,8 @@ BiosInfo bios_info;
 BiosSkip bios_skip;
 VgaOutcome vga_outcome;
 uint64_t bios_low_limit;
+PhysAddr bios_page;         /* the low page the thunk ran in (free again afterwards) */
+uint64_t bios_tsc;          /* TSC ticks of the calls, copy and clean-up included (instructions under -icount) */
 
 /* Options that only mean something with the BIOS calls, when the line set any. */
 bool bios_options_given(const Options& o)
@@ -115,12 +117,15 @@ void bios_run(BootInfo& bi)
         bios_skip = BiosSkip::no_low_page;
         return;
     }
+    bios_page = page;
+    const uint64_t tsc_start = x86::rdtsc();
     const BiosBus bus = bios_thunk_install(page);
     edd_probe(bus, bi.options.edd, &bios_info);
     vga_outcome = vga_probe(bus, bi.options.vga, &bios_info);
     edid_probe(bus, bi.options.edid, &bios_info);
     /* Leave nothing in the page that looks like the thunk. */
     __builtin_memset(reinterpret_cast<void*>(page.value), 0, BIOS_CALL_PAGE_SIZE);
+    bios_tsc = x86::rdtsc() - tsc_start;
     bi.bios = PhysAddr{uint64_t(reinterpret_cast<uintptr_t>(&bios_info)) - IMAGE_VIRT_START + bi.load_base.value};
 }
 
@@ -165,6 +170,7 @@ void bios_report(const BootInfo& bi, Console& info, Console& con)
     }
     print_vga(b, info, con);
     print_edid(b, info);
+    info.begin().str("tsc bios=").dec(bios_tsc).str(" page=").hex8(uint32_t(bios_page.value)).end();
 }
 
 } // namespace relboot
