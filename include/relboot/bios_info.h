@@ -45,6 +45,9 @@ inline constexpr uint32_t EDD_PARAMS_LENGTH = 0;            /* u16: bytes the BI
 inline constexpr uint32_t EDD_PARAMS_SECTORS = 16;          /* u64 number_of_sectors */
 inline constexpr uint32_t EDD_PARAMS_BYTES_PER_SECTOR = 24; /* u16 */
 
+/* Bytes of the colour-field description (sizes and positions of red, green, blue, reserved). */
+inline constexpr uint32_t VESA_COLOR_BYTES = 8;
+
 /* What the video probe left (vga=). */
 enum class VideoKind : uint8_t {
     none = 0,       /* vga= not given, or it failed: the mode is as the firmware left it */
@@ -69,7 +72,12 @@ struct VideoInfo {
     uint16_t total_memory;      /* VbeInfoBlock.TotalMemory: 64 KiB units */
     uint16_t font_points;       /* text: character height (BDA 0x485) */
     uint8_t cursor_x, cursor_y; /* text: INT 10h AH=03h */
-    uint8_t red_size, red_pos, green_size, green_pos, blue_size, blue_pos, rsvd_size, rsvd_pos;
+    /*
+     * VESA: RedMaskSize, RedFieldPosition, Green..., Blue..., Rsvd... in
+     * this order, as ModeInfoBlock bytes 31..38 and screen_info's red_size
+     * .. rsvd_pos (0x26..0x2d) both have them.
+     */
+    uint8_t colors[VESA_COLOR_BYTES];
     VideoKind kind;
     uint8_t reserved[5];
 };

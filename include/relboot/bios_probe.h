@@ -51,6 +51,9 @@ inline constexpr uint16_t VESA_ATTR_REQUIRED = 0x99;
 /* The 4F02h mode bit that asks for the linear framebuffer. */
 inline constexpr uint16_t VESA_MODE_LFB = 0x4000;
 
+/* ModeInfoBlock offset of RedMaskSize, the first of the VESA_COLOR_BYTES colour fields. */
+inline constexpr uint32_t VESA_MODE_INFO_COLORS = 31;
+
 /* A ModeInfoBlock (256 bytes at p) read into VesaModeInfo. */
 VesaModeInfo vesa_mode_info(const uint8_t* p);
 

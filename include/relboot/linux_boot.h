@@ -149,6 +149,7 @@ struct [[gnu::packed]] ScreenInfo {
 };
 static_assert(sizeof(ScreenInfo) == 0x40);
 static_assert(__builtin_offsetof(ScreenInfo, orig_video_isVGA) == 0x0f && __builtin_offsetof(ScreenInfo, lfb_base) == 0x18);
+static_assert(__builtin_offsetof(ScreenInfo, red_size) == 0x26 && __builtin_offsetof(ScreenInfo, rsvd_pos) == 0x2d);
 static_assert(__builtin_offsetof(ScreenInfo, capabilities) == 0x36 && __builtin_offsetof(ScreenInfo, ext_lfb_base) == 0x3a);
 /*
  * screen_info.orig_video_isVGA: 1 for a VGA text mode (what Linux's own

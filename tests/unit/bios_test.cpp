@@ -312,7 +312,7 @@ TEST(Vga, GfxFindsTheFirstMatchingLinearMode)
     EXPECT_EQ(out.video.pitch, 4096);
     EXPECT_EQ(out.video.fb_base, 0xfd000000u);
     EXPECT_EQ(out.video.total_memory, 256);
-    EXPECT_EQ(out.video.red_pos, 16);
+    EXPECT_EQ(out.video.colors[1], 16);     /* RedFieldPosition */
     EXPECT_EQ(out.vbe_version, 0x0300);
 
     FakeBios none;

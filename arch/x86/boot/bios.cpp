@@ -66,28 +66,28 @@ void print_edid(const BiosInfo& b, Console& info)
     info.str(" checksum=").str(edid_checksum_ok(b.edid) ? "ok" : "bad").end();
 }
 
+/* Why vga= left the mode alone, for its warning; nullptr when there is nothing to warn about. */
+const char* vga_problem(VgaOutcome o)
+{
+    switch (o) {
+    case VgaOutcome::no_vbe: return "the BIOS has no VESA BIOS Extensions (4F00h failed)";
+    case VgaOutcome::not_found: return "no VESA mode of that width, height and depth with a linear framebuffer";
+    case VgaOutcome::refused: return "the BIOS refused to describe or set the VESA mode";
+    case VgaOutcome::unsupported:
+        return "relboot sets text-80x25, gfx-<w>x<h>x<depth> and mode-<n> for VESA modes (n >= 0x200) or 80x25 "
+               "(0x0f00) only";
+    default: return nullptr;
+    }
+}
+
 void print_vga(const BiosInfo& b, Console& info, Console& con)
 {
-    switch (vga_outcome) {
-    case VgaOutcome::not_asked:
-        return;
-    case VgaOutcome::done:
-        break;
-    case VgaOutcome::no_vbe:
-        con.begin().str("warning: vga: the BIOS has no VESA BIOS Extensions (4F00h failed); the mode is unchanged").end();
-        return;
-    case VgaOutcome::not_found:
-        con.begin().str("warning: vga: no VESA mode of that width, height and depth with a linear framebuffer; ");
-        con.str("the mode is unchanged").end();
-        return;
-    case VgaOutcome::refused:
-        con.begin().str("warning: vga: the BIOS refused to describe or set the VESA mode; the mode is unchanged").end();
-        return;
-    case VgaOutcome::unsupported:
-        con.begin().str("warning: vga: relboot sets text-80x25, gfx-<w>x<h>x<depth> and mode-<n> for VESA modes ");
-        con.str("(n >= 0x200) or 80x25 (0x0f00) only; the mode is unchanged").end();
+    if (const char* problem = vga_problem(vga_outcome)) {
+        con.begin().str("warning: vga: ").str(problem).str("; the mode is unchanged").end();
         return;
     }
+    if (vga_outcome != VgaOutcome::done)
+        return;
     const VideoInfo& v = b.video;
     if (v.kind == VideoKind::vesa) {
         info.begin().str("vga mode=").hex(v.vesa_mode, 4).chr(' ').dec(v.width).chr('x').dec(v.height);

@@ -171,15 +171,7 @@ VideoInfo vesa_describe(uint16_t mode, const VesaModeInfo& info, const uint8_t* 
     v.fb_base = info.fb_base;
     v.total_memory = total_memory;
     v.capabilities = capabilities;
-    /* RedMaskSize at 31 .. RsvdFieldPosition at 38. */
-    v.red_size = raw[31];
-    v.red_pos = raw[32];
-    v.green_size = raw[33];
-    v.green_pos = raw[34];
-    v.blue_size = raw[35];
-    v.blue_pos = raw[36];
-    v.rsvd_size = raw[37];
-    v.rsvd_pos = raw[38];
+    __builtin_memcpy(v.colors, raw + VESA_MODE_INFO_COLORS, VESA_COLOR_BYTES);
     return v;
 }
 

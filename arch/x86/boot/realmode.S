@@ -224,13 +224,7 @@ realmode_blob:
 .Lback64:
     lgdt    .Lsaved_gdtr(%rip)
     lidt    .Lsaved_idtr(%rip)
-    movl    $SEL_DATA, %eax
-    movl    %eax, %ds
-    movl    %eax, %es
-    movl    %eax, %ss
-    xorl    %eax, %eax
-    movl    %eax, %fs
-    movl    %eax, %gs
+    LOAD_DATA_SEGMENTS64 SEL_DATA
     movq    .Lsaved_rsp(%rip), %rsp
     /* relboot's 64-bit code selector, from its own GDT. */
     pushq   $SEL_CODE64

@@ -39,14 +39,7 @@ ScreenInfo screen_info(const VideoInfo& v)
     si.lfb_base = uint32_t(v.fb_base);
     si.ext_lfb_base = uint32_t(v.fb_base >> 32);
     si.lfb_size = v.total_memory;
-    si.red_size = v.red_size;
-    si.red_pos = v.red_pos;
-    si.green_size = v.green_size;
-    si.green_pos = v.green_pos;
-    si.blue_size = v.blue_size;
-    si.blue_pos = v.blue_pos;
-    si.rsvd_size = v.rsvd_size;
-    si.rsvd_pos = v.rsvd_pos;
+    __builtin_memcpy(&si.red_size, v.colors, VESA_COLOR_BYTES);     /* red_size .. rsvd_pos */
     si.vesa_attributes = v.vesa_attributes;
     si.capabilities = v.capabilities | (si.ext_lfb_base ? VIDEO_CAPABILITY_64BIT_BASE : 0);
     return si;
