@@ -30,7 +30,8 @@ enum class VgaOutcome : uint8_t {
     no_vbe,         /* 4F00h failed: no VESA BIOS */
     not_found,      /* gfx-: no mode of that size and depth with a linear framebuffer */
     refused,        /* the BIOS refused to set (4F02h) or to describe (4F01h) the mode */
-    unsupported,    /* a form relboot does not set: text rows other than 25, mode-<n> not text 80x25 or VESA */
+    unsupported,    /* a form relboot does not set: text rows other than 25, 28, 43, 50; mode-<n> not text 80x25 or VESA */
+    other_rows,     /* a text mode is set, but the BIOS made another number of rows than asked (BiosInfo.video says which) */
 };
 
 /*

@@ -206,6 +206,13 @@ struct FakeBios {
             r.eax = 0x004f;
             return;
         }
+        /* Mode 3 and the ROM fonts: the rows (BDA 0x484, rows - 1) as a VGA BIOS recomputes them. */
+        if (ax == 0x0003)
+            mem[0x484] = 24;
+        if (ax == 0x1111)
+            mem[0x484] = 27;
+        if (ax == 0x1112)
+            mem[0x484] = 49;
         if (ax >> 8 == 0x0f) {
             r.eax = 0x5003;
             return;
@@ -350,8 +357,19 @@ TEST(Vga, ModeNumbersAndText)
     EXPECT_EQ(t.video.cursor_x, 2);
     EXPECT_EQ(t.video.cursor_y, 4);
     EXPECT_EQ(t.video.fb_base, 0xb8000u);
-    EXPECT_EQ(vga_probe(text.bus(), VgaSettings{VgaKind::text, 0, 0, 80, 50}, &t), VgaOutcome::unsupported);
+    EXPECT_EQ(t.video.height, 25);
+    EXPECT_EQ(vga_probe(text.bus(), VgaSettings{VgaKind::text, 0, 0, 80, 30}, &t), VgaOutcome::unsupported);
     EXPECT_EQ(text.count(0x10, 0x00), 1u);
+    /* 28 and 50 rows: mode 3, then the 8x14 or 8x8 ROM font; 43 also asks for 350 scan lines first. */
+    EXPECT_EQ(vga_probe(text.bus(), VgaSettings{VgaKind::text, 0, 0, 80, 50}, &t), VgaOutcome::done);
+    EXPECT_EQ(t.video.height, 50);
+    EXPECT_EQ(text.count(0x10, 0x11), 1u);
+    EXPECT_EQ(vga_probe(text.bus(), VgaSettings{VgaKind::text, 0, 0, 80, 28}, &t), VgaOutcome::done);
+    EXPECT_EQ(t.video.height, 28);
+    /* This fake BIOS ignores the 350-line request, as SeaBIOS's does: 50 rows, said so. */
+    EXPECT_EQ(vga_probe(text.bus(), VgaSettings{VgaKind::text, 0, 0, 80, 43}, &t), VgaOutcome::other_rows);
+    EXPECT_EQ(t.video.height, 50);
+    EXPECT_EQ(text.count(0x10, 0x00), 4u);
 }
 
 TEST(Edid, VersionForceAndHeader)

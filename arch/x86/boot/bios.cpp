@@ -74,20 +74,24 @@ const char* vga_problem(VgaOutcome o)
     case VgaOutcome::not_found: return "no VESA mode of that width, height and depth with a linear framebuffer";
     case VgaOutcome::refused: return "the BIOS refused to describe or set the VESA mode";
     case VgaOutcome::unsupported:
-        return "relboot sets text-80x25, gfx-<w>x<h>x<depth> and mode-<n> for VESA modes (n >= 0x200) or 80x25 "
-               "(0x0f00) only";
+        return "relboot sets text-80x25, -80x28, -80x43 and -80x50, gfx-<w>x<h>x<depth>, and mode-<n> for VESA "
+               "modes (n >= 0x200) or 80x25 (0x0f00) only";
     default: return nullptr;
     }
 }
 
-void print_vga(const BiosInfo& b, Console& info, Console& con)
+void print_vga(const BiosInfo& b, uint32_t vga_rows, Console& info, Console& con)
 {
     if (const char* problem = vga_problem(vga_outcome)) {
         con.begin().str("warning: vga: ").str(problem).str("; the mode is unchanged").end();
         return;
     }
-    if (vga_outcome != VgaOutcome::done)
+    if (vga_outcome == VgaOutcome::other_rows) {
+        con.begin().str("warning: vga: the BIOS made ").dec(b.video.height).str(" rows of text-80x").dec(vga_rows);
+        con.str(", expected ").dec(vga_rows).end();
+    } else if (vga_outcome != VgaOutcome::done) {
         return;
+    }
     const VideoInfo& v = b.video;
     if (v.kind == VideoKind::vesa) {
         info.begin().str("vga mode=").hex(v.vesa_mode, 4).chr(' ').dec(v.width).chr('x').dec(v.height);
@@ -168,7 +172,7 @@ void bios_report(const BootInfo& bi, Console& info, Console& con)
             info.end();
         }
     }
-    print_vga(b, info, con);
+    print_vga(b, bi.options.vga.height, info, con);
     print_edid(b, info);
     info.begin().str("tsc bios=").dec(bios_tsc).str(" page=").hex8(uint32_t(bios_page.value)).end();
 }

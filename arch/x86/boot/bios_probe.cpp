@@ -217,6 +217,53 @@ void text_read(const Call& c, BiosInfo* out)
     out->video = v;
 }
 
+/*
+ * The 80-column text modes a VGA BIOS makes through INT 10h alone (Linux
+ * arch/x86/boot/video-vga.c has the same recipes): mode 3 with the ROM's
+ * 8x16 font gives 25 rows on 400 scan lines, the 8x14 font 28, the 8x8
+ * font 50; 350 scan lines and the 8x8 font 43.  30, 34 and 60 rows need
+ * the CRTC reprogrammed (480 scan lines), which relboot does not do.
+ */
+struct TextRecipe {
+    uint8_t rows;
+    uint8_t scan_lines_bl;  /* AX=1201h BL: 0x30 = 350 scan lines, before the mode set; 0 = leave */
+    uint16_t font_ax;       /* AX=1111h 8x14 or 1112h 8x8 ROM font, BL=0; 0 = mode 3's own 8x16 */
+    uint16_t cursor_cx;     /* AH=01h CX: the cursor's first and last scan line in the smaller cell */
+};
+constexpr TextRecipe TEXT_RECIPES[] = {
+    {25, 0, 0, 0},
+    {28, 0, 0x1111, 0x0b0c},
+    {43, 0x30, 0x1112, 0x0607},
+    {50, 0, 0x1112, 0x0607},
+};
+
+VgaOutcome text_set(const Call& c, uint32_t rows, BiosInfo* out)
+{
+    const TextRecipe* recipe = nullptr;
+    for (const TextRecipe& t : TEXT_RECIPES)
+        if (t.rows == rows)
+            recipe = &t;
+    if (!recipe)
+        return VgaOutcome::unsupported;
+    auto int10 = [&](uint32_t ax, uint32_t bx, uint32_t cx) {
+        BiosRegs r = c.regs(0x10);
+        r.eax = ax;
+        r.ebx = bx;
+        r.ecx = cx;
+        c.call(r);
+    };
+    if (recipe->scan_lines_bl)
+        int10(0x1201, recipe->scan_lines_bl, 0);
+    int10(0x0003, 0, 0);                /* AH=00h: mode 3, 80x25 colour text */
+    if (recipe->font_ax) {
+        int10(recipe->font_ax, 0, 0);   /* the smaller ROM font: the BIOS recomputes the rows (BDA 0x484) */
+        int10(0x1201, 0x34, 0);         /* cursor emulation off, so the cursor shape below is taken as given */
+        int10(0x0100, 0, recipe->cursor_cx);
+    }
+    text_read(c, out);
+    return out->video.height == rows ? VgaOutcome::done : VgaOutcome::other_rows;
+}
+
 } // namespace
 
 VesaModeInfo vesa_mode_info(const uint8_t* p)
@@ -296,15 +343,8 @@ VgaOutcome vga_probe(const BiosBus& bus, const VgaSettings& vga, BiosInfo* out)
     switch (vga.kind) {
     case VgaKind::unset:
         return VgaOutcome::not_asked;
-    case VgaKind::text: {
-        if (vga.height != 25)
-            return VgaOutcome::unsupported;
-        BiosRegs r = c.regs(0x10);
-        r.eax = 0x0003;         /* AH=00h: set mode 3, 80x25 colour text */
-        c.call(r);
-        text_read(c, out);
-        return VgaOutcome::done;
-    }
+    case VgaKind::text:
+        return text_set(c, vga.height, out);
     case VgaKind::mode: {
         if (vga.width == VGA_MODE_80X25) {
             VgaSettings text{};
