@@ -10,7 +10,8 @@
  *   - the 64-bit stage: the protocol's filler (boot_info_from_<protocol>(),
  *     one per protocol) adds the firmware kind, the modules, the memory
  *     map and what the firmware tables say; then the common code adds the
- *     ACPI RSDP, CR3, the link base and, last, the header.
+ *     ACPI RSDP, CR3, the link base, the BIOS calls' results (bios.h)
+ *     and, last, the header.
  * After that nothing reads the loader's structures except through BootInfo.
  *
  * Layout: every field has a fixed width and the 8-byte fields come first,
