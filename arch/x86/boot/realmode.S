@@ -12,8 +12,8 @@
  * only words that hold P are the 16-bit descriptors' bases and the GDTR
  * image, which the 64-bit prologue writes on every call.
  *
- * Down (Intel SDM Vol. 3A, 10.8.5.4 "Switching Out of IA-32e Mode
- * Operation", 10.9.2 "Switching Back to Real-Address Mode"):
+ * Down (Intel SDM Vol. 3A, 10.8.5.4 (9.8.5.4 in older editions) "Switching Out of IA-32e Mode
+ * Operation", 10.9.2 (9.9.2) "Switching Back to Real-Address Mode"):
  *   64-bit -> compatibility mode (far return to a 32-bit code segment)
  *   -> CR0.PG off (this page is identity-mapped) -> EFER.LME off
  *   -> 16-bit protected mode (segments of 64 KiB, base P) -> IDTR = the
