@@ -10,7 +10,8 @@
  *   - the 64-bit stage: the protocol's filler (boot_info_from_<protocol>(),
  *     one per protocol) adds the firmware kind, the modules, the memory
  *     map and what the firmware tables say; then the common code adds the
- *     ACPI RSDP, CR3, the link base and, last, the header.
+ *     ACPI RSDP, CR3, the link base, the BIOS calls' results (bios.h)
+ *     and, last, the header.
  * After that nothing reads the loader's structures except through BootInfo.
  *
  * Layout: every field has a fixed width and the 8-byte fields come first,
@@ -196,6 +197,9 @@ struct alignas(8) BootInfo {
     uint8_t efi_64;             /* 1: efi_system_table has the x64 layout; 0: IA32 (tag 11) */
     uint8_t entry_efi64;        /* 1: entered at the multiboot2 EFI amd64 entry (tag 9), which exited boot services */
     uint8_t reserved;
+
+    /* Appended: the real-mode BIOS calls' results (bios.h). */
+    PhysAddr bios;              /* struct BiosInfo (bios_info.h); 0 = no BIOS call was made */
 };
 
 /* The 32-bit and the 64-bit compiler must agree on every offset: both check these. */
@@ -203,7 +207,8 @@ static_assert(alignof(BootInfo) == 8 && sizeof(Options) % 8 == 0);
 static_assert(offsetof(BootInfo, load_base) == 8 && offsetof(BootInfo, cr3) == 104);
 static_assert(offsetof(BootInfo, tsc) == 120 && offsetof(BootInfo, options) == 176);
 static_assert(offsetof(BootInfo, info_size) == 176 + sizeof(Options));
-static_assert(sizeof(BootInfo) == 176 + sizeof(Options) + 48);
+static_assert(offsetof(BootInfo, bios) == 176 + sizeof(Options) + 48);
+static_assert(sizeof(BootInfo) == 176 + sizeof(Options) + 56);
 
 /*
  * The tables BootInfo points at, in the image (BootInfo.memory_map and

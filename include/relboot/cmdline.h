@@ -79,7 +79,7 @@ static_assert(sizeof(SerialSettings) == 8);
 
 struct VgaSettings {
     VgaKind kind;
-    uint8_t reserved;
+    uint8_t keep;           /* ",keep" or "keep": Xen keeps its VGA console after dom0 starts; recorded for the hypervisor */
     uint16_t depth;         /* gfx: bits per pixel */
     uint32_t width;         /* text: 80; gfx: pixels; mode: the mode number */
     uint32_t height;        /* text: rows; gfx: pixels */

@@ -51,6 +51,10 @@
  *     IO-APIC are as the firmware and loader left them; no other CPU was
  *     started.
  *   - The serial console relboot used (console=) is initialised.
+ *   - BIOS (BootInfo.bios present): relboot made its real-mode BIOS calls
+ *     (bios.h) and is back in the state above; the low page they used is
+ *     usable again (zeroed), the video mode is what vga= set (else as the
+ *     firmware left it), and the BIOS's IVT and data area are untouched.
  */
 #ifndef RELBOOT_HANDOFF_H
 #define RELBOOT_HANDOFF_H

@@ -129,6 +129,20 @@ static void report_boot_params(void)
         say("e820 %u 0x%016llx 0x%016llx %u", i, (unsigned long long)le(e, 8),
             (unsigned long long)le(e + 8, 8), (unsigned)le(e + 16, 4));
     }
+    /* What a loader's BIOS calls left: EDD (eddbuf 0xd00, 82 bytes each), EDID (0x140), screen_info (0x00). */
+    if (n < 0xd00 + 6 * 82)
+        return;
+    unsigned edd = bp[0x1e9], sigs = bp[0x1ea];
+    say("boot_params bios eddbuf_entries=%u edd_mbr_sig_buf_entries=%u edid_header=%s orig_video_isVGA=0x%02x "
+        "lfb=%ux%ux%u lfb_base=0x%08x lfb_linelength=%u",
+        edd, sigs, memcmp(bp + 0x140, "\x00\xff\xff\xff\xff\xff\xff\x00", 8) ? "no" : "yes", bp[0x0f],
+        (unsigned)le(bp + 0x12, 2), (unsigned)le(bp + 0x14, 2), (unsigned)le(bp + 0x16, 2), (unsigned)le(bp + 0x18, 4),
+        (unsigned)le(bp + 0x24, 2));
+    for (unsigned i = 0; i < edd && i < 6; i++) {
+        const unsigned char *e = bp + 0xd00 + i * 82;
+        say("edd %u device=0x%02x version=0x%02x sectors=%llu mbr_signature=0x%08x", i, e[0], e[1],
+            (unsigned long long)le(e + 8 + 16, 8), e[0] >= 0x80 && e[0] - 0x80u < sigs ? (unsigned)le(bp + 0x290 + (e[0] - 0x80) * 4, 4) : 0);
+    }
 }
 
 /* The line of the kernel log that contains s (without its "<level>"), or NULL. */

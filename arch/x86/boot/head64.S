@@ -20,13 +20,7 @@ relboot_entry64:
     leaq    stack64_top(%rip), %rsp
     lgdt    gdt64_ptr(%rip)             /* GDTR and IDTR at the tables' higher-half addresses */
     lidt    idt64_ptr(%rip)             /* (longmode.S loaded the IDT by its identity address) */
-    movl    $SEL_DATA, %eax
-    movl    %eax, %ds
-    movl    %eax, %es
-    movl    %eax, %ss
-    xorl    %eax, %eax
-    movl    %eax, %fs
-    movl    %eax, %gs
+    LOAD_DATA_SEGMENTS64 SEL_DATA
 
     /* relboot_main64(&boot_info, tsc_handoff) (main64.cpp) does not return. */
     leaq    boot_info(%rip), %rdi

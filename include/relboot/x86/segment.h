@@ -48,4 +48,20 @@
 #define SEL_IMAGE    0x28   /* data whose base is the load base (BASE=fs, image32.h) */
 #define GDT_ENTRIES  6
 
+#ifdef __ASSEMBLER__
+/*
+ * 64-bit mode: DS, ES and SS get the data selector sel, FS and GS the
+ * null selector (their bases are then 0).  Clobbers %eax.
+ */
+.macro LOAD_DATA_SEGMENTS64 sel
+    movl    $\sel, %eax
+    movl    %eax, %ds
+    movl    %eax, %es
+    movl    %eax, %ss
+    xorl    %eax, %eax
+    movl    %eax, %fs
+    movl    %eax, %gs
+.endm
+#endif
+
 #endif

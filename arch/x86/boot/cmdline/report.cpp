@@ -61,6 +61,8 @@ void print_vga(const Options& o, Console& con)
     case VgaKind::mode: con.str("mode-").hex(g.width, 4); break;
     default: con.str("current"); break;
     }
+    if (g.keep)
+        con.str(",keep");
 }
 void print_debug_exit(const Options& o, Console& con) { con.hex(o.debug_exit_port, 4); }
 void print_debug_fault(const Options& o, Console& con) { con.str(fault_name(o.debug_fault)); }

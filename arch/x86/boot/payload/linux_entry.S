@@ -22,13 +22,7 @@
 linux_enter:
     cli
     lgdt    linux_gdt_ptr(%rip)
-    movl    $LINUX_BOOT_DS, %eax
-    movl    %eax, %ds
-    movl    %eax, %es
-    movl    %eax, %ss
-    xorl    %eax, %eax
-    movl    %eax, %fs
-    movl    %eax, %gs
+    LOAD_DATA_SEGMENTS64 LINUX_BOOT_DS
     /* CS = __BOOT_CS by a far return; %rsi (the zero page) is untouched from here on. */
     pushq   $LINUX_BOOT_CS
     leaq    .Lboot_cs(%rip), %rax

@@ -245,6 +245,7 @@ namespace {
         params.efi_memdesc_size = bi.efi_mmap_desc_size;
         params.efi_memdesc_version = bi.efi_mmap_desc_version;
     }
+    params.bios = bi.bios.present() ? phys_ptr<BiosInfo>(bi.bios) : nullptr;
     linux_fill_boot_params(buf.zero_page, file, image, plan, params);
 
     /* Act, 2: the initrd out of the kernel's way (never onto module 0's bytes), then the kernel. */
