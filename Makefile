@@ -22,6 +22,7 @@ RELOC_PREF  ?= high
 CMDLINE     ?= debug-exit=0xf4
 FIRMWARE    ?= bios
 MEM         ?= 1G
+CPU         ?=
 RUN_TIMEOUT ?= $(if $(filter linux,$(PAYLOAD)),180,60)
 PAYLOAD     ?= none
 LOADER      ?= grub
@@ -144,10 +145,12 @@ CMDLINE_SRCS := arch/x86/boot/cmdline/cmdline.cpp arch/x86/boot/cmdline/values.c
 # The protocols' code: each one's early step (32-bit) and BootInfo filler (64-bit).
 PROTOCOL_SRCS := arch/x86/boot/protocol/multiboot2.cpp arch/x86/boot/protocol/multiboot1.cpp \
     arch/x86/boot/protocol/pvh.cpp arch/x86/boot/protocol/info_read.cpp arch/x86/boot/memory_map.cpp
-# The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage.
-PAYLOAD_SRCS := arch/x86/boot/payload/linux.cpp
-# AP bring-up's pure parts (64-bit stage and host tests): the MADT, the low page, the trampoline's relocation.
-SMP_SRCS := arch/x86/boot/madt.cpp arch/x86/boot/low_memory.cpp arch/x86/boot/trampoline_reloc.cpp
+# The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage, guest=svm.
+PAYLOAD_SRCS := arch/x86/boot/payload/linux.cpp arch/x86/boot/payload/linux_bios.cpp arch/x86/boot/payload/svm.cpp
+# The real-mode BIOS calls' pure parts (64-bit stage and host tests): low-page choice, EDD/VESA/EDID probes.
+BIOS_SRCS := arch/x86/boot/low_memory.cpp arch/x86/boot/bios_probe.cpp
+# AP bring-up's pure parts (64-bit stage and host tests): the MADT, the trampoline's relocation (the low page: BIOS_SRCS).
+SMP_SRCS := arch/x86/boot/madt.cpp arch/x86/boot/trampoline_reloc.cpp
 BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/debug_fault.cpp \
     arch/x86/boot/pt_fixup.cpp $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS)
 BOOT32_EXPORTS := boot32_main boot32_exception
@@ -155,14 +158,17 @@ KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/bo
     arch/x86/boot/acpi.cpp arch/x86/boot/identity_map.cpp arch/x86/boot/handoff.cpp \
     arch/x86/boot/debug_fault.cpp arch/x86/boot/protocol/multiboot2_report.cpp \
     arch/x86/boot/protocol/multiboot2_efi64_report.cpp lib/crc32.cpp \
-    arch/x86/boot/payload/linux_launch.cpp $(SMP_SRCS) arch/x86/boot/smp/smp.cpp arch/x86/boot/tsc.cpp \
+    arch/x86/boot/payload/linux_launch.cpp arch/x86/boot/payload/svm_launch.cpp \
+    arch/x86/boot/bios.cpp arch/x86/boot/bios_call.cpp $(BIOS_SRCS) \
+    $(SMP_SRCS) arch/x86/boot/smp/smp.cpp arch/x86/boot/tsc.cpp \
     $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS) $(PAYLOAD_SRCS)
 ASM_SRCS := arch/x86/boot/protocol/multiboot2_header.S arch/x86/boot/protocol/multiboot2_entry.S \
     arch/x86/boot/protocol/multiboot1_header.S arch/x86/boot/protocol/multiboot1_entry.S \
     arch/x86/boot/protocol/pvh_entry.S arch/x86/boot/protocol/multiboot2_efi64_entry.S \
     arch/x86/boot/head32.S arch/x86/boot/exception32.S \
     arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/idt64.S arch/x86/boot/gdt.S \
-    arch/x86/boot/pagetables.S arch/x86/boot/payload/linux_entry.S arch/x86/boot/smp/trampoline.S
+    arch/x86/boot/pagetables.S arch/x86/boot/payload/linux_entry.S arch/x86/boot/payload/svm_run.S \
+    arch/x86/boot/realmode.S arch/x86/boot/smp/trampoline.S
 
 EFI64_SRCS := arch/x86/boot/protocol/multiboot2_efi64.cpp
 
@@ -274,10 +280,10 @@ $(error LOADER=kernel boots through QEMU's own loader on SeaBIOS: FIRMWARE=bios,
 endif
 run: $(IMAGE) $(ISO_INPUTS_$(PAYLOAD))
 	tools/qemu-boot --kernel $(IMAGE) --append '$(CMDLINE)' $(KERNEL_INITRD_$(PAYLOAD)) \
-	    --mem $(MEM) --timeout $(RUN_TIMEOUT)
+	    --mem $(MEM) --timeout $(RUN_TIMEOUT) $(if $(CPU),--cpu $(CPU))
 else
 run: $(ISO)
-	tools/qemu-boot --iso $(ISO) --firmware $(FIRMWARE) --mem $(MEM) --timeout $(RUN_TIMEOUT)
+	tools/qemu-boot --iso $(ISO) --firmware $(FIRMWARE) --mem $(MEM) --timeout $(RUN_TIMEOUT) $(if $(CPU),--cpu $(CPU))
 endif
 
 # ---------------------------------------------------------------------------
@@ -392,7 +398,7 @@ bench: | deps-check
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
 UNIT_LIB_SRCS := lib/format.cpp lib/crc32.cpp arch/x86/boot/acpi.cpp arch/x86/boot/pt_fixup.cpp \
-    $(SMP_SRCS) $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(EFI64_SRCS)
+    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(EFI64_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
 HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests

@@ -19,6 +19,7 @@
  * file bytes), because a multiboot1 loader reads [load_addr,
  * load_end_addr) from the file in one go (multiboot1_header.S).
  */
+#include <relboot/bios_call.h>
 #include <relboot/layout.h>
 #include <relboot/multiboot1.h>
 #include <relboot/multiboot2.h>
@@ -206,4 +207,6 @@ ASSERT(boot_info % 8 == 0, "boot_info must be 8-byte aligned")
 ASSERT(stack32_top % 16 == 0 && stack64_top % 16 == 0 && exception_stack_top % 16 == 0, "stacks must be 16-byte aligned")
 ASSERT(SIZEOF(.forbidden) == 0, "static constructors, GOT/PLT or relocation sections in the image")
 ASSERT(trampoline_end - trampoline_start <= TRAMPOLINE_SIZE, "the AP trampoline (smp/trampoline.S) must fit one page")
+ASSERT(realmode_blob_end - realmode_blob <= BIOS_CALL_REGS,
+       "the BIOS-call thunk (realmode.S) runs into its register block at BIOS_CALL_REGS")
 ASSERT(PHYS(relboot_entry32) < 0x100000000, "32-bit entry must lie below 4 GiB")

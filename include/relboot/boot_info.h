@@ -10,7 +10,8 @@
  *   - the 64-bit stage: the protocol's filler (boot_info_from_<protocol>(),
  *     one per protocol) adds the firmware kind, the modules, the memory
  *     map and what the firmware tables say; then the common code adds the
- *     ACPI RSDP, CR3, the link base and, last, the header.
+ *     ACPI RSDP, CR3, the link base, the BIOS calls' results (bios.h)
+ *     and, last, the header.
  * After that nothing reads the loader's structures except through BootInfo.
  *
  * Layout: every field has a fixed width and the 8-byte fields come first,
@@ -197,6 +198,9 @@ struct alignas(8) BootInfo {
     uint8_t entry_efi64;        /* 1: entered at the multiboot2 EFI amd64 entry (tag 9), which exited boot services */
     uint8_t reserved;
 
+    /* Appended: the real-mode BIOS calls' results (bios.h). */
+    PhysAddr bios;              /* struct BiosInfo (bios_info.h); 0 = no BIOS call was made */
+
     /* The CPUs (smp.cpp; appended to v1, handoff.h says how the APs wait). */
     PhysAddr cpus;              /* BootCpu[cpu_count], in the MADT's order; the BSP is one of them */
     PhysAddr trampoline;        /* the page the APs started from; 0 = none (free again at the hand-off) */
@@ -214,8 +218,9 @@ static_assert(alignof(BootInfo) == 8 && sizeof(Options) % 8 == 0);
 static_assert(offsetof(BootInfo, load_base) == 8 && offsetof(BootInfo, cr3) == 104);
 static_assert(offsetof(BootInfo, tsc) == 120 && offsetof(BootInfo, options) == 176);
 static_assert(offsetof(BootInfo, info_size) == 176 + sizeof(Options));
-static_assert(sizeof(BootInfo) == 176 + sizeof(Options) + 48 + 48);
-static_assert(offsetof(BootInfo, cpus) == 176 + sizeof(Options) + 48);
+static_assert(offsetof(BootInfo, bios) == 176 + sizeof(Options) + 48);
+static_assert(offsetof(BootInfo, cpus) == 176 + sizeof(Options) + 56);
+static_assert(sizeof(BootInfo) == 176 + sizeof(Options) + 56 + 48);
 
 /* BootCpu.flags */
 enum BootCpuFlag : uint32_t {

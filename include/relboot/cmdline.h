@@ -56,6 +56,13 @@ enum class PayloadSel : uint8_t {
     linux_kernel,   /* "linux": module 0 must be a bzImage */
     none,           /* "none": never launch; report the modules */
 };
+/* guest=: how the Linux payload runs (payload_svm.h). */
+enum class GuestSel : uint8_t {
+    native = 0,     /* entered directly (linux_entry.S) */
+    svm,            /* as an AMD SVM guest of relboot */
+};
+/* debug-npt-hole=: a guest page left out of the NPT on purpose (tests). */
+enum class NptHole : uint8_t { none = 0, zero_page = 1 };
 enum class Edid : uint8_t { unset = 0, no = 1, force = 2 };
 enum class VgaKind : uint8_t { unset = 0, current, text, gfx, mode };
 
@@ -72,7 +79,7 @@ static_assert(sizeof(SerialSettings) == 8);
 
 struct VgaSettings {
     VgaKind kind;
-    uint8_t reserved;
+    uint8_t keep;           /* ",keep" or "keep": Xen keeps its VGA console after dom0 starts; recorded for the hypervisor */
     uint16_t depth;         /* gfx: bits per pixel */
     uint32_t width;         /* text: 80; gfx: pixels; mode: the mode number */
     uint32_t height;        /* text: rows; gfx: pixels */
@@ -105,6 +112,8 @@ struct Options {
     Edd edd;
     Edid edid;
     PayloadSel payload;
+    GuestSel guest;
+    NptHole debug_npt_hole;
     /* What the report has to say about the line itself. */
     uint8_t truncated;                  /* the line was longer than CMDLINE_MAX */
     uint8_t unterminated_quote;         /* a '"' was never closed */
@@ -112,7 +121,6 @@ struct Options {
     uint8_t unknown_count;              /* entries in unknown[] */
     uint8_t malformed_count;            /* entries in malformed[] */
     DebugEbs debug_ebs;
-    uint8_t reserved;
     uint16_t unknown_dropped;           /* unknown tokens beyond CMDLINE_MAX_UNKNOWN */
     uint16_t malformed_dropped;         /* malformed values beyond CMDLINE_MAX_MALFORMED */
     Span passthrough;                   /* raw text after "--" */

@@ -18,6 +18,10 @@
  *           holds below is what relboot guarantees to hypervisor_entry();
  *           the kernel gets the 64-bit boot protocol's state instead
  *           (linux_entry.S).
+ *   linux-svm  the same kernel as an AMD SVM guest of relboot (guest=svm,
+ *           payload_svm.h): "relboot: svm ..." and "relboot: handoff
+ *           linux-svm entry=0x<16> boot_params=0x<16>"; relboot stays
+ *           resident as a thin hypervisor.
  *
  * What holds when a target is entered (x86-64, CPL 0, one CPU):
  *   - Memory.  relboot still occupies, and BootInfo's memory map marks as
@@ -62,6 +66,10 @@
  *     parked AP (smp_reset_aps()): they wait for a SIPI, as after the
  *     firmware, and the kernel starts them itself.
  *   - The serial console relboot used (console=) is initialised.
+ *   - BIOS (BootInfo.bios present): relboot made its real-mode BIOS calls
+ *     (bios.h) and is back in the state above; the low page they used is
+ *     usable again (zeroed), the video mode is what vga= set (else as the
+ *     firmware left it), and the BIOS's IVT and data area are untouched.
  */
 #ifndef RELBOOT_HANDOFF_H
 #define RELBOOT_HANDOFF_H
@@ -81,6 +89,7 @@ namespace relboot {
 enum class HandoffTarget : uint8_t {
     report = 0,     /* hypervisor_entry() */
     linux_kernel,   /* linux_launch() */
+    linux_svm,      /* linux_launch_svm(): the same kernel as an SVM guest (guest=svm) */
     count,
 };
 
@@ -88,7 +97,7 @@ enum class HandoffTarget : uint8_t {
  * The target for bi, from the payload= option (cmdline.h): none: report;
  * linux: linux (which refuses, with one error line, a module 0 that is
  * not a bzImage); auto (the default): linux when module 0 is a bzImage
- * (linux_wanted()), else report.
+ * (linux_wanted()), else report.  linux becomes linux-svm with guest=svm.
  */
 HandoffTarget handoff_choose(const BootInfo& bi);
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <relboot/acpi.h>
 #include <relboot/boot_info.h>
+#include <relboot/layout.h>
 
 namespace relboot {
 
@@ -17,6 +18,17 @@ template <class T>
 const T* phys_ptr(PhysAddr pa)
 {
     return reinterpret_cast<const T*>(pa.value);
+}
+
+/*
+ * The identity (physical) address of an image object given its link-time
+ * (higher-half) one: .boot_tables lies outside the higher-half map, so its
+ * objects are reached this way.
+ */
+template <class T>
+T* image_identity(const BootInfo& bi, T* higher_half)
+{
+    return reinterpret_cast<T*>(bi.load_base.value + (reinterpret_cast<uint64_t>(higher_half) - IMAGE_VIRT_START));
 }
 
 /* A PhysMemory window on [0, limit): the identity map, as mem= left it. */

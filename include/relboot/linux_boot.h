@@ -11,6 +11,14 @@
 #ifndef RELBOOT_LINUX_BOOT_H
 #define RELBOOT_LINUX_BOOT_H
 
+/*
+ * __BOOT_CS and __BOOT_DS: the selectors the 64-bit entry is entered with
+ * (boot.rst, "64-bit Boot Protocol"); also for assembly (linux_entry.S).
+ */
+#define LINUX_BOOT_CS  0x10
+#define LINUX_BOOT_DS  0x18
+
+#ifndef __ASSEMBLER__
 #include <cstddef>
 #include <cstdint>
 
@@ -118,17 +126,67 @@ struct [[gnu::packed]] EfiInfo {
 };
 static_assert(sizeof(EfiInfo) == 32);
 
+/*
+ * struct screen_info (include/uapi/linux/screen_info.h), boot_params 0x000,
+ * 0x40 bytes: the console's video mode.
+ */
+struct [[gnu::packed]] ScreenInfo {
+    uint8_t orig_x, orig_y;             /* 0x00: text cursor */
+    uint16_t ext_mem_k;                 /* 0x02 */
+    uint16_t orig_video_page;           /* 0x04 */
+    uint8_t orig_video_mode;            /* 0x06: BIOS mode (AL of INT 10h AH=0Fh) */
+    uint8_t orig_video_cols;            /* 0x07 */
+    uint8_t flags, unused2;             /* 0x08 */
+    uint16_t orig_video_ega_bx;         /* 0x0a */
+    uint16_t unused3;                   /* 0x0c */
+    uint8_t orig_video_lines;           /* 0x0e */
+    uint8_t orig_video_isVGA;           /* 0x0f: VIDEO_TYPE_* */
+    uint16_t orig_video_points;         /* 0x10: character height */
+    uint16_t lfb_width, lfb_height, lfb_depth;   /* 0x12 */
+    uint32_t lfb_base;                  /* 0x18 */
+    uint32_t lfb_size;                  /* 0x1c: VESA: in 64 KiB units (VbeInfoBlock.TotalMemory) */
+    uint16_t cl_magic, cl_offset;       /* 0x20 */
+    uint16_t lfb_linelength;            /* 0x24 */
+    uint8_t red_size, red_pos, green_size, green_pos, blue_size, blue_pos, rsvd_size, rsvd_pos;   /* 0x26 */
+    uint16_t vesapm_seg, vesapm_off;    /* 0x2e */
+    uint16_t pages;                     /* 0x32 */
+    uint16_t vesa_attributes;           /* 0x34 */
+    uint32_t capabilities;              /* 0x36: VIDEO_CAPABILITY_* */
+    uint32_t ext_lfb_base;              /* 0x3a: lfb_base bits 63:32 */
+    uint8_t reserved[2];                /* 0x3e */
+};
+static_assert(sizeof(ScreenInfo) == 0x40);
+static_assert(__builtin_offsetof(ScreenInfo, orig_video_isVGA) == 0x0f && __builtin_offsetof(ScreenInfo, lfb_base) == 0x18);
+static_assert(__builtin_offsetof(ScreenInfo, red_size) == 0x26 && __builtin_offsetof(ScreenInfo, rsvd_pos) == 0x2d);
+static_assert(__builtin_offsetof(ScreenInfo, capabilities) == 0x36 && __builtin_offsetof(ScreenInfo, ext_lfb_base) == 0x3a);
+/*
+ * screen_info.orig_video_isVGA: 1 for a VGA text mode (what Linux's own
+ * real-mode setup writes, arch/x86/boot/video-vga.c; vgacon reads it), or
+ * VIDEO_TYPE_VLFB (screen_info.h) for a VESA linear framebuffer.
+ */
+inline constexpr uint8_t ORIG_VIDEO_IS_VGA = 1;
+inline constexpr uint8_t VIDEO_TYPE_VLFB = 0x23;
+/* screen_info.capabilities: ext_lfb_base is valid. */
+inline constexpr uint32_t VIDEO_CAPABILITY_64BIT_BASE = 1u << 1;
+
 /* Offsets in struct boot_params (zero-page.rst) of the fields relboot writes. */
+inline constexpr uint32_t BP_SCREEN_INFO = 0x000;        /* struct screen_info */
 inline constexpr uint32_t BP_ACPI_RSDP_ADDR = 0x070;     /* u64 */
 inline constexpr uint32_t BP_EXT_RAMDISK_IMAGE = 0x0c0;  /* u32: ramdisk_image bits 63:32 */
 inline constexpr uint32_t BP_EXT_RAMDISK_SIZE = 0x0c4;
 inline constexpr uint32_t BP_EXT_CMD_LINE_PTR = 0x0c8;
 inline constexpr uint32_t BP_EFI_INFO = 0x1c0;           /* struct efi_info */
+inline constexpr uint32_t BP_EDID_INFO = 0x140;          /* struct edid_info: 128 bytes */
 inline constexpr uint32_t BP_E820_ENTRIES = 0x1e8;       /* u8 */
+inline constexpr uint32_t BP_EDDBUF_ENTRIES = 0x1e9;     /* u8 */
+inline constexpr uint32_t BP_EDD_MBR_SIG_BUF_ENTRIES = 0x1ea;   /* u8 */
 inline constexpr uint32_t BP_SENTINEL = 0x1ef;           /* u8: must stay 0 */
 inline constexpr uint32_t BP_HDR = SETUP_HEADER_OFFSET;  /* struct setup_header */
+inline constexpr uint32_t BP_EDD_MBR_SIG_BUFFER = 0x290; /* u32[16] (EDD_MBR_SIG_MAX) */
 inline constexpr uint32_t BP_E820_TABLE = 0x2d0;         /* struct boot_e820_entry[128] */
+inline constexpr uint32_t BP_EDDBUF = 0xd00;             /* struct edd_info[6] (EDDMAXNR) */
 
 } // namespace relboot::linuxboot
 
+#endif /* __ASSEMBLER__ */
 #endif

@@ -1,11 +1,8 @@
 /*
- * A page of conventional memory (below 1 MiB) for code that must run in
- * real mode: the AP start-up trampoline (a SIPI vector names a 4 KiB page
- * below 1 MiB, Intel SDM Vol. 3A, 9.4.4 "MP Initialization Example") and
- * the BIOS calls.  Both use it one after the other (the BIOS calls finish
- * before the APs start), so one page serves both.
- *
- * Pure: the host tests run it on hand-built memory maps.
+ * Memory below 1 MiB for code that must run in real mode: the BIOS-call
+ * thunk (bios_call.h) and the APs' start-up trampoline (a SIPI vector
+ * names a 4 KiB page below 1 MiB: Intel SDM Vol. 3A, 9.4.4.1 / 10.4.4.1
+ * "Typical BSP Initialization Sequence").
  */
 #ifndef RELBOOT_LOW_MEMORY_H
 #define RELBOOT_LOW_MEMORY_H
@@ -15,23 +12,32 @@
 
 namespace relboot {
 
-/* The real-mode limit: the legacy video area starts at 0xA0000 (640 KiB). */
+/* End of conventional memory: the legacy video RAM starts here. */
 inline constexpr uint64_t LOW_MEMORY_END = 0xa0000;
-/* The lowest page a trampoline may take: page 0 holds the real-mode IVT and the BDA. */
-inline constexpr uint64_t LOW_MEMORY_START = 0x1000;
+/* The BIOS Data Area word holding the EBDA's real-mode segment (IBM PC BIOS, BDA 0x40:0x0e). */
+inline constexpr uint64_t BDA_EBDA_SEGMENT = 0x40e;
 
 /*
- * The highest 4 KiB-aligned page whose 4 KiB lie in [LOW_MEMORY_START,
- * limit) and inside one range of type usable of map[0, count) (BootInfo's
- * memory map: sorted, non-overlapping; relboot's image, the loader's
- * structures and the modules are already typed as in use there, so they
- * are never chosen).  limit is the caller's min(LOW_MEMORY_END, EBDA
- * base); a limit above LOW_MEMORY_END is lowered to it.  Returns 0 when no
- * page qualifies (as on EFI maps that keep low memory as boot services
- * data or reserved).  Every range is looked at, so the map's order does
- * not matter.
+ * The highest 4 KiB-aligned page whose 4 KiB lie wholly in [0x1000,
+ * limit) and inside one usable range of map[0, count) (BootInfo's map:
+ * sorted, merged; in-use ranges are not usable).  0 when there is none
+ * (an EFI map may have no usable page there; limit <= 0x1000).  Page 0
+ * holds the real-mode IVT and the BIOS Data Area and is never chosen.
+ * limit is the caller's min(LOW_MEMORY_END, EBDA base): the EBDA is
+ * often missing from the firmware's map (low_memory_limit()).
  */
 PhysAddr low_memory_page(const MemoryRange* map, uint32_t count, uint64_t limit);
+
+/*
+ * min(LOW_MEMORY_END, ebda_segment << 4), the limit low_memory_page()
+ * wants; a segment of 0 (no EBDA) or one below 0x1000 bytes (not an
+ * EBDA: the BDA says nothing usable) leaves LOW_MEMORY_END.
+ */
+constexpr uint64_t low_memory_limit(uint16_t ebda_segment)
+{
+    const uint64_t ebda = uint64_t(ebda_segment) << 4;
+    return ebda >= 0x1000 && ebda < LOW_MEMORY_END ? ebda : LOW_MEMORY_END;
+}
 
 } // namespace relboot
 

@@ -16,6 +16,7 @@
 #define RELBOOT_PAYLOAD_LINUX_H
 
 #include <cstdint>
+#include <relboot/bios_info.h>
 #include <relboot/boot_info.h>
 #include <relboot/linux_boot.h>
 
@@ -164,6 +165,8 @@ struct LinuxBootParamsInput {
     uint32_t efi_memmap_size;
     uint32_t efi_memdesc_size;
     uint32_t efi_memdesc_version;
+    /* The real-mode BIOS calls' results (BootInfo.bios); nullptr when none were made. */
+    const BiosInfo* bios;
 };
 
 /*
@@ -187,7 +190,7 @@ uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, linu
  * 0), hardware_subarch and hardware_subarch_data 0, setup_data 0 (relboot
  * passes no list; the file's value would be followed as a pointer), the
  * e820 table (linux_e820_from_memory_map, at most 128), acpi_rsdp_addr,
- * and on EFI efi_info.  When a relocatable kernel's plan.kernel is not a
+ * on EFI efi_info, and with in.bios linux_fill_bios_params().  When a relocatable kernel's plan.kernel is not a
  * multiple of kernel_alignment (the plan fell back to a smaller one),
  * kernel_alignment becomes the largest power of two dividing plan.kernel:
  * the decompressor rounds its runtime address up to kernel_alignment.
@@ -196,6 +199,18 @@ uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, linu
  */
 void linux_fill_boot_params(uint8_t* zero_page, const uint8_t* image, const LinuxImage& parsed, const LinuxPlan& plan,
                             const LinuxBootParamsInput& in);
+
+/*
+ * The BIOS calls' results into the zero page, as Linux's own real-mode
+ * setup would have left them (arch/x86/boot/edd.c, video*.c): eddbuf[]
+ * and eddbuf_entries, edd_mbr_sig_buffer[] and edd_mbr_sig_buf_entries,
+ * edid_info (only when an EDID read was tried: the block, or 0x13s as
+ * Linux writes for "none"), and screen_info when vga= set or read a mode
+ * (text: cursor, mode, columns, lines, font height, orig_video_isVGA = 1;
+ * VESA: the linear framebuffer, orig_video_isVGA = VIDEO_TYPE_VLFB).
+ * Fields for what was not probed stay as they are (zero).
+ */
+void linux_fill_bios_params(uint8_t* zero_page, const BiosInfo& bios);
 
 class Console;
 
@@ -211,6 +226,13 @@ bool linux_wanted(const BootInfo& bi);
  * line, then debug-exit or halt.  Does not return.
  */
 [[noreturn]] void linux_launch(const BootInfo& bi, Console& console);
+
+/*
+ * The "linux-svm" target (guest=svm): as linux_launch(), but first the
+ * host's SVM checks (svm_check_host()), " nosmp" appended to the kernel's
+ * command line, and the kernel run as an SVM guest (svm_launch()).
+ */
+[[noreturn]] void linux_launch_svm(const BootInfo& bi, Console& console);
 
 } // namespace relboot
 

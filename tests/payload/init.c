@@ -8,6 +8,12 @@
  *   boot_params k=v ...               fields of /sys/kernel/boot_params/data
  *   e820 <i> <addr> <size> <type>     the e820 table of that zero page
  *   check <name> ok|FAIL <detail>     one line per check of the kernel log
+ *   vmmcall returned                  with relboot.svm-hello on the command
+ *                                     line (guest=svm): after "check svm-hidden"
+ *                                     (CPUID shows no SVM), the hello hypercall
+ *                                     (VMMCALL, RAX = 0x72656c62) came back;
+ *                                     then "check vmmcall-other" (any other RAX:
+ *                                     #UD, so a child dies of SIGILL)
  *   result pass|fail
  * and then exits QEMU through isa-debug-exit at port 0xf4: 0x10 (QEMU exit
  * status 33) when every check passed, 0x11 (status 35) otherwise.  Without
@@ -15,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +32,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -121,6 +129,20 @@ static void report_boot_params(void)
         say("e820 %u 0x%016llx 0x%016llx %u", i, (unsigned long long)le(e, 8),
             (unsigned long long)le(e + 8, 8), (unsigned)le(e + 16, 4));
     }
+    /* What a loader's BIOS calls left: EDD (eddbuf 0xd00, 82 bytes each), EDID (0x140), screen_info (0x00). */
+    if (n < 0xd00 + 6 * 82)
+        return;
+    unsigned edd = bp[0x1e9], sigs = bp[0x1ea];
+    say("boot_params bios eddbuf_entries=%u edd_mbr_sig_buf_entries=%u edid_header=%s orig_video_isVGA=0x%02x "
+        "lfb=%ux%ux%u lfb_base=0x%08x lfb_linelength=%u",
+        edd, sigs, memcmp(bp + 0x140, "\x00\xff\xff\xff\xff\xff\xff\x00", 8) ? "no" : "yes", bp[0x0f],
+        (unsigned)le(bp + 0x12, 2), (unsigned)le(bp + 0x14, 2), (unsigned)le(bp + 0x16, 2), (unsigned)le(bp + 0x18, 4),
+        (unsigned)le(bp + 0x24, 2));
+    for (unsigned i = 0; i < edd && i < 6; i++) {
+        const unsigned char *e = bp + 0xd00 + i * 82;
+        say("edd %u device=0x%02x version=0x%02x sectors=%llu mbr_signature=0x%08x", i, e[0], e[1],
+            (unsigned long long)le(e + 8 + 16, 8), e[0] >= 0x80 && e[0] - 0x80u < sigs ? (unsigned)le(bp + 0x290 + (e[0] - 0x80) * 4, 4) : 0);
+    }
 }
 
 /* The line of the kernel log that contains s (without its "<level>"), or NULL. */
@@ -175,6 +197,49 @@ static void check_kernel_log(void)
     free(log);
 }
 
+/*
+ * guest=svm's tests (relboot.svm-hello): the guest must not see SVM (CPUID
+ * Fn8000_0001 ECX bit 2 clear, Fn8000_000A all zero), then the hello
+ * hypercall from ring 3, which relboot reports on the serial port before
+ * it resumes the guest after the VMMCALL.  Natively VMMCALL raises #UD,
+ * so this process dies with SIGILL and the kernel panics: no false pass.
+ */
+static void svm_hello(void)
+{
+    unsigned a, b, c, d, max_ext;
+    __asm__ volatile("cpuid" : "=a"(max_ext), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0));
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000001u), "c"(0));
+    unsigned ecx = c, svm_edx = 0, svm_eax = 0;
+    if (max_ext >= 0x8000000a) {
+        __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x8000000au), "c"(0));
+        svm_eax = a;
+        svm_edx = d;
+    }
+    char detail[128];
+    snprintf(detail, sizeof detail, "80000001.ecx=0x%08x 8000000a.eax=0x%08x 8000000a.edx=0x%08x", ecx, svm_eax,
+             svm_edx);
+    check("svm-hidden", !(ecx & 4) && !svm_eax && !svm_edx, detail);
+    /* relboot's line must not land inside ours: let the console drain first. */
+    tcdrain(out);
+    unsigned long rax = 0x72656c62;
+    __asm__ volatile("vmmcall" : "+a"(rax) : : "memory");
+    say("vmmcall returned");
+
+    /* Any other RAX: relboot injects #UD, as a CPU without a hypervisor does. */
+    pid_t child = fork();
+    if (child == 0) {
+        unsigned long other = 0;
+        __asm__ volatile("vmmcall" : "+a"(other) : : "memory");
+        _exit(0);
+    }
+    int status = 0;
+    if (child > 0)
+        waitpid(child, &status, 0);
+    snprintf(detail, sizeof detail, "child %s %d", child < 0 ? "fork failed" : WIFSIGNALED(status) ? "signal" : "exit",
+             child < 0 ? errno : WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    check("vmmcall-other", child > 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGILL, detail);
+}
+
 static void leave(void)
 {
     say("result %s", failures ? "fail" : "pass");
@@ -216,6 +281,8 @@ int main(void)
     while (n > 0 && (cmdline[n - 1] == '\n' || cmdline[n - 1] == ' '))
         cmdline[--n] = 0;
     say("cmdline %s", cmdline);
+    if (strstr(cmdline, "relboot.svm-hello"))
+        svm_hello();
     report_boot_params();
     check_kernel_log();
     leave();

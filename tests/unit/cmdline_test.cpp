@@ -311,8 +311,18 @@ TEST(CmdlineOptions, XenStyleOptions)
     const Parsed m = parse("vga=mode-0x317");
     EXPECT_EQ(m.o.vga.kind, VgaKind::mode);
     EXPECT_EQ(m.o.vga.width, 0x317u);
+    EXPECT_EQ(m.o.vga.keep, 0);
+    /* Xen's ",keep" after any form, and "keep" alone (the mode as it is). */
+    const Parsed k = parse("vga=gfx-1024x768x32,keep");
+    EXPECT_EQ(k.o.vga.kind, VgaKind::gfx);
+    EXPECT_EQ(k.o.vga.depth, 32u);
+    EXPECT_EQ(k.o.vga.keep, 1);
+    const Parsed kk = parse("vga=keep");
+    EXPECT_EQ(kk.o.vga.kind, VgaKind::current);
+    EXPECT_EQ(kk.o.vga.keep, 1);
     for (const char* bad : {"vga=text-81x25", "vga=text-80x", "vga=gfx-1024x768", "vga=gfx-1024x768x0",
-                            "vga=mode-", "vga=ask", "vga=gfx-x768x32"})
+                            "vga=mode-", "vga=ask", "vga=gfx-x768x32", "vga=,keep", "vga=current,kep",
+                            "vga=keep,keep", "vga=current,keep,keep"})
         EXPECT_EQ(parse(bad).o.vga.kind, VgaKind::unset) << bad;
 }
 

@@ -26,6 +26,7 @@ struct Target {
 constexpr Target TARGETS[] = {
     {"report", enter_report},
     {"linux", linux_launch},
+    {"linux-svm", linux_launch_svm},
 };
 static_assert(sizeof(TARGETS) / sizeof(TARGETS[0]) == uint32_t(HandoffTarget::count));
 
@@ -37,10 +38,12 @@ HandoffTarget handoff_choose(const BootInfo& bi)
     case PayloadSel::none:
         return HandoffTarget::report;
     case PayloadSel::linux_kernel:
-        return HandoffTarget::linux_kernel;
+        break;
     default:
-        return linux_wanted(bi) ? HandoffTarget::linux_kernel : HandoffTarget::report;
+        if (!linux_wanted(bi))
+            return HandoffTarget::report;
     }
+    return bi.options.guest == GuestSel::svm ? HandoffTarget::linux_svm : HandoffTarget::linux_kernel;
 }
 
 const char* handoff_name(HandoffTarget target)

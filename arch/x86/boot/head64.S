@@ -5,7 +5,6 @@
 #include <relboot/layout.h>
 #include <relboot/x86/idt.h>
 #include <relboot/x86/segment.h>
-#include "segment_load.h"
 
     .section .text, "ax"
     .code64

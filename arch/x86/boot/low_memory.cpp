@@ -1,30 +1,28 @@
-/* low_memory_page() (low_memory.h). */
-#include <relboot/layout.h>
+/*
+ * A free page below 1 MiB (low_memory.h): pure, so the host tests run it
+ * on hand-built maps.
+ */
 #include <relboot/low_memory.h>
 
 namespace relboot {
 
 PhysAddr low_memory_page(const MemoryRange* map, uint32_t count, uint64_t limit)
 {
-    if (limit > LOW_MEMORY_END)
-        limit = LOW_MEMORY_END;
+    constexpr uint64_t page = 0x1000;
     uint64_t best = 0;
     for (uint32_t i = 0; i < count; ++i) {
         const MemoryRange& r = map[i];
-        if (r.type != MemoryType::usable || !r.size)
+        if (r.type != MemoryType::usable || r.size == 0)
             continue;
-        const uint64_t base = r.base.value;
-        if (base >= limit)
+        /* The range clipped to [page, limit); a range that wraps (malformed) is clipped at the top. */
+        const uint64_t lo = r.base.value < page ? page : r.base.value;
+        const uint64_t end = r.base.value + r.size < r.base.value ? ~uint64_t(0) : r.base.value + r.size;
+        const uint64_t hi = end < limit ? end : limit;
+        if (hi < lo + page)
             continue;
-        /* [start, end): the range's whole pages inside [LOW_MEMORY_START, limit); no sum can overflow. */
-        uint64_t end = r.size < limit - base ? base + r.size : limit;
-        uint64_t start = base < LOW_MEMORY_START ? LOW_MEMORY_START : base;
-        start = (start + PAGE_SIZE - 1) & ~uint64_t(PAGE_SIZE - 1);
-        end &= ~uint64_t(PAGE_SIZE - 1);
-        if (end <= start)
-            continue;
-        if (end - PAGE_SIZE > best)
-            best = end - PAGE_SIZE;
+        const uint64_t candidate = (hi - page) & ~(page - 1);
+        if (candidate >= lo && candidate > best)
+            best = candidate;
     }
     return PhysAddr{best};
 }

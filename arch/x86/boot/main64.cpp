@@ -6,6 +6,7 @@
  * filler, nothing here reads the loader's structures: only BootInfo.
  */
 #include <relboot/acpi.h>
+#include <relboot/bios.h>
 #include <relboot/boot_info.h>
 #include <relboot/cmdline_report.h>
 #include <relboot/console.h>
@@ -248,6 +249,7 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
     fill_boot_info(bi, con);
     find_acpi(bi);
     bi.tsc[uint32_t(TscStamp::boot_info_done)] = x86::rdtsc();
+    bios_run(bi);       /* real-mode BIOS calls (edd=, edid=, vga=): before anything else takes low memory */
     bi.magic = BOOT_INFO_MAGIC;
     bi.version = BOOT_INFO_VERSION;
     bi.size = sizeof(BootInfo);
@@ -290,7 +292,8 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
         finish(bi.options, false);
     }
     print_platform(bi, info, debug);
-    smp_boot(bi, info, con);
+    smp_boot(bi, info, con);    /* after bios_run(): the BIOS calls are done with the low page */
+    bios_report(bi, info, con);
     handoff(bi, target, info);
 }
 

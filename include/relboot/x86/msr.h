@@ -1,7 +1,6 @@
 /*
- * RDMSR and WRMSR (Intel SDM Vol. 2B).  The MSR numbers live with their
- * concept's header (x86/cr.h: IA32_EFER; x86/apic.h: IA32_APIC_BASE and
- * the x2APIC registers).
+ * RDMSR and WRMSR (Intel SDM Vol. 2B; AMD APM vol. 3).  The MSR numbers
+ * live with their concept (cr.h: IA32_EFER; svm.h: VM_CR, VM_HSAVE_PA).
  */
 #ifndef RELBOOT_X86_MSR_H
 #define RELBOOT_X86_MSR_H
@@ -10,6 +9,7 @@
 
 namespace relboot::x86 {
 
+/* Reads MSR msr; #GP for an MSR the CPU does not have, so check CPUID first. */
 inline uint64_t rdmsr(uint32_t msr)
 {
     uint32_t lo, hi;
@@ -17,6 +17,7 @@ inline uint64_t rdmsr(uint32_t msr)
     return uint64_t(hi) << 32 | lo;
 }
 
+/* Writes value to MSR msr; #GP for an MSR the CPU does not have or a reserved bit. */
 inline void wrmsr(uint32_t msr, uint64_t value)
 {
     asm volatile("wrmsr" : : "c"(msr), "a"(uint32_t(value)), "d"(uint32_t(value >> 32)) : "memory");

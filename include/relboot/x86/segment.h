@@ -48,4 +48,30 @@
 #define SEL_IMAGE    0x28   /* data whose base is the load base (BASE=fs, image32.h) */
 #define GDT_ENTRIES  6
 
+#ifdef __ASSEMBLER__
+/* Protected mode: DS, ES, SS, FS and GS all get the flat data selector sel.  Clobbers %eax. */
+.macro LOAD_DATA_SEGMENTS32 sel
+    movl    $\sel, %eax
+    movl    %eax, %ds
+    movl    %eax, %es
+    movl    %eax, %ss
+    movl    %eax, %fs
+    movl    %eax, %gs
+.endm
+
+/*
+ * 64-bit mode: DS, ES and SS get the data selector sel, FS and GS the
+ * null selector (their bases are then 0).  Clobbers %eax.
+ */
+.macro LOAD_DATA_SEGMENTS64 sel
+    movl    $\sel, %eax
+    movl    %eax, %ds
+    movl    %eax, %es
+    movl    %eax, %ss
+    xorl    %eax, %eax
+    movl    %eax, %fs
+    movl    %eax, %gs
+.endm
+#endif
+
 #endif

@@ -47,6 +47,11 @@ void print_payload(const Options& o, Console& con)
 {
     con.str(o.payload == PayloadSel::linux_kernel ? "linux" : o.payload == PayloadSel::none ? "none" : "auto");
 }
+void print_guest(const Options& o, Console& con) { con.str(o.guest == GuestSel::svm ? "svm" : "native"); }
+void print_debug_npt_hole(const Options& o, Console& con)
+{
+    con.str(o.debug_npt_hole == NptHole::zero_page ? "zero-page" : "none");
+}
 void print_vga(const Options& o, Console& con)
 {
     const VgaSettings& g = o.vga;
@@ -56,6 +61,8 @@ void print_vga(const Options& o, Console& con)
     case VgaKind::mode: con.str("mode-").hex(g.width, 4); break;
     default: con.str("current"); break;
     }
+    if (g.keep)
+        con.str(",keep");
 }
 void print_maxcpus(const Options& o, Console& con) { con.dec(o.maxcpus); }
 void print_debug_exit(const Options& o, Console& con) { con.hex(o.debug_exit_port, 4); }

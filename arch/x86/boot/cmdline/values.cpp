@@ -254,6 +254,18 @@ bool parse_payload(Text v, bool has_value, Options* out)
     return set_keyword(OptionId::payload, v, has_value, BY_INDEX, &out->payload);
 }
 
+bool parse_guest(Text v, bool has_value, Options* out)
+{
+    static constexpr GuestSel BY_INDEX[] = {GuestSel::native, GuestSel::svm};
+    return set_keyword(OptionId::guest, v, has_value, BY_INDEX, &out->guest);
+}
+
+bool parse_debug_npt_hole(Text v, bool has_value, Options* out)
+{
+    static constexpr NptHole BY_INDEX[] = {NptHole::zero_page};
+    return set_keyword(OptionId::debug_npt_hole, v, has_value, BY_INDEX, &out->debug_npt_hole);
+}
+
 bool parse_mem(Text v, bool has_value, Options* out)
 {
     uint64_t bytes;
@@ -275,14 +287,23 @@ bool parse_edid(Text v, bool has_value, Options* out)
     return set_keyword(OptionId::edid, v, has_value, BY_INDEX, &out->edid);
 }
 
-/* vga=current|text-80x<rows>|gfx-<w>x<h>x<depth>|mode-<n> */
+/* vga=current|keep|text-80x<rows>|gfx-<w>x<h>x<depth>|mode-<n>, each with an optional ",keep" (Xen's form) */
 bool parse_vga(Text v, bool has_value, Options* out)
 {
     if (!has_value)
         return false;
     VgaSettings g{};
     Text rest, a, b, c;
-    if (v.equals("current")) {
+    constexpr uint32_t keep_len = 5;   /* ",keep" */
+    if (v.len > keep_len && Text{v.s + v.len - keep_len, keep_len}.equals(",keep")) {
+        g.keep = 1;
+        v.len -= keep_len;
+    }
+    if (!g.keep && v.equals("keep")) {
+        /* Xen's vga=keep: the mode as it is, kept. */
+        g.kind = VgaKind::current;
+        g.keep = 1;
+    } else if (v.equals("current")) {
         g.kind = VgaKind::current;
     } else if (starts_with(v, "text-80x", &rest)) {
         g.kind = VgaKind::text;

@@ -488,6 +488,8 @@ void linux_fill_boot_params(uint8_t* zero_page, const uint8_t* image, const Linu
                           lo32(in.efi_memmap), in.efi_memmap_size, hi32(in.efi_systab), hi32(in.efi_memmap)};
         store(zero_page, BP_EFI_INFO, efi);
     }
+    if (in.bios)
+        linux_fill_bios_params(zero_page, *in.bios);
 }
 
 } // namespace relboot

@@ -4,18 +4,17 @@
  * paging on with everything the kernel touches identity-mapped, a GDT
  * whose selector __BOOT_CS (0x10) is flat 64-bit code and __BOOT_DS
  * (0x18) flat data, CS = __BOOT_CS, DS = ES = SS = __BOOT_DS, interrupts
- * off, %rsi = the zero page.  The kernel loads its own GDT, IDT and page
+ * off, %rsi = the zero page.  guest=svm enters the kernel with the same
+ * state through a VMCB instead (svm_launch.cpp), with a copy of linux_gdt
+ * in guest memory.  The kernel loads its own GDT, IDT and page
  * tables early; until then relboot's page tables and IDT stay in use
  * (they lie in relboot's image, which the e820 table marks reserved).
  *
  *   [[noreturn]] void linux_enter(uint64_t entry, uint64_t boot_params)
  *   %rdi = entry (physical = identity address), %rsi = boot_params
  */
+#include <relboot/linux_boot.h>
 #include <relboot/x86/segment.h>
-#include "segment_load.h"
-
-#define LINUX_BOOT_CS  0x10
-#define LINUX_BOOT_DS  0x18
 
     .section .text, "ax"
     .code64
@@ -35,10 +34,11 @@ linux_enter:
 /*
  * The kernel's GDT (its own gdt has the same two descriptors).  In .data
  * and with the accessed bits set, so that loading the selectors writes
- * nothing.
+ * nothing.  Global: guest=svm copies it (linux_gdt_end - linux_gdt bytes).
  */
     .section .data, "aw"
     .balign 16
+    .globl  linux_gdt, linux_gdt_end
 linux_gdt:
     .quad   0
     .quad   0

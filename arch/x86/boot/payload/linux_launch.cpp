@@ -11,7 +11,10 @@
  * the EFI memory map, the zero page: every read of the loader's data
  * happens here, so the moves below may overwrite the MBI and module 0),
  * the initrd moves if it must, the protected-mode code is copied, and the
- * kernel is entered (linux_entry.S).
+ * kernel is entered (linux_entry.S), or, for guest=svm (the "linux-svm"
+ * target), run as an SVM guest (svm_launch.cpp): the host's SVM checks
+ * come first, before anything is decided, and the kernel's command line
+ * gets " nosmp" (the guest has one vCPU and must not INIT relboot's APs).
  */
 #include <relboot/console.h>
 #include <relboot/handoff.h>
@@ -19,6 +22,7 @@
 #include <relboot/layout.h>
 #include <relboot/multiboot1.h>
 #include <relboot/payload_linux.h>
+#include <relboot/payload_svm.h>
 #include <relboot/report.h>
 #include <relboot/smp.h>
 #include <relboot/x86/io.h>
@@ -31,6 +35,13 @@ namespace {
 
 /* Longest command line relboot composes (bytes with the NUL); Debian's kernel takes 2047. */
 constexpr uint32_t CMDLINE_BUFFER = 4096;
+/*
+ * Appended to an SVM guest's command line: one vCPU, and no INIT/SIPI to
+ * the other CPUs, which under QEMU's TCG would reset them even when INIT
+ * is intercepted (svm-facts 1.5).
+ */
+constexpr char SVM_CMDLINE_TAIL[] = " nosmp";
+constexpr uint32_t SVM_CMDLINE_TAIL_LEN = sizeof SVM_CMDLINE_TAIL - 1;
 /* Largest EFI memory map passed on (bytes): 341 of OVMF's 48-byte descriptors. */
 constexpr uint32_t EFI_MEMMAP_BUFFER = 16384;
 
@@ -78,13 +89,6 @@ void value(Console& con, uint64_t v, bool decimal)
     }
     con.end();
     finish(bi.options, false);
-}
-
-/* The identity address of an image object (the buffers lie outside the higher-half map). */
-template <class T>
-T* identity(const BootInfo& bi, T* higher_half)
-{
-    return reinterpret_cast<T*>(bi.load_base.value + (reinterpret_cast<uint64_t>(higher_half) - IMAGE_VIRT_START));
 }
 
 /*
@@ -150,8 +154,13 @@ bool linux_wanted(const BootInfo& bi)
     return linux_is_bzimage(phys_ptr<uint8_t>(kernel.start), size);
 }
 
-void linux_launch(const BootInfo& bi, Console& con)
+namespace {
+
+/* Both targets: native (linux_entry.S) or, svm set, as an SVM guest. */
+[[noreturn]] void launch(const BootInfo& bi, Console& con, bool svm)
 {
+    if (svm)
+        svm_check_host(bi);
     const uint64_t tsc_decide = x86::rdtsc();
     const BootModule* modules = phys_ptr<BootModule>(bi.modules);
     const MemoryRange* map = phys_ptr<MemoryRange>(bi.memory_map);
@@ -173,7 +182,8 @@ void linux_launch(const BootInfo& bi, Console& con)
     const uint32_t passthrough_len = bi.options.has_passthrough ? bi.options.passthrough.length : 0;
     const char* args;
     const uint32_t args_len = kernel_args(bi, kernel, &args);
-    const uint32_t cmdline_len = args_len + (passthrough_len ? 1 + passthrough_len : 0);
+    const uint32_t cmdline_len =
+        args_len + (passthrough_len ? 1 + passthrough_len : 0) + (svm ? SVM_CMDLINE_TAIL_LEN : 0);
     if (cmdline_len >= CMDLINE_BUFFER)
         refuse(bi, {"cmdline", cmdline_len, true, "at most 4095 bytes (module 0's string and relboot's -- text)",
                          nullptr, 0, false});
@@ -192,6 +202,12 @@ void linux_launch(const BootInfo& bi, Console& con)
     e = linux_plan(image, in, &plan);
     if (!e.ok())
         refuse(bi, e);
+    LinuxBuffers& buf = *image_identity(bi, &linux_buffers);
+    if (svm) {
+        /* The NPT, the permission maps and the VMCB: relboot's own pages, and the last refusal. */
+        const PhysRange window{PhysAddr{reinterpret_cast<uint64_t>(&buf)}, sizeof buf};
+        svm_prepare(bi, plan.entry, buf.zero_page, &window, 1);
+    }
     const uint64_t tsc_decided = x86::rdtsc();
 
     con.begin().str("payload linux version=").quoted(reinterpret_cast<const char*>(file) + image.version_offset,
@@ -204,7 +220,6 @@ void linux_launch(const BootInfo& bi, Console& con)
 
     /* Act, 1: relboot's buffers, while the MBI and module 0 are intact. */
     const uint64_t tsc_start = x86::rdtsc();
-    LinuxBuffers& buf = *identity(bi, &linux_buffers);
     uint32_t n = 0;
     for (; n < args_len; ++n)
         buf.cmdline[n] = args[n];
@@ -213,6 +228,8 @@ void linux_launch(const BootInfo& bi, Console& con)
         for (uint32_t i = 0; i < passthrough_len; ++i)
             buf.cmdline[n++] = passthrough[i];
     }
+    for (uint32_t i = 0; svm && i < SVM_CMDLINE_TAIL_LEN; ++i)
+        buf.cmdline[n++] = SVM_CMDLINE_TAIL[i];
     buf.cmdline[n] = '\0';
     LinuxBootParamsInput params{};
     params.cmd_line_ptr = reinterpret_cast<uint64_t>(buf.cmdline);
@@ -229,6 +246,7 @@ void linux_launch(const BootInfo& bi, Console& con)
         params.efi_memdesc_size = bi.efi_mmap_desc_size;
         params.efi_memdesc_version = bi.efi_mmap_desc_version;
     }
+    params.bios = bi.bios.present() ? phys_ptr<BiosInfo>(bi.bios) : nullptr;
     linux_fill_boot_params(buf.zero_page, file, image, plan, params);
 
     /* Act, 2: the initrd out of the kernel's way (never onto module 0's bytes), then the kernel. */
@@ -247,11 +265,25 @@ void linux_launch(const BootInfo& bi, Console& con)
     con.str(" copy=").dec(tsc_end - tsc_copy);
     con.str(" entry_to_kernel=").dec(tsc_end - bi.tsc[uint32_t(TscStamp::entry)]).end();
 
+    if (svm)
+        svm_run(bi, con, plan.entry, buf.zero_page);
     con.begin().str("handoff linux entry=").hex16(plan.entry);
     con.str(" boot_params=").hex16(reinterpret_cast<uint64_t>(buf.zero_page)).end();
     /* The kernel starts the CPUs itself: the parked APs go back to wait-for-SIPI (smp.h). */
     smp_reset_aps(bi);
     linux_enter(plan.entry, reinterpret_cast<uint64_t>(buf.zero_page));
+}
+
+} // namespace
+
+void linux_launch(const BootInfo& bi, Console& con)
+{
+    launch(bi, con, false);
+}
+
+void linux_launch_svm(const BootInfo& bi, Console& con)
+{
+    launch(bi, con, true);
 }
 
 } // namespace relboot

@@ -37,7 +37,6 @@
 #include <relboot/x86/cr.h>
 #include <relboot/x86/segment.h>
 #include "early_uart.h"
-#include "segment_load.h"
 
     .section .text32, "ax"
     .code64

@@ -13,7 +13,6 @@
 #include <relboot/trampoline.h>
 #include <relboot/x86/cr.h>
 #include <relboot/x86/segment.h>
-#include "segment_load.h"
 
 /* Offset of sym in the blob: what it is at run time after adding %ebp (the page). */
 #define TOFF(sym)   sym - trampoline_start

@@ -1,0 +1,307 @@
+/*
+ * guest=svm's pure parts (include/relboot/payload_svm.h): the nested page
+ * table built for sample memory maps (relboot's pages absent, everything
+ * else identity-mapped), the MSR permission map, the guest's CPUID view,
+ * instruction lengths, the e820 clip and the guest's first page tables.
+ */
+#include "boot_test_util.h"
+
+#include <gtest/gtest.h>
+#include <relboot/payload_svm.h>
+#include <relboot/x86/cr.h>
+#include <relboot/x86/svm.h>
+
+#include <cstring>
+#include <vector>
+
+using namespace relboot;
+using namespace boot_test;
+using linuxboot::E820Entry;
+
+namespace {
+
+constexpr uint64_t MiB = 1 << 20;
+constexpr uint64_t GiB = uint64_t(1) << 30;
+/* Where the tests pretend the NPT's pages lie (host-physical); any 4 KiB-aligned value. */
+constexpr uint64_t NPT_PHYS = 0x7f000000;
+
+/* relboot's image and the windows the guest reads inside it, as svm_launch() passes them. */
+struct Layout {
+    PhysRange image;
+    std::vector<PhysRange> windows;
+};
+
+struct Npt {
+    std::vector<uint64_t> pages = std::vector<uint64_t>(SVM_NPT_PAGES * 512);
+    uint32_t used = 0;
+    uint64_t limit = 0;
+    std::vector<PhysRange> holes;
+};
+
+Npt build(const std::vector<MemoryRange>& map, const Layout& l)
+{
+    Npt n;
+    n.holes.resize(SVM_NPT_MAX_HOLES);
+    const uint32_t count = svm_npt_holes(l.image, l.windows.data(), uint32_t(l.windows.size()), n.holes.data(),
+                                         SVM_NPT_MAX_HOLES);
+    EXPECT_LE(count, SVM_NPT_MAX_HOLES);
+    n.holes.resize(count);
+    n.limit = svm_npt_limit(map.data(), uint32_t(map.size()));
+    n.used = svm_npt_build(n.pages.data(), NPT_PHYS, SVM_NPT_PAGES, n.limit, n.holes.data(), count);
+    return n;
+}
+
+/* relboot's page: in the image and in no window (windows rounded outwards to 4 KiB, as the NPT has them). */
+bool relboot_page(uint64_t page, const Layout& l)
+{
+    const uint64_t image_base = l.image.base.value & ~uint64_t(4095);
+    if (page < image_base || page >= l.image.end())
+        return false;
+    for (const PhysRange& w : l.windows) {
+        const uint64_t b = w.base.value & ~uint64_t(4095), e = (w.end() + 4095) & ~uint64_t(4095);
+        if (page >= b && page < e)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * Every 4 KiB page below the limit: relboot's absent, the rest
+ * identity-mapped (checked at the page's first and last byte); nothing at
+ * or above the limit.
+ */
+void expect_identity_but_relboot(const Npt& n, const Layout& l)
+{
+    ASSERT_NE(n.used, 0u);
+    uint64_t absent = 0;
+    for (uint64_t page = 0; page < n.limit; page += 4096) {
+        uint64_t hpa = 0;
+        const bool mapped = svm_npt_translate(n.pages.data(), NPT_PHYS, n.used, page, &hpa);
+        if (relboot_page(page, l)) {
+            ASSERT_FALSE(mapped) << std::hex << "relboot's page 0x" << page << " is mapped";
+            ++absent;
+            continue;
+        }
+        ASSERT_TRUE(mapped) << std::hex << "page 0x" << page << " is not mapped";
+        ASSERT_EQ(hpa, page);
+        ASSERT_TRUE(svm_npt_translate(n.pages.data(), NPT_PHYS, n.used, page + 4095, &hpa));
+        ASSERT_EQ(hpa, page + 4095);
+    }
+    EXPECT_GT(absent, 0u);
+    uint64_t hpa;
+    EXPECT_FALSE(svm_npt_translate(n.pages.data(), NPT_PHYS, n.used, n.limit, &hpa));
+    EXPECT_FALSE(svm_npt_translate(n.pages.data(), NPT_PHYS, n.used, n.limit + 123 * GiB, &hpa));
+}
+
+/* Every entry the NPT holds is user-accessible (nested walks are user accesses) and writable. */
+void expect_user_rw(const Npt& n)
+{
+    for (uint32_t i = 0; i < n.used * 512; ++i) {
+        if (n.pages[i] & 1) {
+            ASSERT_EQ(n.pages[i] & 7, 7u) << "entry " << i;
+        }
+    }
+}
+
+/* SeaBIOS, -m 256M; relboot at its link address with LinuxBuffers and SvmGuestPages inside (svm_launch()). */
+TEST(SvmNpt, SeabiosImageAtLinkAddress)
+{
+    const std::vector<MemoryRange> map = {
+        span(0x0, 0x9fc00, U),         span(0x9fc00, 0xa0000, R),          span(0xf0000, 0x100000, R),
+        span(0x100000, 0x1000000, U),  span(0x1000000, 0x1058000, IMG),    span(0x1058000, 0xffe0000, U),
+        span(0xffe0000, 0x10000000, R), span(0xfffc0000, 0x100000000, R), span(0xfd00000000, 0x10000000000, R),
+    };
+    const Layout l{PhysRange{PhysAddr{0x1000000}, 0x58000},
+                   {PhysRange{PhysAddr{0x1029000}, 0x6000}, PhysRange{PhysAddr{0x1050000}, 0x7000}}};
+    const Npt n = build(map, l);
+    EXPECT_EQ(n.limit, 4 * GiB);   /* reserved ranges above 4 GiB are not guest memory */
+    EXPECT_EQ(n.holes.size(), 3u);
+    EXPECT_EQ(n.used, 2u + 4u + 1u); /* PML4, PDPT, 4 PDs, one PT for the image's 2 MiB */
+    expect_identity_but_relboot(n, l);
+    expect_user_rw(n);
+}
+
+/* OVMF-like, -m 512M, relboot high (GRUB's preference): the image crosses a 2 MiB boundary. */
+TEST(SvmNpt, ImageAcrossTwoMegabyteBoundary)
+{
+    const std::vector<MemoryRange> map = {
+        span(0x0, 0xa0000, U),           span(0x100000, 0x800000, U),      span(0x800000, 0x808000, NVS),
+        span(0x808000, 0x1fdf0000, U),   span(0x1fdf0000, 0x1fe70000, IMG), span(0x1fe70000, 0x1f77e000 + 0x900000, U),
+        span(0xffc00000, 0x100000000, R),
+    };
+    const Layout l{PhysRange{PhysAddr{0x1fdf0000}, 0x80000}, {PhysRange{PhysAddr{0x1fe29000}, 0x6000}}};
+    const Npt n = build(map, l);
+    EXPECT_EQ(n.limit, 4 * GiB);
+    EXPECT_EQ(n.used, 2u + 4u + 2u);
+    expect_identity_but_relboot(n, l);
+}
+
+/* RAM above 4 GiB: the NPT covers it, rounded up to 1 GiB. */
+TEST(SvmNpt, RamAboveFourGiB)
+{
+    const std::vector<MemoryRange> map = {
+        span(0x0, 0x9fc00, U), span(0x100000, 0x1000000, U), span(0x1000000, 0x1040000, IMG),
+        span(0x1040000, 0xbffe0000, U), span(0x100000000, 0x140000000 + 0x20000000, U),
+    };
+    const Layout l{PhysRange{PhysAddr{0x1000000}, 0x40000}, {PhysRange{PhysAddr{0x1010000}, 0x1000}}};
+    const Npt n = build(map, l);
+    EXPECT_EQ(n.limit, 6 * GiB);
+    expect_identity_but_relboot(n, l);
+}
+
+/* More RAM than the NPT covers: it stops at SVM_NPT_MAX (the e820 clip drops the rest). */
+TEST(SvmNpt, LimitCapped)
+{
+    const std::vector<MemoryRange> map = {span(0x0, 0x9fc00, U), span(0x100000, 0x1000000, U),
+                                          span(0x1000000, 0x1040000, IMG), span(0x100000000, 40 * GiB, U)};
+    EXPECT_EQ(svm_npt_limit(map.data(), uint32_t(map.size())), SVM_NPT_MAX);
+}
+
+/* A page left out on purpose (debug-npt-hole=zero-page) is absent too. */
+TEST(SvmNpt, ExtraHole)
+{
+    std::vector<uint64_t> pages(SVM_NPT_PAGES * 512);
+    const PhysRange holes[] = {PhysRange{PhysAddr{0x1000000}, 0x29000}, PhysRange{PhysAddr{0x1030000}, 0x28000},
+                               PhysRange{PhysAddr{0x1029000}, 0x1000}};
+    const uint32_t used = svm_npt_build(pages.data(), NPT_PHYS, SVM_NPT_PAGES, 4 * GiB, holes, 3);
+    ASSERT_NE(used, 0u);
+    uint64_t hpa;
+    EXPECT_FALSE(svm_npt_translate(pages.data(), NPT_PHYS, used, 0x1029230, &hpa));
+    EXPECT_TRUE(svm_npt_translate(pages.data(), NPT_PHYS, used, 0x102a000, &hpa));
+    EXPECT_EQ(hpa, 0x102a000u);
+}
+
+/* Refusals: a limit that is no multiple of 1 GiB, too few pages for the PTs the holes need. */
+TEST(SvmNpt, Refusals)
+{
+    std::vector<uint64_t> pages(SVM_NPT_PAGES * 512);
+    EXPECT_EQ(svm_npt_build(pages.data(), NPT_PHYS, SVM_NPT_PAGES, 4 * GiB + 2 * MiB, nullptr, 0), 0u);
+    EXPECT_EQ(svm_npt_build(pages.data(), NPT_PHYS, SVM_NPT_PAGES, 0, nullptr, 0), 0u);
+    EXPECT_EQ(svm_npt_build(pages.data(), NPT_PHYS + 8, SVM_NPT_PAGES, 4 * GiB, nullptr, 0), 0u);
+    /* Page tables for 4 KiB pages come from what the PDs leave: 8 here, a hole in each of 9 different 2 MiB pages. */
+    const uint32_t page_count = 2 + 4 + 8;
+    std::vector<PhysRange> holes;
+    for (uint32_t i = 0; i < 9; ++i)
+        holes.push_back(PhysRange{PhysAddr{0x1000000 + i * 2 * MiB}, 0x1000});
+    EXPECT_EQ(svm_npt_build(pages.data(), NPT_PHYS, page_count, 4 * GiB, holes.data(), uint32_t(holes.size())), 0u);
+    holes.pop_back();
+    EXPECT_EQ(svm_npt_build(pages.data(), NPT_PHYS, page_count, 4 * GiB, holes.data(), uint32_t(holes.size())),
+              page_count);
+    /* A limit the PDs alone do not fit in. */
+    EXPECT_EQ(svm_npt_build(pages.data(), NPT_PHYS, SVM_NPT_PAGES, 512 * GiB, nullptr, 0), 0u);
+}
+
+TEST(SvmNptHoles, WindowsRoundedOutwardsAndClipped)
+{
+    const PhysRange image{PhysAddr{0x1000000}, 0x20000};
+    const PhysRange windows[] = {
+        PhysRange{PhysAddr{0x1010800}, 0x100},     /* rounded out to [0x1010000, 0x1011000) */
+        PhysRange{PhysAddr{0x1004000}, 0x2000},
+        PhysRange{PhysAddr{0x2000000}, 0x1000},    /* outside the image: ignored */
+        PhysRange{PhysAddr{0x101f000}, 0x5000},    /* runs past the image's end */
+        PhysRange{PhysAddr{0x1005000}, 0x2000},    /* overlaps the second */
+    };
+    PhysRange out[8];
+    ASSERT_EQ(svm_npt_holes(image, windows, 5, out, 8), 3u);
+    EXPECT_EQ(out[0].base.value, 0x1000000u);
+    EXPECT_EQ(out[0].size, 0x4000u);
+    EXPECT_EQ(out[1].base.value, 0x1007000u);
+    EXPECT_EQ(out[1].size, 0x9000u);
+    EXPECT_EQ(out[2].base.value, 0x1011000u);
+    EXPECT_EQ(out[2].size, 0xe000u);
+    /* Too many holes for out: max + 1. */
+    EXPECT_EQ(svm_npt_holes(image, windows, 5, out, 2), 3u);
+    /* No windows: the whole image. */
+    ASSERT_EQ(svm_npt_holes(image, nullptr, 0, out, 8), 1u);
+    EXPECT_EQ(out[0].size, 0x20000u);
+}
+
+/* The MSR permission map: EFER writes and VM_HSAVE_PA only (APM vol. 2, 15.11; svm-facts "MSRPM layout"). */
+TEST(SvmMsrpm, EferWriteAndHsaveOnly)
+{
+    std::vector<uint8_t> msrpm(SVM_MSRPM_SIZE, 0xff);
+    svm_msrpm_fill(msrpm.data());
+    EXPECT_EQ(msrpm[0x820], 0x02);      /* EFER (0xc0000080): write bit */
+    EXPECT_EQ(msrpm[0x1045], 0xc0);     /* VM_HSAVE_PA (0xc0010117): read and write bits */
+    uint32_t bits = 0;
+    for (uint8_t b : msrpm)
+        bits += __builtin_popcount(b);
+    EXPECT_EQ(bits, 3u);
+    EXPECT_TRUE(svm_msrpm_intercepts(msrpm.data(), MSR_IA32_EFER, true));
+    EXPECT_FALSE(svm_msrpm_intercepts(msrpm.data(), MSR_IA32_EFER, false));
+    EXPECT_TRUE(svm_msrpm_intercepts(msrpm.data(), MSR_VM_HSAVE_PA, false));
+    EXPECT_TRUE(svm_msrpm_intercepts(msrpm.data(), MSR_VM_HSAVE_PA, true));
+    for (uint32_t msr : {0x1bu, 0x277u, 0x1fffu, 0xc0000081u, 0xc0000100u, 0xc0000102u, 0xc0010114u, 0xc0011fffu}) {
+        EXPECT_FALSE(svm_msrpm_intercepts(msrpm.data(), msr, false)) << std::hex << msr;
+        EXPECT_FALSE(svm_msrpm_intercepts(msrpm.data(), msr, true)) << std::hex << msr;
+    }
+    /* Outside the three ranges: no bit to set, and such an MSR always exits. */
+    EXPECT_FALSE(svm_msrpm_set(msrpm.data(), 0x40000000, true, true));
+    EXPECT_FALSE(svm_msrpm_set(msrpm.data(), 0xc0002000, true, true));
+    EXPECT_TRUE(svm_msrpm_intercepts(msrpm.data(), 0x40000000, false));
+    EXPECT_TRUE(svm_msrpm_set(msrpm.data(), 0x1fff, true, false));
+    EXPECT_EQ(msrpm[0x7ff], 0x40);
+}
+
+TEST(SvmCpuid, SvmHidden)
+{
+    const x86::CpuidResult all{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff};
+    const x86::CpuidResult ext = svm_cpuid_filter(0x80000001, 0, all);
+    EXPECT_EQ(ext.ecx, 0xfffffffbu);
+    EXPECT_EQ(ext.edx, 0xffffffffu);
+    const x86::CpuidResult svm = svm_cpuid_filter(0x8000000a, 0, all);
+    EXPECT_EQ(svm.eax | svm.ebx | svm.ecx | svm.edx, 0u);
+    const x86::CpuidResult other = svm_cpuid_filter(1, 0, all);
+    EXPECT_EQ(other.ecx, 0xffffffffu);
+}
+
+TEST(SvmExit, LengthsAndNames)
+{
+    EXPECT_EQ(svm_insn_length(VMEXIT_CPUID), 2u);
+    EXPECT_EQ(svm_insn_length(VMEXIT_MSR), 2u);
+    EXPECT_EQ(svm_insn_length(VMEXIT_VMMCALL), 3u);
+    EXPECT_EQ(svm_insn_length(VMEXIT_NPF), 0u);
+    /* VMEXIT_INVALID: -1 on hardware, its low 32 bits only under QEMU 7.2's TCG. */
+    EXPECT_STREQ(svm_exit_name(0xffffffffffffffffull), "invalid");
+    EXPECT_STREQ(svm_exit_name(0x00000000ffffffffull), "invalid");
+    EXPECT_STREQ(svm_exit_name(VMEXIT_NPF), "npf");
+    EXPECT_STREQ(svm_exit_name(VMEXIT_SHUTDOWN), "shutdown");
+    EXPECT_STREQ(svm_exit_name(0x78), "other");
+}
+
+TEST(SvmE820, ClippedToTheNptLimit)
+{
+    std::vector<uint8_t> zp(linuxboot::BOOT_PARAMS_SIZE);
+    const E820Entry in[] = {{0, 0x9fc00, 1}, {0x100000, 0xbff00000, 1}, {0x100000000, 16 * GiB, 1},
+                            {0xfd00000000, 0x300000000, 2}};
+    std::memcpy(zp.data() + linuxboot::BP_E820_TABLE, in, sizeof in);
+    zp[linuxboot::BP_E820_ENTRIES] = 4;
+    EXPECT_EQ(svm_e820_clip(zp.data(), SVM_NPT_MAX), 4 * GiB);
+    ASSERT_EQ(zp[linuxboot::BP_E820_ENTRIES], 3);
+    E820Entry out[3];
+    std::memcpy(out, zp.data() + linuxboot::BP_E820_TABLE, sizeof out);
+    EXPECT_EQ(out[1].size, 0xbff00000u);
+    EXPECT_EQ(out[2].addr, 0x100000000u);
+    EXPECT_EQ(out[2].size, SVM_NPT_MAX - 4 * GiB);
+    /* Below the limit: unchanged. */
+    EXPECT_EQ(svm_e820_clip(zp.data(), SVM_NPT_MAX), 0u);
+    EXPECT_EQ(zp[linuxboot::BP_E820_ENTRIES], 3);
+}
+
+/* The guest's first page tables: [0, 4 GiB) identity in 2 MiB pages. */
+TEST(SvmGuest, PageTablesIdentityFourGiB)
+{
+    constexpr uint64_t PHYS = 0x1031000;
+    std::vector<uint64_t> pt(SVM_GUEST_PT_PAGES * 512, 0xdead);
+    svm_guest_pagetables(pt.data(), PHYS);
+    EXPECT_EQ(pt[0], (PHYS + 0x1000) | 3);
+    for (uint64_t g = 0; g < 4; ++g)
+        EXPECT_EQ(pt[512 + g], (PHYS + (2 + g) * 0x1000) | 3);
+    EXPECT_EQ(pt[512 + 4], 0u);
+    for (uint64_t a : {uint64_t(0), uint64_t(0x1a00000), uint64_t(0xfee00000), 3 * GiB + 5 * MiB}) {
+        const uint64_t e = pt[(2 + a / GiB) * 512 + (a % GiB) / (2 * MiB)];
+        EXPECT_EQ(e, (a & ~(2 * MiB - 1)) | 0x83) << std::hex << a;
+    }
+}
+
+} // namespace
