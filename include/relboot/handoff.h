@@ -64,7 +64,8 @@
  *     and stays usable RAM in the memory map.  The linux target, after
  *     its last check and its "handoff linux" line, sends INIT to every
  *     parked AP (smp_reset_aps()): they wait for a SIPI, as after the
- *     firmware, and the kernel starts them itself.
+ *     firmware, and the kernel starts them itself.  linux-svm leaves them
+ *     parked: relboot stays the host, and its guest runs with nosmp.
  *   - The serial console relboot used (console=) is initialised.
  *   - BIOS (BootInfo.bios present): relboot made its real-mode BIOS calls
  *     (bios.h) and is back in the state above; the low page they used is
