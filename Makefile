@@ -417,7 +417,7 @@ build/unit/RelbootTests: $(UNIT_OBJS)
 
 # libFuzzer targets (clang, ASan + UBSan) for the command line, the MBI
 # walker, the multiboot1 and PVH fillers, the bzImage launcher and the MADT walk; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
-FUZZ_TIME ?= 45
+FUZZ_TIME ?= 20
 FUZZ_CXX ?= clang++
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all

@@ -13,7 +13,7 @@ build = lit_config.params.get("build_dir")
 if not build:
     lit_config.fatal("run through `make check` (needs --param build_dir=...)")
 config.test_exec_root = os.path.join(build, "lit-fuzz")
-fuzz_time = lit_config.params.get("fuzz_time", "45")
+fuzz_time = lit_config.params.get("fuzz_time", "20")
 config.substitutions.append(("%fuzz_time", fuzz_time))
 config.substitutions.append(("%fuzzers", os.path.join(build, "fuzz")))
 config.environment["PATH"] = os.pathsep.join(["/usr/lib/llvm-14/bin", os.environ.get("PATH", "")])
