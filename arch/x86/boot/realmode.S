@@ -95,15 +95,8 @@ realmode_blob:
     movl    %eax, %ds
     movl    %eax, %es
     movl    %eax, %ss
-    /* Paging off: the next fetch is from the same, identity-mapped, address. */
-    movl    %cr0, %eax
-    andl    $~CR0_PG, %eax
-    movl    %eax, %cr0
-    /* IA-32e mode off (EFER.LMA follows LME once paging is off). */
-    movl    $MSR_IA32_EFER, %ecx
-    rdmsr
-    andl    $~EFER_LME, %eax
-    wrmsr
+    /* Paging off (the next fetch is from the same, identity-mapped, address), then IA-32e mode off. */
+    LEAVE_LONG_MODE
     /* 16-bit protected mode, in the segment whose base is P. */
     ljmp    $RM_SEL_CODE16, $OFF(.Lpm16)
 

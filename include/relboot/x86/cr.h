@@ -33,4 +33,24 @@
 #define EFER_LMA        BIT32(10)   /* IA-32e Mode Active */
 #define EFER_NXE        BIT32(11)   /* Execute Disable Bit Enable */
 
+#ifdef __ASSEMBLER__
+/*
+ * Leave IA-32e mode from 32-bit compatibility-mode code that runs at its
+ * identity-mapped address (Intel SDM Vol. 3A, 10.8.5.4 "Switching Out of
+ * IA-32e Mode Operation"): CR0.PG off (the next fetch comes from the same,
+ * identity-mapped, address), then EFER.LME off (EFER.LMA followed LME when
+ * paging went off).  The CPU is then in 32-bit protected mode without
+ * paging.  Clobbers %eax, %ecx and %edx.
+ */
+.macro LEAVE_LONG_MODE
+    movl    %cr0, %eax
+    andl    $~CR0_PG, %eax
+    movl    %eax, %cr0
+    movl    $MSR_IA32_EFER, %ecx
+    rdmsr
+    andl    $~EFER_LME, %eax
+    wrmsr
+.endm
+#endif
+
 #endif

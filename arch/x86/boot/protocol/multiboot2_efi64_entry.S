@@ -98,13 +98,7 @@ relboot_entry_efi64:
 .Lcompat:
     LOAD_DATA_SEGMENTS32 SEL_DATA
     /* Paging off (this code runs at its physical address, identity-mapped), then EFER.LME off. */
-    movl    %cr0, %eax
-    andl    $~CR0_PG, %eax
-    movl    %eax, %cr0
-    movl    $MSR_IA32_EFER, %ecx
-    rdmsr
-    andl    $~EFER_LME, %eax
-    wrmsr
+    LEAVE_LONG_MODE
 
     /* start32's registers (head32.S): ESI = protocol, EBX = MBI, ECX = its size, EDX:EDI = TSC. */
     movl    %ebp, %edx
