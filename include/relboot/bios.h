@@ -17,9 +17,10 @@ class Console;
  * multiboot1 or multiboot2 (PVH promises no BIOS: Xen skips real mode
  * there too), real-mode not turned off (no-real-mode), and a free page
  * below the EBDA (low_memory.h).  On success BootInfo.bios names the
- * results.  Runs once, after the filler (the memory map) and before
- * anything else uses low memory (the APs' trampoline may take the same
- * page afterwards: nothing in it matters once this returns).
+ * results.  Runs once, after the filler (the memory map) and the report's
+ * platform lines, and before anything else uses low memory (the APs'
+ * trampoline may take the same page afterwards: nothing in it matters
+ * once this returns).
  */
 void bios_run(BootInfo& bi);
 

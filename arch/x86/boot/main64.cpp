@@ -249,7 +249,6 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
     fill_boot_info(bi, con);
     find_acpi(bi);
     bi.tsc[uint32_t(TscStamp::boot_info_done)] = x86::rdtsc();
-    bios_run(bi);       /* real-mode BIOS calls (edd=, edid=, vga=): before anything else takes low memory */
     bi.magic = BOOT_INFO_MAGIC;
     bi.version = BOOT_INFO_VERSION;
     bi.size = sizeof(BootInfo);
@@ -292,7 +291,13 @@ extern "C" [[noreturn]] void relboot_main64(BootInfo* bip, uint64_t tsc_handoff)
         finish(bi.options, false);
     }
     print_platform(bi, info, debug);
-    smp_boot(bi, info, con);    /* after bios_run(): the BIOS calls are done with the low page */
+    /*
+     * The real-mode BIOS calls (edd=, edid=, vga=), after the report so far
+     * (a BIOS that never returns leaves it on the console), then the APs:
+     * both use the low page, the BIOS calls first.
+     */
+    bios_run(bi);
+    smp_boot(bi, info, con);
     bios_report(bi, info, con);
     handoff(bi, target, info);
 }
