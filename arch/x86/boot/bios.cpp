@@ -19,8 +19,12 @@ namespace {
 /* Why no BIOS call was made (bios_report's warning). */
 enum class BiosSkip : uint8_t { none = 0, efi, pvh, no_real_mode, no_low_page };
 
-/* The results (BootInfo.bios points here once the calls were made) and the step's outcome. */
-BiosInfo bios_info;
+/*
+ * The results (BootInfo.bios points here once the calls were made): in
+ * .noinit, cleared by bios_run() before the first call, so that head32's
+ * zeroing of .bss does not pay for it on every boot; and the step's outcome.
+ */
+__attribute__((section(".noinit"))) BiosInfo bios_info;
 BiosSkip bios_skip;
 VgaOutcome vga_outcome;
 uint64_t bios_low_limit;
@@ -124,6 +128,7 @@ void bios_run(BootInfo& bi)
     bios_page = page;
     const uint64_t tsc_start = x86::rdtsc();
     const BiosBus bus = bios_thunk_install(page);
+    bios_info = BiosInfo{};
     edd_probe(bus, bi.options.edd, &bios_info);
     vga_outcome = vga_probe(bus, bi.options.vga, &bios_info);
     edid_probe(bus, bi.options.edid, &bios_info);

@@ -80,8 +80,11 @@ namespace {
 
 uint64_t phys(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
-/* The guest's registers between svm_prepare() and svm_run() and across exits (in .bss, higher half). */
-SvmGuestGprs svm_guest_gprs;
+/*
+ * The guest's registers across exits (higher half): in .noinit, set by
+ * svm_run() before the first VMRUN, so head32 does not zero it on every boot.
+ */
+__attribute__((section(".noinit"))) SvmGuestGprs svm_guest_gprs;
 
 uint64_t npt_limit(const BootInfo& bi)
 {
