@@ -23,7 +23,8 @@
  *           linux-svm entry=0x<16> boot_params=0x<16>"; relboot stays
  *           resident as a thin hypervisor.
  *
- * What holds when a target is entered (x86-64, CPL 0, one CPU):
+ * What holds when a target is entered (x86-64, CPL 0, on the boot CPU;
+ * the other CPUs are parked, below):
  *   - Memory.  relboot still occupies, and BootInfo's memory map marks as
  *     in use: its image [load_base, load_base + image_size) (type relboot:
  *     code, data, BootInfo and its tables, the stacks, the page tables),
