@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <relboot/acpi.h>
 #include <relboot/boot_info.h>
+#include <relboot/image_symbols.h>
 #include <relboot/layout.h>
 
 namespace relboot {
@@ -28,7 +29,7 @@ const T* phys_ptr(PhysAddr pa)
 template <class T>
 T* image_identity(const BootInfo& bi, T* higher_half)
 {
-    return reinterpret_cast<T*>(bi.load_base.value + (reinterpret_cast<uint64_t>(higher_half) - IMAGE_VIRT_START));
+    return reinterpret_cast<T*>(image_phys(bi, higher_half).value);
 }
 
 /* A PhysMemory window on [0, limit): the identity map, as mem= left it. */

@@ -8,14 +8,13 @@
 #define RELBOOT_LOW_MEMORY_H
 
 #include <cstdint>
+#include <relboot/acpi.h>
 #include <relboot/boot_info.h>
 
 namespace relboot {
 
 /* End of conventional memory: the legacy video RAM starts here. */
 inline constexpr uint64_t LOW_MEMORY_END = 0xa0000;
-/* The BIOS Data Area word holding the EBDA's real-mode segment (IBM PC BIOS, BDA 0x40:0x0e). */
-inline constexpr uint64_t BDA_EBDA_SEGMENT = 0x40e;
 
 /*
  * The highest 4 KiB-aligned page whose 4 KiB lie wholly in [0x1000,
@@ -38,6 +37,13 @@ constexpr uint64_t low_memory_limit(uint16_t ebda_segment)
     const uint64_t ebda = uint64_t(ebda_segment) << 4;
     return ebda >= 0x1000 && ebda < LOW_MEMORY_END ? ebda : LOW_MEMORY_END;
 }
+
+/*
+ * low_memory_limit() of the EBDA segment that the BIOS Data Area's word at
+ * BIOS_EBDA_SEGMENT_PTR (acpi.h) holds, read through mem; LOW_MEMORY_END
+ * when that word cannot be read (EFI leaves it 0).
+ */
+uint64_t low_memory_limit(const PhysMemory& mem);
 
 } // namespace relboot
 

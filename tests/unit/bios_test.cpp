@@ -63,6 +63,21 @@ TEST(LowMemory, LimitFromTheBda)
     EXPECT_EQ(low_memory_limit(0x0050), LOW_MEMORY_END);    /* inside page 0: nonsense */
 }
 
+/* The BDA word read through a PhysMemory: page 0 of a BIOS machine, and memory that cannot be read. */
+TEST(LowMemory, LimitReadFromTheBda)
+{
+    std::vector<uint8_t> page0(0x1000, 0);
+    page0[BIOS_EBDA_SEGMENT_PTR] = 0xc0;
+    page0[BIOS_EBDA_SEGMENT_PTR + 1] = 0x9f;
+    const auto window = [](const void* ctx, uint64_t phys, uint64_t len) -> const uint8_t* {
+        const auto* bytes = static_cast<const std::vector<uint8_t>*>(ctx);
+        return phys + len <= bytes->size() ? bytes->data() + phys : nullptr;
+    };
+    EXPECT_EQ(low_memory_limit(PhysMemory{window, &page0}), 0x9fc00u);
+    const std::vector<uint8_t> none;
+    EXPECT_EQ(low_memory_limit(PhysMemory{window, &none}), LOW_MEMORY_END);
+}
+
 /* ---- a fake BIOS ---------------------------------------------------- */
 
 constexpr uint32_t BUFFER = 0x9e000 + BIOS_CALL_BUFFER;

@@ -113,12 +113,8 @@ void bios_run(BootInfo& bi)
     bios_skip = bios_applies(bi);
     if (bios_skip != BiosSkip::none)
         return;
-    /* The EBDA segment from the BDA (page 0 is identity-mapped: the IVT and the BDA live there). */
-    const PhysMemory mem = identity_memory(&bi.identity_limit);
-    uint16_t ebda_segment = 0;
-    if (const uint8_t* p = mem.at(BDA_EBDA_SEGMENT, sizeof ebda_segment))
-        __builtin_memcpy(&ebda_segment, p, sizeof ebda_segment);
-    bios_low_limit = low_memory_limit(ebda_segment);
+    /* Below the EBDA (page 0 is identity-mapped: the IVT and the BDA live there). */
+    bios_low_limit = low_memory_limit(identity_memory(&bi.identity_limit));
     const PhysAddr page =
         low_memory_page(phys_ptr<MemoryRange>(bi.memory_map), bi.memory_map_count, bios_low_limit);
     if (!page.present()) {
@@ -135,7 +131,7 @@ void bios_run(BootInfo& bi)
     /* Leave nothing in the page that looks like the thunk. */
     __builtin_memset(reinterpret_cast<void*>(page.value), 0, BIOS_CALL_PAGE_SIZE);
     bios_tsc = x86::rdtsc() - tsc_start;
-    bi.bios = PhysAddr{uint64_t(reinterpret_cast<uintptr_t>(&bios_info)) - IMAGE_VIRT_START + bi.load_base.value};
+    bi.bios = image_phys(bi, &bios_info);
 }
 
 void bios_report(const BootInfo& bi, Console& info, Console& con)

@@ -6,6 +6,12 @@
 
 namespace relboot {
 
+uint64_t low_memory_limit(const PhysMemory& mem)
+{
+    const uint8_t* bda = mem.at(BIOS_EBDA_SEGMENT_PTR, 2);
+    return low_memory_limit(bda ? uint16_t(bda[0] | bda[1] << 8) : uint16_t(0));
+}
+
 PhysAddr low_memory_page(const MemoryRange* map, uint32_t count, uint64_t limit)
 {
     constexpr uint64_t page = 0x1000;

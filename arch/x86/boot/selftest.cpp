@@ -31,7 +31,7 @@ public:
     /* Physical address of an image byte, given its virtual address. */
     uint64_t phys(const void* va) const
     {
-        return bi_.load_base.value + (reinterpret_cast<uint64_t>(va) - IMAGE_VIRT_START);
+        return image_phys(bi_, va).value;
     }
 
     uint64_t image_pte(uint64_t page) const

@@ -265,8 +265,7 @@ bool prepare(BootInfo& bi, uint64_t apic_base, LocalApic* apic, PhysAddr* page, 
     }
 
     /* Below the EBDA (the BIOS data area's word at 40EH) and the video area; EFI leaves the word 0. */
-    const uint8_t* bda = identity_memory(&bi.identity_limit).at(BDA_EBDA_SEGMENT, 2);
-    const uint64_t limit = low_memory_limit(bda ? uint16_t(bda[0] | bda[1] << 8) : 0);
+    const uint64_t limit = low_memory_limit(identity_memory(&bi.identity_limit));
     *page = low_memory_page(phys_ptr<MemoryRange>(bi.memory_map), bi.memory_map_count, limit);
     if (!page->present()) {
         con.begin().str("warning: no free 4 KiB page below ").hex8(uint32_t(limit));
