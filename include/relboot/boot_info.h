@@ -232,8 +232,9 @@ enum BootCpuFlag : uint32_t {
 };
 
 /*
- * One CPU (32 bytes, 8-aligned).  A parked AP spins on its mailbox
- * (handoff.h): written with an entry address, the AP calls it.
+ * One CPU (32 bytes, 8-aligned).  A parked AP halts and looks at its
+ * mailbox after each wake-up IPI (handoff.h, smp_call()): written with an
+ * entry address, the AP calls it.
  */
 struct alignas(8) BootCpu {
     uint32_t apic_id;           /* local APIC ID (x2APIC ID in x2APIC mode) */

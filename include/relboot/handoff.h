@@ -51,15 +51,23 @@
  *   - Interrupts off: RFLAGS.IF = 0.  The PIC, the local APIC and the
  *     IO-APIC are as the firmware and loader left them.
  *   - The other CPUs (smp.h; BootInfo.cpus, BootCpu[cpu_count]): each
- *     with BOOT_CPU_ONLINE in its flags is parked in long mode with
- *     interrupts off, on relboot's CR3, GDT and 64-bit IDT, on its own
- *     stack (AP_STACK_SIZE bytes in the image), spinning with PAUSE on
- *     its BootCpu.mailbox.  To run code on it, store the address of a
- *     function void f(uint32_t cpu) there (release order): the AP clears
- *     the mailbox and calls f with its index in the CPU table; if f
- *     returns it spins again.  An exception or NMI on a parked AP goes
- *     to relboot's stubs ("relboot: error: exception ...", end of the
- *     run), as on the BSP.  The parked APs run relboot's code and
+ *     with BOOT_CPU_ONLINE in its flags is parked in long mode on
+ *     relboot's CR3, GDT and 64-bit IDT, on its own stack (AP_STACK_SIZE
+ *     bytes in the image), halted: interrupts are off (RFLAGS.IF = 0)
+ *     but for its STI; HLT.  Its local APIC is enabled in software with
+ *     spurious vector VEC_APIC_SPURIOUS, TPR 0 and every LVT entry
+ *     masked (as INIT left them), so only IPIs reach it.  After each
+ *     wake-up it looks at its BootCpu.mailbox.  To run code on it, store
+ *     the address of a function void f(uint32_t cpu) in the mailbox while
+ *     it is 0 (release order), then send the AP a fixed IPI with vector
+ *     VEC_AP_WAKE (x86/idt.h), edge-triggered, physical destination its
+ *     apic_id; smp_call() does both.  The AP clears the mailbox and calls
+ *     f with its index in the CPU table, with interrupts off; if f returns
+ *     it halts again.  A wake-up IPI that arrives while f runs stays
+ *     pending and costs one extra look.  An exception or NMI on a parked
+ *     AP, or a vector relboot's IDT does not serve, goes to relboot's
+ *     stubs ("relboot: error: exception ...", end of the run), as on the
+ *     BSP.  The parked APs run relboot's code and
  *     stacks: move them off (through the mailbox) before reclaiming the
  *     image.  The trampoline page (BootInfo.trampoline) is no longer used
  *     and stays usable RAM in the memory map.  The linux target, after

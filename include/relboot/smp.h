@@ -22,9 +22,23 @@ class Console;
  * that prevents the bring-up (no usable MADT, APIC off, no low page, no
  * PIT) is one "relboot: warning:" line on con and leaves the BSP alone;
  * an AP that does not check in within SMP_CHECKIN_US is a warning naming
- * its APIC ID.  Never hangs, never ends the run.
+ * its APIC ID.  With loglvl=debug it then calls every parked AP once
+ * through smp_call() and prints one "debug: cpu" line per CPU, with the
+ * microseconds to its check-in and to its answer.  Never hangs, never
+ * ends the run.
  */
 void smp_boot(BootInfo& bi, Console& info, Console& con);
+
+/*
+ * Runs f(cpu) on the parked AP cpus[cpu] of BootInfo's table (handoff.h's
+ * protocol): stores f in its BootCpu.mailbox, if that is 0, with release
+ * order, then sends it the wake-up IPI (fixed, VEC_AP_WAKE, x86/idt.h)
+ * from the running CPU's local APIC.  Returns at once: the AP clears the
+ * mailbox, then calls f on its own stack.  False, with nothing written or
+ * sent, when cpu is out of range, is the BSP or not online, f is null, or
+ * the mailbox still holds an earlier call.
+ */
+bool smp_call(const BootInfo& bi, uint32_t cpu, void (*f)(uint32_t cpu));
 
 /*
  * Sends INIT to every AP that is online: each goes back to wait-for-SIPI,

@@ -26,7 +26,7 @@
     .section .text32, "ax"
     .code32
 
-    EXCEPTION_STUBS exc32_stubs, exc32_common
+    EXCEPTION_STUBS exc32_stubs, exc32_common, IDT_VECTORS
 
 /* Still CS = SEL_EXC32 here: only relative jumps and register addressing. */
 exc32_common:

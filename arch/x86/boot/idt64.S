@@ -12,8 +12,14 @@
  * longmode.S loads the table through idt64_ptr32 (its physical address,
  * before paging goes on), head64.S through idt64_ptr (its higher-half
  * address).
+ *
+ * Beyond the 32 exceptions the table serves the parked APs' two
+ * interrupt vectors (x86/idt.h; smp.cpp parks them): VEC_AP_WAKE, which
+ * ends with an EOI, and VEC_APIC_SPURIOUS, which must not (Intel SDM Vol.
+ * 3A, 11.9).  Every other vector is reported as an exception would be.
  */
 #include <relboot/layout.h>
+#include <relboot/x86/apic.h>
 #include <relboot/x86/idt.h>
 #include <relboot/x86/segment.h>
 #include "exception_stubs.h"
@@ -24,10 +30,14 @@
     .section .idt64_stubs, "ax"
     .code64
 
-    EXCEPTION_STUBS exc64_stubs, exc64_common
+    EXCEPTION_STUBS exc64_stubs, exc64_common, IDT64_VECTORS
 
 /* Frame: vector, error code, RIP, CS, RFLAGS, RSP, SS. */
 exc64_common:
+    cmpq    $VEC_AP_WAKE, (%rsp)
+    je      .Lap_wake
+    cmpq    $VEC_APIC_SPURIOUS, (%rsp)
+    je      .Lreturn
     movq    (%rsp), %rdi
     movq    8(%rsp), %rsi
     movq    16(%rsp), %rdx
@@ -36,13 +46,45 @@ exc64_common:
     call    exception64                 /* main64.cpp; does not return */
     ud2
 
+/*
+ * A parked AP's wake-up IPI: EOI to its own local APIC, through the MSR
+ * in x2APIC mode, else through the MMIO page (identity-mapped on
+ * relboot's page tables), and back into its wait (smp.cpp's ap_main).
+ * Every register it uses is restored.
+ */
+.Lap_wake:
+    pushq   %rax
+    pushq   %rcx
+    pushq   %rdx
+    movl    $MSR_IA32_APIC_BASE, %ecx
+    rdmsr
+    testl   $APIC_BASE_EXTD, %eax
+    jnz     .Lx2apic_eoi
+    shlq    $32, %rdx
+    andl    $~(PAGE_SIZE - 1), %eax     /* zero-extends: bits 63:32 come from %rdx */
+    orq     %rdx, %rax
+    movl    $0, APIC_EOI(%rax)
+    jmp     .Leoi_done
+.Lx2apic_eoi:
+    movl    $MSR_X2APIC_EOI, %ecx
+    xorl    %eax, %eax
+    xorl    %edx, %edx
+    wrmsr
+.Leoi_done:
+    popq    %rdx
+    popq    %rcx
+    popq    %rax
+.Lreturn:
+    addq    $16, %rsp                   /* the vector and the error code the stub pushed */
+    iretq
+
 /* The table: 16-byte interrupt gates through the 64-bit code selector. */
     .section .rodata, "a"
     .balign 16
     .globl  idt64
 idt64:
     vector = 0
-    .rept   IDT_VECTORS
+    .rept   IDT64_VECTORS
     .quad   IDT_GATE_LOW(IDT64_STUB(vector), SEL_CODE64, IDT_GATE_INTR64)
     .quad   IDT_GATE_HIGH(IDT64_STUB(vector))
     vector = vector + 1
@@ -52,7 +94,7 @@ idt64:
     .balign 8
     .globl  idt64_ptr
 idt64_ptr:
-    .word   IDT_VECTORS * IDT64_GATE_SIZE - 1
+    .word   IDT64_VECTORS * IDT64_GATE_SIZE - 1
     .quad   idt64
 
 /* lidt operand from 32-bit mode (longmode.S): the physical address, patched there. */
@@ -60,5 +102,5 @@ idt64_ptr:
     .balign 8
     .globl  idt64_ptr32
 idt64_ptr32:
-    .word   IDT_VECTORS * IDT64_GATE_SIZE - 1
+    .word   IDT64_VECTORS * IDT64_GATE_SIZE - 1
     .long   0

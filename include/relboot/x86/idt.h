@@ -17,6 +17,16 @@
 
 /* relboot installs gates for the architectural exception vectors 0..31. */
 #define IDT_VECTORS         32
+
+/*
+ * The 64-bit IDT goes on to the two interrupt vectors that the parked APs
+ * use (handoff.h, smp.h): vectors 0..IDT64_VECTORS-1.  Any other vector
+ * from 32 up is reported like an exception.
+ */
+#define IDT64_VECTORS       48
+#define VEC_AP_WAKE         0x20    /* fixed IPI that wakes a parked AP: EOI and return */
+#define VEC_APIC_SPURIOUS   0x2f    /* the APs' spurious-interrupt vector (SVR): return without EOI;
+                                       bits 3:0 all ones, which P6-family APICs hardwire (SDM 11.9) */
 #define IDT32_GATE_SIZE     8
 #define IDT64_GATE_SIZE     16
 

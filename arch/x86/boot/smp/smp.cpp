@@ -15,6 +15,7 @@
 #include <relboot/x86/apic.h>
 #include <relboot/x86/cpuid.h>
 #include <relboot/x86/cr.h>
+#include <relboot/x86/idt.h>
 #include <relboot/x86/io.h>
 #include <relboot/x86/msr.h>
 
@@ -30,6 +31,13 @@ extern const char ap_entry64[];
 
 /* The APs' stacks, AP_STACK_SIZE each, numbered by ticket: with BootInfo's tables, outside the higher-half map. */
 __attribute__((section(".boot_tables"))) alignas(16) uint8_t ap_stacks[relboot::CPUS_MAX][AP_STACK_SIZE];
+
+/*
+ * loglvl=debug: the TSC at which each AP (by CPU table index) ran the
+ * call smp_boot() made through its mailbox; 0 = not yet.  In .noinit:
+ * cleared before the calls, and the early path does not zero it.
+ */
+__attribute__((section(".noinit"))) uint64_t ap_call_tsc[relboot::CPUS_MAX];
 
 namespace relboot {
 
@@ -111,7 +119,25 @@ struct LocalApic {
     {
         send(dest, APIC_ICR_DM_STARTUP | uint32_t(page.value >> 12));
     }
+
+    /* Enables this APIC in software with VEC_APIC_SPURIOUS (INIT cleared SVR.8), so that fixed IPIs reach it. */
+    void enable() const
+    {
+        const uint32_t svr = APIC_SVR_ENABLE | VEC_APIC_SPURIOUS;
+        if (mmio)
+            mmio[APIC_SVR / 4] = svr;
+        else
+            x86::wrmsr(MSR_X2APIC_SVR, svr);
+    }
 };
+
+/* The running CPU's local APIC, from its IA32_APIC_BASE (callers check that an xAPIC page is identity-mapped). */
+LocalApic running_apic(uint64_t apic_base, uint64_t tsc_khz)
+{
+    return LocalApic{apic_base & APIC_BASE_EXTD ? nullptr
+                                                : reinterpret_cast<volatile uint32_t*>(apic_base & APIC_BASE_ADDR_MASK),
+                     tsc_khz};
+}
 
 BootCpu* cpu_table(const BootInfo& bi)
 {
@@ -135,6 +161,36 @@ void await_checkins(const BootCpu* cpus, uint32_t n, uint64_t khz)
             return;
         asm volatile("pause");
     }
+}
+
+/* loglvl=debug's call through the mailbox: stamps when this AP ran it. */
+void stamp_call(uint32_t cpu)
+{
+    __atomic_store_n(&ap_call_tsc[cpu], x86::rdtsc(), __ATOMIC_RELEASE);
+}
+
+/*
+ * loglvl=debug: runs stamp_call() on every online AP through smp_call()
+ * (handoff.h's protocol: the mailbox, then the wake-up IPI), all at once,
+ * and waits SMP_CHECKIN_US at most for the stamps.  Returns the TSC at the
+ * first call; an AP that never ran it is a warning naming its APIC ID.
+ */
+uint64_t call_parked_aps(const BootInfo& bi, const BootCpu* cpus, Console& con)
+{
+    __builtin_memset(ap_call_tsc, 0, sizeof ap_call_tsc);
+    const uint64_t start = x86::rdtsc(), bound = tsc_ticks(bi.tsc_khz, SMP_CHECKIN_US);
+    bool called[CPUS_MAX] = {};
+    for (uint32_t i = 0; i < bi.cpu_count; ++i)
+        called[i] = smp_call(bi, i, stamp_call);
+    for (uint32_t i = 0; i < bi.cpu_count; ++i) {
+        while (called[i] && !__atomic_load_n(&ap_call_tsc[i], __ATOMIC_ACQUIRE) && x86::rdtsc() - start < bound)
+            asm volatile("pause");
+        if (called[i] && !__atomic_load_n(&ap_call_tsc[i], __ATOMIC_ACQUIRE)) {
+            con.begin().str("warning: CPU with APIC ID ").dec(cpus[i].apic_id).str(" did not run a call through its mailbox within ");
+            con.dec(SMP_CHECKIN_US / 1000).str(" ms").end();
+        }
+    }
+    return start;
 }
 
 /*
@@ -163,13 +219,14 @@ bool install_trampoline(const BootInfo& bi, PhysAddr page, uint32_t tickets, Con
 }
 
 /* The report's cpus line; loglvl=debug first adds the TSC rate and one line per CPU of the table. */
-void print_cpus(const BootInfo& bi, const BootCpu* cpus, uint64_t first, Console& info)
+void print_cpus(const BootInfo& bi, const BootCpu* cpus, uint64_t first, uint64_t called, Console& info)
 {
     if (bi.options.loglvl == LogLevel::debug) {
         info.begin().str("debug: tsc_khz=").dec(bi.tsc_khz).end();
         for (uint32_t i = 0; i < bi.cpu_count; ++i) {
             info.begin().str("debug: cpu apic_id=").dec(cpus[i].apic_id).str(" flags=").hex(cpus[i].flags, 2);
             info.str(" checkin_us=").dec(cpus[i].checkin_tsc ? tsc_us(bi.tsc_khz, cpus[i].checkin_tsc - first) : 0);
+            info.str(" call_us=").dec(called && ap_call_tsc[i] ? tsc_us(bi.tsc_khz, ap_call_tsc[i] - called) : 0);
             info.end();
         }
     }
@@ -253,16 +310,13 @@ bool prepare(BootInfo& bi, uint64_t apic_base, LocalApic* apic, PhysAddr* page, 
         con.begin().str("warning: the local APIC is disabled (IA32_APIC_BASE.EN = 0); starting no other CPU").end();
         return false;
     }
-    apic->mmio = nullptr;
-    if (!bi.x2apic) {
-        const uint64_t mmio = apic_base & APIC_BASE_ADDR_MASK;
-        if (mmio + PAGE_SIZE > bi.identity_limit) {
-            con.begin().str("warning: the local APIC page ").hex16(mmio).str(" lies beyond the identity map ");
-            con.hex16(bi.identity_limit).str("; starting no other CPU").end();
-            return false;
-        }
-        apic->mmio = reinterpret_cast<volatile uint32_t*>(mmio);
+    const uint64_t mmio = apic_base & APIC_BASE_ADDR_MASK;
+    if (!bi.x2apic && mmio + PAGE_SIZE > bi.identity_limit) {
+        con.begin().str("warning: the local APIC page ").hex16(mmio).str(" lies beyond the identity map ");
+        con.hex16(bi.identity_limit).str("; starting no other CPU").end();
+        return false;
     }
+    *apic = running_apic(apic_base, 0);
 
     /* Below the EBDA (the BIOS data area's word at 40EH) and the video area; EFI leaves the word 0. */
     const uint64_t limit = low_memory_limit(identity_memory(&bi.identity_limit));
@@ -331,7 +385,7 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
     if (!wanted || !prepare(bi, apic_base, &apic, &page, con) || !install_trampoline(bi, page, wanted, con)) {
         for (uint32_t i = 0; i < bi.cpu_count; ++i)
             cpus[i].flags &= ~BOOT_CPU_STARTED;
-        print_cpus(bi, cpus, 0, info);
+        print_cpus(bi, cpus, 0, 0, info);
         return;
     }
     bi.trampoline = page;
@@ -357,16 +411,30 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
         con.dec(SMP_CHECKIN_US / 1000).str(" ms after its SIPIs; going on without it").end();
     }
     bi.bringup_us = uint32_t(tsc_us(bi.tsc_khz, last - first));
+    const uint64_t called = bi.options.loglvl == LogLevel::debug ? call_parked_aps(bi, cpus, con) : 0;
     info.begin().str("trampoline phys=").hex8(uint32_t(page.value)).end();
-    print_cpus(bi, cpus, first, info);
+    print_cpus(bi, cpus, first, called, info);
+}
+
+bool smp_call(const BootInfo& bi, uint32_t cpu, void (*f)(uint32_t))
+{
+    if (cpu >= bi.cpu_count || !f)
+        return false;
+    BootCpu& c = cpu_table(bi)[cpu];
+    if ((c.flags & BOOT_CPU_BSP) || !(flags_of(c) & BOOT_CPU_ONLINE))
+        return false;
+    uint64_t idle = 0;
+    if (!__atomic_compare_exchange_n(&c.mailbox, &idle, reinterpret_cast<uint64_t>(f), false, __ATOMIC_RELEASE,
+                                     __ATOMIC_RELAXED))
+        return false;
+    running_apic(x86::rdmsr(MSR_IA32_APIC_BASE), bi.tsc_khz).send(c.apic_id, APIC_ICR_DM_FIXED | VEC_AP_WAKE);
+    return true;
 }
 
 void smp_reset_aps(const BootInfo& bi)
 {
     BootCpu* cpus = cpu_table(bi);
-    const uint64_t apic_base = x86::rdmsr(MSR_IA32_APIC_BASE);
-    const LocalApic apic{bi.x2apic ? nullptr : reinterpret_cast<volatile uint32_t*>(apic_base & APIC_BASE_ADDR_MASK),
-                         bi.tsc_khz};
+    const LocalApic apic = running_apic(x86::rdmsr(MSR_IA32_APIC_BASE), bi.tsc_khz);
     for (uint32_t i = 0; i < bi.cpu_count; ++i) {
         if ((cpus[i].flags & BOOT_CPU_BSP) || !(flags_of(cpus[i]) & BOOT_CPU_ONLINE))
             continue;
@@ -380,22 +448,27 @@ void smp_reset_aps(const BootInfo& bi)
 using namespace relboot;
 
 /*
- * An AP in the image (from ap_entry64, on its own stack): checks in under
- * its APIC ID, then parks (handoff.h): interrupts off, spinning on its
- * mailbox, and calls what is written there.
+ * An AP in the image (from ap_entry64, on its own stack): enables its
+ * local APIC for the wake-up IPI, checks in under its APIC ID, then parks
+ * (handoff.h): halted with interrupts off but for the HLT itself, looking
+ * at its mailbox after every wake-up and calling what is written there.
  */
 extern "C" [[noreturn]] void ap_main(uint32_t ticket)
 {
     (void)ticket;   /* numbers the stack only: the CPU table is searched by APIC ID */
     BootCpu* cpus = cpu_table(boot_info);
     const uint32_t id = own_apic_id();
+    const uint64_t apic_base = x86::rdmsr(MSR_IA32_APIC_BASE);
+    const LocalApic apic = running_apic(apic_base, 0);
     BootCpu* me = nullptr;
     for (uint32_t i = 0; i < boot_info.cpu_count && !me; ++i)
         if (cpus[i].apic_id == id && (cpus[i].flags & BOOT_CPU_STARTED))
             me = &cpus[i];
-    if (!me)
+    /* Not one relboot started, or an APIC page it cannot reach: it never checks in (the BSP warns). */
+    if (!me || (apic.mmio && (apic_base & APIC_BASE_ADDR_MASK) + PAGE_SIZE > boot_info.identity_limit))
         for (;;)
-            asm volatile("cli; hlt");   /* not one relboot started: it never checks in (the BSP warns) */
+            asm volatile("cli; hlt");
+    apic.enable();
     me->checkin_tsc = x86::rdtsc();
     __atomic_or_fetch(&me->flags, BOOT_CPU_ONLINE, __ATOMIC_RELEASE);
     for (;;) {
@@ -403,7 +476,14 @@ extern "C" [[noreturn]] void ap_main(uint32_t ticket)
         if (entry) {
             __atomic_store_n(&me->mailbox, 0, __ATOMIC_RELAXED);
             reinterpret_cast<void (*)(uint32_t)>(entry)(uint32_t(me - cpus));
+            continue;
         }
-        asm volatile("pause");
+        /*
+         * A wake-up IPI (VEC_AP_WAKE, idt64.S) sent after the load stays
+         * pending while IF = 0; STI opens the window only after HLT has
+         * begun (its one-instruction shadow), so it ends the HLT rather
+         * than coming before it and being lost.
+         */
+        asm volatile("sti; hlt; cli" ::: "memory");
     }
 }
