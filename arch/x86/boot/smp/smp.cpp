@@ -84,7 +84,7 @@ bool init_delay_needed()
 /* How long an xAPIC may keep an IPI pending (Linux's safe_apic_wait_icr_idle() gives up after 100 ms). */
 constexpr uint32_t ICR_BUSY_US = 100000;
 
-/* The BSP's local APIC: xAPIC MMIO page or x2APIC MSRs. */
+/* The running CPU's local APIC (the BSP's, or an AP's own): xAPIC MMIO page or x2APIC MSRs. */
 struct LocalApic {
     volatile uint32_t* mmio;    /* xAPIC: the register page (identity-mapped); nullptr in x2APIC mode */
     uint64_t tsc_khz;           /* bounds the wait for the delivery status */
@@ -98,6 +98,12 @@ struct LocalApic {
     void send(uint32_t dest, uint32_t low) const
     {
         if (!mmio) {
+            /*
+             * WRMSR to an x2APIC register does not wait for earlier stores
+             * (SDM 11.12.3): fence, so that the trampoline or the mailbox
+             * is visible before the IPI that makes the AP read it.
+             */
+            asm volatile("mfence; lfence" ::: "memory");
             x86::wrmsr(MSR_X2APIC_ICR, uint64_t(dest) << 32 | low);
             return;
         }
