@@ -17,9 +17,10 @@ loglvl=debug, so relboot also calls every parked AP once through its
 mailbox and the wake-up IPI (smp_call()) after the bring-up; the table
 gives the slowest AP's answer (call_us) of the parallel runs, the cost of
 waking a halted AP at the hand-off.  Not under
--icount: there QEMU runs all vCPUs round-robin on one thread and the first
-AP instruction waits for QEMU's scheduler (about 41.8 ms of virtual time at
-every CPU count, measured with QEMU 7.2), which measures QEMU, not relboot.
+-icount: QEMU 7.2 counts the rest of a vCPU's instruction budget as
+executed when an INIT resets it, so virtual time jumps to the next timer
+deadline (the first AP instruction 41.8 ms after the INIT at 2 CPUs, 151.7
+ms at 8); that measures QEMU's timers, not relboot (README, Performance).
 Without -icount every vCPU is a host thread (MTTCG), so on a host with
 fewer cores than vCPUs the APs also wait for a core; parked APs halt, so
 they no longer hold one.
