@@ -46,8 +46,9 @@
  *     layout.h) inside the image, 16-byte aligned minus the return
  *     address of the call (the SysV convention).
  *   - Descriptor tables.  relboot's GDT (SEL_CODE64, SEL_DATA, segment.h)
- *     and its 64-bit IDT, 32 exception gates whose stubs print
- *     "relboot: error: exception ..." and end the run.  No TSS.
+ *     and its 64-bit IDT: IDT64_VECTORS gates (x86/idt.h), whose stubs
+ *     print "relboot: error: exception ..." and end the run, but for the
+ *     parked APs' wake-up and spurious vectors (below).  No TSS.
  *   - Interrupts off: RFLAGS.IF = 0.  The PIC, the local APIC and the
  *     IO-APIC are as the firmware and loader left them.
  *   - The other CPUs (smp.h; BootInfo.cpus, BootCpu[cpu_count]): each
