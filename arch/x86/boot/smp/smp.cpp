@@ -137,7 +137,13 @@ struct LocalApic {
     }
 };
 
-/* The running CPU's local APIC, from its IA32_APIC_BASE (callers check that an xAPIC page is identity-mapped). */
+/* Whether the local APIC that apic_base (IA32_APIC_BASE) describes is reachable: x2APIC, or an identity-mapped xAPIC page. */
+bool apic_reachable(uint64_t apic_base, uint64_t identity_limit)
+{
+    return (apic_base & APIC_BASE_EXTD) || (apic_base & APIC_BASE_ADDR_MASK) + PAGE_SIZE <= identity_limit;
+}
+
+/* The running CPU's local APIC, from its IA32_APIC_BASE (callers check apic_reachable() first). */
 LocalApic running_apic(uint64_t apic_base, uint64_t tsc_khz)
 {
     return LocalApic{apic_base & APIC_BASE_EXTD ? nullptr
@@ -316,9 +322,9 @@ bool prepare(BootInfo& bi, uint64_t apic_base, LocalApic* apic, PhysAddr* page, 
         con.begin().str("warning: the local APIC is disabled (IA32_APIC_BASE.EN = 0); starting no other CPU").end();
         return false;
     }
-    const uint64_t mmio = apic_base & APIC_BASE_ADDR_MASK;
-    if (!bi.x2apic && mmio + PAGE_SIZE > bi.identity_limit) {
-        con.begin().str("warning: the local APIC page ").hex16(mmio).str(" lies beyond the identity map ");
+    if (!apic_reachable(apic_base, bi.identity_limit)) {
+        con.begin().str("warning: the local APIC page ").hex16(apic_base & APIC_BASE_ADDR_MASK);
+        con.str(" lies beyond the identity map ");
         con.hex16(bi.identity_limit).str("; starting no other CPU").end();
         return false;
     }
@@ -465,16 +471,15 @@ extern "C" [[noreturn]] void ap_main(uint32_t ticket)
     BootCpu* cpus = cpu_table(boot_info);
     const uint32_t id = own_apic_id();
     const uint64_t apic_base = x86::rdmsr(MSR_IA32_APIC_BASE);
-    const LocalApic apic = running_apic(apic_base, 0);
     BootCpu* me = nullptr;
     for (uint32_t i = 0; i < boot_info.cpu_count && !me; ++i)
         if (cpus[i].apic_id == id && (cpus[i].flags & BOOT_CPU_STARTED))
             me = &cpus[i];
     /* Not one relboot started, or an APIC page it cannot reach: it never checks in (the BSP warns). */
-    if (!me || (apic.mmio && (apic_base & APIC_BASE_ADDR_MASK) + PAGE_SIZE > boot_info.identity_limit))
+    if (!me || !apic_reachable(apic_base, boot_info.identity_limit))
         for (;;)
             asm volatile("cli; hlt");
-    apic.enable();
+    running_apic(apic_base, 0).enable();
     me->checkin_tsc = x86::rdtsc();
     __atomic_or_fetch(&me->flags, BOOT_CPU_ONLINE, __ATOMIC_RELEASE);
     for (;;) {
