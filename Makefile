@@ -30,8 +30,6 @@ LINUX_ARGS  ?= console=ttyS0 quiet panic=-1
 PAD         ?= 0
 EFI_BS      ?= yes
 
-DEFAULT_RELOC := 0x00200000 0xffffffff 0x00200000 high
-
 ifeq ($(filter $(BASE),ebp fs),)
 $(error BASE=$(BASE): expected ebp or fs)
 endif
@@ -102,13 +100,16 @@ LD      ?= ld
 OBJCOPY ?= objcopy
 NM      ?= nm
 
+# Include folders: the public API and the specifications' formats (include/), the hardware's
+# registers (arch/x86/include/x86/), and the private headers beside their sources (arch/x86/boot/).
+INCLUDES := -Iinclude -Iarch/x86/include -Iarch/x86/boot
 # Common to both stages: no runtime, no exceptions, no floating point or vector registers.
 FREESTANDING := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
     -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
     -fno-threadsafe-statics -fno-use-cxa-atexit -fno-tree-loop-distribute-patterns \
     -mno-sse -mno-mmx -mno-80387 -nostdlib -ffunction-sections -fdata-sections \
     -O2 -Wall -Wextra -Wshadow -Wundef -Wcast-align -Wnull-dereference -Werror \
-    -Iinclude -DIMAGE_PT_COUNT=$(IMAGE_PT_COUNT) -DPAD_BYTES=$(PAD_BYTES)
+    $(INCLUDES) -DIMAGE_PT_COUNT=$(IMAGE_PT_COUNT) -DPAD_BYTES=$(PAD_BYTES)
 # Standard headers allowed in the image (freestanding only): <cstdint> <cstddef>
 # <type_traits> <bit> <array> <span> <string_view> <limits> <utility>.
 
@@ -123,7 +124,7 @@ CXXFLAGS32 := $(FREESTANDING) -m32 -march=i486 -mtune=generic -fpie -fvisibility
 # firmware's identity map: position-independent, every reference RIP-relative (checked on the object).
 CXXFLAGS_EFI64 := $(CXXFLAGS64) -fpie -mcmodel=small -fvisibility=hidden
 # Assembly: preprocessed, 64-bit objects (32-bit code under .code32).
-ASFLAGS := -m64 -Iinclude -Iarch/x86/boot -I$(O) -Wa,--fatal-warnings \
+ASFLAGS := -m64 $(INCLUDES) -I$(O) -Wa,--fatal-warnings \
     -DIMAGE_PT_COUNT=$(IMAGE_PT_COUNT) -DPAD_BYTES=$(PAD_BYTES) \
     -DRELBOOT_BASE_$(shell echo $(BASE) | tr a-z A-Z) \
     -DRELOC_MIN=$(RELOC_MIN) -DRELOC_MAX=$(RELOC_MAX) -DRELOC_ALIGN=$(RELOC_ALIGN) \
@@ -139,38 +140,38 @@ LDFLAGS32 := -nostdlib -static -Wl,-m,elf_i386,-z,max-page-size=0x1000,-z,noexec
 # ---------------------------------------------------------------------------
 # Sources
 # ---------------------------------------------------------------------------
-# Shared by both stages (and, where pure, by the host tests).
-SHARED_SRCS := lib/console.cpp lib/format.cpp lib/string.cpp arch/x86/boot/report.cpp
-CMDLINE_SRCS := arch/x86/boot/cmdline/cmdline.cpp arch/x86/boot/cmdline/values.cpp
+# One folder per boot step under arch/x86/boot (docs/boot-flow.md, README "What is where").
+# Each list names what a step contributes to an image; the folders' pure parts also go to the
+# host tests and fuzzers.
+SRC := arch/x86/boot
+# What both stages link: the console, number formatting, string functions, CRC-32, ending a run.
+LIB_SRCS := $(SRC)/lib/console.cpp $(SRC)/lib/format.cpp $(SRC)/lib/string.cpp $(SRC)/lib/report.cpp \
+    $(SRC)/lib/debug_fault.cpp
+CMDLINE_SRCS := $(SRC)/cmdline/cmdline.cpp $(SRC)/cmdline/values.cpp
 # The protocols' code: each one's early step (32-bit) and BootInfo filler (64-bit).
-PROTOCOL_SRCS := arch/x86/boot/protocol/multiboot2.cpp arch/x86/boot/protocol/multiboot1.cpp \
-    arch/x86/boot/protocol/pvh.cpp arch/x86/boot/protocol/info_read.cpp arch/x86/boot/memory_map.cpp
+PROTOCOL_SRCS := $(SRC)/protocol/multiboot2.cpp $(SRC)/protocol/multiboot1.cpp $(SRC)/protocol/pvh.cpp \
+    $(SRC)/protocol/info_read.cpp
+# What the firmware's tables say: the memory map, ACPI's RSDP and MADT, the TSC's rate.
+PLATFORM_SRCS := $(SRC)/platform/memory_map.cpp $(SRC)/platform/acpi.cpp $(SRC)/platform/madt.cpp
 # The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage, guest=svm.
-PAYLOAD_SRCS := arch/x86/boot/payload/linux.cpp arch/x86/boot/payload/linux_bios.cpp arch/x86/boot/payload/svm.cpp
+PAYLOAD_SRCS := $(SRC)/payload/linux/linux.cpp $(SRC)/payload/linux/linux_bios.cpp $(SRC)/payload/svm/svm.cpp
 # The real-mode BIOS calls' pure parts (64-bit stage and host tests): low-page choice, EDD/VESA/EDID probes.
-BIOS_SRCS := arch/x86/boot/low_memory.cpp arch/x86/boot/bios_probe.cpp
-# AP bring-up's pure parts (64-bit stage and host tests): the MADT, the trampoline's relocation (the low page: BIOS_SRCS).
-SMP_SRCS := arch/x86/boot/madt.cpp arch/x86/boot/trampoline_reloc.cpp
-BOOT32_SRCS := arch/x86/boot/boot32.cpp arch/x86/boot/debug_fault.cpp \
-    arch/x86/boot/pt_fixup.cpp $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS)
+BIOS_SRCS := $(SRC)/bios/low_memory.cpp $(SRC)/bios/bios_probe.cpp
+# AP bring-up's pure parts (64-bit stage and host tests): the trampoline's relocation.
+SMP_SRCS := $(SRC)/smp/trampoline_reloc.cpp
+BOOT32_SRCS := $(SRC)/stage32/boot32.cpp $(SRC)/stage32/pt_fixup.cpp $(SRC)/platform/memory_map.cpp \
+    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(LIB_SRCS)
 BOOT32_EXPORTS := boot32_main boot32_exception
-KERNEL64_SRCS := arch/x86/boot/main64.cpp arch/x86/boot/selftest.cpp arch/x86/boot/cmdline/report.cpp \
-    arch/x86/boot/acpi.cpp arch/x86/boot/identity_map.cpp arch/x86/boot/handoff.cpp \
-    arch/x86/boot/debug_fault.cpp arch/x86/boot/protocol/multiboot2_report.cpp \
-    arch/x86/boot/protocol/multiboot2_efi64_report.cpp lib/crc32.cpp \
-    arch/x86/boot/payload/linux_launch.cpp arch/x86/boot/payload/svm_launch.cpp \
-    arch/x86/boot/bios.cpp arch/x86/boot/bios_call.cpp $(BIOS_SRCS) \
-    $(SMP_SRCS) arch/x86/boot/smp/smp.cpp arch/x86/boot/tsc.cpp \
-    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(SHARED_SRCS) $(PAYLOAD_SRCS)
-ASM_SRCS := arch/x86/boot/protocol/multiboot2_header.S arch/x86/boot/protocol/multiboot2_entry.S \
-    arch/x86/boot/protocol/multiboot1_header.S arch/x86/boot/protocol/multiboot1_entry.S \
-    arch/x86/boot/protocol/pvh_entry.S arch/x86/boot/protocol/multiboot2_efi64_entry.S \
-    arch/x86/boot/head32.S arch/x86/boot/exception32.S \
-    arch/x86/boot/longmode.S arch/x86/boot/head64.S arch/x86/boot/idt64.S arch/x86/boot/gdt.S \
-    arch/x86/boot/pagetables.S arch/x86/boot/payload/linux_entry.S arch/x86/boot/payload/svm_run.S \
-    arch/x86/boot/realmode.S arch/x86/boot/smp/trampoline.S
+KERNEL64_SRCS := $(SRC)/stage64/main64.cpp $(SRC)/stage64/selftest.cpp $(SRC)/stage64/identity_map.cpp \
+    $(SRC)/cmdline/cmdline_report.cpp $(SRC)/handoff/handoff.cpp $(SRC)/lib/crc32.cpp \
+    $(SRC)/protocol/multiboot2_report.cpp $(SRC)/protocol/multiboot2_efi64_report.cpp \
+    $(SRC)/platform/tsc.cpp $(SRC)/bios/bios.cpp $(SRC)/bios/bios_call.cpp $(SRC)/smp/smp.cpp \
+    $(SRC)/payload/linux/linux_launch.cpp $(SRC)/payload/svm/svm_launch.cpp \
+    $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(LIB_SRCS) $(PAYLOAD_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
+# Every assembly file is part of the image (the linker script orders their sections).
+ASM_SRCS := $(sort $(shell find $(SRC) -name '*.S'))
 
-EFI64_SRCS := arch/x86/boot/protocol/multiboot2_efi64.cpp
+EFI64_SRCS := $(SRC)/protocol/multiboot2_efi64.cpp
 
 BOOT32_OBJS := $(patsubst %.cpp,$(O)/boot32/%.o,$(BOOT32_SRCS))
 EFI64_OBJS := $(patsubst %.cpp,$(O)/efi64/%.o,$(EFI64_SRCS))
@@ -331,11 +332,9 @@ uninstall:
 # ---------------------------------------------------------------------------
 LIT ?= python3 /usr/lib/llvm-14/build/utils/lit/lit.py
 LITFLAGS ?= -sv
-CHECK_VARIANTS := ebp ebp-low ebp-none
 
 # Every image the tests boot: both BASE variants at each load preference, PAD=20M and EFI_BS=no.
 JOBS ?= $(shell nproc)
-CHECK_IMAGES := ebp ebp-low ebp-none ebp-pad20M ebp-noefibs fs fs-low fs-none fs-pad20M fs-noefibs
 check-images: | deps-check
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=ebp
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all BASE=fs
@@ -397,10 +396,10 @@ bench: | deps-check
 
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
-UNIT_LIB_SRCS := lib/format.cpp lib/crc32.cpp arch/x86/boot/acpi.cpp arch/x86/boot/pt_fixup.cpp \
-    $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(EFI64_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
+UNIT_LIB_SRCS := $(SRC)/lib/format.cpp $(SRC)/lib/crc32.cpp $(SRC)/stage32/pt_fixup.cpp \
+    $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(EFI64_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
 HOSTCXX ?= g++
-HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror $(INCLUDES) -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests
 unit-tests: build/unit/RelbootTests
 # One object per source (build/unit/obj/<path>.o) with its .d: editing any
@@ -419,7 +418,7 @@ build/unit/RelbootTests: $(UNIT_OBJS)
 # walker, the multiboot1 and PVH fillers, the bzImage launcher and the MADT walk; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
 FUZZ_TIME ?= 20
 FUZZ_CXX ?= clang++
-FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fuzzer,address,undefined \
+FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror $(INCLUDES) -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all
 FUZZERS := build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz build/fuzz/linux_fuzz build/fuzz/multiboot1_fuzz \
     build/fuzz/pvh_fuzz build/fuzz/madt_fuzz
@@ -430,16 +429,16 @@ build/fuzz/obj/%.o: %.cpp
 	@mkdir -p $(@D)
 	$(call say,FUZZCXX $@)
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -MMD -MP -c $< -o $@
-build/fuzz/cmdline_fuzz: $(call fuzz_objs,tests/fuzz/cmdline_fuzz.cpp $(PROTOCOL_SRCS) $(CMDLINE_SRCS))
-build/fuzz/mbi_fuzz: $(call fuzz_objs,tests/fuzz/mbi_fuzz.cpp $(PROTOCOL_SRCS))
-build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS) $(PROTOCOL_SRCS))
-build/fuzz/multiboot1_fuzz: $(call fuzz_objs,tests/fuzz/multiboot1_fuzz.cpp $(PROTOCOL_SRCS))
-build/fuzz/pvh_fuzz: $(call fuzz_objs,tests/fuzz/pvh_fuzz.cpp $(PROTOCOL_SRCS))
-build/fuzz/madt_fuzz: $(call fuzz_objs,tests/fuzz/madt_fuzz.cpp arch/x86/boot/madt.cpp arch/x86/boot/acpi.cpp)
+build/fuzz/cmdline_fuzz: $(call fuzz_objs,tests/fuzz/cmdline_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp $(CMDLINE_SRCS))
+build/fuzz/mbi_fuzz: $(call fuzz_objs,tests/fuzz/mbi_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
+build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS) $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
+build/fuzz/multiboot1_fuzz: $(call fuzz_objs,tests/fuzz/multiboot1_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
+build/fuzz/pvh_fuzz: $(call fuzz_objs,tests/fuzz/pvh_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
+build/fuzz/madt_fuzz: $(call fuzz_objs,tests/fuzz/madt_fuzz.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/acpi.cpp)
 $(FUZZERS):
 	$(call say,FUZZ    $@)
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $^ -o $@
--include $(patsubst %.cpp,build/fuzz/obj/%.d,$(wildcard tests/fuzz/*.cpp) $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(SMP_SRCS))
+-include $(patsubst %.cpp,build/fuzz/obj/%.d,$(wildcard tests/fuzz/*.cpp) $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(SMP_SRCS))
 
 # The multiboot1 test loader for the MBI and placement cases GRUB never produces.
 include tests/loader/loader.mk
@@ -449,7 +448,7 @@ include tests/loader/loader.mk
 build/tools/optdoc: tools/optdoc.cpp
 	@mkdir -p $(@D)
 	$(call say,HOSTCXX $@)
-	$(Q)$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror -Iinclude -MMD -MP -MT $@ -MF $@.d $< -o $@
+	$(Q)$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror $(INCLUDES) -MMD -MP -MT $@ -MF $@.d $< -o $@
 -include build/tools/optdoc.d
 option-doc: build/tools/optdoc
 	@build/tools/optdoc

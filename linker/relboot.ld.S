@@ -19,12 +19,12 @@
  * file bytes), because a multiboot1 loader reads [load_addr,
  * load_end_addr) from the file in one go (multiboot1_header.S).
  */
-#include <relboot/bios_call.h>
-#include <relboot/layout.h>
-#include <relboot/multiboot1.h>
-#include <relboot/multiboot2.h>
-#include <relboot/trampoline.h>
-#include <relboot/x86/paging.h>
+#include "bios/bios_call.h"
+#include "layout.h"
+#include <relboot/spec/multiboot1.h>
+#include <relboot/spec/multiboot2.h>
+#include "smp/trampoline.h"
+#include <x86/paging.h>
 
 OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)

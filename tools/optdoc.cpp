@@ -1,6 +1,6 @@
 /*
  * Prints the option reference table of docs/cmdline.md from the one
- * option list (include/relboot/cmdline_options.def).  `make check`
+ * option list (arch/x86/boot/cmdline/cmdline_options.def).  `make check`
  * compares it with the committed document (tests/image/cmdline-doc.test);
  * `make option-doc` prints it for pasting.
  */
@@ -39,7 +39,7 @@ int main()
 #define VALUE false
 #define FLAG true
 #define RELBOOT_OPTION(id, name, kind, form, help) row(name, kind, form, help);
-#include <relboot/cmdline_options.def>
+#include "cmdline/cmdline_options.def"
 #undef RELBOOT_OPTION
     return 0;
 }

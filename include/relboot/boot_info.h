@@ -26,9 +26,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <relboot/cmdline.h>
+#include "cmdline/cmdline.h"
 #include <relboot/phys.h>
-#include <relboot/protocol.h>
+#include "protocol/protocols.h"
 
 namespace relboot {
 

@@ -7,8 +7,8 @@
  * raw bytes are also parsed directly with an arbitrary length.  Built
  * with ASan and UBSan: any out-of-bounds read, overflow or UB is a crash.
  */
-#include <relboot/cmdline.h>
-#include <relboot/mbi.h>
+#include "cmdline/cmdline.h"
+#include "protocol/mbi.h"
 
 #include <cstdint>
 #include <cstring>

@@ -11,7 +11,7 @@
 #ifndef FUZZ_INFO_WINDOW_H
 #define FUZZ_INFO_WINDOW_H
 
-#include <relboot/info_read.h>
+#include "protocol/info_read.h"
 #include <relboot/boot_info.h>
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the Linux launcher (include/relboot/payload_linux.h):
+ * libFuzzer target for the Linux launcher (arch/x86/boot/payload/linux/payload_linux.h):
  * arbitrary bytes as the bzImage (an exact-size heap copy, so ASan flags
  * any read past its end) through linux_parse(); when it accepts,
  * linux_plan() on a SeaBIOS 512 MiB machine with module 0 as long as the
@@ -16,8 +16,8 @@
  *   vid_mode (0x1fa): the command line's length;
  *   root_dev (0x1fc): the identity-mapped limit in 64 KiB (0: 4 GiB).
  */
-#include <relboot/memory_map.h>
-#include <relboot/payload_linux.h>
+#include "platform/memory_map.h"
+#include "payload/linux/payload_linux.h"
 
 #include <cstdint>
 #include <cstring>

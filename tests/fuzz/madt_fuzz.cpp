@@ -5,7 +5,7 @@
  * It must never read outside the window (ASan: each read gets an
  * exact-size copy), never write past out[], and keep its counts honest.
  */
-#include <relboot/madt.h>
+#include "platform/madt.h"
 
 #include <cstring>
 #include <memory>

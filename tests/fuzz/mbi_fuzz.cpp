@@ -10,7 +10,7 @@
  * input format stays the walker's: load_base = word & ~0xfff (below 4 GiB,
  * as multiboot2 loads it), image_size = (word & 0xfff) pages.
  */
-#include <relboot/mbi.h>
+#include "protocol/mbi.h"
 
 #include "info_window.h"
 

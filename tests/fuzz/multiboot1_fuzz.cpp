@@ -5,7 +5,7 @@
  * end in one InfoCheck, never in a read outside the window; an accepted
  * one must give a BootInfo that keeps its invariants.
  */
-#include <relboot/multiboot1.h>
+#include <relboot/spec/multiboot1.h>
 
 #include "info_window.h"
 

@@ -5,7 +5,7 @@
  * one InfoCheck, never in a read outside the window; an accepted one must
  * give a BootInfo that keeps its invariants.
  */
-#include <relboot/pvh.h>
+#include <relboot/spec/pvh.h>
 
 #include "info_window.h"
 

@@ -2,7 +2,7 @@
  * The part of Multiboot2 the test loader writes: the boot information
  * (MBI) and the hand-over value of EAX, written from the Multiboot2
  * Specification 2.0 (section numbers below), not from relboot's
- * include/relboot/multiboot2.h, so that a wrong number or layout there
+ * include/relboot/spec/multiboot2.h, so that a wrong number or layout there
  * makes relboot fail against this loader instead of agreeing with it.
  * All fields are little-endian; the MBI and every tag are 8-byte aligned.
  */

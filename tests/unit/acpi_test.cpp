@@ -1,9 +1,9 @@
-/* acpi_find_rsdp() and its checks (include/relboot/acpi.h) on a fake physical memory. */
+/* acpi_find_rsdp() and its checks (arch/x86/boot/platform/acpi.h) on a fake physical memory. */
 #include "boot_test_util.h"
 
 #include <gtest/gtest.h>
-#include <relboot/acpi.h>
-#include <relboot/efi.h>
+#include "platform/acpi.h"
+#include <relboot/spec/efi.h>
 
 #include <algorithm>
 #include <cstring>

@@ -6,9 +6,9 @@
 #include "boot_test_util.h"
 
 #include <gtest/gtest.h>
-#include <relboot/bios_probe.h>
-#include <relboot/low_memory.h>
-#include <relboot/payload_linux.h>
+#include "bios/bios_probe.h"
+#include "bios/low_memory.h"
+#include "payload/linux/payload_linux.h"
 
 #include <cstring>
 #include <map>

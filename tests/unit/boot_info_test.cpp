@@ -1,13 +1,13 @@
 /*
- * boot_info_from_multiboot2() and multiboot2_early() (include/relboot/mbi.h)
+ * boot_info_from_multiboot2() and multiboot2_early() (arch/x86/boot/protocol/mbi.h)
  * on MBIs shaped like GRUB's, on BIOS and on EFI, and on malformed ones.
  */
 #include "boot_test_util.h"
 #include "mbi_builder.h"
 
 #include <gtest/gtest.h>
-#include <relboot/efi.h>
-#include <relboot/mbi.h>
+#include <relboot/spec/efi.h>
+#include "protocol/mbi.h"
 
 #include <cstddef>
 #include <cstring>

@@ -6,9 +6,9 @@
 #ifndef RELBOOT_TESTS_BOOT_TEST_UTIL_H
 #define RELBOOT_TESTS_BOOT_TEST_UTIL_H
 
-#include <relboot/acpi.h>
+#include "platform/acpi.h"
 #include <relboot/boot_info.h>
-#include <relboot/memory_map.h>
+#include "platform/memory_map.h"
 
 #include <cstdint>
 #include <cstring>

@@ -8,7 +8,7 @@
 #ifndef RELBOOT_TESTS_BZIMAGE_BUILDER_H
 #define RELBOOT_TESTS_BZIMAGE_BUILDER_H
 
-#include <relboot/linux_boot.h>
+#include <relboot/spec/linux.h>
 
 #include <cstdint>
 #include <cstring>

@@ -1,6 +1,6 @@
 /* The command-line grammar (docs/cmdline.md) and every option's value forms. */
 #include <gtest/gtest.h>
-#include <relboot/cmdline.h>
+#include "cmdline/cmdline.h"
 
 #include <string>
 #include <vector>
@@ -255,7 +255,7 @@ TEST(CmdlineOptions, EveryFlagIsParsedGenerically)
         bool flag;
     } options[] = {
 #define RELBOOT_OPTION(id, name, kind, form, help) {OptionId::id, name, std::string(#kind) == "FLAG"},
-#include <relboot/cmdline_options.def>
+#include "cmdline/cmdline_options.def"
 #undef RELBOOT_OPTION
     };
     int flags = 0;

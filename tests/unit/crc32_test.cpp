@@ -1,5 +1,5 @@
 #include <gtest/gtest.h>
-#include <relboot/crc32.h>
+#include "lib/crc32.h"
 
 #include <cstring>
 #include <vector>

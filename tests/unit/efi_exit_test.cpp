@@ -9,8 +9,8 @@
 #include "mbi_builder.h"
 
 #include <gtest/gtest.h>
-#include <relboot/efi.h>
-#include <relboot/efi_exit.h>
+#include <relboot/spec/efi.h>
+#include "protocol/efi_exit.h"
 
 #include <cstring>
 #include <memory>

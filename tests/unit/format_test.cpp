@@ -1,5 +1,5 @@
 #include <gtest/gtest.h>
-#include <relboot/format.h>
+#include "lib/format.h"
 
 #include <cstdint>
 #include <string>

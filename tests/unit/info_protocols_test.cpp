@@ -7,8 +7,8 @@
 #include "../fuzz/info_window.h"
 
 #include <gtest/gtest.h>
-#include <relboot/multiboot1.h>
-#include <relboot/pvh.h>
+#include <relboot/spec/multiboot1.h>
+#include <relboot/spec/pvh.h>
 
 #include <cstring>
 #include <memory>

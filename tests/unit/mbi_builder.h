@@ -2,7 +2,7 @@
 #ifndef RELBOOT_TESTS_MBI_BUILDER_H
 #define RELBOOT_TESTS_MBI_BUILDER_H
 
-#include <relboot/multiboot2.h>
+#include <relboot/spec/multiboot2.h>
 
 #include <cstdint>
 #include <cstring>

@@ -1,7 +1,7 @@
 #include "mbi_builder.h"
 
 #include <gtest/gtest.h>
-#include <relboot/mbi.h>
+#include "protocol/mbi.h"
 
 #include <cstring>
 #include <set>

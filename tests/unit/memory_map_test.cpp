@@ -1,8 +1,8 @@
-/* memory_map_build() and its queries (include/relboot/memory_map.h): exact outputs. */
+/* memory_map_build() and its queries (arch/x86/boot/platform/memory_map.h): exact outputs. */
 #include "boot_test_util.h"
 
 #include <gtest/gtest.h>
-#include <relboot/memory_map.h>
+#include "platform/memory_map.h"
 #include <relboot/phys.h>
 
 #include <algorithm>

@@ -1,9 +1,9 @@
 /* pt_fixup() on a synthetic image and layout, and page_walk() over synthetic tables. */
 #include <gtest/gtest.h>
-#include <relboot/image_layout.h>
-#include <relboot/pagewalk.h>
-#include <relboot/pt_fixup.h>
-#include <relboot/x86/paging.h>
+#include "stage32/image_layout.h"
+#include "stage64/pagewalk.h"
+#include "stage32/pt_fixup.h"
+#include <x86/paging.h>
 
 #include <cstddef>
 #include <cstring>

@@ -1,5 +1,5 @@
 /*
- * The Linux bzImage launcher's pure parts (include/relboot/payload_linux.h):
+ * The Linux bzImage launcher's pure parts (arch/x86/boot/payload/linux/payload_linux.h):
  * the header's checks, the placement on the maps GRUB hands over, the
  * e820 table and the zero page, byte by byte.
  */
@@ -7,7 +7,7 @@
 #include "bzimage_builder.h"
 
 #include <gtest/gtest.h>
-#include <relboot/payload_linux.h>
+#include "payload/linux/payload_linux.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,5 +1,5 @@
 /*
- * guest=svm's pure parts (include/relboot/payload_svm.h): the nested page
+ * guest=svm's pure parts (arch/x86/boot/payload/svm/payload_svm.h): the nested page
  * table built for sample memory maps (relboot's pages absent, everything
  * else identity-mapped), the MSR permission map, the guest's CPUID view,
  * instruction lengths, the e820 clip and the guest's first page tables.
@@ -7,9 +7,9 @@
 #include "boot_test_util.h"
 
 #include <gtest/gtest.h>
-#include <relboot/payload_svm.h>
-#include <relboot/x86/cr.h>
-#include <relboot/x86/svm.h>
+#include "payload/svm/payload_svm.h"
+#include <x86/cr.h>
+#include <x86/svm.h>
 
 #include <cstring>
 #include <vector>

@@ -7,9 +7,9 @@
 #include "boot_test_util.h"
 
 #include <gtest/gtest.h>
-#include <relboot/low_memory.h>
-#include <relboot/madt.h>
-#include <relboot/trampoline.h>
+#include "bios/low_memory.h"
+#include "platform/madt.h"
+#include "smp/trampoline.h"
 
 #include <cstring>
 #include <vector>

@@ -9,12 +9,12 @@
  * names fits; colliding names take the next free slot).  No pointers in
  * static data: the tables are arrays of characters and small integers.
  */
-#include <relboot/cmdline.h>
-#include <relboot/uart16550.h>
+#include "cmdline/cmdline.h"
+#include "lib/uart16550.h"
 
 #include <array>
 
-#include "values.h"
+#include "cmdline/values.h"
 
 namespace relboot {
 
@@ -49,7 +49,7 @@ constexpr OptionInfo make_info(const char* name, Kind kind, const char* form)
 
 constexpr OptionInfo OPTIONS[] = {
 #define RELBOOT_OPTION(id, name, kind, form, help) make_info(name, Kind::kind, form),
-#include <relboot/cmdline_options.def>
+#include "cmdline/cmdline_options.def"
 #undef RELBOOT_OPTION
 };
 static_assert(sizeof(OPTIONS) / sizeof(OPTIONS[0]) == uint32_t(OptionId::count));
@@ -58,7 +58,7 @@ constexpr bool names_fit()
 {
 #define RELBOOT_OPTION(id, name, kind, form, help) \
     if (sizeof(name) < 2 || sizeof(name) > NAME_MAX || sizeof(form) > FORM_MAX) return false;
-#include <relboot/cmdline_options.def>
+#include "cmdline/cmdline_options.def"
 #undef RELBOOT_OPTION
     return true;
 }
@@ -233,7 +233,7 @@ bool dispatch(OptionId id, Text value, bool has_value, bool negate, Options* out
 #define RELBOOT_OPTION(id, name, kind, form, help) \
     case OptionId::id:                             \
         return RELBOOT_PARSE_##kind(id);
-#include <relboot/cmdline_options.def>
+#include "cmdline/cmdline_options.def"
 #undef RELBOOT_OPTION
 #undef RELBOOT_PARSE_FLAG
 #undef RELBOOT_PARSE_VALUE

@@ -3,7 +3,7 @@
  * freestanding; no division wider than 32 bits (the 32-bit stage links no
  * libgcc).
  */
-#include "values.h"
+#include "cmdline/values.h"
 
 namespace relboot::cmdline {
 

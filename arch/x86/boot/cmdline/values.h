@@ -11,7 +11,7 @@
 #ifndef RELBOOT_CMDLINE_VALUES_H
 #define RELBOOT_CMDLINE_VALUES_H
 
-#include <relboot/cmdline.h>
+#include "cmdline/cmdline.h"
 
 namespace relboot::cmdline {
 
@@ -39,7 +39,7 @@ bool parse_flag(OptionId id, Text value, bool has_value, bool negate, Options* o
 #define RELBOOT_DECLARE_PARSER_VALUE(id) bool parse_##id(Text value, bool has_value, Options* out);
 #define RELBOOT_DECLARE_PARSER_FLAG(id)
 #define RELBOOT_OPTION(id, name, kind, form, help) RELBOOT_DECLARE_PARSER_##kind(id)
-#include <relboot/cmdline_options.def>
+#include "cmdline/cmdline_options.def"
 #undef RELBOOT_OPTION
 #undef RELBOOT_DECLARE_PARSER_FLAG
 #undef RELBOOT_DECLARE_PARSER_VALUE

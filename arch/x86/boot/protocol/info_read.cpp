@@ -2,8 +2,8 @@
  * Shared by the fillers of multiboot1, PVH and multiboot2 (info_read.h).  The error
  * line is report.cpp's (report_info_error).
  */
-#include <relboot/info_read.h>
-#include <relboot/memory_map.h>
+#include "protocol/info_read.h"
+#include "platform/memory_map.h"
 
 namespace relboot {
 

@@ -4,7 +4,7 @@
  * reads from a multiboot1 boot information structure is read here, every
  * pointer through the PhysMemory window and every walk bounded.
  */
-#include <relboot/multiboot1.h>
+#include <relboot/spec/multiboot1.h>
 
 namespace relboot {
 

@@ -5,9 +5,9 @@
  * 32-bit protected mode, paging off, flat segments, interrupts off.  It
  * checks the magic and hands over to the common start (head32.S).
  */
-#include <relboot/multiboot1.h>
-#include <relboot/protocol.h>
-#include "early_uart.h"
+#include <relboot/spec/multiboot1.h>
+#include "protocol/protocols.h"
+#include "stage32/early_uart.h"
 
     .section .text32, "ax"
     .code32

@@ -15,7 +15,7 @@
  * PAD= test images leave the header out: their empty blob has no file
  * bytes, so the file is not one piece.
  */
-#include <relboot/multiboot1.h>
+#include <relboot/spec/multiboot1.h>
 
 #if PAD_BYTES == 0
 #define MB1_FLAGS (MULTIBOOT1_PAGE_ALIGN | MULTIBOOT1_MEMORY_INFO | MULTIBOOT1_AOUT_KLUDGE)

@@ -3,11 +3,11 @@
  * that checks the structure, the 32-bit stage's early step and the
  * BootInfo filler.  Everything relboot reads from an MBI is read here.
  */
-#include <relboot/efi.h>
-#include <relboot/info_read.h>
-#include <relboot/mbi.h>
-#include <relboot/memory_map.h>
-#include <relboot/multiboot2.h>
+#include <relboot/spec/efi.h>
+#include "protocol/info_read.h"
+#include "protocol/mbi.h"
+#include "platform/memory_map.h"
+#include <relboot/spec/multiboot2.h>
 
 namespace relboot {
 

@@ -12,11 +12,11 @@
  * calls use the Microsoft x64 convention (UEFI 2.10, 2.3.4.2), which GCC
  * emits for the ms_abi function types below.
  */
-#include <relboot/efi.h>
-#include <relboot/efi_exit.h>
-#include <relboot/mbi.h>
-#include <relboot/mbi_limits.h>
-#include <relboot/multiboot2.h>
+#include <relboot/spec/efi.h>
+#include "protocol/efi_exit.h"
+#include "protocol/mbi.h"
+#include "protocol/mbi_limits.h"
+#include <relboot/spec/multiboot2.h>
 
 /* The record: in .boot_tables (outside .bss, which start32 zeroes after this has run). */
 __attribute__((section(".boot_tables"))) relboot::EfiExit efi_exit_record;

@@ -30,13 +30,13 @@
  * error:" line before it reads the MBI.  Interrupts are off from the
  * moment the firmware is done with, whatever the outcome.
  */
-#include <relboot/layout.h>
-#include <relboot/mbi_limits.h>
-#include <relboot/multiboot2.h>
-#include <relboot/protocol.h>
-#include <relboot/x86/cr.h>
-#include <relboot/x86/segment.h>
-#include "early_uart.h"
+#include "layout.h"
+#include "protocol/mbi_limits.h"
+#include <relboot/spec/multiboot2.h>
+#include "protocol/protocols.h"
+#include <x86/cr.h>
+#include <x86/segment.h>
+#include "stage32/early_uart.h"
 
     .section .text32, "ax"
     .code64

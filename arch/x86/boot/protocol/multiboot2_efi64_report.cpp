@@ -5,9 +5,9 @@
  * ran before the command line (console=, debug-exit=) was parsed.
  */
 #include <cstddef>
-#include <relboot/efi.h>
-#include <relboot/efi_exit.h>
-#include <relboot/identity_map.h>
+#include <relboot/spec/efi.h>
+#include "protocol/efi_exit.h"
+#include "stage64/identity_map.h"
 
 namespace relboot {
 

@@ -6,10 +6,10 @@
  * interrupts off.  It checks the magic and hands over to the common start
  * (head32.S) with the registers that file describes.
  */
-#include <relboot/mbi_limits.h>
-#include <relboot/multiboot2.h>
-#include <relboot/protocol.h>
-#include "early_uart.h"
+#include "protocol/mbi_limits.h"
+#include <relboot/spec/multiboot2.h>
+#include "protocol/protocols.h"
+#include "stage32/early_uart.h"
 
     .section .text32, "ax"
     .code32

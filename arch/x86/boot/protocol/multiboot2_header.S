@@ -18,7 +18,7 @@
  * together or not at all: tag 7 without tag 9 would make GRUB enter the
  * 32-bit ELF entry in 64-bit mode.
  */
-#include <relboot/multiboot2.h>
+#include <relboot/spec/multiboot2.h>
 
 /* Build knobs (Makefile): RELOC_MIN, RELOC_MAX, RELOC_ALIGN, RELOC_PREF. */
 #if !defined(RELOC_MIN) || !defined(RELOC_MAX) || !defined(RELOC_ALIGN) || !defined(RELOC_PREF) || !defined(EFI_BS)

@@ -1,7 +1,7 @@
 /* loglvl=debug: the multiboot2 MBI's tags, one line each (64-bit stage; the filler checked the MBI). */
-#include <relboot/console.h>
-#include <relboot/identity_map.h>
-#include <relboot/mbi.h>
+#include "lib/console.h"
+#include "stage64/identity_map.h"
+#include "protocol/mbi.h"
 
 namespace relboot {
 

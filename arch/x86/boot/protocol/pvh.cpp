@@ -4,7 +4,7 @@
  * reads from an hvm_start_info is read here, every pointer through the
  * PhysMemory window and every walk bounded.
  */
-#include <relboot/pvh.h>
+#include <relboot/spec/pvh.h>
 
 namespace relboot {
 

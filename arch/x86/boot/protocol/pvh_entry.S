@@ -10,9 +10,9 @@
  * and hands over to the common start (head32.S).  PVH loaders load at
  * p_paddr: no relocation, the image runs at its link address.
  */
-#include <relboot/protocol.h>
-#include <relboot/pvh.h>
-#include "early_uart.h"
+#include "protocol/protocols.h"
+#include <relboot/spec/pvh.h>
+#include "stage32/early_uart.h"
 
 #ifndef RELBOOT_VERSION
 #error "RELBOOT_VERSION comes from the Makefile (git describe)"

@@ -4,20 +4,20 @@
  * Linux 6.5's parallel order: INIT to every AP, the wait once, then SIPI
  * to every AP, twice, then one wait for all of them to check in.
  */
-#include <relboot/console.h>
-#include <relboot/identity_map.h>
-#include <relboot/image_symbols.h>
-#include <relboot/low_memory.h>
-#include <relboot/madt.h>
-#include <relboot/smp.h>
-#include <relboot/trampoline.h>
-#include <relboot/tsc.h>
-#include <relboot/x86/apic.h>
-#include <relboot/x86/cpuid.h>
-#include <relboot/x86/cr.h>
-#include <relboot/x86/idt.h>
-#include <relboot/x86/io.h>
-#include <relboot/x86/msr.h>
+#include "lib/console.h"
+#include "stage64/identity_map.h"
+#include "stage64/image_symbols.h"
+#include "bios/low_memory.h"
+#include "platform/madt.h"
+#include "smp/smp.h"
+#include "smp/trampoline.h"
+#include "platform/tsc.h"
+#include <x86/apic.h>
+#include <x86/cpuid.h>
+#include <x86/cr.h>
+#include <x86/idt.h>
+#include <x86/io.h>
+#include <x86/msr.h>
 
 extern "C" {
 extern const uint8_t trampoline_start[];

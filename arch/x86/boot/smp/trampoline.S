@@ -1,6 +1,6 @@
 /*
  * The AP start-up trampoline and the APs' 64-bit entry into the image
- * (include/relboot/trampoline.h has the scheme; Intel SDM Vol. 3A, 9.4.4
+ * (arch/x86/boot/smp/trampoline.h has the scheme; Intel SDM Vol. 3A, 9.4.4
  * "MP Initialization Example" and 10.8.5 "Initializing IA-32e Mode").
  *
  * trampoline_start..trampoline_end is a blob, assembled as if at address
@@ -9,10 +9,10 @@
  * until it has its own.  The blob is AP start-up only: nothing here is
  * kept for later (no S3 wake-up path) or shared with real-mode BIOS calls.
  */
-#include <relboot/layout.h>
-#include <relboot/trampoline.h>
-#include <relboot/x86/cr.h>
-#include <relboot/x86/segment.h>
+#include "layout.h"
+#include "smp/trampoline.h"
+#include <x86/cr.h>
+#include <x86/segment.h>
 
 /* Offset of sym in the blob: what it is at run time after adding %ebp (the page). */
 #define TOFF(sym)   sym - trampoline_start

@@ -1,0 +1,54 @@
+#include "lib/report.h"
+#include <x86/io.h>
+
+namespace relboot {
+
+Console report_console(const Options& options)
+{
+    if (options.console == ConsoleSel::none)
+        return Console{Uart16550(0)};
+    const uint32_t index = uint32_t(options.console);
+    const SerialSettings& s = options.com[index];
+    uint8_t lcr = uint8_t((s.data_bits ? s.data_bits : 8) - 5);
+    if (s.stop_bits == 2)
+        lcr |= UART_LCR_STOP2;
+    switch (s.parity) {
+    case 'o': lcr |= UART_LCR_PARITY_ODD; break;
+    case 'e': lcr |= UART_LCR_PARITY_EVEN; break;
+    case 'm': lcr |= UART_LCR_PARITY_MARK; break;
+    case 's': lcr |= UART_LCR_PARITY_SPACE; break;
+    default: break;
+    }
+    Console con{Uart16550(s.io_port ? s.io_port : com_default_port(index))};
+    con.uart().init(UART_CLOCK_BAUD / (s.divisor ? s.divisor : 1), lcr);
+    return con;
+}
+
+void finish(const Options& options, bool ok)
+{
+    if (options.debug_exit_port)
+        x86::outb(options.debug_exit_port, ok ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);
+    x86::halt_forever();
+}
+
+void report_exception(const Options& options, uint32_t vector, uint64_t error, uint64_t ip, uint64_t cr2)
+{
+    Console con = report_console(options);
+    con.begin().str("error: exception vector=").dec(vector).str(" error=").hex8(uint32_t(error));
+    con.str(" ip=").hex16(ip).str(" cr2=").hex16(cr2).end();
+    finish(options, false);
+}
+
+void report_mbi_error(Console& con, const MbiScan& scan, uint32_t mbi)
+{
+    con.begin().str("error: ").str(mbi_error_text(scan.error)).str(" (MBI at ").hex8(mbi).str(", offset ");
+    con.hex8(scan.error_offset).str(", value ").hex8(scan.error_value).str(")").end();
+}
+
+void report_info_error(Console& con, const char* protocol, uint64_t info, const InfoCheck& check)
+{
+    con.begin().str("error: ").str(protocol).str(" info at ").hex8(uint32_t(info)).str(": ").str(check.error);
+    con.str(" (").str(check.field).str("=").hex16(check.value).str(")").end();
+}
+
+} // namespace relboot

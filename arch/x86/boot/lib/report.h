@@ -1,0 +1,53 @@
+/*
+ * Ending a run and the failure lines shared by the 32-bit and the 64-bit
+ * stage (boot-contract.md, "Serial report" and "Ending a run").
+ */
+#ifndef RELBOOT_REPORT_H
+#define RELBOOT_REPORT_H
+
+#include <cstdint>
+#include "cmdline/cmdline.h"
+#include "lib/console.h"
+#include "protocol/info_read.h"
+#include "protocol/mbi.h"
+
+namespace relboot {
+
+/* Values written to the debug-exit port; QEMU exits with (v << 1) | 1. */
+inline constexpr uint8_t DEBUG_EXIT_PASS = 0x10;   /* QEMU status 33 */
+inline constexpr uint8_t DEBUG_EXIT_FAIL = 0x11;   /* QEMU status 35 */
+
+/*
+ * The console the options select (console=, comN=), initialised; by
+ * default COM1 at 115200 8n1.  console=none gives a console that prints
+ * nothing.
+ */
+Console report_console(const Options& options);
+
+/*
+ * Ends the run: writes DEBUG_EXIT_PASS or DEBUG_EXIT_FAIL to the
+ * debug-exit port when the command line gave one, then halts with
+ * interrupts off (also if the port write did not stop the machine).
+ */
+[[noreturn]] void finish(const Options& options, bool ok);
+
+/*
+ * Prints "relboot: error: exception vector=<n> error=0x<8> ip=0x<16>
+ * cr2=0x<16>" and ends the run as a failure.
+ */
+[[noreturn]] void report_exception(const Options& options, uint32_t vector, uint64_t error,
+                                   uint64_t ip, uint64_t cr2);
+
+/*
+ * Prints "relboot: error: <mbi_error_text> (MBI at 0x<8>, offset 0x<8>,
+ * value 0x<8>)" for a refused MBI (both stages: the 32-bit stage's early
+ * check and the 64-bit filler's full one).
+ */
+void report_mbi_error(Console& con, const MbiScan& scan, uint32_t mbi);
+
+/* A multiboot1 or PVH information structure refused: "error: <protocol> info at 0x<8>: <error> (<field>=0x<16>)". */
+void report_info_error(Console& con, const char* protocol, uint64_t info, const InfoCheck& check);
+
+} // namespace relboot
+
+#endif

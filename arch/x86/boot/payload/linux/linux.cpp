@@ -1,0 +1,495 @@
+/*
+ * The Linux bzImage launcher's pure parts (arch/x86/boot/payload/linux/payload_linux.h):
+ * the setup header's checks, the placement of the kernel and the initrd,
+ * the e820 table and the zero page.  Documentation/arch/x86/boot.rst and
+ * /work/shared/design/linux-boot-facts.md give the rules cited below.
+ *
+ * Freestanding and pure: it reads the bzImage only through p[0, size) and
+ * writes only its out parameters and the zero page.  Every range is
+ * checked with 64-bit arithmetic that cannot wrap.
+ */
+#include "payload/linux/payload_linux.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace relboot {
+
+using linuxboot::E820Entry;
+using linuxboot::SetupHeader;
+
+namespace {
+
+constexpr uint64_t PAGE_SIZE = 4096;
+constexpr uint64_t FOUR_GIB = uint64_t(1) << 32;
+
+/*
+ * Offset of a setup header field in the file and in boot_params (the
+ * header sits at 0x1f1 in both).
+ */
+#define BP_HDR_FIELD(field) uint32_t(linuxboot::SETUP_HEADER_OFFSET + offsetof(SetupHeader, field))
+
+/* The fields the checks read before the header is copied. */
+constexpr uint32_t OFF_BOOT_FLAG = BP_HDR_FIELD(boot_flag);
+constexpr uint32_t OFF_JUMP_OFFSET = BP_HDR_FIELD(jump) + 1;   /* the jump's 8-bit displacement: header end - 0x202 */
+constexpr uint32_t OFF_HEADER = BP_HDR_FIELD(header);
+constexpr uint32_t HEADER_MAGIC_END = OFF_HEADER + 4;
+/* The setup header may not run into edd_mbr_sig_buffer (boot_params 0x290), as GRUB checks. */
+constexpr uint32_t HEADER_END_MAX = 0x290;
+constexpr uint32_t SETUP_HEADER_END = linuxboot::SETUP_HEADER_OFFSET + sizeof(SetupHeader);   /* 0x26c */
+/* boot.rst: kernel_version points at a NUL-terminated string; relboot shows at most this much of it. */
+constexpr uint32_t VERSION_MAX_LEN = 127;
+
+constexpr PayloadError fail(const char* field, uint64_t found, const char* expected, bool decimal = false)
+{
+    return PayloadError{field, found, decimal, expected, nullptr, 0, false};
+}
+
+/* The same, with the header field the expectation names and its value. */
+constexpr PayloadError fail_limit(const char* field, uint64_t found, bool decimal, const char* expected,
+                                  const char* limit_name, uint64_t limit, bool limit_decimal)
+{
+    return PayloadError{field, found, decimal, expected, limit_name, limit, limit_decimal};
+}
+
+template <typename T>
+T load(const uint8_t* p)
+{
+    T v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+}
+
+template <typename T>
+void store(uint8_t* page, uint32_t offset, T v)
+{
+    __builtin_memcpy(page + offset, &v, sizeof v);
+}
+
+uint32_t lo32(uint64_t v)
+{
+    return uint32_t(v);
+}
+uint32_t hi32(uint64_t v)
+{
+    return uint32_t(v >> 32);
+}
+
+uint64_t min_u64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+bool is_power_of_two(uint64_t v)
+{
+    return v && !(v & (v - 1));
+}
+
+/* *out = v rounded up to a multiple of align (a power of two); false when that passes 2^64 - 1. */
+bool align_up(uint64_t v, uint64_t align, uint64_t* out)
+{
+    const uint64_t mask = align - 1;
+    if (v > PHYS_END_MAX - mask)
+        return false;
+    *out = (v + mask) & ~mask;
+    return true;
+}
+
+/* [base, base + size) when it ends at PHYS_END_MAX at most; an empty range otherwise. */
+PhysRange exact_range(uint64_t base, uint64_t size)
+{
+    if (size > PHYS_END_MAX - base)
+        return PhysRange{PhysAddr{0}, 0};
+    return PhysRange{PhysAddr{base}, size};
+}
+
+/*
+ * Where a placement may go: the map's RAM (usable, and module ranges:
+ * module 0's own bytes, which a memmove may overwrite, and modules Linux
+ * is not given), below limit, outside the blocked ranges.
+ */
+struct Space {
+    const MemoryRange* map;
+    uint32_t count;
+    uint64_t limit;                 /* exclusive */
+    PhysRange blocked[5];           /* size 0: unused */
+};
+
+/*
+ * RAM the kernel may take: usable, the modules (module 0's bytes and any
+ * module Linux is not given; the initrd is blocked by the caller), and the
+ * loader's information structure, which the launcher has read completely
+ * (command line, EFI memory map and zero page copied into relboot's image)
+ * before the first byte moves.
+ */
+bool ram_type(MemoryType t)
+{
+    return t == MemoryType::usable || t == MemoryType::module || t == MemoryType::boot_data;
+}
+
+/*
+ * Whether [base, base + size) is free in s.  One pass over the map: exact
+ * for a sorted map (BootInfo's), and never wrongly "free" for another.
+ */
+bool is_free(const Space& s, uint64_t base, uint64_t size)
+{
+    if (size == 0 || base >= s.limit || size > s.limit - base)
+        return false;
+    const PhysRange r{PhysAddr{base}, size};
+    for (const PhysRange& b : s.blocked)
+        if (r.overlaps(b))
+            return false;
+    uint64_t pos = base;
+    for (uint32_t i = 0; i < s.count; ++i) {
+        const PhysRange m = phys_range_clamped(s.map[i].base.value, s.map[i].size);
+        if (ram_type(s.map[i].type) && m.contains(PhysAddr{pos})) {
+            pos = m.end();
+            if (pos >= r.end())
+                return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Calls f with every edge where the space in s can start or stop being
+ * free: each map range's base and end, each blocked range's base and end.
+ */
+template <typename F>
+void for_each_edge(const Space& s, F f)
+{
+    for (uint32_t i = 0; i < s.count; ++i) {
+        const PhysRange m = phys_range_clamped(s.map[i].base.value, s.map[i].size);
+        f(m.base.value);
+        f(m.end());
+    }
+    for (const PhysRange& b : s.blocked) {
+        if (b.size) {
+            f(b.base.value);
+            f(b.end());
+        }
+    }
+}
+
+/*
+ * The lowest multiple of align (a power of two) at or above lo where
+ * [addr, addr + size) is free.  The answer is lo or an edge where the
+ * space starts to be free, rounded up: those are the candidates.
+ */
+bool lowest_fit(const Space& s, uint64_t lo, uint64_t align, uint64_t size, uint64_t* out)
+{
+    bool found = false;
+    auto consider = [&](uint64_t at) {
+        uint64_t a;
+        if (!align_up(at < lo ? lo : at, align, &a) || (found && a >= *out))
+            return;
+        if (is_free(s, a, size))
+            *out = a, found = true;
+    };
+    consider(lo);
+    for_each_edge(s, consider);
+    return found;
+}
+
+/*
+ * The highest multiple of align below s.limit where [addr, addr + size)
+ * is free.  Its end is s.limit or an edge where the space stops being
+ * free, and it starts there rounded down: those are the candidates.
+ */
+bool highest_fit(const Space& s, uint64_t align, uint64_t size, uint64_t* out)
+{
+    bool found = false;
+    auto consider = [&](uint64_t top) {
+        top = min_u64(top, s.limit);
+        if (top < size)
+            return;
+        const uint64_t a = (top - size) & ~(align - 1);
+        if ((found && a <= *out) || !is_free(s, a, size))
+            return;
+        *out = a, found = true;
+    };
+    consider(s.limit);
+    for_each_edge(s, consider);
+    return found;
+}
+
+/* Where the kernel goes: its pm code's destination and where it runs. */
+struct KernelPlace {
+    uint64_t kernel;
+    uint64_t runtime;
+};
+
+/*
+ * The kernel's placement in s (boot.rst, "Loading The Rest of The
+ * Kernel"): footprint bytes free from the pm code's destination, and
+ * init_size from the runtime address.  False: nowhere.
+ */
+bool place_kernel(const SetupHeader& h, uint64_t pm_src, uint64_t footprint, const Space& s, KernelPlace* out)
+{
+    if (!h.relocatable_kernel) {
+        /* code32_start's default; the kernel moves itself to pref_address. */
+        out->kernel = linuxboot::DEFAULT_CODE32_START;
+        out->runtime = h.pref_address;
+        return is_free(s, out->kernel, footprint) && is_free(s, out->runtime, h.init_size);
+    }
+    /* A loader may lower kernel_alignment down to 1 << min_alignment (boot.rst, min_alignment). */
+    const uint64_t min_align = uint64_t(1) << h.min_alignment;
+    auto acceptable = [&](uint64_t at) {
+        return at % min_align == 0 && at >= h.pref_address && is_free(s, at, footprint);
+    };
+    uint64_t at = 0;
+    bool found = false;
+    if (acceptable(pm_src))
+        at = pm_src, found = true;          /* already in place: no copy */
+    else if (acceptable(h.pref_address))
+        at = h.pref_address, found = true;
+    for (uint64_t align = h.kernel_alignment; !found && align >= min_align; align >>= 1)
+        found = lowest_fit(s, h.pref_address, align, footprint, &at);
+    out->kernel = out->runtime = at;
+    return found;
+}
+
+/*
+ * e820 type of a BootInfo memory type: the ACPI types as they are,
+ * relboot's image reserved (its page tables, GDT, IDT, zero page and
+ * command line are in use when the kernel starts), the modules and the
+ * loader's information structure RAM (nothing reads them after the jump),
+ * any other firmware type reserved.
+ */
+uint32_t e820_type(MemoryType t)
+{
+    switch (t) {
+    case MemoryType::usable:
+    case MemoryType::module:
+    case MemoryType::boot_data:
+        return 1;
+    case MemoryType::acpi_reclaimable:
+    case MemoryType::acpi_nvs:
+    case MemoryType::bad:
+        return uint32_t(t);
+    default:
+        return uint32_t(MemoryType::reserved);
+    }
+}
+
+/*
+ * The e820 conversion, handing each finished entry to emit(index, entry):
+ * at most max of them, *truncated when more were needed.
+ */
+template <typename Emit>
+uint32_t e820_convert(const MemoryRange* map, uint32_t count, uint32_t max, bool* truncated, Emit emit)
+{
+    *truncated = false;
+    uint32_t n = 0;
+    E820Entry cur{};
+    bool have = false;
+    auto flush = [&] {
+        if (!have)
+            return;
+        if (n < max)
+            emit(n++, cur);
+        else
+            *truncated = true;
+    };
+    for (uint32_t i = 0; i < count; ++i) {
+        const PhysRange r = phys_range_clamped(map[i].base.value, map[i].size);
+        if (!r.size)
+            continue;
+        const uint32_t type = e820_type(map[i].type);
+        if (have && cur.type == type && cur.addr + cur.size == r.base.value) {
+            cur.size += r.size;      /* ends at r.end() <= PHYS_END_MAX */
+            continue;
+        }
+        flush();
+        cur = E820Entry{r.base.value, r.size, type};
+        have = true;
+    }
+    flush();
+    return n;
+}
+
+} // namespace
+
+bool linux_is_bzimage(const uint8_t* p, uint64_t size)
+{
+    return size >= HEADER_MAGIC_END && load<uint16_t>(p + OFF_BOOT_FLAG) == linuxboot::BOOT_FLAG &&
+           load<uint32_t>(p + OFF_HEADER) == linuxboot::HEADER_MAGIC;
+}
+
+PayloadError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out)
+{
+    *out = LinuxImage{};
+    if (size < HEADER_MAGIC_END)
+        return fail("size", size, "at least 518 bytes (the setup header up to \"HdrS\")", true);
+    const uint16_t boot_flag = load<uint16_t>(p + OFF_BOOT_FLAG);
+    if (boot_flag != linuxboot::BOOT_FLAG)
+        return fail("boot_flag", boot_flag, "0xaa55");
+    const uint32_t magic = load<uint32_t>(p + OFF_HEADER);
+    if (magic != linuxboot::HEADER_MAGIC)
+        return fail("header", magic, "0x53726448 (\"HdrS\")");
+    const uint32_t header_end = OFF_HEADER + p[OFF_JUMP_OFFSET];
+    if (header_end > HEADER_END_MAX)
+        return fail("jump", header_end, "a header end (0x202 + byte 0x201) of at most 0x290");
+    if (size < header_end)
+        return fail("size", size, "at least the header's end (0x202 + byte 0x201)", true);
+
+    LinuxImage img{};
+    img.header_end = header_end;
+    const uint32_t copy_end = header_end < SETUP_HEADER_END ? header_end : SETUP_HEADER_END;
+    __builtin_memcpy(&img.hdr, p + linuxboot::SETUP_HEADER_OFFSET, copy_end - linuxboot::SETUP_HEADER_OFFSET);
+    const SetupHeader& h = img.hdr;
+
+    if (h.version < LINUX_MIN_PROTOCOL)
+        return fail("version", h.version, "at least 2.12 (0x020c): xloadflags says whether the 64-bit entry exists");
+    if (!(h.xloadflags & linuxboot::XLF_KERNEL_64))
+        return fail("xloadflags", h.xloadflags, "XLF_KERNEL_64 (bit 0): a 64-bit entry");
+    if (!(h.loadflags & linuxboot::LOADED_HIGH))
+        return fail("loadflags", h.loadflags, "LOADED_HIGH (bit 0): protected-mode code loaded at 1 MiB or above");
+    if (!is_power_of_two(h.kernel_alignment))
+        return fail("kernel_alignment", h.kernel_alignment, "a power of two");
+    if (h.min_alignment >= 32 || (uint32_t(1) << h.min_alignment) > h.kernel_alignment)
+        return fail("min_alignment", h.min_alignment, "log2 of an alignment of at most kernel_alignment", true);
+    if (h.init_size == 0)
+        return fail("init_size", 0, "nonzero: the memory the kernel needs from its runtime address");
+
+    img.setup_size = ((h.setup_sects ? h.setup_sects : 4u) + 1) * linuxboot::SECTOR_SIZE;
+    if (size <= uint64_t(img.setup_size) + linuxboot::ENTRY64_OFFSET)
+        return fail("size", size, "more than the real-mode part ((setup_sects + 1) * 512) + 0x200: the 64-bit entry",
+                    true);
+    img.pm_size = size - img.setup_size;
+    /* syssize (2.04+) counts the pm code in 16-byte paragraphs: a shorter file was cut off. */
+    if (img.pm_size < uint64_t(h.syssize) * 16)
+        return fail("size", size, "the whole bzImage: (setup_sects + 1) * 512 + syssize * 16 bytes", true);
+
+    /* The version string (boot.rst, kernel_version): shown, never needed. */
+    const uint64_t at = uint64_t(h.kernel_version) + 0x200;
+    if (h.kernel_version && at < size) {
+        img.version_offset = uint32_t(at);
+        while (img.version_len < VERSION_MAX_LEN && at + img.version_len < size && p[at + img.version_len])
+            ++img.version_len;
+    }
+    *out = img;
+    return PayloadError{};
+}
+
+PayloadError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, LinuxPlan* out)
+{
+    *out = LinuxPlan{};
+    const SetupHeader& h = image.hdr;
+    if (in.cmdline_len > h.cmdline_size)
+        return fail_limit("cmdline_size", in.cmdline_len, true, "at most cmdline_size bytes (without the NUL)",
+                          "cmdline_size", h.cmdline_size, true);
+
+    /* The bytes relboot reads must be reachable: module 0 and the initrd as the loader put them. */
+    if (in.kernel_module.size < uint64_t(image.setup_size) + image.pm_size)
+        return fail("size", in.kernel_module.size, "module 0 as long as the bzImage that was parsed", true);
+    const PhysRange module0 = exact_range(in.kernel_module.base.value, in.kernel_module.size);
+    if (!module0.size || module0.end() > in.identity_limit)
+        return fail("kernel", in.kernel_module.base.value, "module 0 below the identity-mapped limit");
+    const PhysRange initrd_src = exact_range(in.initrd.base.value, in.initrd.size);
+    const bool has_initrd = in.initrd.size != 0;
+    if (has_initrd && (!initrd_src.size || initrd_src.end() > in.identity_limit))
+        return fail("initrd", in.initrd.base.value, "the initrd below the identity-mapped limit");
+
+    const bool above_4g = h.xloadflags & linuxboot::XLF_CAN_BE_LOADED_ABOVE_4G;
+    /* initrd_addr_max is the highest byte the initrd may occupy. */
+    const bool initrd_addr_ok = !has_initrd || above_4g || initrd_src.end() - 1 <= h.initrd_addr_max;
+
+    const uint64_t pm_src = module0.base.value + image.setup_size;
+    /* The kernel keeps [runtime, + init_size) and, while it is copied, its pm code: the larger. */
+    const uint64_t footprint = h.init_size > image.pm_size ? h.init_size : image.pm_size;
+    Space ks{in.memory_map, in.memory_map_count, above_4g ? in.identity_limit : min_u64(in.identity_limit, FOUR_GIB),
+             {in.image}};
+    /*
+     * The initrd is moved before the kernel is copied, so a kernel may
+     * take its place when it moves anyway; one that may stay is avoided
+     * first, and moved only when the kernel fits nowhere else.  A
+     * non-relocatable kernel's ranges are fixed: whatever initrd lies
+     * there moves.
+     */
+    KernelPlace kp{};
+    bool placed = false;
+    if (h.relocatable_kernel && initrd_addr_ok) {
+        ks.blocked[1] = initrd_src;
+        placed = place_kernel(h, pm_src, footprint, ks, &kp);
+        ks.blocked[1] = PhysRange{};
+    }
+    if (!placed && !place_kernel(h, pm_src, footprint, ks, &kp))
+        return fail("kernel", h.init_size, "a free range of init_size bytes at an address the kernel accepts", true);
+
+    const PhysRange kernel_range{PhysAddr{kp.kernel}, footprint};
+    const PhysRange runtime_range{PhysAddr{kp.runtime}, h.relocatable_kernel ? footprint : h.init_size};
+    uint64_t initrd_dst = initrd_src.base.value;
+    if (has_initrd && (!initrd_addr_ok || initrd_src.overlaps(kernel_range) || initrd_src.overlaps(runtime_range))) {
+        /* Highest first, as GRUB and QEMU place it; away from module 0, which is read after the move. */
+        const uint64_t limit = min_u64(min_u64(uint64_t(h.initrd_addr_max) + 1, in.identity_limit), FOUR_GIB);
+        const Space is{in.memory_map, in.memory_map_count, limit, {in.image, module0, kernel_range, runtime_range}};
+        if (!highest_fit(is, PAGE_SIZE, initrd_src.size, &initrd_dst))
+            return fail_limit("initrd", initrd_src.size, true, "a free, 4 KiB-aligned range below initrd_addr_max",
+                              "initrd_addr_max", h.initrd_addr_max, false);
+    }
+
+    out->pm_src = pm_src;
+    out->kernel = kp.kernel;
+    out->copied = kp.kernel == pm_src ? 0 : image.pm_size;
+    out->entry = kp.kernel + linuxboot::ENTRY64_OFFSET;
+    out->runtime = kp.runtime;
+    out->initrd_src = has_initrd ? initrd_src.base.value : 0;
+    out->initrd = has_initrd ? initrd_dst : 0;
+    out->initrd_size = initrd_src.size;
+    out->relocatable = h.relocatable_kernel != 0;
+    return PayloadError{};
+}
+
+uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, E820Entry* out, uint32_t max,
+                                    bool* truncated)
+{
+    return e820_convert(map, count, max, truncated, [&](uint32_t i, const E820Entry& e) { out[i] = e; });
+}
+
+void linux_fill_boot_params(uint8_t* zero_page, const uint8_t* image, const LinuxImage& parsed, const LinuxPlan& plan,
+                            const LinuxBootParamsInput& in)
+{
+    using namespace linuxboot;
+    __builtin_memset(zero_page, 0, BOOT_PARAMS_SIZE);
+    /* The header exactly as far as the file says (boot.rst, "64-bit Boot Protocol"); not the sentinel. */
+    const uint32_t end = parsed.header_end < HEADER_END_MAX ? parsed.header_end : HEADER_END_MAX;
+    if (end > BP_HDR)
+        __builtin_memcpy(zero_page + BP_HDR, image + BP_HDR, end - BP_HDR);
+
+    store<uint16_t>(zero_page, BP_HDR_FIELD(vid_mode), 0xffff);    /* "normal" */
+    store<uint8_t>(zero_page, BP_HDR_FIELD(type_of_loader), LOADER_TYPE_UNDEFINED);
+    store<uint8_t>(zero_page, BP_HDR_FIELD(loadflags), uint8_t(parsed.hdr.loadflags & ~CAN_USE_HEAP));
+    store<uint32_t>(zero_page, BP_HDR_FIELD(code32_start), lo32(plan.kernel));
+    /* A lowered alignment is written back, or the decompressor rounds the runtime address up (head_64.S). */
+    if (plan.relocatable && plan.kernel && parsed.hdr.kernel_alignment && plan.kernel % parsed.hdr.kernel_alignment)
+        store<uint32_t>(zero_page, BP_HDR_FIELD(kernel_alignment), lo32(plan.kernel & (~plan.kernel + 1)));
+    store<uint32_t>(zero_page, BP_HDR_FIELD(cmd_line_ptr), lo32(in.cmd_line_ptr));
+    store<uint32_t>(zero_page, BP_EXT_CMD_LINE_PTR, hi32(in.cmd_line_ptr));
+    const uint64_t ramdisk_size = in.ramdisk_image ? in.ramdisk_size : 0;
+    store<uint32_t>(zero_page, BP_HDR_FIELD(ramdisk_image), lo32(in.ramdisk_image));
+    store<uint32_t>(zero_page, BP_EXT_RAMDISK_IMAGE, hi32(in.ramdisk_image));
+    store<uint32_t>(zero_page, BP_HDR_FIELD(ramdisk_size), lo32(ramdisk_size));
+    store<uint32_t>(zero_page, BP_EXT_RAMDISK_SIZE, hi32(ramdisk_size));
+    store<uint32_t>(zero_page, BP_HDR_FIELD(hardware_subarch), 0);   /* PC */
+    store<uint64_t>(zero_page, BP_HDR_FIELD(hardware_subarch_data), 0);
+    store<uint64_t>(zero_page, BP_HDR_FIELD(setup_data), 0);         /* relboot passes no setup_data list */
+    store<uint64_t>(zero_page, BP_ACPI_RSDP_ADDR, in.acpi_rsdp_addr);
+
+    bool truncated;
+    const uint32_t entries = e820_convert(in.memory_map, in.memory_map_count, E820_MAX_ENTRIES_ZEROPAGE, &truncated,
+                                          [&](uint32_t i, const E820Entry& e) {
+                                              store(zero_page, BP_E820_TABLE + i * uint32_t(sizeof(E820Entry)), e);
+                                          });
+    store<uint8_t>(zero_page, BP_E820_ENTRIES, uint8_t(entries));
+
+    if (in.efi_systab) {
+        const EfiInfo efi{EFI64_LOADER_SIGNATURE, lo32(in.efi_systab), in.efi_memdesc_size, in.efi_memdesc_version,
+                          lo32(in.efi_memmap), in.efi_memmap_size, hi32(in.efi_systab), hi32(in.efi_memmap)};
+        store(zero_page, BP_EFI_INFO, efi);
+    }
+    if (in.bios)
+        linux_fill_bios_params(zero_page, *in.bios);
+}
+
+} // namespace relboot

@@ -1,0 +1,289 @@
+/*
+ * The "linux" hand-off target: launches module 0, a Linux bzImage, with
+ * module 1 (when present) as its initrd, through the 64-bit boot protocol
+ * (Documentation/arch/x86/boot.rst).  It reads BootInfo only.
+ *
+ * Decide everything, then act: the header is parsed and checked, the
+ * command line measured, and the kernel, the initrd, the zero page and
+ * the command line placed (payload/linux.cpp) before any byte moves.  Any
+ * refusal is one "relboot: error: payload <field>: ..." line.  Then, in
+ * this order: relboot's own buffers are written (command line, a copy of
+ * the EFI memory map, the zero page: every read of the loader's data
+ * happens here, so the moves below may overwrite the MBI and module 0),
+ * the initrd moves if it must, the protected-mode code is copied, and the
+ * kernel is entered (linux_entry.S), or, for guest=svm (the "linux-svm"
+ * target), run as an SVM guest (svm_launch.cpp): the host's SVM checks
+ * come first, before anything is decided, and the kernel's command line
+ * gets " nosmp" (the guest has one vCPU and must not INIT relboot's APs).
+ */
+#include "lib/console.h"
+#include <relboot/handoff.h>
+#include "stage64/identity_map.h"
+#include "layout.h"
+#include <relboot/spec/multiboot1.h>
+#include "payload/linux/payload_linux.h"
+#include "payload/svm/payload_svm.h"
+#include "lib/report.h"
+#include "smp/smp.h"
+#include <x86/io.h>
+
+extern "C" [[noreturn]] void linux_enter(uint64_t entry, uint64_t boot_params);
+
+namespace relboot {
+
+namespace {
+
+/* Longest command line relboot composes (bytes with the NUL); Debian's kernel takes 2047. */
+constexpr uint32_t CMDLINE_BUFFER = 4096;
+/*
+ * Appended to an SVM guest's command line: one vCPU, and no INIT/SIPI to
+ * the other CPUs, which under QEMU's TCG would reset them even when INIT
+ * is intercepted (svm-facts 1.5).
+ */
+constexpr char SVM_CMDLINE_TAIL[] = " nosmp";
+constexpr uint32_t SVM_CMDLINE_TAIL_LEN = sizeof SVM_CMDLINE_TAIL - 1;
+/* Largest EFI memory map passed on (bytes): 341 of OVMF's 48-byte descriptors. */
+constexpr uint32_t EFI_MEMMAP_BUFFER = 16384;
+
+/*
+ * What the kernel keeps reading after the jump lies in relboot's image,
+ * which the e820 table marks reserved: after the page tables, reached
+ * through the identity map only (linker script, .boot_tables).
+ */
+struct LinuxBuffers {
+    alignas(4096) uint8_t zero_page[linuxboot::BOOT_PARAMS_SIZE];
+    char cmdline[CMDLINE_BUFFER];
+    alignas(8) uint8_t efi_memmap[EFI_MEMMAP_BUFFER];
+};
+
+} // namespace
+} // namespace relboot
+
+__attribute__((section(".boot_tables"))) relboot::LinuxBuffers linux_buffers;
+
+namespace relboot {
+
+namespace {
+
+/* A value as the error line shows it: decimal, or hex of 8 digits (16 when it needs them). */
+void value(Console& con, uint64_t v, bool decimal)
+{
+    if (decimal)
+        con.dec(v);
+    else if (v >> 32)
+        con.hex16(v);
+    else
+        con.hex8(uint32_t(v));
+}
+
+/* The one error line, on the chosen console even under loglvl=quiet, then debug-exit or halt. */
+[[noreturn]] void refuse(const BootInfo& bi, const PayloadError& e)
+{
+    Console con = report_console(bi.options);
+    con.begin().str("error: payload ").str(e.field).str(": ");
+    value(con, e.found, e.found_decimal);
+    con.str(", expected ").str(e.expected);
+    if (e.limit_name) {
+        con.str("; ").str(e.limit_name).str(" = ");
+        value(con, e.limit, e.limit_decimal);
+    }
+    con.end();
+    finish(bi.options, false);
+}
+
+/*
+ * Copies n bytes from src to dst (physical, identity-mapped), the ranges
+ * may overlap: forward when dst lies below src, else backward.  Eight
+ * bytes a step (rep movsq), the odd bytes by rep movsb.
+ */
+void move_phys(uint64_t dst, uint64_t src, uint64_t n)
+{
+    if (dst == src || n == 0)
+        return;
+    uint64_t q = n / 8, r = n % 8;
+    if (dst < src || dst - src >= n) {
+        asm volatile("rep movsq\n\t"
+                     "movq %3, %%rcx\n\t"
+                     "rep movsb"
+                     : "+D"(dst), "+S"(src), "+c"(q)
+                     : "r"(r)
+                     : "memory");
+        return;
+    }
+    /* Backward (dst above src, overlapping): the odd top bytes first, then the qwords, with DF set. */
+    uint64_t d = dst + n - 1, s = src + n - 1;
+    asm volatile("std\n\t"
+                 "rep movsb\n\t"
+                 "subq $7, %%rdi\n\t"
+                 "subq $7, %%rsi\n\t"
+                 "movq %3, %%rcx\n\t"
+                 "rep movsq\n\t"
+                 "cld"
+                 : "+D"(d), "+S"(s), "+c"(r)
+                 : "r"(q)
+                 : "memory");
+}
+
+/*
+ * Module 0's string as the kernel's command line: [*args, *args + return).
+ * Multiboot1 loaders (QEMU's -initrd "vmlinuz args,initrd", GRUB legacy's
+ * module line) put the file name first, as they do in relboot's own
+ * command line, where multiboot1_early() drops it: dropped here too, so
+ * the kernel sees the same arguments as from a multiboot2 module2 line.
+ */
+uint32_t kernel_args(const BootInfo& bi, const BootModule& m, const char** args)
+{
+    *args = m.string.present() ? phys_ptr<char>(m.string) : "";
+    if (bi.protocol != Protocol::multiboot1)
+        return m.string_len;
+    const uint32_t skip = multiboot1_name_length(*args, m.string_len);
+    *args += skip;
+    return m.string_len - skip;
+}
+
+} // namespace
+
+bool linux_wanted(const BootInfo& bi)
+{
+    if (bi.module_count == 0)
+        return false;
+    const BootModule& kernel = phys_ptr<BootModule>(bi.modules)[0];
+    const uint64_t size = kernel.end.value - kernel.start.value;
+    if (kernel.end.value > bi.identity_limit)
+        return false;
+    return linux_is_bzimage(phys_ptr<uint8_t>(kernel.start), size);
+}
+
+namespace {
+
+/* Both targets: native (linux_entry.S) or, svm set, as an SVM guest. */
+[[noreturn]] void launch(const BootInfo& bi, Console& con, bool svm)
+{
+    if (svm)
+        svm_check_host(bi);
+    const uint64_t tsc_decide = x86::rdtsc();
+    const BootModule* modules = phys_ptr<BootModule>(bi.modules);
+    const MemoryRange* map = phys_ptr<MemoryRange>(bi.memory_map);
+    const BootModule& kernel = modules[0];
+    if (bi.module_count == 0)
+        refuse(bi, {"module 0", 0, true, "a Linux bzImage as module 0 (payload=linux)", nullptr, 0, false});
+    if (kernel.end.value > bi.identity_limit)
+        refuse(bi, {"module 0 end", kernel.end.value, false, "below the identity map's end (mem=)",
+                         "identity_limit", bi.identity_limit, false});
+    const uint8_t* file = phys_ptr<uint8_t>(kernel.start);
+    const uint64_t file_size = kernel.end.value - kernel.start.value;
+
+    /* Decide: the header, the command line's length, the places. */
+    LinuxImage image{};
+    PayloadError e = linux_parse(file, file_size, &image);
+    if (!e.ok())
+        refuse(bi, e);
+    const char* passthrough = phys_ptr<char>(bi.cmdline) + bi.options.passthrough.offset;
+    const uint32_t passthrough_len = bi.options.has_passthrough ? bi.options.passthrough.length : 0;
+    const char* args;
+    const uint32_t args_len = kernel_args(bi, kernel, &args);
+    const uint32_t cmdline_len =
+        args_len + (passthrough_len ? 1 + passthrough_len : 0) + (svm ? SVM_CMDLINE_TAIL_LEN : 0);
+    if (cmdline_len >= CMDLINE_BUFFER)
+        refuse(bi, {"cmdline", cmdline_len, true, "at most 4095 bytes (module 0's string and relboot's -- text)",
+                         nullptr, 0, false});
+    if (bi.efi_mmap.present() && bi.efi_mmap_size > EFI_MEMMAP_BUFFER)
+        refuse(bi, {"efi_mmap_size", bi.efi_mmap_size, true, "at most 16384 bytes", nullptr, 0, false});
+    LinuxPlanInput in{};
+    in.memory_map = map;
+    in.memory_map_count = bi.memory_map_count;
+    in.image = PhysRange{bi.load_base, bi.image_size};
+    in.kernel_module = PhysRange{kernel.start, file_size};
+    if (bi.module_count > 1)
+        in.initrd = PhysRange{modules[1].start, modules[1].end.value - modules[1].start.value};
+    in.identity_limit = bi.identity_limit;
+    in.cmdline_len = cmdline_len;
+    LinuxPlan plan{};
+    e = linux_plan(image, in, &plan);
+    if (!e.ok())
+        refuse(bi, e);
+    LinuxBuffers& buf = *image_identity(bi, &linux_buffers);
+    if (svm) {
+        /* The NPT, the permission maps and the VMCB: relboot's own pages, and the last refusal. */
+        const PhysRange window{PhysAddr{reinterpret_cast<uint64_t>(&buf)}, sizeof buf};
+        svm_prepare(bi, plan.entry, buf.zero_page, &window, 1);
+    }
+    const uint64_t tsc_decided = x86::rdtsc();
+
+    con.begin().str("payload linux version=").quoted(reinterpret_cast<const char*>(file) + image.version_offset,
+                                                        image.version_offset ? image.version_len : 0);
+    con.str(" protocol=2.").dec((image.hdr.version & 0xff) / 10).dec((image.hdr.version & 0xff) % 10);
+    con.str(" relocatable=").str(plan.relocatable ? "yes" : "no").end();
+    con.begin().str("payload kernel=").hex16(plan.kernel).str(" size=").dec(image.pm_size);
+    con.str(" init_size=").dec(image.hdr.init_size).str(" copied=").dec(plan.copied);
+    con.str(" initrd=").hex16(plan.initrd).str(" initrd_size=").dec(plan.initrd_size).end();
+
+    /* Act, 1: relboot's buffers, while the MBI and module 0 are intact. */
+    const uint64_t tsc_start = x86::rdtsc();
+    uint32_t n = 0;
+    for (; n < args_len; ++n)
+        buf.cmdline[n] = args[n];
+    if (passthrough_len) {
+        buf.cmdline[n++] = ' ';
+        for (uint32_t i = 0; i < passthrough_len; ++i)
+            buf.cmdline[n++] = passthrough[i];
+    }
+    for (uint32_t i = 0; svm && i < SVM_CMDLINE_TAIL_LEN; ++i)
+        buf.cmdline[n++] = SVM_CMDLINE_TAIL[i];
+    buf.cmdline[n] = '\0';
+    LinuxBootParamsInput params{};
+    params.cmd_line_ptr = reinterpret_cast<uint64_t>(buf.cmdline);
+    params.ramdisk_image = plan.initrd_size ? plan.initrd : 0;
+    params.ramdisk_size = plan.initrd_size;
+    params.acpi_rsdp_addr = bi.acpi_rsdp.value;
+    params.memory_map = map;
+    params.memory_map_count = bi.memory_map_count;
+    if (bi.efi_system_table.present() && bi.efi_64 && bi.efi_mmap.present()) {
+        move_phys(reinterpret_cast<uint64_t>(buf.efi_memmap), bi.efi_mmap.value, bi.efi_mmap_size);
+        params.efi_systab = bi.efi_system_table.value;
+        params.efi_memmap = reinterpret_cast<uint64_t>(buf.efi_memmap);
+        params.efi_memmap_size = bi.efi_mmap_size;
+        params.efi_memdesc_size = bi.efi_mmap_desc_size;
+        params.efi_memdesc_version = bi.efi_mmap_desc_version;
+    }
+    params.bios = bi.bios.present() ? phys_ptr<BiosInfo>(bi.bios) : nullptr;
+    linux_fill_boot_params(buf.zero_page, file, image, plan, params);
+
+    /* Act, 2: the initrd out of the kernel's way (never onto module 0's bytes), then the kernel. */
+    const uint64_t tsc_copy = x86::rdtsc();
+    move_phys(plan.initrd, plan.initrd_src, plan.initrd_size);
+    move_phys(plan.kernel, plan.pm_src, plan.copied ? image.pm_size : 0);
+    const uint64_t tsc_end = x86::rdtsc();
+
+    /*
+     * The launch's cost (make bench): deciding (header, command line,
+     * placement) and writing relboot's buffers (command line, EFI memory
+     * map, zero page with its e820 table), the moves, and the whole boot
+     * from relboot's entry to here.  The report lines in between are left out.
+     */
+    con.begin().str("tsc payload=").dec((tsc_decided - tsc_decide) + (tsc_copy - tsc_start));
+    con.str(" copy=").dec(tsc_end - tsc_copy);
+    con.str(" entry_to_kernel=").dec(tsc_end - bi.tsc[uint32_t(TscStamp::entry)]).end();
+
+    if (svm)
+        svm_run(bi, con, plan.entry, buf.zero_page);
+    con.begin().str("handoff linux entry=").hex16(plan.entry);
+    con.str(" boot_params=").hex16(reinterpret_cast<uint64_t>(buf.zero_page)).end();
+    /* The kernel starts the CPUs itself: the parked APs go back to wait-for-SIPI (smp.h). */
+    smp_reset_aps(bi);
+    linux_enter(plan.entry, reinterpret_cast<uint64_t>(buf.zero_page));
+}
+
+} // namespace
+
+void linux_launch(const BootInfo& bi, Console& con)
+{
+    launch(bi, con, false);
+}
+
+void linux_launch_svm(const BootInfo& bi, Console& con)
+{
+    launch(bi, con, true);
+}
+
+} // namespace relboot

@@ -1,0 +1,280 @@
+/*
+ * guest=svm's pure parts (arch/x86/boot/payload/svm/payload_svm.h): the nested page
+ * table, the MSR permission map, the guest's CPUID view, instruction
+ * lengths and the e820 clip.  Freestanding: writes only what it is given.
+ */
+#include "payload/svm/payload_svm.h"
+#include <x86/cr.h>
+#include <x86/paging.h>
+#include <x86/svm.h>
+
+namespace relboot {
+
+namespace {
+
+uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
+uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+
+bool overlaps(uint64_t base, uint64_t size, const PhysRange& r)
+{
+    return r.size && base < r.base.value + r.size && r.base.value < base + size;
+}
+
+bool covered(uint64_t base, uint64_t size, const PhysRange& r)
+{
+    return r.size && r.base.value <= base && base + size <= r.base.value + r.size;
+}
+
+/* The MSR permission map's byte and bit for msr's read bit; false outside the three ranges. */
+bool msrpm_position(uint32_t msr, uint32_t* byte, uint32_t* bit)
+{
+    static constexpr struct {
+        uint32_t first;
+        uint32_t offset;
+    } RANGES[] = {{0x00000000, 0x000}, {0xc0000000, 0x800}, {0xc0010000, 0x1000}};
+    for (const auto& r : RANGES) {
+        if (msr - r.first < 0x2000) {
+            const uint32_t index = (msr - r.first) * 2;
+            *byte = r.offset + index / 8;
+            *bit = index % 8;
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+uint64_t svm_npt_limit(const MemoryRange* map, uint32_t count)
+{
+    uint64_t top = uint64_t(4) * SVM_1G;
+    for (uint32_t i = 0; i < count; ++i) {
+        const MemoryType t = map[i].type;
+        if (t != MemoryType::usable && t != MemoryType::acpi_reclaimable && t != MemoryType::acpi_nvs &&
+            t != MemoryType::relboot && t != MemoryType::boot_data && t != MemoryType::module)
+            continue;
+        const PhysRange r = phys_range_clamped(map[i].base.value, map[i].size);
+        if (r.end() > top)
+            top = r.end() > SVM_NPT_MAX ? SVM_NPT_MAX : r.end();
+    }
+    return align_up(top, SVM_1G);
+}
+
+uint32_t svm_npt_holes(PhysRange image, const PhysRange* windows, uint32_t window_count, PhysRange* out, uint32_t max)
+{
+    uint64_t pos = align_down(image.base.value, SVM_PAGE);
+    const uint64_t end = align_up(image.end(), SVM_PAGE);
+    uint32_t n = 0;
+    auto emit = [&](uint64_t base, uint64_t stop) {
+        if (stop <= base)
+            return;
+        if (n < max)
+            out[n] = PhysRange{PhysAddr{base}, stop - base};
+        ++n;
+    };
+    while (pos < end) {
+        /* The next window at or after pos (lowest base), within the image. */
+        uint64_t next_base = end, next_end = end;
+        for (uint32_t i = 0; i < window_count; ++i) {
+            const uint64_t wb = align_down(windows[i].base.value, SVM_PAGE);
+            const uint64_t we = align_up(windows[i].end(), SVM_PAGE);
+            if (!windows[i].size || we <= pos || wb >= end)
+                continue;
+            const uint64_t b = wb < pos ? pos : wb;
+            if (b < next_base || (b == next_base && we > next_end))
+                next_base = b, next_end = we;
+        }
+        emit(pos, next_base);
+        pos = next_end > end ? end : next_end;
+        if (next_base == end)
+            break;
+    }
+    return n <= max ? n : max + 1;
+}
+
+uint32_t svm_npt_build(uint64_t* pages, uint64_t pages_phys, uint32_t page_count, uint64_t limit,
+                       const PhysRange* holes, uint32_t hole_count)
+{
+    const uint64_t gib = limit / SVM_1G;
+    if (limit == 0 || limit % SVM_1G || gib > PT_ENTRIES || pages_phys % SVM_PAGE || page_count < 2 + gib)
+        return 0;
+    for (uint64_t i = 0; i < (2 + gib) * PT_ENTRIES; ++i)
+        pages[i] = 0;
+    uint64_t* pml4 = pages;
+    uint64_t* pdpt = pages + PT_ENTRIES;
+    pml4[0] = (pages_phys + SVM_PAGE) | NPT_TABLE;
+    uint32_t used = uint32_t(2 + gib);
+    for (uint64_t g = 0; g < gib; ++g) {
+        uint64_t* pd = pages + (2 + g) * PT_ENTRIES;
+        pdpt[g] = (pages_phys + (2 + g) * SVM_PAGE) | NPT_TABLE;
+        for (uint64_t e = 0; e < PT_ENTRIES; ++e) {
+            const uint64_t base = g * SVM_1G + e * SVM_2M;
+            bool touched = false, absent = false;
+            for (uint32_t h = 0; h < hole_count; ++h) {
+                touched |= overlaps(base, SVM_2M, holes[h]);
+                absent |= covered(base, SVM_2M, holes[h]);
+            }
+            if (absent)
+                continue;
+            if (!touched) {
+                pd[e] = base | NPT_LEAF_2M;
+                continue;
+            }
+            if (used == page_count)
+                return 0;
+            uint64_t* pt = pages + uint64_t(used) * PT_ENTRIES;
+            pd[e] = (pages_phys + uint64_t(used) * SVM_PAGE) | NPT_TABLE;
+            ++used;
+            for (uint64_t p = 0; p < PT_ENTRIES; ++p) {
+                const uint64_t page = base + p * SVM_PAGE;
+                bool hole = false;
+                for (uint32_t h = 0; h < hole_count; ++h)
+                    hole |= overlaps(page, SVM_PAGE, holes[h]);
+                pt[p] = hole ? 0 : page | NPT_LEAF_4K;
+            }
+        }
+    }
+    return used;
+}
+
+bool svm_npt_translate(const uint64_t* pages, uint64_t pages_phys, uint32_t page_count, uint64_t gpa, uint64_t* hpa)
+{
+    auto table = [&](uint64_t entry) -> const uint64_t* {
+        const uint64_t a = entry & PTE_ADDR_MASK;
+        if (a < pages_phys || (a - pages_phys) / SVM_PAGE >= page_count)
+            return nullptr;
+        return pages + (a - pages_phys) / SVM_PAGE * PT_ENTRIES;
+    };
+    if (gpa >> 48)
+        return false;
+    const uint64_t e4 = pages[PT_INDEX(gpa, PML4_SHIFT)];
+    const uint64_t* pdpt = (e4 & PTE_P) ? table(e4) : nullptr;
+    if (!pdpt)
+        return false;
+    const uint64_t e3 = pdpt[PT_INDEX(gpa, PDPT_SHIFT)];
+    const uint64_t* pd = (e3 & PTE_P) ? table(e3) : nullptr;
+    if (!pd)
+        return false;
+    const uint64_t e2 = pd[PT_INDEX(gpa, PD_SHIFT)];
+    if (!(e2 & PTE_P))
+        return false;
+    if (e2 & PTE_PS) {
+        *hpa = (e2 & PTE_ADDR_MASK & ~(SVM_2M - 1)) | (gpa & (SVM_2M - 1));
+        return true;
+    }
+    const uint64_t* pt = table(e2);
+    if (!pt)
+        return false;
+    const uint64_t e1 = pt[PT_INDEX(gpa, PT_SHIFT)];
+    if (!(e1 & PTE_P))
+        return false;
+    *hpa = (e1 & PTE_ADDR_MASK) | (gpa & (SVM_PAGE - 1));
+    return true;
+}
+
+bool svm_msrpm_set(uint8_t* msrpm, uint32_t msr, bool read, bool write)
+{
+    uint32_t byte, bit;
+    if (!msrpm_position(msr, &byte, &bit))
+        return false;
+    msrpm[byte] = uint8_t(msrpm[byte] | (read ? 1u << bit : 0) | (write ? 2u << bit : 0));
+    return true;
+}
+
+bool svm_msrpm_intercepts(const uint8_t* msrpm, uint32_t msr, bool write)
+{
+    uint32_t byte, bit;
+    if (!msrpm_position(msr, &byte, &bit))
+        return true;
+    return (msrpm[byte] >> (bit + (write ? 1 : 0))) & 1;
+}
+
+void svm_msrpm_fill(uint8_t* msrpm)
+{
+    for (uint32_t i = 0; i < SVM_MSRPM_SIZE; ++i)
+        msrpm[i] = 0;
+    svm_msrpm_set(msrpm, MSR_IA32_EFER, false, true);
+    svm_msrpm_set(msrpm, MSR_VM_HSAVE_PA, true, true);
+}
+
+x86::CpuidResult svm_cpuid_filter(uint32_t leaf, uint32_t, x86::CpuidResult host)
+{
+    if (leaf == CPUID_LEAF_EXT_FEATURES)
+        host.ecx &= ~CPUID_80000001_ECX_SVM;
+    else if (leaf == CPUID_LEAF_SVM)
+        host = x86::CpuidResult{0, 0, 0, 0};
+    return host;
+}
+
+uint32_t svm_insn_length(uint64_t exitcode)
+{
+    switch (exitcode) {
+    case VMEXIT_CPUID:
+    case VMEXIT_MSR:
+        return 2;
+    case VMEXIT_VMMCALL:
+        return 3;
+    default:
+        return 0;
+    }
+}
+
+const char* svm_exit_name(uint64_t exitcode)
+{
+    if (uint32_t(exitcode) == VMEXIT_INVALID_LOW32)
+        return "invalid";
+    switch (exitcode) {
+    case VMEXIT_CPUID: return "cpuid";
+    case VMEXIT_MSR: return "msr";
+    case VMEXIT_SHUTDOWN: return "shutdown";
+    case VMEXIT_VMRUN: return "vmrun";
+    case VMEXIT_VMMCALL: return "vmmcall";
+    case VMEXIT_VMLOAD: return "vmload";
+    case VMEXIT_VMSAVE: return "vmsave";
+    case VMEXIT_STGI: return "stgi";
+    case VMEXIT_CLGI: return "clgi";
+    case VMEXIT_SKINIT: return "skinit";
+    case VMEXIT_NPF: return "npf";
+    default: return "other";
+    }
+}
+
+uint64_t svm_e820_clip(uint8_t* zero_page, uint64_t limit)
+{
+    using linuxboot::E820Entry;
+    const uint32_t count = zero_page[linuxboot::BP_E820_ENTRIES];
+    uint32_t kept = 0;
+    uint64_t dropped = 0;
+    for (uint32_t i = 0; i < count && i < linuxboot::E820_MAX_ENTRIES_ZEROPAGE; ++i) {
+        E820Entry e;
+        __builtin_memcpy(&e, zero_page + linuxboot::BP_E820_TABLE + i * sizeof(E820Entry), sizeof e);
+        uint64_t cut = 0;
+        if (e.addr >= limit)
+            cut = e.size;
+        else if (e.size > limit - e.addr)
+            cut = e.size - (limit - e.addr);
+        if (e.type == 1)
+            dropped += cut;
+        e.size -= cut;
+        if (!e.size)
+            continue;
+        __builtin_memcpy(zero_page + linuxboot::BP_E820_TABLE + kept * sizeof(E820Entry), &e, sizeof e);
+        ++kept;
+    }
+    zero_page[linuxboot::BP_E820_ENTRIES] = uint8_t(kept);
+    return dropped;
+}
+
+void svm_guest_pagetables(uint64_t* pages, uint64_t pages_phys)
+{
+    for (uint32_t i = 0; i < SVM_GUEST_PT_PAGES * PT_ENTRIES; ++i)
+        pages[i] = 0;
+    pages[0] = (pages_phys + SVM_PAGE) | PTE_TABLE;
+    for (uint64_t g = 0; g < 4; ++g) {
+        pages[PT_ENTRIES + g] = (pages_phys + (2 + g) * SVM_PAGE) | PTE_TABLE;
+        for (uint64_t e = 0; e < PT_ENTRIES; ++e)
+            pages[(2 + g) * PT_ENTRIES + e] = (g * SVM_1G + e * SVM_2M) | PTE_IDENT_2M;
+    }
+}
+
+} // namespace relboot

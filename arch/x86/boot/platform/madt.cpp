@@ -1,0 +1,148 @@
+/* acpi_madt_cpus() (madt.h): RSDP -> RSDT/XSDT -> MADT, every table checked before it is used. */
+#include <cstddef>
+#include "platform/madt.h"
+
+namespace relboot {
+
+namespace {
+
+uint32_t read32(const uint8_t* p)
+{
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return v;
+}
+
+uint64_t read64(const uint8_t* p)
+{
+    uint64_t v;
+    __builtin_memcpy(&v, p, 8);
+    return v;
+}
+
+bool signature_is(const uint8_t* p, const char (&sig)[5])
+{
+    return p[0] == sig[0] && p[1] == sig[1] && p[2] == sig[2] && p[3] == sig[3];
+}
+
+/*
+ * The whole table at phys, when its header is readable, its signature is
+ * sig, its length is in [sizeof header + min_body, ACPI_TABLE_MAX_LENGTH],
+ * all of it is readable and it sums to 0; else nullptr with *length the
+ * length word found (0 when even the header is unreadable).
+ */
+const uint8_t* checked_table(const PhysMemory& mem, uint64_t phys, const char (&sig)[5], uint32_t min_body,
+                             uint32_t* length)
+{
+    *length = 0;
+    const uint8_t* h = phys ? mem.at(phys, sizeof(AcpiTableHeader)) : nullptr;
+    if (!h)
+        return nullptr;
+    *length = read32(h + 4);
+    if (!signature_is(h, sig) || *length < sizeof(AcpiTableHeader) + min_body || *length > ACPI_TABLE_MAX_LENGTH)
+        return nullptr;
+    const uint8_t* t = mem.at(phys, *length);
+    return t && acpi_checksum_ok(t, *length) ? t : nullptr;
+}
+
+MadtScan fail(MadtScan s, MadtError e, uint64_t where, uint32_t found)
+{
+    s.error = e;
+    s.where = where;
+    s.found = found;
+    s.cpu_count = 0;
+    s.enabled = 0;
+    s.dropped = 0;
+    return s;
+}
+
+} // namespace
+
+MadtScan acpi_madt_cpus(const PhysMemory& mem, PhysAddr rsdp, MadtCpu* out, uint32_t out_max)
+{
+    MadtScan s{};
+    if (!rsdp.present())
+        return fail(s, MadtError::no_rsdp, 0, 0);
+
+    /* The RSDP: valid (acpi_rsdp_valid) before its addresses are read. */
+    const uint8_t* r = mem.at(rsdp.value, ACPI_RSDP_V1_SIZE);
+    uint32_t rsdp_size = 0;
+    if (r && r[15] >= 2)
+        r = mem.at(rsdp.value, ACPI_RSDP_V2_SIZE);
+    if (!r || !acpi_rsdp_valid(r, r[15] >= 2 ? ACPI_RSDP_V2_SIZE : ACPI_RSDP_V1_SIZE, &rsdp_size))
+        return fail(s, MadtError::rsdp_unreadable, rsdp.value, 0);
+    const uint64_t xsdt = rsdp_size >= ACPI_RSDP_V2_SIZE ? read64(r + 24) : 0;
+    s.root_xsdt = xsdt != 0;
+    const uint64_t root = xsdt ? xsdt : read32(r + 16);
+    const uint32_t entry_size = xsdt ? 8 : 4;
+
+    /* The root table, then each of its entries until the first "APIC". */
+    uint32_t length = 0;
+    const uint8_t* t = checked_table(mem, root, xsdt ? "XSDT" : "RSDT", 0, &length);
+    if (!t)
+        return fail(s, length ? MadtError::root_bad_table : MadtError::root_unreadable, root, length);
+    const uint32_t entries = (length - uint32_t(sizeof(AcpiTableHeader))) / entry_size;
+    for (uint32_t i = 0; i < entries && !s.madt; ++i) {
+        const uint8_t* e = t + sizeof(AcpiTableHeader) + i * entry_size;
+        const uint64_t table = entry_size == 8 ? read64(e) : read32(e);
+        const uint8_t* h = table ? mem.at(table, sizeof(AcpiTableHeader)) : nullptr;
+        if (h && signature_is(h, "APIC"))
+            s.madt = table;
+    }
+    if (!s.madt)
+        return fail(s, MadtError::no_madt, root, 0);
+    const uint8_t* m = checked_table(mem, s.madt, "APIC", sizeof(AcpiMadtHeader) - sizeof(AcpiTableHeader), &length);
+    if (!m)
+        return fail(s, MadtError::madt_bad_table, s.madt, length);
+    s.local_apic_address = read32(m + offsetof(AcpiMadtHeader, local_apic_address));
+
+    /* The entries: {type, length, ...}; each must fit the table and its type's size. */
+    for (uint32_t off = sizeof(AcpiMadtHeader); off < length;) {
+        const uint32_t left = length - off;
+        const uint8_t* e = m + off;
+        const uint32_t len = left >= 2 ? e[1] : 0;
+        const uint32_t need = e[0] == MADT_TYPE_LOCAL_APIC ? MADT_LOCAL_APIC_SIZE
+                              : e[0] == MADT_TYPE_LOCAL_X2APIC ? MADT_LOCAL_X2APIC_SIZE : 2;
+        if (len < need || len > left)
+            return fail(s, MadtError::madt_bad_entry, s.madt + off, len);
+        off += len;
+        MadtCpu cpu{};
+        if (e[0] == MADT_TYPE_LOCAL_APIC)
+            cpu = MadtCpu{e[3], e[2], read32(e + 4), MADT_TYPE_LOCAL_APIC, {}};
+        else if (e[0] == MADT_TYPE_LOCAL_X2APIC)
+            cpu = MadtCpu{read32(e + 4), read32(e + 12), read32(e + 8), MADT_TYPE_LOCAL_X2APIC, {}};
+        else
+            continue;
+        if (!(cpu.flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
+            continue;       /* neither usable nor able to come online (QEMU's absent hot-plug slots) */
+        bool listed = false;
+        for (uint32_t i = 0; i < s.cpu_count; ++i)
+            listed = listed || out[i].apic_id == cpu.apic_id;
+        if (listed)
+            continue;
+        if (cpu.flags & MADT_CPU_ENABLED)
+            ++s.enabled;
+        if (s.cpu_count < out_max)
+            out[s.cpu_count++] = cpu;
+        else
+            ++s.dropped;
+    }
+    return s;
+}
+
+const char* madt_error_text(MadtError error)
+{
+    switch (error) {
+    case MadtError::none: return "none";
+    case MadtError::no_rsdp: return "no ACPI RSDP";
+    case MadtError::rsdp_unreadable: return "the RSDP is not valid";
+    case MadtError::root_unreadable: return "the RSDT/XSDT cannot be read";
+    case MadtError::root_bad_table: return "the RSDT/XSDT has a wrong signature, length or checksum";
+    case MadtError::no_madt: return "no MADT (signature APIC) in the RSDT/XSDT";
+    case MadtError::madt_bad_table: return "the MADT has a wrong length or checksum";
+    case MadtError::madt_bad_entry: return "an MADT entry has a wrong length";
+    }
+    return "?";
+}
+
+} // namespace relboot

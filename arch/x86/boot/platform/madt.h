@@ -1,0 +1,107 @@
+/*
+ * The CPUs the firmware lists: RSDP -> XSDT (RSDT when the RSDP has
+ * revision 0 or 1, as SeaBIOS gives) -> MADT, ACPI Specification 6.5,
+ * 5.2.7 "Root System Description Table", 5.2.8 "Extended System
+ * Description Table", 5.2.12 "Multiple APIC Description Table".  Every
+ * table's length and checksum is checked before a byte of it is used.
+ *
+ * Pure: tables are read through a PhysMemory window (acpi.h), so the host
+ * tests and the fuzzer run the same code on buffers.
+ */
+#ifndef RELBOOT_MADT_H
+#define RELBOOT_MADT_H
+
+#include <cstdint>
+#include "platform/acpi.h"
+
+namespace relboot {
+
+/* 5.2.6: the header every system description table starts with (36 bytes). */
+struct [[gnu::packed]] AcpiTableHeader {
+    char signature[4];
+    uint32_t length;            /* bytes of the whole table, header included */
+    uint8_t revision;
+    uint8_t checksum;           /* all length bytes sum to 0 */
+    char oem_id[6];
+    char oem_table_id[8];
+    uint32_t oem_revision;
+    uint32_t creator_id;
+    uint32_t creator_revision;
+};
+static_assert(sizeof(AcpiTableHeader) == 36);
+
+/* 5.2.12: after the header, the MADT has these 8 bytes, then its entries. */
+struct [[gnu::packed]] AcpiMadtHeader {
+    AcpiTableHeader header;     /* signature "APIC" */
+    uint32_t local_apic_address;   /* physical address of every CPU's local APIC (xAPIC MMIO) */
+    uint32_t flags;             /* bit 0 PCAT_COMPAT */
+};
+static_assert(sizeof(AcpiMadtHeader) == 44);
+
+/* 5.2.12 Table 5.21: the interrupt controller structure types relboot reads. */
+inline constexpr uint8_t MADT_TYPE_LOCAL_APIC = 0;     /* 5.2.12.2, 8 bytes */
+inline constexpr uint8_t MADT_TYPE_LOCAL_X2APIC = 9;   /* 5.2.12.12, 16 bytes */
+inline constexpr uint8_t MADT_LOCAL_APIC_SIZE = 8;
+inline constexpr uint8_t MADT_LOCAL_X2APIC_SIZE = 16;
+
+/* 5.2.12.2 Table 5.23, "Local APIC Flags" (also the x2APIC structure's). */
+inline constexpr uint32_t MADT_CPU_ENABLED = 1u << 0;          /* the CPU is usable: start it */
+inline constexpr uint32_t MADT_CPU_ONLINE_CAPABLE = 1u << 1;   /* not enabled, but may be brought online later (ACPI 6.3) */
+
+/* Bounds on what a firmware table may claim (more is taken for corruption). */
+inline constexpr uint32_t ACPI_TABLE_MAX_LENGTH = 0x100000;    /* 1 MiB */
+
+/* One CPU the MADT lists with Enabled or Online Capable set. */
+struct MadtCpu {
+    uint32_t apic_id;           /* local APIC ID (type 0: 8 bits; type 9: the x2APIC ID) */
+    uint32_t uid;               /* ACPI processor UID */
+    uint32_t flags;             /* MADT_CPU_* */
+    uint8_t type;               /* MADT_TYPE_LOCAL_APIC or MADT_TYPE_LOCAL_X2APIC */
+    uint8_t reserved[3];
+};
+
+/* Why the walk stopped (none: the MADT was read whole). */
+enum class MadtError : uint8_t {
+    none = 0,
+    no_rsdp,                    /* BootInfo has no RSDP */
+    rsdp_unreadable,            /* the RSDP is not valid or not readable */
+    root_unreadable,            /* the RSDT/XSDT lies outside readable memory, or its address is 0 */
+    root_bad_table,             /* RSDT/XSDT: wrong signature, length or checksum */
+    no_madt,                    /* no table in the RSDT/XSDT has the signature "APIC" */
+    madt_bad_table,             /* MADT: length or checksum wrong */
+    madt_bad_entry,             /* an entry shorter than 2 bytes, than its type needs, or past the end */
+};
+
+/* What acpi_madt_cpus() found. */
+struct MadtScan {
+    MadtError error;
+    uint8_t root_xsdt;          /* 1: the XSDT was walked; 0: the RSDT */
+    uint8_t reserved[2];
+    uint32_t found;             /* with an error: the table's or entry's length field (0 when unreadable) */
+    uint64_t where;             /* with an error: physical address of the table or entry at fault */
+    uint64_t madt;              /* physical address of the MADT; 0 when not found */
+    uint32_t local_apic_address;   /* the MADT's Local Interrupt Controller Address */
+    uint32_t cpu_count;         /* entries written to out[] */
+    uint32_t enabled;           /* CPUs with Enabled set (the report's "of="), all of them, also beyond out_max */
+    uint32_t dropped;           /* CPUs (enabled or online capable) that did not fit out_max */
+};
+
+/*
+ * The CPUs of the MADT found from the RSDP at rsdp, in the MADT's order,
+ * into out[0, out_max): local APIC (type 0) and local x2APIC (type 9)
+ * entries with Enabled or Online Capable set; an entry whose APIC ID is
+ * already listed is skipped (a firmware may list a CPU as both types).
+ * Other entry types are stepped over by their length.  The root table is
+ * the XSDT when the RSDP has revision >= 2 and a non-zero XSDT address,
+ * else the RSDT.  Any table that fails its checks stops the walk with the
+ * error set and out[] empty (cpu_count 0): a half-read table starts no
+ * CPU.  Never reads outside what mem maps.
+ */
+MadtScan acpi_madt_cpus(const PhysMemory& mem, PhysAddr rsdp, MadtCpu* out, uint32_t out_max);
+
+/* The error in words, for "relboot: warning: ACPI MADT: <text> ...". */
+const char* madt_error_text(MadtError error);
+
+} // namespace relboot
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * The 64-bit IDT, whole: its stubs, the table and both pseudo-descriptors
+ * (Intel SDM Vol. 3A, 6.14.1 "64-Bit Mode IDT"; arch/x86/include/x86/idt.h).
+ *
+ * The stubs sit at a fixed offset in the image, IDT64_STUBS_OFFSET (the
+ * linker script places .idt64_stubs there), so every gate is a constant
+ * the assembler computes: interrupt gate v -> IMAGE_VIRT_START +
+ * IDT64_STUBS_OFFSET + v * EXC_STUB_SIZE, a higher-half address that is
+ * the same at every load base.  Nothing is patched but the base of
+ * idt64_ptr32.
+ *
+ * longmode.S loads the table through idt64_ptr32 (its physical address,
+ * before paging goes on), head64.S through idt64_ptr (its higher-half
+ * address).
+ *
+ * Beyond the 32 exceptions the table serves the parked APs' two
+ * interrupt vectors (x86/idt.h; smp.cpp parks them): VEC_AP_WAKE, which
+ * ends with an EOI, and VEC_APIC_SPURIOUS, which must not (Intel SDM Vol.
+ * 3A, 11.9).  Every other vector is reported as an exception would be.
+ */
+#include "layout.h"
+#include <x86/apic.h>
+#include <x86/idt.h>
+#include <x86/segment.h>
+#include "stage32/exception_stubs.h"
+
+/* Virtual address of 64-bit stub v. */
+#define IDT64_STUB(v)  (IMAGE_VIRT_START + IDT64_STUBS_OFFSET + (v) * EXC_STUB_SIZE)
+
+    .section .idt64_stubs, "ax"
+    .code64
+
+    EXCEPTION_STUBS exc64_stubs, exc64_common, IDT64_VECTORS
+
+/* Frame: vector, error code, RIP, CS, RFLAGS, RSP, SS. */
+exc64_common:
+    cmpq    $VEC_AP_WAKE, (%rsp)
+    je      .Lap_wake
+    cmpq    $VEC_APIC_SPURIOUS, (%rsp)
+    je      .Lreturn
+    movq    (%rsp), %rdi
+    movq    8(%rsp), %rsi
+    movq    16(%rsp), %rdx
+    movq    %cr2, %rcx
+    leaq    exception_stack_top(%rip), %rsp
+    call    exception64                 /* main64.cpp; does not return */
+    ud2
+
+/*
+ * A parked AP's wake-up IPI: EOI to its own local APIC, through the MSR
+ * in x2APIC mode, else through the MMIO page (identity-mapped on
+ * relboot's page tables), and back into its wait (smp.cpp's ap_main).
+ * Every register it uses is restored.
+ */
+.Lap_wake:
+    pushq   %rax
+    pushq   %rcx
+    pushq   %rdx
+    movl    $MSR_IA32_APIC_BASE, %ecx
+    rdmsr
+    testl   $APIC_BASE_EXTD, %eax
+    jnz     .Lx2apic_eoi
+    shlq    $32, %rdx
+    andl    $~(PAGE_SIZE - 1), %eax     /* zero-extends: bits 63:32 come from %rdx */
+    orq     %rdx, %rax
+    movl    $0, APIC_EOI(%rax)
+    jmp     .Leoi_done
+.Lx2apic_eoi:
+    movl    $MSR_X2APIC_EOI, %ecx
+    xorl    %eax, %eax
+    xorl    %edx, %edx
+    wrmsr
+.Leoi_done:
+    popq    %rdx
+    popq    %rcx
+    popq    %rax
+.Lreturn:
+    addq    $16, %rsp                   /* the vector and the error code the stub pushed */
+    iretq
+
+/* The table: 16-byte interrupt gates through the 64-bit code selector. */
+    .section .rodata, "a"
+    .balign 16
+    .globl  idt64
+idt64:
+    vector = 0
+    .rept   IDT64_VECTORS
+    .quad   IDT_GATE_LOW(IDT64_STUB(vector), SEL_CODE64, IDT_GATE_INTR64)
+    .quad   IDT_GATE_HIGH(IDT64_STUB(vector))
+    vector = vector + 1
+    .endr
+
+/* lidt operand in 64-bit mode (head64.S): the higher-half address. */
+    .balign 8
+    .globl  idt64_ptr
+idt64_ptr:
+    .word   IDT64_VECTORS * IDT64_GATE_SIZE - 1
+    .quad   idt64
+
+/* lidt operand from 32-bit mode (longmode.S): the physical address, patched there. */
+    .section .data, "aw"
+    .balign 8
+    .globl  idt64_ptr32
+idt64_ptr32:
+    .word   IDT64_VECTORS * IDT64_GATE_SIZE - 1
+    .long   0

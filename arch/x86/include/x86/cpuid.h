@@ -1,0 +1,48 @@
+/*
+ * CPUID leaves and feature bits relboot needs.
+ * Intel SDM Vol. 2A, CPUID, tables 3-8 and 3-11 (leaf 01H) and
+ * leaf 80000001H.
+ */
+#ifndef RELBOOT_X86_CPUID_H
+#define RELBOOT_X86_CPUID_H
+
+#include <relboot/spec/macros.h>
+
+#define CPUID_LEAF_FEATURES       UINT32(0x00000001)
+#define CPUID_LEAF_EXT_MAX        UINT32(0x80000000)
+#define CPUID_LEAF_EXT_FEATURES   UINT32(0x80000001)
+
+/* CPUID.01H:EDX */
+#define CPUID_1_EDX_TSC           BIT32(4)
+#define CPUID_1_EDX_MSR           BIT32(5)
+#define CPUID_1_EDX_PAE           BIT32(6)
+
+/* CPUID.80000001H:EDX */
+#define CPUID_80000001_EDX_NX     BIT32(20)  /* Execute Disable Bit */
+#define CPUID_80000001_EDX_LM     BIT32(29)  /* Intel 64 Architecture (long mode) */
+
+#ifndef __ASSEMBLER__
+#include <cstdint>
+
+namespace relboot::x86 {
+
+/* Output of one CPUID instruction. */
+struct CpuidResult {
+    uint32_t eax, ebx, ecx, edx;
+};
+
+/* Executes CPUID with EAX = leaf, ECX = subleaf.  Only call it once
+ * cpuid_present() said yes. */
+inline CpuidResult cpuid(uint32_t leaf, uint32_t subleaf = 0)
+{
+    CpuidResult r;
+    asm volatile("cpuid"
+                 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                 : "a"(leaf), "c"(subleaf));
+    return r;
+}
+
+} // namespace relboot::x86
+#endif
+
+#endif
