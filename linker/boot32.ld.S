@@ -7,7 +7,7 @@
  * loaded sections: any absolute address in the code or its read-only
  * data makes them differ and fails the build.  Every input section is
  * placed here or discarded.  The blob may have no writable data at all
- * (all state is in boot_info, passed by address) and no data that needs
+ * (all state is in boot_state, passed by address) and no data that needs
  * relocating, which this script asserts.
  */
 OUTPUT_FORMAT("elf32-i386")
@@ -48,5 +48,5 @@ SECTIONS
 }
 
 ASSERT(SIZEOF(.absolute) == 0, "the 32-bit stage may hold no absolute addresses (a pointer table or vtable in .data.rel.ro): use offsets or code")
-ASSERT(SIZEOF(.writable) == 0, "the 32-bit stage may have no writable data (.data, .bss): keep state in boot_info")
+ASSERT(SIZEOF(.writable) == 0, "the 32-bit stage may have no writable data (.data, .bss): keep state in boot_state")
 ASSERT(SIZEOF(.forbidden) == 0, "the 32-bit stage may have no constructors, PLT or dynamic sections")

@@ -83,7 +83,7 @@ SECTIONS
 #if PAD_BYTES > 0
     /*
      * PAD= (tests only): an empty blob between rodata and data, so that
-     * the page tables, the GDT, boot_info and the stacks lie beyond it:
+     * the page tables, the GDT, boot_state and the stacks lie beyond it:
      * with PAD=20M every image-relative access of the 32-bit code reaches
      * past 16 MiB, where Xen's %fs segment stopped.
      */
@@ -140,8 +140,8 @@ SECTIONS
     } :ptables
 
     /*
-     * BootInfo's tables (memory map, modules): after the page tables and,
-     * like them, reached through the identity map only (BootInfo names
+     * BootState's tables (memory map, modules): after the page tables and,
+     * like them, reached through the identity map only (BootState names
      * them by physical address).  Written before read, never zeroed.
      */
     .boot_tables (NOLOAD) : AT(PHYS(ADDR(.boot_tables)))
@@ -203,7 +203,7 @@ ASSERT(pml4 % PAGE_SIZE == 0 && pt_image % PAGE_SIZE == 0 && pd_ident % PAGE_SIZ
 ASSERT(__text_end % PAGE_SIZE == 0 && __rodata_end % PAGE_SIZE == 0, "segments must start on 4 KiB boundaries")
 ASSERT(idt64 % 16 == 0, "64-bit IDT must be 16-byte aligned")
 ASSERT(gdt % 8 == 0, "GDT must be 8-byte aligned")
-ASSERT(boot_info % 8 == 0, "boot_info must be 8-byte aligned")
+ASSERT(boot_state % 8 == 0, "boot_state must be 8-byte aligned")
 ASSERT(stack32_top % 16 == 0 && stack64_top % 16 == 0 && exception_stack_top % 16 == 0, "stacks must be 16-byte aligned")
 ASSERT(SIZEOF(.forbidden) == 0, "static constructors, GOT/PLT or relocation sections in the image")
 ASSERT(trampoline_end - trampoline_start <= TRAMPOLINE_SIZE, "the AP trampoline (smp/trampoline.S) must fit one page")

@@ -9,8 +9,8 @@
 #ifndef RELBOOT_BIOS_INFO_H
 #define RELBOOT_BIOS_INFO_H
 
-#include <cstddef>
-#include <cstdint>
+#include <stddef.h>
+#include <stdint.h>
 
 namespace relboot {
 

@@ -1,273 +1,226 @@
 /*
- * BootInfo v1: what relboot knows when it hands off, whatever protocol
- * brought it up (handoff.h says what else holds at that point).
+ * BootInfo v2: relboot's public hand-off ABI.  What a hypervisor linked
+ * with relboot (handoff.h) learns about the machine and about relboot,
+ * whatever protocol brought relboot up.
  *
- * One instance, boot_info, lives in the image's .bss.  It is filled in
- * two steps, in the order of the boot (docs/boot-flow.md):
- *   - the 32-bit stage: the load base, the protocol and its information
- *     structure, the command line and its parsed options, the CPU's NX,
- *     the identity-map limit and the TSC stamps: what long mode needs;
- *   - the 64-bit stage: the protocol's filler (boot_info_from_<protocol>(),
- *     one per protocol) adds the firmware kind, the modules, the memory
- *     map and what the firmware tables say; then the common code adds the
- *     ACPI RSDP, CR3, the link base, the BIOS calls' results (bios.h)
- *     and, last, the header.
- * After that nothing reads the loader's structures except through BootInfo.
+ * relboot writes it once, last, just before the hand-off, from its
+ * private boot state; nothing relboot-private (its parsed options, its
+ * timing stamps, its warnings) is in it.  The command line is passed as
+ * the string the loader gave: a hypervisor parses its own options.
  *
- * Layout: every field has a fixed width and the 8-byte fields come first,
- * so the i386 and the x86-64 compiler lay it out alike (both check the
- * static_asserts below).  Addresses are PhysAddr (phys.h): 64-bit, and 0
- * means absent.  The variable-length tables (memory map, modules) are
- * arrays elsewhere in the image, named by physical address and count, so
- * BootInfo itself stays small enough for the 32-bit stage to zero.
+ * Layout and rules (NOVA's HIP is the model):
+ *   - Header: magic BOOT_INFO_MAGIC, version BOOT_INFO_VERSION, size (bytes
+ *     of the structure as written), checksum (its 32-bit words sum to 0,
+ *     mod 2^32: boot_info_valid()).
+ *   - Every field has a fixed width and the absolute offset written beside
+ *     it; the static_asserts below pin them, and both of relboot's
+ *     compilers (i686 and x86-64) and the host tests check them.
+ *   - Versions: fields are only ever appended; each appended field makes
+ *     size grow and version go up.  A reader that needs a field checks
+ *     size > its offset (boot_info_has()); a field is never moved, resized
+ *     or given a new meaning.
+ *   - Addresses are physical (PhysAddr, phys.h); 0 means absent.
+ *   - Variable-length tables (memory map, modules, CPUs) live elsewhere in
+ *     relboot's image, named by address and count.  An entry's size is
+ *     fixed by this version (sizeof below); later versions may only add
+ *     tables.
+ *
+ * Only the compiler's freestanding headers are used, so a hypervisor can
+ * build against include/relboot alone (-nostdinc -isystem <gcc's include>).
  */
 #ifndef RELBOOT_BOOT_INFO_H
 #define RELBOOT_BOOT_INFO_H
 
-#include <cstddef>
-#include <cstdint>
-#include "cmdline/cmdline.h"
+#include <stddef.h>
+#include <stdint.h>
 #include <relboot/phys.h>
-#include "protocol/protocols.h"
 
 namespace relboot {
 
-/* BootInfo.magic ("rboi" in memory) and the version of this layout. */
+/* BootInfo.magic: "rboi" in memory. */
 inline constexpr uint32_t BOOT_INFO_MAGIC = 0x696f6272;
-inline constexpr uint16_t BOOT_INFO_VERSION = 1;
+/* The layout described here. */
+inline constexpr uint16_t BOOT_INFO_VERSION = 2;
+/* No version grows BootInfo past one 4 KiB page: a larger size is corruption, not a newer layout. */
+inline constexpr uint32_t BOOT_INFO_SIZE_MAX = 4096;
 
-/* How relboot was entered: one entry file and one filler per protocol. */
-enum class Protocol : uint8_t {
-    none = 0,
-    multiboot2 = PROTOCOL_MULTIBOOT2,
-    multiboot1 = PROTOCOL_MULTIBOOT1,
-    pvh = PROTOCOL_PVH,
+/* How relboot was entered (BootInfo.protocol); loader_info's format follows from it. */
+enum class BootProtocol : uint8_t {
+    multiboot2 = 1,     /* Multiboot2 Specification 2.0: loader_info is the MBI (3.6) */
+    multiboot1 = 2,     /* Multiboot Specification 0.6.96: loader_info is the multiboot_info (3.3) */
+    pvh = 3,            /* Xen's PVH ABI: loader_info is the hvm_start_info (start_info.h) */
 };
 
-/* The protocol's name in the report ("relboot: loader=<name>"). */
-constexpr const char* protocol_name(Protocol p)
-{
-    switch (p) {
-    case Protocol::multiboot2: return "multiboot2";
-    case Protocol::multiboot1: return "multiboot1";
-    case Protocol::pvh: return "pvh";
-    default: return "none";
-    }
-}
-
-/*
- * Whether the protocol can say where the loader put the image (multiboot2:
- * tag 21).  Without such a word the base comes from EIP and that is no
- * cause for a warning; multiboot1 and PVH load at the link address.
- */
-constexpr bool protocol_reports_base(Protocol p)
-{
-    return p == Protocol::multiboot2;
-}
-
-enum class Firmware : uint8_t {
+enum class BootFirmware : uint8_t {
     bios = 0,           /* no EFI system table was passed */
-    efi = 1,            /* the loader passed an EFI system table (multiboot2 tag 11 or 12) */
+    efi = 1,            /* efi_system_table is set */
 };
 
-/* Where load_base came from (boot-contract.md, "base ... source="). */
-enum class BaseSource : uint8_t {
-    loader = 0,         /* the loader said (multiboot2 tag 21) and EIP agrees */
-    eip = 1,            /* the loader did not say, or said otherwise: EIP-derived */
-};
-
-/* Where acpi_rsdp was found (boot-contract.md, "acpi ... source="). */
-enum class AcpiSource : uint8_t {
-    none = 0,           /* not found: no guess is made */
-    efi = 1,            /* the EFI configuration table (ACPI 2.0 GUID, else 1.0) */
-    ebda = 2,           /* the first KiB of the EBDA (ACPI 6.5, 5.2.5.1) */
-    bios_rom = 3,       /* 0xE0000..0xFFFFF (ACPI 6.5, 5.2.5.1) */
-    pvh = 4,            /* the PVH start info's rsdp_paddr */
+/* BootInfo.flags */
+enum BootInfoFlag : uint32_t {
+    BOOT_INFO_NX = 1u << 0,          /* EFER.NXE is set and relboot's data pages are execute-disable */
+    BOOT_INFO_X2APIC = 1u << 1,      /* the local APICs run in x2APIC mode (IA32_APIC_BASE.EXTD) */
+    BOOT_INFO_EFI_64 = 1u << 2,      /* efi_system_table has the x64 layout (else IA32) */
+    BOOT_INFO_EFI_EXITED = 1u << 3,  /* relboot called ExitBootServices() itself (the EFI amd64 entry) */
 };
 
 /*
  * The type of a memory range.  1..5 are the ACPI address range types
- * (ACPI 6.5, 15.3 "E820 Assignments", the same numbers as multiboot2's
- * memory map, 3.6.8); the others mark what relboot keeps in use at the
- * hand-off (handoff.h).
+ * (ACPI 6.5, 15.3 "E820 Assignments"); the others mark what relboot keeps
+ * in use at the hand-off (handoff.h).
  */
 enum class MemoryType : uint32_t {
-    usable = 1,             /* RAM the hand-off target may use */
+    usable = 1,             /* RAM the hypervisor may use */
     reserved = 2,
     acpi_reclaimable = 3,   /* ACPI tables: usable once they are read */
     acpi_nvs = 4,
     bad = 5,
     relboot = 16,           /* relboot's image: code, data, BootInfo and its tables, stacks, page tables */
-    boot_data = 17,         /* the loader's information structure (BootInfo's strings point into it) */
+    boot_data = 17,         /* the loader's information structure (the command line and module strings) */
     module = 18,            /* a boot module */
 };
 
-/* One entry of BootInfo's memory map (24 bytes, 8-aligned). */
+/* One entry of the memory map (24 bytes, 8-aligned): sorted by base, no overlaps, size > 0. */
 struct alignas(8) MemoryRange {
-    PhysAddr base;
-    uint64_t size;          /* bytes, > 0 */
-    MemoryType type;
-    uint32_t reserved;
+    PhysAddr base;          /* 0 */
+    uint64_t size;          /* 8: bytes */
+    MemoryType type;        /* 16 */
+    uint32_t reserved;      /* 20: 0 */
 };
 static_assert(sizeof(MemoryRange) == 24);
 
-/* One boot module (32 bytes, 8-aligned): [start, end) and its string. */
+/*
+ * One boot module (32 bytes, 8-aligned): [start, end) and its string, in
+ * the loader's order.  The string is the module's arguments: a multiboot1
+ * loader's leading file name is already dropped.
+ */
 struct alignas(8) BootModule {
-    PhysAddr start;
-    PhysAddr end;           /* exclusive; >= start */
-    PhysAddr string;        /* NUL-terminated; 0 when the loader gave none */
-    uint32_t string_len;    /* bytes before the NUL */
-    uint32_t reserved;
+    PhysAddr start;         /* 0 */
+    PhysAddr end;           /* 8: exclusive; >= start */
+    PhysAddr string;        /* 16: NUL-terminated; 0 when there is none */
+    uint32_t string_len;    /* 24: bytes before the NUL */
+    uint32_t reserved;      /* 28: 0 */
 };
 static_assert(sizeof(BootModule) == 32);
 
-/*
- * TSC stamps at the boundaries of the boot phases (make bench).  Each
- * phase runs from its stamp to the next one's.
- */
-enum class TscStamp : uint32_t {
-    entry = 0,          /* first instructions of relboot_entry32 */
-    early_done,         /* 32-bit C++ stage entered: base found, GDT, IDT, stack, .bss done */
-    mbi_done,           /* the protocol's early step: its information structure checked */
-    cmdline_done,       /* command line parsed */
-    paging_done,        /* page tables fixed up; then the long-mode switch */
-    handoff,            /* first instruction of the 64-bit stage (relboot_entry64) */
-    boot_info_done,     /* 64-bit stage: BootInfo complete (filler, memory map, ACPI RSDP) */
-    count,
-};
-
-/* Warnings recorded for the 64-bit stage to print (BootInfo.warnings). */
-enum BootWarning : uint32_t {
-    WARN_TAG21_MISSING  = 1u << 0,  /* the loader did not say where it put the image */
-    WARN_TAG21_MISMATCH = 1u << 1,  /* the loader's base differs from the EIP-derived base */
-    WARN_NO_NX          = 1u << 2,  /* CPU without execute-disable: NX bits dropped */
-    WARN_MEM_RAISED     = 1u << 3,  /* mem= below the image or the MBI: raised to cover them */
-    WARN_MMAP_TRUNCATED = 1u << 4,  /* more memory ranges than MEMORY_MAP_MAX: the rest dropped */
-    WARN_MODULES_TRUNCATED = 1u << 5, /* more modules than MODULES_MAX: the rest dropped */
-    WARN_EFI_UNREACHABLE = 1u << 6, /* the EFI system table lies beyond the identity map */
-};
-
-/* Capacities of the tables BootInfo points at (entries). */
-inline constexpr uint32_t MEMORY_MAP_MAX = 256;
-inline constexpr uint32_t MODULES_MAX = 64;
-
-struct alignas(8) BootInfo {
-    /* Header: valid (magic and version set) once the 64-bit stage has filled everything. */
-    uint32_t magic;             /* BOOT_INFO_MAGIC */
-    uint16_t version;           /* BOOT_INFO_VERSION */
-    uint16_t size;              /* sizeof(BootInfo), bytes */
-
-    /* Where relboot is. */
-    PhysAddr load_base;         /* the image's first byte (EIP-derived) */
-    PhysAddr link_base;         /* the physical link address (LINK_BASE) */
-    PhysAddr loader_base;       /* where the loader said it put the image (tag 21); 0 = not said (or cannot be) */
-    uint64_t image_size;        /* bytes from load_base, page tables included; 4 KiB multiple */
-
-    /* What the loader passed. */
-    PhysAddr info;              /* its information structure (multiboot2 or multiboot1 MBI, hvm_start_info) */
-    PhysAddr cmdline;           /* relboot's command line, NUL-terminated; 0 = none */
-    PhysAddr memory_map;        /* MemoryRange[memory_map_count]: sorted by base, no overlaps */
-    PhysAddr modules;           /* BootModule[module_count], in the loader's order */
-    PhysAddr acpi_rsdp;         /* the firmware's own RSDP (never a copy in the MBI); 0 = none */
-    PhysAddr acpi_rsdp_copy;    /* the loader's copy of it (tag 15, else 14), used to find it; 0 = none */
-    PhysAddr efi_system_table;  /* EFI_SYSTEM_TABLE (tag 12, or 11 for 32-bit EFI); 0 = BIOS */
-    PhysAddr efi_mmap;          /* EFI_MEMORY_DESCRIPTORs: the final map relboot got (entry_efi64), else tag 17; 0 = none */
-
-    /* The paging relboot hands over (handoff.h). */
-    PhysAddr cr3;               /* the PML4 (physical) */
-    uint64_t identity_limit;    /* [0, identity_limit) is identity-mapped: 4 GiB unless mem= */
-
-    alignas(8) uint64_t tsc[uint32_t(TscStamp::count)];   /* by TscStamp */
-    Options options;            /* relboot's parsed command line */
-
-    uint32_t info_size;         /* bytes of the information structure */
-    uint32_t cmdline_len;       /* bytes before the command line's NUL (the tag may hold an earlier NUL) */
-    uint32_t memory_map_count;
-    uint32_t module_count;
-    uint32_t acpi_rsdp_copy_len;   /* bytes of the copy: 20 (ACPI 1.0) or up to 36 */
-    uint32_t efi_mmap_size;     /* bytes of descriptors at efi_mmap */
-    uint32_t efi_mmap_desc_size;   /* bytes from one descriptor to the next (not sizeof: step by this) */
-    uint32_t efi_mmap_desc_version;
-    uint32_t warnings;          /* BootWarning bits */
-    Protocol protocol;
-    Firmware firmware;
-    BaseSource base_source;
-    AcpiSource acpi_source;
-    uint8_t nx;                 /* 1 when EFER.NXE is set and the XD bits kept */
-    uint8_t efi_64;             /* 1: efi_system_table has the x64 layout; 0: IA32 (tag 11) */
-    uint8_t entry_efi64;        /* 1: entered at the multiboot2 EFI amd64 entry (tag 9), which exited boot services */
-    uint8_t reserved;
-
-    /* Appended: the real-mode BIOS calls' results (bios.h). */
-    PhysAddr bios;              /* struct BiosInfo (bios_info.h); 0 = no BIOS call was made */
-
-    /* The CPUs (smp.cpp; appended to v1, handoff.h says how the APs wait). */
-    PhysAddr cpus;              /* BootCpu[cpu_count], in the MADT's order; the BSP is one of them */
-    PhysAddr trampoline;        /* the page the APs started from; 0 = none (free again at the hand-off) */
-    uint64_t tsc_khz;           /* the TSC's rate measured against the PIT; 0 = not measured */
-    uint32_t cpu_count;         /* entries at cpus: enabled or online-capable in the MADT, BSP included */
-    uint32_t cpu_online;        /* CPUs with BOOT_CPU_ONLINE (the BSP included) */
-    uint32_t cpu_enabled;       /* CPUs the MADT marks enabled (1 without a usable MADT) */
-    uint32_t bringup_us;        /* first INIT to the last AP's check-in, microseconds; 0 = none started */
-    uint8_t x2apic;             /* 1: the local APICs run in x2APIC mode (IA32_APIC_BASE.EXTD) */
-    uint8_t reserved3[7];
-};
-
-/* The 32-bit and the 64-bit compiler must agree on every offset: both check these. */
-static_assert(alignof(BootInfo) == 8 && sizeof(Options) % 8 == 0);
-static_assert(offsetof(BootInfo, load_base) == 8 && offsetof(BootInfo, cr3) == 104);
-static_assert(offsetof(BootInfo, tsc) == 120 && offsetof(BootInfo, options) == 176);
-static_assert(offsetof(BootInfo, info_size) == 176 + sizeof(Options));
-static_assert(offsetof(BootInfo, bios) == 176 + sizeof(Options) + 48);
-static_assert(offsetof(BootInfo, cpus) == 176 + sizeof(Options) + 56);
-static_assert(sizeof(BootInfo) == 176 + sizeof(Options) + 56 + 48);
-
 /* BootCpu.flags */
 enum BootCpuFlag : uint32_t {
-    BOOT_CPU_ENABLED = 1u << 0,         /* the MADT marks it enabled (MADT_CPU_ENABLED) */
+    BOOT_CPU_ENABLED = 1u << 0,         /* the MADT marks it enabled */
     BOOT_CPU_ONLINE_CAPABLE = 1u << 1,  /* the MADT marks it online-capable: never started by relboot */
-    BOOT_CPU_BSP = 1u << 2,             /* the CPU that runs relboot */
+    BOOT_CPU_BSP = 1u << 2,             /* the CPU that runs relboot and enters the hypervisor */
     BOOT_CPU_STARTED = 1u << 3,         /* relboot sent it INIT-SIPI-SIPI */
-    BOOT_CPU_ONLINE = 1u << 4,          /* running: the BSP, or an AP that checked in (handoff.h) */
+    BOOT_CPU_ONLINE = 1u << 4,          /* running: the BSP, or an AP parked in relboot (handoff.h) */
 };
 
 /*
- * One CPU (32 bytes, 8-aligned).  A parked AP halts and looks at its
- * mailbox after each wake-up IPI (handoff.h, smp_call()): written with an
- * entry address, the AP calls it.
+ * One CPU (32 bytes, 8-aligned), in the MADT's order.  A parked AP halts
+ * and looks at its mailbox after each wake-up IPI: smp_call() (handoff.h)
+ * is the way to use it.
  */
 struct alignas(8) BootCpu {
-    uint32_t apic_id;           /* local APIC ID (x2APIC ID in x2APIC mode) */
-    uint32_t acpi_uid;          /* ACPI processor UID from the MADT */
-    uint32_t flags;             /* BootCpuFlag bits */
-    uint32_t reserved;
-    uint64_t mailbox;           /* 0: keep waiting; else void (*)(uint32_t cpu) the AP calls (cpu: its index here) */
-    uint64_t checkin_tsc;       /* the AP's TSC when it checked in; 0 for the BSP */
+    uint32_t apic_id;           /* 0: local APIC ID (the x2APIC ID in x2APIC mode) */
+    uint32_t acpi_uid;          /* 4: ACPI processor UID from the MADT */
+    uint32_t flags;             /* 8: BootCpuFlag bits */
+    uint32_t reserved;          /* 12 */
+    uint64_t mailbox;           /* 16: 0: keep waiting; else void (*)(uint32_t cpu) the AP calls */
+    uint64_t checkin_tsc;       /* 24: the AP's TSC when it checked in; 0 for the BSP */
 };
 static_assert(sizeof(BootCpu) == 32);
 
-/* Capacity of BootInfo's CPU table (entries): more MADT CPUs are not started (a warning says so). */
-inline constexpr uint32_t CPUS_MAX = 64;
+struct alignas(8) BootInfo {
+    /* Header. */
+    uint32_t magic;                 /*   0: BOOT_INFO_MAGIC */
+    uint16_t version;               /*   4: BOOT_INFO_VERSION */
+    uint16_t reserved0;             /*   6: 0 */
+    uint32_t size;                  /*   8: bytes of the structure as written (>= sizeof at its version) */
+    uint32_t checksum;              /*  12: the 32-bit words of [0, size) sum to 0 */
 
-/*
- * The tables BootInfo points at, in the image (BootInfo.memory_map and
- * .modules hold their physical addresses).  Not zeroed at entry: the
- * counts in BootInfo say what is valid.  raw[] is the filler's scratch:
- * the firmware's ranges as given, before sorting and merging.
- */
-struct BootTables {
-    MemoryRange memory_map[MEMORY_MAP_MAX];
-    MemoryRange raw[MEMORY_MAP_MAX];
-    BootModule modules[MODULES_MAX];
-    BootCpu cpus[CPUS_MAX];
+    /* Where relboot is, and the paging it hands over (handoff.h). */
+    PhysAddr load_base;             /*  16: the image's first byte */
+    PhysAddr link_base;             /*  24: where it was linked (physical); mapped at IMAGE_VIRT_START */
+    uint64_t image_size;            /*  32: bytes from load_base, page tables included; 4 KiB multiple */
+    PhysAddr cr3;                   /*  40: the PML4 */
+    uint64_t identity_limit;        /*  48: [0, identity_limit) is identity-mapped: 4 GiB unless mem= */
+
+    /* What the loader and the firmware passed, and the tables relboot built. */
+    PhysAddr cmdline;               /*  56: relboot's command line, NUL-terminated; 0 = none */
+    PhysAddr memory_map;            /*  64: MemoryRange[memory_map_count] */
+    PhysAddr modules;               /*  72: BootModule[module_count] */
+    PhysAddr cpus;                  /*  80: BootCpu[cpu_count]; the BSP is cpus[bsp_index] */
+    PhysAddr acpi_rsdp;             /*  88: the firmware's own RSDP (never a loader's copy); 0 = none */
+    PhysAddr efi_system_table;      /*  96: EFI_SYSTEM_TABLE; 0 = BIOS */
+    PhysAddr efi_mmap;              /* 104: EFI_MEMORY_DESCRIPTORs, the final map; 0 = none */
+    PhysAddr bios;                  /* 112: BiosInfo (bios_info.h); 0 = no BIOS call was made */
+    PhysAddr loader_info;           /* 120: the loader's structure (see BootProtocol) */
+    uint64_t tsc_khz;               /* 128: the TSC's rate, kHz; 0 = not known */
+    uint32_t cmdline_len;           /* 136: bytes before the command line's NUL */
+    uint32_t memory_map_count;      /* 140 */
+    uint32_t module_count;          /* 144 */
+    uint32_t cpu_count;             /* 148: CPUs the MADT lists (enabled or online-capable), the BSP included */
+    uint32_t efi_mmap_size;         /* 152: bytes of descriptors at efi_mmap */
+    uint32_t efi_mmap_desc_size;    /* 156: bytes from one descriptor to the next (step by this, not sizeof) */
+    uint32_t efi_mmap_desc_version; /* 160 */
+    uint32_t loader_info_size;      /* 164: bytes of loader_info */
+    uint32_t flags;                 /* 168: BootInfoFlag bits */
+    uint32_t bsp_index;             /* 172: the boot CPU's entry in cpus */
+    uint16_t console_port;          /* 176: I/O port of the 16550 relboot reported on; 0 = none */
+    uint16_t console_divisor;       /* 178: its divisor latch (115200 / baud) */
+    uint8_t console_lcr;            /* 180: its line control register (data bits, stop bits, parity) */
+    BootProtocol protocol;          /* 181 */
+    BootFirmware firmware;          /* 182 */
+    uint8_t reserved1;              /* 183: 0 */
 };
 
+/* Version 2's offsets: append only (above). */
+static_assert(offsetof(BootInfo, magic) == 0 && offsetof(BootInfo, version) == 4);
+static_assert(offsetof(BootInfo, size) == 8 && offsetof(BootInfo, checksum) == 12);
+static_assert(offsetof(BootInfo, load_base) == 16 && offsetof(BootInfo, link_base) == 24);
+static_assert(offsetof(BootInfo, image_size) == 32 && offsetof(BootInfo, cr3) == 40);
+static_assert(offsetof(BootInfo, identity_limit) == 48 && offsetof(BootInfo, cmdline) == 56);
+static_assert(offsetof(BootInfo, memory_map) == 64 && offsetof(BootInfo, modules) == 72);
+static_assert(offsetof(BootInfo, cpus) == 80 && offsetof(BootInfo, acpi_rsdp) == 88);
+static_assert(offsetof(BootInfo, efi_system_table) == 96 && offsetof(BootInfo, efi_mmap) == 104);
+static_assert(offsetof(BootInfo, bios) == 112 && offsetof(BootInfo, loader_info) == 120);
+static_assert(offsetof(BootInfo, tsc_khz) == 128 && offsetof(BootInfo, cmdline_len) == 136);
+static_assert(offsetof(BootInfo, memory_map_count) == 140 && offsetof(BootInfo, module_count) == 144);
+static_assert(offsetof(BootInfo, cpu_count) == 148 && offsetof(BootInfo, efi_mmap_size) == 152);
+static_assert(offsetof(BootInfo, efi_mmap_desc_size) == 156 && offsetof(BootInfo, efi_mmap_desc_version) == 160);
+static_assert(offsetof(BootInfo, loader_info_size) == 164 && offsetof(BootInfo, flags) == 168);
+static_assert(offsetof(BootInfo, bsp_index) == 172 && offsetof(BootInfo, console_port) == 176);
+static_assert(offsetof(BootInfo, console_divisor) == 178 && offsetof(BootInfo, console_lcr) == 180);
+static_assert(offsetof(BootInfo, protocol) == 181 && offsetof(BootInfo, firmware) == 182);
+static_assert(sizeof(BootInfo) == 184 && alignof(BootInfo) == 8);
+
+/* The 32-bit word sum of the size bytes at p (size a multiple of 4); BootInfo's checksum makes it 0. */
+inline uint32_t boot_info_sum(const void* p, uint32_t size)
+{
+    uint32_t sum = 0;
+    for (uint32_t i = 0; i + 4 <= size; i += 4) {
+        uint32_t word;
+        __builtin_memcpy(&word, static_cast<const uint8_t*>(p) + i, 4);
+        sum += word;
+    }
+    return sum;
+}
+
 /*
- * The command line's span lists, outside .bss (they need no zeroing: the
- * counts in boot_info.options say what is valid).  Filled by the 32-bit
- * stage through their physical address like boot_info.
+ * Whether bi is a BootInfo this header can read: the magic, version 2 or
+ * later, a size that covers version 2's fields, is a multiple of 4 and at
+ * most BOOT_INFO_SIZE_MAX (checked before anything past version 2's
+ * fields is read), and a checksum that holds.  A hypervisor should refuse
+ * to start otherwise.
  */
-static_assert(sizeof(CmdlineSpans) % 4 == 0);
+inline bool boot_info_valid(const BootInfo& bi)
+{
+    return bi.magic == BOOT_INFO_MAGIC && bi.version >= BOOT_INFO_VERSION && bi.size >= sizeof(BootInfo) &&
+           bi.size <= BOOT_INFO_SIZE_MAX && bi.size % 4 == 0 && boot_info_sum(&bi, bi.size) == 0;
+}
+
+/* Whether bi (already valid) holds the field at offset..offset + width: for fields appended after version 2. */
+constexpr bool boot_info_has(const BootInfo& bi, uint32_t offset, uint32_t width)
+{
+    return offset + width <= bi.size;
+}
 
 } // namespace relboot
 

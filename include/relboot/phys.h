@@ -15,7 +15,7 @@
 #ifndef RELBOOT_PHYS_H
 #define RELBOOT_PHYS_H
 
-#include <cstdint>
+#include <stdint.h>
 
 namespace relboot {
 

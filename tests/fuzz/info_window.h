@@ -1,7 +1,7 @@
 /*
  * What the fuzzers of the protocols whose information structure points
  * elsewhere in memory (multiboot1, PVH) share: the input as a window of
- * physical memory, and BootInfo's invariants after a filler accepted it.
+ * physical memory, and BootState's invariants after a filler accepted it.
  *
  * The input's bytes are physical memory [WINDOW_BASE, WINDOW_BASE + size),
  * the information structure at WINDOW_BASE; every pointer in it that falls
@@ -12,7 +12,7 @@
 #define FUZZ_INFO_WINDOW_H
 
 #include "protocol/info_read.h"
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 
 #include <cstdint>
 #include <cstring>
@@ -55,12 +55,12 @@ inline void check_string(const Window& w, PhysAddr s, uint32_t len)
         __builtin_trap();
 }
 
-/* BootInfo's memory map (all fuzzers): sorted, no overlaps, no empty ranges, same-type neighbours merged. */
-inline void check_memory_map(const BootInfo& bi, const BootTables& tables)
+/* BootState's memory map (all fuzzers): sorted, no overlaps, no empty ranges, same-type neighbours merged. */
+inline void check_memory_map(const BootState& bs, const BootTables& tables)
 {
-    if (bi.memory_map_count > MEMORY_MAP_MAX)
+    if (bs.memory_map_count > MEMORY_MAP_MAX)
         __builtin_trap();
-    for (uint32_t i = 0; i < bi.memory_map_count; ++i) {
+    for (uint32_t i = 0; i < bs.memory_map_count; ++i) {
         const MemoryRange& r = tables.memory_map[i];
         if (r.size == 0 || r.size > PHYS_END_MAX - r.base.value)
             __builtin_trap();
@@ -74,20 +74,20 @@ inline void check_memory_map(const BootInfo& bi, const BootTables& tables)
     }
 }
 
-/* BootInfo after a filler accepted the window. */
-inline void check_filled(const Window& w, const BootInfo& bi, const BootTables& tables, PhysAddr tables_phys)
+/* BootState after a filler accepted the window. */
+inline void check_filled(const Window& w, const BootState& bs, const BootTables& tables, PhysAddr tables_phys)
 {
-    if (bi.info.value != WINDOW_BASE || bi.load_base.value != IMAGE_BASE || bi.image_size != IMAGE_SIZE)
+    if (bs.info.value != WINDOW_BASE || bs.load_base.value != IMAGE_BASE || bs.image_size != IMAGE_SIZE)
         __builtin_trap();
-    if (bi.memory_map != tables_phys + offsetof(BootTables, memory_map) ||
-        bi.modules != tables_phys + offsetof(BootTables, modules))
+    if (bs.memory_map != tables_phys + offsetof(BootTables, memory_map) ||
+        bs.modules != tables_phys + offsetof(BootTables, modules))
         __builtin_trap();
-    if (bi.cmdline.present())
-        check_string(w, bi.cmdline, bi.cmdline_len);
-    check_memory_map(bi, tables);
-    if (bi.module_count > MODULES_MAX)
+    if (bs.cmdline.present())
+        check_string(w, bs.cmdline, bs.cmdline_len);
+    check_memory_map(bs, tables);
+    if (bs.module_count > MODULES_MAX)
         __builtin_trap();
-    for (uint32_t m = 0; m < bi.module_count; ++m) {
+    for (uint32_t m = 0; m < bs.module_count; ++m) {
         const BootModule& mod = tables.modules[m];
         if (mod.start.value > mod.end.value)
             __builtin_trap();
@@ -102,37 +102,37 @@ inline void check_filled(const Window& w, const BootInfo& bi, const BootTables& 
  * One fuzz input through a protocol's early step and filler: the filler
  * refuses whatever the early step refused and names the field; an
  * accepted structure gives the early step's command line, firmware bios
- * and BootInfo's invariants.  Returns the filled BootInfo for the
+ * and BootState's invariants.  Returns the filled BootState for the
  * protocol's own checks (nullptr when refused).
  */
 template <class Early, class Filler>
-const BootInfo* run_protocol(const uint8_t* data, size_t size, Protocol protocol, Early early_step, Filler filler,
-                             BootInfo& bi)
+const BootState* run_protocol(const uint8_t* data, size_t size, Protocol protocol, Early early_step, Filler filler,
+                             BootState& bs)
 {
     /* A copy of exactly size bytes, so that ASan sees any read past it. */
     std::vector<uint8_t> copy(data, data + size);
     const Window w{copy.data(), size};
     const PhysMemory mem = w.memory();
 
-    BootInfo early{};
+    BootState early{};
     const InfoCheck e = early_step(early, mem, PhysAddr{WINDOW_BASE});
     if (!e.error && early.cmdline.present())
         check_string(w, early.cmdline, early.cmdline_len);
 
     auto tables = std::make_unique<BootTables>();
     const PhysAddr tables_phys{IMAGE_BASE + 0x20000};
-    bi = BootInfo{};
-    bi.load_base = PhysAddr{IMAGE_BASE};
-    bi.image_size = IMAGE_SIZE;
-    const InfoCheck c = filler(bi, *tables, tables_phys, mem, PhysAddr{WINDOW_BASE});
+    bs = BootState{};
+    bs.load_base = PhysAddr{IMAGE_BASE};
+    bs.image_size = IMAGE_SIZE;
+    const InfoCheck c = filler(bs, *tables, tables_phys, mem, PhysAddr{WINDOW_BASE});
     if ((e.error && !c.error) || (c.error && !c.field))
         __builtin_trap();
     if (c.error)
         return nullptr;
-    if (bi.protocol != protocol || bi.cmdline != early.cmdline || bi.firmware != Firmware::bios)
+    if (bs.protocol != protocol || bs.cmdline != early.cmdline || bs.firmware != BootFirmware::bios)
         __builtin_trap();
-    check_filled(w, bi, *tables, tables_phys);
-    return &bi;
+    check_filled(w, bs, *tables, tables_phys);
+    return &bs;
 }
 
 } // namespace fuzz

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the MBI walker and the multiboot2 BootInfo filler:
+ * libFuzzer target for the MBI walker and the multiboot2 BootState filler:
  * arbitrary bytes as the MBI (the buffer is exactly as long as the input,
  * 8-byte aligned), at a physical address taken from the input's last 4
  * bytes.  ASan catches any read outside [mbi, mbi + size); a walk that
@@ -35,32 +35,32 @@ bool inside(PhysAddr at, uint64_t len, uint64_t phys, uint32_t total)
 }
 
 /*
- * The filler's invariants (mbi.h, boot_info.h, memory_map.h); a violation
+ * The filler's invariants (mbi.h, boot_state.h, memory_map.h); a violation
  * traps.  mbi is the accepted MBI at phys.
  */
-void check_filled(const BootInfo& bi, const BootTables& tables, PhysAddr tables_phys, const uint8_t* mbi,
-                  uint64_t phys, const MbiScan& scan, const BootInfo& before)
+void check_filled(const BootState& bs, const BootTables& tables, PhysAddr tables_phys, const uint8_t* mbi,
+                  uint64_t phys, const MbiScan& scan, const BootState& before)
 {
     const uint32_t total = scan.total_size;
-    if (bi.protocol != Protocol::multiboot2 || bi.info.value != phys || bi.info_size != total)
+    if (bs.protocol != Protocol::multiboot2 || bs.info.value != phys || bs.info_size != total)
         __builtin_trap();
-    if (bi.load_base != before.load_base || bi.image_size != before.image_size)
+    if (bs.load_base != before.load_base || bs.image_size != before.image_size)
         __builtin_trap();
-    if (bi.loader_base.value != (scan.tag21_present ? scan.tag21 : before.loader_base.value))
+    if (bs.loader_base.value != (scan.tag21_present ? scan.tag21 : before.loader_base.value))
         __builtin_trap();
-    if (bi.firmware != (scan.efi ? Firmware::efi : Firmware::bios))
+    if (bs.firmware != (scan.efi ? BootFirmware::efi : BootFirmware::bios))
         __builtin_trap();
-    if (bi.memory_map != tables_phys + offsetof(BootTables, memory_map) ||
-        bi.modules != tables_phys + offsetof(BootTables, modules))
+    if (bs.memory_map != tables_phys + offsetof(BootTables, memory_map) ||
+        bs.modules != tables_phys + offsetof(BootTables, modules))
         __builtin_trap();
 
-    fuzz::check_memory_map(bi, tables);
+    fuzz::check_memory_map(bs, tables);
     /* In-use types only where relboot put them: the image, the MBI, a kept module. */
-    for (uint32_t i = 0; i < bi.memory_map_count; ++i) {
+    for (uint32_t i = 0; i < bs.memory_map_count; ++i) {
         const MemoryRange& r = tables.memory_map[i];
         bool ok = true;
         if (r.type == MemoryType::relboot)
-            ok = r.base.value >= bi.load_base.value && r.base.value + r.size <= bi.load_base.value + bi.image_size;
+            ok = r.base.value >= bs.load_base.value && r.base.value + r.size <= bs.load_base.value + bs.image_size;
         else if (r.type == MemoryType::boot_data)
             ok = inside(r.base, r.size, phys, total);
         else if (r.type == MemoryType::module) {
@@ -68,7 +68,7 @@ void check_filled(const BootInfo& bi, const BootTables& tables, PhysAddr tables_
             uint64_t at = r.base.value;
             for (bool progress = true; at < r.base.value + r.size && progress;) {
                 progress = false;
-                for (uint32_t m = 0; m < bi.module_count; ++m) {
+                for (uint32_t m = 0; m < bs.module_count; ++m) {
                     const BootModule& mod = tables.modules[m];
                     if (mod.start.value <= at && at < mod.end.value) {
                         at = mod.end.value;
@@ -84,9 +84,9 @@ void check_filled(const BootInfo& bi, const BootTables& tables, PhysAddr tables_
 
     /* Modules: in the loader's order, at most MODULES_MAX, strings inside the MBI and NUL-terminated. */
     const uint32_t want_modules = scan.module_count < MODULES_MAX ? scan.module_count : MODULES_MAX;
-    if (bi.module_count != want_modules || bool(bi.warnings & WARN_MODULES_TRUNCATED) != (scan.module_count > MODULES_MAX))
+    if (bs.module_count != want_modules || bool(bs.warnings & WARN_MODULES_TRUNCATED) != (scan.module_count > MODULES_MAX))
         __builtin_trap();
-    for (uint32_t m = 0; m < bi.module_count; ++m) {
+    for (uint32_t m = 0; m < bs.module_count; ++m) {
         const BootModule& mod = tables.modules[m];
         if (mod.start.value > mod.end.value || !inside(mod.string, uint64_t(mod.string_len) + 1, phys, total))
             __builtin_trap();
@@ -97,20 +97,20 @@ void check_filled(const BootInfo& bi, const BootTables& tables, PhysAddr tables_
 
     /* The command line: the first tag 1, its NUL within cmdline_len + 1 bytes of the MBI. */
     if (scan.cmdline_present) {
-        if (bi.cmdline.value != phys + scan.cmdline_offset || bi.cmdline_len != scan.cmdline_len ||
-            !inside(bi.cmdline, uint64_t(bi.cmdline_len) + 1, phys, total) ||
-            !std::memchr(mbi + (bi.cmdline.value - phys), 0, bi.cmdline_len + 1))
+        if (bs.cmdline.value != phys + scan.cmdline_offset || bs.cmdline_len != scan.cmdline_len ||
+            !inside(bs.cmdline, uint64_t(bs.cmdline_len) + 1, phys, total) ||
+            !std::memchr(mbi + (bs.cmdline.value - phys), 0, bs.cmdline_len + 1))
             __builtin_trap();
-    } else if (bi.cmdline != before.cmdline || bi.cmdline_len != before.cmdline_len) {
+    } else if (bs.cmdline != before.cmdline || bs.cmdline_len != before.cmdline_len) {
         __builtin_trap();
     }
 
     /* The ACPI copy and the EFI memory map point into the MBI. */
-    if (bi.acpi_rsdp_copy.present() && (bi.acpi_rsdp_copy_len == 0 ||
-                                        !inside(bi.acpi_rsdp_copy, bi.acpi_rsdp_copy_len, phys, total)))
+    if (bs.acpi_rsdp_copy.present() && (bs.acpi_rsdp_copy_len == 0 ||
+                                        !inside(bs.acpi_rsdp_copy, bs.acpi_rsdp_copy_len, phys, total)))
         __builtin_trap();
-    if (bi.efi_mmap.present() && (!inside(bi.efi_mmap, bi.efi_mmap_size, phys, total) ||
-                                  bi.efi_mmap_desc_size < 40 || bi.efi_mmap_desc_size % 8))
+    if (bs.efi_mmap.present() && (!inside(bs.efi_mmap, bs.efi_mmap_size, phys, total) ||
+                                  bs.efi_mmap_desc_size < 40 || bs.efi_mmap_desc_size % 8))
         __builtin_trap();
 }
 
@@ -155,20 +155,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     uint32_t word = 0;
     if (n >= 8)
         std::memcpy(&word, &mbi[4], 4);
-    BootInfo bi{};
-    bi.load_base = PhysAddr{word & ~uint32_t(0xfff)};
-    bi.image_size = uint64_t(word & 0xfff) * 4096;
-    const BootInfo before = bi;
+    BootState bs{};
+    bs.load_base = PhysAddr{word & ~uint32_t(0xfff)};
+    bs.image_size = uint64_t(word & 0xfff) * 4096;
+    const BootState before = bs;
     const auto tables = std::make_unique<BootTables>();   /* zeroed: any write shows */
-    const PhysAddr tables_phys{bi.load_base.value + 0x10000};
-    const MbiScan filled = boot_info_from_multiboot2(bi, *tables, tables_phys, mbi.data(), PhysAddr{phys}, uint32_t(n));
+    const PhysAddr tables_phys{bs.load_base.value + 0x10000};
+    const MbiScan filled = boot_info_from_multiboot2(bs, *tables, tables_phys, mbi.data(), PhysAddr{phys}, uint32_t(n));
     if (filled.error != scan.error || filled.error_offset != scan.error_offset || filled.total_size != scan.total_size)
         __builtin_trap();
     if (filled.error == MbiError::none) {
-        check_filled(bi, *tables, tables_phys, mbi.data(), phys, scan, before);
+        check_filled(bs, *tables, tables_phys, mbi.data(), phys, scan, before);
     } else {
         static const BootTables zero{};
-        if (!same_bytes(&bi, &before, sizeof(bi)) || !same_bytes(tables.get(), &zero, sizeof(zero)))
+        if (!same_bytes(&bs, &before, sizeof(bs)) || !same_bytes(tables.get(), &zero, sizeof(zero)))
             __builtin_trap();
     }
 

@@ -1,11 +1,11 @@
 /*
- * libFuzzer target for multiboot1's early step and BootInfo filler
+ * libFuzzer target for multiboot1's early step and BootState filler
  * (protocol/multiboot1.cpp): arbitrary bytes as the physical memory that
  * holds the boot information (info_window.h).  A malformed structure must
  * end in one InfoCheck, never in a read outside the window; an accepted
- * one must give a BootInfo that keeps its invariants.
+ * one must give a BootState that keeps its invariants.
  */
-#include <relboot/spec/multiboot1.h>
+#include "protocol/multiboot1.h"
 
 #include "info_window.h"
 
@@ -13,7 +13,7 @@ using namespace relboot;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    BootInfo bi;
-    fuzz::run_protocol(data, size, Protocol::multiboot1, multiboot1_early, boot_info_from_multiboot1, bi);
+    BootState bs;
+    fuzz::run_protocol(data, size, Protocol::multiboot1, multiboot1_early, boot_info_from_multiboot1, bs);
     return 0;
 }

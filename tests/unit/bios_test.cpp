@@ -19,7 +19,7 @@ using namespace boot_test;
 
 namespace {
 
-/* SeaBIOS's map below 1 MiB and above (QEMU -m 128M), as BootInfo has it. */
+/* SeaBIOS's map below 1 MiB and above (QEMU -m 128M), as BootState has it. */
 std::vector<MemoryRange> seabios_low()
 {
     return {span(0x0, 0x9fc00, U), span(0x9fc00, 0xa0000, R), span(0xf0000, 0x100000, R),

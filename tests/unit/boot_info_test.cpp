@@ -34,29 +34,29 @@ std::vector<MbiBuilder::MmapEntry> entries_of(const std::vector<MemoryRange>& ra
     return out;
 }
 
-/* A BootInfo as the 64-bit stage has it before the filler: every byte fill, then the image set. */
-BootInfo start_info(uint8_t fill = 0)
+/* A BootState as the 64-bit stage has it before the filler: every byte fill, then the image set. */
+BootState start_info(uint8_t fill = 0)
 {
-    BootInfo bi;
-    std::memset(&bi, fill, sizeof(bi));
-    bi.load_base = PhysAddr{IMAGE};
-    bi.image_size = IMAGE_SIZE;
-    return bi;
+    BootState bs;
+    std::memset(&bs, fill, sizeof(bs));
+    bs.load_base = PhysAddr{IMAGE};
+    bs.image_size = IMAGE_SIZE;
+    return bs;
 }
 
 /* One call of the filler on an MBI at phys, with the tables on the heap (filled with 0xa5). */
 struct Filled {
     std::vector<uint64_t> mbi;
     uint64_t phys;
-    BootInfo bi;
+    BootState bs;
     std::unique_ptr<BootTables> tables;
     MbiScan scan;
 
     std::vector<MemoryRange> map() const
     {
-        return {tables->memory_map, tables->memory_map + bi.memory_map_count};
+        return {tables->memory_map, tables->memory_map + bs.memory_map_count};
     }
-    /* The MBI's bytes at physical address p (a string BootInfo points at), len bytes. */
+    /* The MBI's bytes at physical address p (a string BootState points at), len bytes. */
     std::string bytes_at(PhysAddr p, size_t len) const
     {
         EXPECT_GE(p.value, phys);
@@ -65,11 +65,11 @@ struct Filled {
     }
 };
 
-Filled fill(std::vector<uint64_t> mbi, const BootInfo& bi = start_info(), uint64_t phys = MBI_PHYS)
+Filled fill(std::vector<uint64_t> mbi, const BootState& bs = start_info(), uint64_t phys = MBI_PHYS)
 {
-    Filled f{std::move(mbi), phys, bi, std::make_unique<BootTables>(), {}};
+    Filled f{std::move(mbi), phys, bs, std::make_unique<BootTables>(), {}};
     std::memset(f.tables.get(), 0xa5, sizeof(BootTables));
-    f.scan = boot_info_from_multiboot2(f.bi, *f.tables, TABLES, reinterpret_cast<const uint8_t*>(f.mbi.data()),
+    f.scan = boot_info_from_multiboot2(f.bs, *f.tables, TABLES, reinterpret_cast<const uint8_t*>(f.mbi.data()),
                                        PhysAddr{phys}, uint32_t(f.mbi.size() * 8));
     return f;
 }
@@ -112,45 +112,45 @@ TEST(BootInfoMultiboot2, GrubLikeBiosMbi)
         .mmap_entries(entries_of(boot_test::seabios_1g()));
     const size_t acpi_at = b.size();
     b.acpi_old(rsdp).end();
-    const BootInfo before = start_info();
+    const BootState before = start_info();
     const Filled f = fill(b.build(), before);
     ASSERT_EQ(f.scan.error, MbiError::none) << mbi_error_text(f.scan.error);
     const uint32_t total = total_size(f.mbi);
 
     /* Every field the filler sets, and nothing else. */
-    BootInfo want = before;
+    BootState want = before;
     want.protocol = Protocol::multiboot2;
     want.info = PhysAddr{MBI_PHYS};
     want.info_size = total;
     want.loader_base = PhysAddr{IMAGE};
     want.cmdline = PhysAddr{MBI_PHYS + cmdline_at + 8};
     want.cmdline_len = 23;
-    want.firmware = Firmware::bios;
+    want.firmware = BootFirmware::bios;
     want.modules = MODULES_AT;
     want.module_count = 2;
     want.memory_map = MEMORY_MAP_AT;
     want.memory_map_count = 15;
     want.acpi_rsdp_copy = PhysAddr{MBI_PHYS + acpi_at + 8};
     want.acpi_rsdp_copy_len = 20;
-    EXPECT_EQ(f.bi.protocol, Protocol::multiboot2);
-    EXPECT_EQ(f.bi.info, want.info);
-    EXPECT_EQ(f.bi.info_size, total);
-    EXPECT_EQ(f.bi.loader_base, want.loader_base);
-    EXPECT_EQ(f.bi.cmdline, want.cmdline);
-    EXPECT_EQ(f.bi.cmdline_len, want.cmdline_len);
-    EXPECT_EQ(f.bytes_at(f.bi.cmdline, f.bi.cmdline_len + 1), std::string("debug-exit=0xf4 x=\"a b\"", 24));
-    EXPECT_EQ(f.bi.firmware, Firmware::bios);
-    EXPECT_EQ(f.bi.efi_system_table, PhysAddr{0});
-    EXPECT_EQ(f.bi.efi_mmap, PhysAddr{0});
-    EXPECT_EQ(f.bi.acpi_rsdp_copy, want.acpi_rsdp_copy);
-    EXPECT_EQ(f.bi.acpi_rsdp_copy_len, 20u);
-    EXPECT_EQ(f.bytes_at(f.bi.acpi_rsdp_copy, 20), std::string(rsdp.begin(), rsdp.end()));
-    EXPECT_EQ(f.bi.memory_map, MEMORY_MAP_AT);
-    EXPECT_EQ(f.bi.modules, MODULES_AT);
-    EXPECT_EQ(f.bi.warnings, 0u);
-    EXPECT_TRUE(same_bytes(f.bi, want));
+    EXPECT_EQ(f.bs.protocol, Protocol::multiboot2);
+    EXPECT_EQ(f.bs.info, want.info);
+    EXPECT_EQ(f.bs.info_size, total);
+    EXPECT_EQ(f.bs.loader_base, want.loader_base);
+    EXPECT_EQ(f.bs.cmdline, want.cmdline);
+    EXPECT_EQ(f.bs.cmdline_len, want.cmdline_len);
+    EXPECT_EQ(f.bytes_at(f.bs.cmdline, f.bs.cmdline_len + 1), std::string("debug-exit=0xf4 x=\"a b\"", 24));
+    EXPECT_EQ(f.bs.firmware, BootFirmware::bios);
+    EXPECT_EQ(f.bs.efi_system_table, PhysAddr{0});
+    EXPECT_EQ(f.bs.efi_mmap, PhysAddr{0});
+    EXPECT_EQ(f.bs.acpi_rsdp_copy, want.acpi_rsdp_copy);
+    EXPECT_EQ(f.bs.acpi_rsdp_copy_len, 20u);
+    EXPECT_EQ(f.bytes_at(f.bs.acpi_rsdp_copy, 20), std::string(rsdp.begin(), rsdp.end()));
+    EXPECT_EQ(f.bs.memory_map, MEMORY_MAP_AT);
+    EXPECT_EQ(f.bs.modules, MODULES_AT);
+    EXPECT_EQ(f.bs.warnings, 0u);
+    EXPECT_TRUE(same_bytes(f.bs, want));
 
-    ASSERT_EQ(f.bi.module_count, 2u);
+    ASSERT_EQ(f.bs.module_count, 2u);
     const BootModule& m0 = f.tables->modules[0];
     EXPECT_EQ(m0.start, PhysAddr{0x103000});
     EXPECT_EQ(m0.end, PhysAddr{0x10a000});
@@ -210,24 +210,24 @@ TEST(BootInfoMultiboot2, AcpiCopyPrefersTag15WhateverTheOrder)
         }
         const Filled f = fill(b.end().build());
         ASSERT_EQ(f.scan.error, MbiError::none);
-        EXPECT_EQ(f.bi.acpi_rsdp_copy, PhysAddr{MBI_PHYS + new_at + 8}) << "tag 15 first: " << new_first;
-        EXPECT_EQ(f.bi.acpi_rsdp_copy_len, 36u);
-        EXPECT_EQ(f.bytes_at(f.bi.acpi_rsdp_copy, 36), std::string(v2.begin(), v2.end()));
+        EXPECT_EQ(f.bs.acpi_rsdp_copy, PhysAddr{MBI_PHYS + new_at + 8}) << "tag 15 first: " << new_first;
+        EXPECT_EQ(f.bs.acpi_rsdp_copy_len, 36u);
+        EXPECT_EQ(f.bytes_at(f.bs.acpi_rsdp_copy, 36), std::string(v2.begin(), v2.end()));
     }
     /* An empty tag 15 is no copy: tag 14's is used. */
     MbiBuilder b;
     b.acpi_new({});
     const size_t old_at = b.size();
     const Filled f = fill(b.acpi_old(v1).end().build());
-    EXPECT_EQ(f.bi.acpi_rsdp_copy, PhysAddr{MBI_PHYS + old_at + 8});
-    EXPECT_EQ(f.bi.acpi_rsdp_copy_len, 20u);
+    EXPECT_EQ(f.bs.acpi_rsdp_copy, PhysAddr{MBI_PHYS + old_at + 8});
+    EXPECT_EQ(f.bs.acpi_rsdp_copy_len, 20u);
     /* Two tags 15: the first. */
     MbiBuilder two;
     const size_t first_at = two.size();
     const Filled g = fill(two.acpi_new(v2).acpi_new(make_rsdp(2, "SECOND")).end().build());
-    EXPECT_EQ(g.bi.acpi_rsdp_copy, PhysAddr{MBI_PHYS + first_at + 8});
+    EXPECT_EQ(g.bs.acpi_rsdp_copy, PhysAddr{MBI_PHYS + first_at + 8});
     /* Neither: no copy. */
-    EXPECT_EQ(fill(MbiBuilder().end().build()).bi.acpi_rsdp_copy, PhysAddr{0});
+    EXPECT_EQ(fill(MbiBuilder().end().build()).bs.acpi_rsdp_copy, PhysAddr{0});
 }
 
 namespace {
@@ -272,18 +272,18 @@ TEST(BootInfoMultiboot2, EfiMbiConvertsTheEfiMemoryMap)
     ASSERT_EQ(f.scan.error, MbiError::none) << mbi_error_text(f.scan.error);
     const uint32_t total = total_size(f.mbi);
 
-    EXPECT_EQ(f.bi.firmware, Firmware::efi);
-    EXPECT_EQ(f.bi.efi_system_table, PhysAddr{SYSTAB});
-    EXPECT_EQ(f.bi.efi_64, 1u);
-    EXPECT_EQ(f.bi.efi_mmap, PhysAddr{MBI_PHYS + efi_mmap_at + 16});
-    EXPECT_EQ(f.bi.efi_mmap_size, descs.size() * 48);
-    EXPECT_EQ(f.bi.efi_mmap_desc_size, 48u);
-    EXPECT_EQ(f.bi.efi_mmap_desc_version, 1u);
-    EXPECT_EQ(f.bi.acpi_rsdp_copy, PhysAddr{MBI_PHYS + acpi_at + 8});
-    EXPECT_EQ(f.bi.acpi_rsdp_copy_len, 36u);
-    EXPECT_EQ(f.bi.cmdline_len, 0u);
-    EXPECT_EQ(f.bi.module_count, 0u);
-    EXPECT_EQ(f.bi.warnings, 0u);
+    EXPECT_EQ(f.bs.firmware, BootFirmware::efi);
+    EXPECT_EQ(f.bs.efi_system_table, PhysAddr{SYSTAB});
+    EXPECT_EQ(f.bs.efi_64, 1u);
+    EXPECT_EQ(f.bs.efi_mmap, PhysAddr{MBI_PHYS + efi_mmap_at + 16});
+    EXPECT_EQ(f.bs.efi_mmap_size, descs.size() * 48);
+    EXPECT_EQ(f.bs.efi_mmap_desc_size, 48u);
+    EXPECT_EQ(f.bs.efi_mmap_desc_version, 1u);
+    EXPECT_EQ(f.bs.acpi_rsdp_copy, PhysAddr{MBI_PHYS + acpi_at + 8});
+    EXPECT_EQ(f.bs.acpi_rsdp_copy_len, 36u);
+    EXPECT_EQ(f.bs.cmdline_len, 0u);
+    EXPECT_EQ(f.bs.module_count, 0u);
+    EXPECT_EQ(f.bs.warnings, 0u);
     /* Loader and boot-services memory is usable after ExitBootServices(); runtime, MMIO and the rest are not. */
     EXPECT_EQ(f.map(), (std::vector<MemoryRange>{
                            span(0x0, 0xa0000, U),
@@ -310,8 +310,8 @@ TEST(BootInfoMultiboot2, EfiDescriptorsOf40Bytes)
 {
     const Filled f = fill(MbiBuilder().efi_mmap(ovmf_descriptors(), 40).end().build());
     ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_EQ(f.bi.efi_mmap_desc_size, 40u);
-    EXPECT_EQ(f.bi.memory_map_count, 17u);   /* as with 48-byte descriptors */
+    EXPECT_EQ(f.bs.efi_mmap_desc_size, 40u);
+    EXPECT_EQ(f.bs.memory_map_count, 17u);   /* as with 48-byte descriptors */
     EXPECT_EQ(f.map().back(), span(0xffc00000, 0x100001000, R));
 }
 
@@ -333,7 +333,7 @@ TEST(BootInfoMultiboot2, Tag6WinsOverTheEfiMap)
     b.efi64(SYSTAB).efi_mmap(ovmf_descriptors());
     const Filled f = fill(b.mmap_entries({{0x0, 0x9f000, 1}, {0x100000, 0x3ff00000, 1}}).end().build());
     ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_TRUE(f.bi.efi_mmap.present());   /* still passed on as it came */
+    EXPECT_TRUE(f.bs.efi_mmap.present());   /* still passed on as it came */
     const uint32_t total = total_size(f.mbi);
     EXPECT_EQ(f.map(), (std::vector<MemoryRange>{
                            span(0x0, 0x9f000, U),
@@ -361,18 +361,18 @@ TEST(BootInfoMultiboot2, EfiFinalMapReplacesTags6And17)
     MbiBuilder b;
     b.efi64(SYSTAB).mmap_entries({{0x0, 0x9f000, 1}}).efi_mmap({{efi::CONVENTIONAL_MEMORY, 0x0, 0x10, 0}}, 40);
     const std::vector<uint64_t> mbi = b.tag(MULTIBOOT2_TAG_TYPE_EFI_BS, {}).end().build();
-    BootInfo bi = start_info();
+    BootState bs = start_info();
     auto tables = std::make_unique<BootTables>();
-    const MbiScan scan = boot_info_from_multiboot2(bi, *tables, TABLES, reinterpret_cast<const uint8_t*>(mbi.data()),
+    const MbiScan scan = boot_info_from_multiboot2(bs, *tables, TABLES, reinterpret_cast<const uint8_t*>(mbi.data()),
                                                    PhysAddr{MBI_PHYS}, uint32_t(mbi.size() * 8), &final_map);
     ASSERT_EQ(scan.error, MbiError::none);
-    EXPECT_EQ(bi.efi_mmap, final_phys);
-    EXPECT_EQ(bi.efi_mmap_size, descs.size() * 48);
-    EXPECT_EQ(bi.efi_mmap_desc_size, 48u);
-    EXPECT_EQ(bi.efi_mmap_desc_version, 1u);
-    EXPECT_EQ(bi.efi_system_table, PhysAddr{SYSTAB});
+    EXPECT_EQ(bs.efi_mmap, final_phys);
+    EXPECT_EQ(bs.efi_mmap_size, descs.size() * 48);
+    EXPECT_EQ(bs.efi_mmap_desc_size, 48u);
+    EXPECT_EQ(bs.efi_mmap_desc_version, 1u);
+    EXPECT_EQ(bs.efi_system_table, PhysAddr{SYSTAB});
     /* The same ranges as from tag 17 alone (EfiMbiConvertsTheEfiMemoryMap), not tag 6's one range. */
-    const std::vector<MemoryRange> map(tables->memory_map, tables->memory_map + bi.memory_map_count);
+    const std::vector<MemoryRange> map(tables->memory_map, tables->memory_map + bs.memory_map_count);
     EXPECT_EQ(map.size(), 17u);
     EXPECT_EQ(map.front(), span(0x0, 0xa0000, U));
     EXPECT_EQ(map.back(), span(0xffc00000, 0x100001000, R));
@@ -382,9 +382,9 @@ TEST(BootInfoMultiboot2, Efi32SystemTable)
 {
     const Filled f = fill(MbiBuilder().efi32(0x7fb5e018).end().build(), start_info(0xff));
     ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_EQ(f.bi.firmware, Firmware::efi);
-    EXPECT_EQ(f.bi.efi_system_table, PhysAddr{0x7fb5e018});
-    EXPECT_EQ(f.bi.efi_64, 0u);
+    EXPECT_EQ(f.bs.firmware, BootFirmware::efi);
+    EXPECT_EQ(f.bs.efi_system_table, PhysAddr{0x7fb5e018});
+    EXPECT_EQ(f.bs.efi_64, 0u);
 }
 
 TEST(BootInfoMultiboot2, MoreModulesThanModulesMax)
@@ -397,8 +397,8 @@ TEST(BootInfoMultiboot2, MoreModulesThanModulesMax)
     const Filled f = fill(b.end().build());
     ASSERT_EQ(f.scan.error, MbiError::none);
     EXPECT_EQ(f.scan.module_count, n);
-    EXPECT_EQ(f.bi.module_count, MODULES_MAX);
-    EXPECT_EQ(f.bi.warnings, uint32_t(WARN_MODULES_TRUNCATED));
+    EXPECT_EQ(f.bs.module_count, MODULES_MAX);
+    EXPECT_EQ(f.bs.warnings, uint32_t(WARN_MODULES_TRUNCATED));
     for (uint32_t i = 0; i < MODULES_MAX; ++i) {
         const BootModule& m = f.tables->modules[i];
         EXPECT_EQ(m.start, PhysAddr{0x200000 + i * 0x2000}) << i;
@@ -416,8 +416,8 @@ TEST(BootInfoMultiboot2, MoreModulesThanModulesMax)
     for (uint32_t i = 0; i < MODULES_MAX; ++i)
         exact.module(0x200000, 0x201000, "m");
     const Filled g = fill(exact.end().build());
-    EXPECT_EQ(g.bi.module_count, MODULES_MAX);
-    EXPECT_EQ(g.bi.warnings, 0u);
+    EXPECT_EQ(g.bs.module_count, MODULES_MAX);
+    EXPECT_EQ(g.bs.warnings, 0u);
 }
 
 TEST(BootInfoMultiboot2, MoreMemoryRangesThanMemoryMapMax)
@@ -428,8 +428,8 @@ TEST(BootInfoMultiboot2, MoreMemoryRangesThanMemoryMapMax)
         entries.push_back({uint64_t(i) * 0x1000, 0x1000, i % 2 ? 2u : 1u});
     const Filled f = fill(MbiBuilder().mmap_entries(entries).end().build());
     ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_EQ(f.bi.warnings, uint32_t(WARN_MMAP_TRUNCATED));
-    ASSERT_EQ(f.bi.memory_map_count, MEMORY_MAP_MAX);
+    EXPECT_EQ(f.bs.warnings, uint32_t(WARN_MMAP_TRUNCATED));
+    ASSERT_EQ(f.bs.memory_map_count, MEMORY_MAP_MAX);
     EXPECT_EQ(f.map().back(), sized((MEMORY_MAP_MAX - 1) * 0x1000, 0x1000, R));
 }
 
@@ -442,8 +442,8 @@ TEST(BootInfoMultiboot2, InUseRangesSplitTheMapPastItsCapacity)
         entries.push_back({0x2000000 + uint64_t(i) * 0x1000, 0x1000, i % 2 ? 2u : 1u});
     const Filled f = fill(MbiBuilder().mmap_entries(entries).end().build());
     ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_EQ(f.bi.warnings, uint32_t(WARN_MMAP_TRUNCATED));
-    EXPECT_EQ(f.bi.memory_map_count, MEMORY_MAP_MAX);
+    EXPECT_EQ(f.bs.warnings, uint32_t(WARN_MMAP_TRUNCATED));
+    EXPECT_EQ(f.bs.memory_map_count, MEMORY_MAP_MAX);
 }
 
 TEST(BootInfoMultiboot2, FirstCmdlineAndTag21Win)
@@ -453,9 +453,9 @@ TEST(BootInfoMultiboot2, FirstCmdlineAndTag21Win)
     const size_t first = b.size();
     const Filled f = fill(b.cmdline("a").cmdline("bb").end().build());
     ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_EQ(f.bi.loader_base, PhysAddr{0x200000});
-    EXPECT_EQ(f.bi.cmdline, PhysAddr{MBI_PHYS + first + 8});
-    EXPECT_EQ(f.bi.cmdline_len, 1u);
+    EXPECT_EQ(f.bs.loader_base, PhysAddr{0x200000});
+    EXPECT_EQ(f.bs.cmdline, PhysAddr{MBI_PHYS + first + 8});
+    EXPECT_EQ(f.bs.cmdline_len, 1u);
 }
 
 TEST(BootInfoMultiboot2, FirstTag21WinsEvenWhenItSaysZero)
@@ -466,44 +466,44 @@ TEST(BootInfoMultiboot2, FirstTag21WinsEvenWhenItSaysZero)
      * it): the filler must not take a later tag instead.
      */
     const auto mbi = MbiBuilder().load_base(0).load_base(uint32_t(IMAGE)).end().build();
-    BootInfo bi = start_info();
-    ASSERT_EQ(multiboot2_early(bi, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
+    BootState bs = start_info();
+    ASSERT_EQ(multiboot2_early(bs, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
               MbiError::none);
-    EXPECT_EQ(bi.loader_base, PhysAddr{0});
-    const Filled f = fill(mbi, bi);
+    EXPECT_EQ(bs.loader_base, PhysAddr{0});
+    const Filled f = fill(mbi, bs);
     ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_EQ(f.bi.loader_base, PhysAddr{0});
+    EXPECT_EQ(f.bs.loader_base, PhysAddr{0});
 }
 
 TEST(BootInfoMultiboot2, TakesTags1And21WhateverBootInfoHeld)
 {
-    /* Stale values in BootInfo (every byte 0x5a) do not stop the filler from taking the tags. */
+    /* Stale values in BootState (every byte 0x5a) do not stop the filler from taking the tags. */
     MbiBuilder b;
     b.load_base(0x200000);
     const size_t cmdline_at = b.size();
     const Filled f = fill(b.cmdline("abc").end().build(), start_info(0x5a));
     ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_EQ(f.bi.loader_base, PhysAddr{0x200000});
-    EXPECT_EQ(f.bi.cmdline, PhysAddr{MBI_PHYS + cmdline_at + 8});
-    EXPECT_EQ(f.bi.cmdline_len, 3u);
+    EXPECT_EQ(f.bs.loader_base, PhysAddr{0x200000});
+    EXPECT_EQ(f.bs.cmdline, PhysAddr{MBI_PHYS + cmdline_at + 8});
+    EXPECT_EQ(f.bs.cmdline_len, 3u);
 }
 
 TEST(BootInfoMultiboot2, AfterTheEarlyStepTheSameValues)
 {
-    /* The boot's order: .bss zeroed, the early step, then the filler over the same BootInfo. */
+    /* The boot's order: .bss zeroed, the early step, then the filler over the same BootState. */
     MbiBuilder b;
     b.load_base(uint32_t(IMAGE));
     const size_t cmdline_at = b.size();
     const auto mbi = b.cmdline("loglvl=debug").mmap_entries(entries_of(boot_test::seabios_1g())).end().build();
-    BootInfo bi = start_info();
-    ASSERT_EQ(multiboot2_early(bi, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
+    BootState bs = start_info();
+    ASSERT_EQ(multiboot2_early(bs, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
               MbiError::none);
-    const Filled f = fill(mbi, bi);
+    const Filled f = fill(mbi, bs);
     ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_EQ(f.bi.cmdline, PhysAddr{MBI_PHYS + cmdline_at + 8});
-    EXPECT_EQ(f.bi.cmdline_len, 12u);
-    EXPECT_EQ(f.bi.loader_base, PhysAddr{IMAGE});
-    EXPECT_EQ(f.bi.info_size, total_size(mbi));
+    EXPECT_EQ(f.bs.cmdline, PhysAddr{MBI_PHYS + cmdline_at + 8});
+    EXPECT_EQ(f.bs.cmdline_len, 12u);
+    EXPECT_EQ(f.bs.loader_base, PhysAddr{IMAGE});
+    EXPECT_EQ(f.bs.info_size, total_size(mbi));
     EXPECT_EQ(f.map(), fill(mbi).map());
 }
 
@@ -512,10 +512,10 @@ TEST(BootInfoMultiboot2, NoMemoryMapAtAll)
     /* Neither tag 6 nor tag 17: an empty map, its address still set. */
     const Filled f = fill(MbiBuilder().cmdline("x").end().build());
     ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_EQ(f.bi.memory_map_count, 0u);
-    EXPECT_EQ(f.bi.memory_map, MEMORY_MAP_AT);
-    EXPECT_EQ(f.bi.modules, MODULES_AT);
-    EXPECT_EQ(f.bi.module_count, 0u);
+    EXPECT_EQ(f.bs.memory_map_count, 0u);
+    EXPECT_EQ(f.bs.memory_map, MEMORY_MAP_AT);
+    EXPECT_EQ(f.bs.modules, MODULES_AT);
+    EXPECT_EQ(f.bs.module_count, 0u);
 }
 
 namespace {
@@ -592,16 +592,16 @@ TEST(BootInfoMultiboot2, MalformedMbisChangeNothing)
     for (const Malformed& m : malformed_mbis()) {
         SCOPED_TRACE(m.name);
         /* Patterns everywhere, so that any write shows (the image fields set, as the filler needs). */
-        BootInfo bi = start_info(0x5a);
+        BootState bs = start_info(0x5a);
         auto tables = std::make_unique<BootTables>();
         std::memset(tables.get(), 0xa5, sizeof(BootTables));
-        const BootInfo bi_before = bi;
+        const BootState bi_before = bs;
         const auto tables_before = std::make_unique<BootTables>(*tables);
         const uint32_t available = m.available < 0 ? uint32_t(m.mbi.size() * 8) : uint32_t(m.available);
-        const MbiScan s = boot_info_from_multiboot2(bi, *tables, TABLES, reinterpret_cast<const uint8_t*>(m.mbi.data()),
+        const MbiScan s = boot_info_from_multiboot2(bs, *tables, TABLES, reinterpret_cast<const uint8_t*>(m.mbi.data()),
                                                     PhysAddr{m.phys}, available);
         EXPECT_EQ(s.error, m.error) << mbi_error_text(s.error);
-        EXPECT_TRUE(same_bytes(bi, bi_before));
+        EXPECT_TRUE(same_bytes(bs, bi_before));
         EXPECT_TRUE(same_bytes(*tables, *tables_before));
     }
 }
@@ -625,33 +625,33 @@ TEST(Multiboot2Early, SetsOnlyItsFields)
     const size_t cmdline_at = b.size();
     /* A defect after tags 21 and 1 is the filler's to find, not the early step's. */
     const auto mbi = b.cmdline("a b").efi_mmap({}, 44).end().build();
-    BootInfo bi = start_info(0x5a);
-    const BootInfo before = bi;
-    const MbiScan s = multiboot2_early(bi, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS));
+    BootState bs = start_info(0x5a);
+    const BootState before = bs;
+    const MbiScan s = multiboot2_early(bs, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS));
     ASSERT_EQ(s.error, MbiError::none);
     EXPECT_FALSE(s.complete);
-    BootInfo want = before;
+    BootState want = before;
     want.protocol = Protocol::multiboot2;
     want.info = PhysAddr{MBI_PHYS};
     want.info_size = total_size(mbi);
     want.loader_base = PhysAddr{0x3fe00000};
     want.cmdline = PhysAddr{MBI_PHYS + cmdline_at + 8};
     want.cmdline_len = 3;
-    EXPECT_TRUE(same_bytes(bi, want));
+    EXPECT_TRUE(same_bytes(bs, want));
 }
 
 TEST(Multiboot2Early, WithoutTags21And1)
 {
     const auto mbi = MbiBuilder().loader_name("x").end().build();
-    BootInfo bi = start_info(0x5a);
-    const BootInfo before = bi;
-    ASSERT_EQ(multiboot2_early(bi, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
+    BootState bs = start_info(0x5a);
+    const BootState before = bs;
+    ASSERT_EQ(multiboot2_early(bs, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
               MbiError::none);
-    BootInfo want = before;
+    BootState want = before;
     want.protocol = Protocol::multiboot2;
     want.info = PhysAddr{MBI_PHYS};
     want.info_size = total_size(mbi);
-    EXPECT_TRUE(same_bytes(bi, want));   /* loader_base and cmdline as they were */
+    EXPECT_TRUE(same_bytes(bs, want));   /* loader_base and cmdline as they were */
 }
 
 TEST(Multiboot2Early, ErrorsWriteNothing)
@@ -670,9 +670,9 @@ TEST(Multiboot2Early, ErrorsWriteNothing)
          MbiError::string_unterminated},
     };
     for (const Case& c : cases) {
-        BootInfo bi = start_info(0x5a);
-        const BootInfo before = bi;
-        EXPECT_EQ(multiboot2_early(bi, reinterpret_cast<const uint8_t*>(c.mbi.data()), c.phys).error, c.error);
-        EXPECT_TRUE(same_bytes(bi, before));
+        BootState bs = start_info(0x5a);
+        const BootState before = bs;
+        EXPECT_EQ(multiboot2_early(bs, reinterpret_cast<const uint8_t*>(c.mbi.data()), c.phys).error, c.error);
+        EXPECT_TRUE(same_bytes(bs, before));
     }
 }

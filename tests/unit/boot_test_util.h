@@ -1,5 +1,5 @@
 /*
- * Helpers shared by the BootInfo tests (memory map, multiboot2 filler,
+ * Helpers shared by the BootState tests (memory map, multiboot2 filler,
  * ACPI): memory ranges that compare and print, and RSDPs with correct
  * checksums.
  */
@@ -7,7 +7,7 @@
 #define RELBOOT_TESTS_BOOT_TEST_UTIL_H
 
 #include "platform/acpi.h"
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 #include "platform/memory_map.h"
 
 #include <cstdint>

@@ -7,8 +7,8 @@
 #include "../fuzz/info_window.h"
 
 #include <gtest/gtest.h>
-#include <relboot/spec/multiboot1.h>
-#include <relboot/spec/pvh.h>
+#include "protocol/multiboot1.h"
+#include "protocol/pvh.h"
 
 #include <cstring>
 #include <memory>
@@ -30,12 +30,12 @@ struct Memory {
     void str(uint64_t off, const std::string& s) { std::memcpy(&bytes[off], s.c_str(), s.size() + 1); }
 };
 
-BootInfo image_info()
+BootState image_info()
 {
-    BootInfo bi{};
-    bi.load_base = PhysAddr{fuzz::IMAGE_BASE};
-    bi.image_size = fuzz::IMAGE_SIZE;
-    return bi;
+    BootState bs{};
+    bs.load_base = PhysAddr{fuzz::IMAGE_BASE};
+    bs.image_size = fuzz::IMAGE_SIZE;
+    return bs;
 }
 
 /* QEMU's multiboot1 boot information: cmdline "<path> <append>", a 3-entry e820 map, two modules. */
@@ -69,43 +69,43 @@ TEST(Multiboot1, QemuLayout)
 {
     const Memory m = qemu_mb1();
     const fuzz::Window w = m.window();
-    BootInfo bi = image_info();
+    BootState bs = image_info();
     auto tables = std::make_unique<BootTables>();
-    const InfoCheck c = boot_info_from_multiboot1(bi, *tables, TABLES, w.memory(), PhysAddr{B});
+    const InfoCheck c = boot_info_from_multiboot1(bs, *tables, TABLES, w.memory(), PhysAddr{B});
     ASSERT_EQ(c.error, nullptr) << c.error;
-    EXPECT_EQ(bi.protocol, Protocol::multiboot1);
-    EXPECT_EQ(bi.info.value, B);
-    EXPECT_EQ(bi.info_size, uint32_t(MULTIBOOT1_INFO_SIZE));
-    EXPECT_EQ(bi.firmware, Firmware::bios);
+    EXPECT_EQ(bs.protocol, Protocol::multiboot1);
+    EXPECT_EQ(bs.info.value, B);
+    EXPECT_EQ(bs.info_size, uint32_t(MULTIBOOT1_INFO_SIZE));
+    EXPECT_EQ(bs.firmware, BootFirmware::bios);
     /* The image's name is not relboot's command line. */
-    EXPECT_EQ(std::string(reinterpret_cast<const char*>(&m.bytes[bi.cmdline.value - B]), bi.cmdline_len),
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(&m.bytes[bs.cmdline.value - B]), bs.cmdline_len),
               "debug-exit=0xf4 hello");
-    ASSERT_EQ(bi.module_count, 2u);
+    ASSERT_EQ(bs.module_count, 2u);
     EXPECT_EQ(tables->modules[0].start.value, 0x2000000u);
     EXPECT_EQ(tables->modules[0].end.value, 0x2000010u);
     EXPECT_EQ(tables->modules[0].string.value, B + 0x380);
     EXPECT_EQ(tables->modules[0].string_len, 12u);
     EXPECT_FALSE(tables->modules[1].string.present());
-    fuzz::check_filled(w, bi, *tables, TABLES);
+    fuzz::check_filled(w, bs, *tables, TABLES);
     /* The image and the first module are in use, the RAM around them usable. */
     bool image = false, module = false;
-    for (uint32_t i = 0; i < bi.memory_map_count; ++i) {
+    for (uint32_t i = 0; i < bs.memory_map_count; ++i) {
         const MemoryRange& r = tables->memory_map[i];
         image |= r.type == MemoryType::relboot && r.base.value == fuzz::IMAGE_BASE;
         module |= r.type == MemoryType::module && r.base.value == 0x2000000;
     }
     EXPECT_TRUE(image);
     EXPECT_TRUE(module);
-    EXPECT_FALSE(bi.warnings);
+    EXPECT_FALSE(bs.warnings);
 }
 
 TEST(Multiboot1, EmptyAppendLeavesAnEmptyCommandLine)
 {
     Memory m = qemu_mb1();
     m.str(0x100, "relboot.elf ");
-    BootInfo bi{};
-    ASSERT_EQ(multiboot1_early(bi, m.window().memory(), PhysAddr{B}).error, nullptr);
-    EXPECT_EQ(bi.cmdline_len, 0u);
+    BootState bs{};
+    ASSERT_EQ(multiboot1_early(bs, m.window().memory(), PhysAddr{B}).error, nullptr);
+    EXPECT_EQ(bs.cmdline_len, 0u);
 }
 
 /* One refusal per malformed field: the field named, nothing filled past it. */
@@ -131,9 +131,9 @@ TEST(Multiboot1, Refusals)
     for (const Mb1Case& k : cases) {
         Memory m = qemu_mb1();
         k.spoil(m);
-        BootInfo bi = image_info();
+        BootState bs = image_info();
         auto tables = std::make_unique<BootTables>();
-        const InfoCheck c = boot_info_from_multiboot1(bi, *tables, TABLES, m.window().memory(), PhysAddr{B});
+        const InfoCheck c = boot_info_from_multiboot1(bs, *tables, TABLES, m.window().memory(), PhysAddr{B});
         ASSERT_NE(c.error, nullptr) << k.field;
         EXPECT_STREQ(c.field, k.field);
     }
@@ -142,8 +142,8 @@ TEST(Multiboot1, Refusals)
 TEST(Multiboot1, InfoOutsideMemory)
 {
     Memory m = qemu_mb1();
-    BootInfo bi{};
-    const InfoCheck c = multiboot1_early(bi, m.window().memory(), PhysAddr{B + 0xfc0});
+    BootState bs{};
+    const InfoCheck c = multiboot1_early(bs, m.window().memory(), PhysAddr{B + 0xfc0});
     ASSERT_NE(c.error, nullptr);
     EXPECT_STREQ(c.field, "ebx");
 }
@@ -175,31 +175,31 @@ TEST(Pvh, QemuLayout)
 {
     const Memory m = qemu_pvh();
     const fuzz::Window w = m.window();
-    BootInfo bi = image_info();
+    BootState bs = image_info();
     auto tables = std::make_unique<BootTables>();
-    const InfoCheck c = boot_info_from_pvh(bi, *tables, TABLES, w.memory(), PhysAddr{B});
+    const InfoCheck c = boot_info_from_pvh(bs, *tables, TABLES, w.memory(), PhysAddr{B});
     ASSERT_EQ(c.error, nullptr) << c.error;
-    EXPECT_EQ(bi.protocol, Protocol::pvh);
-    EXPECT_EQ(bi.info_size, uint32_t(HVM_START_INFO_SIZE));
-    EXPECT_EQ(bi.cmdline.value, B + 0x100);
-    EXPECT_EQ(bi.cmdline_len, 15u);
-    EXPECT_EQ(bi.acpi_rsdp.value, 0xf59d0u);
-    EXPECT_EQ(bi.acpi_source, AcpiSource::pvh);
-    ASSERT_EQ(bi.module_count, 1u);
+    EXPECT_EQ(bs.protocol, Protocol::pvh);
+    EXPECT_EQ(bs.info_size, uint32_t(HVM_START_INFO_SIZE));
+    EXPECT_EQ(bs.cmdline.value, B + 0x100);
+    EXPECT_EQ(bs.cmdline_len, 15u);
+    EXPECT_EQ(bs.acpi_rsdp.value, 0xf59d0u);
+    EXPECT_EQ(bs.acpi_source, AcpiSource::pvh);
+    ASSERT_EQ(bs.module_count, 1u);
     EXPECT_EQ(tables->modules[0].end.value, 0xffd7000u + 0x2710);
     EXPECT_FALSE(tables->modules[0].string.present());
-    EXPECT_GE(bi.memory_map_count, 4u);
-    fuzz::check_filled(w, bi, *tables, TABLES);
+    EXPECT_GE(bs.memory_map_count, 4u);
+    fuzz::check_filled(w, bs, *tables, TABLES);
 }
 
 TEST(Pvh, VersionZeroHasNoMemoryMap)
 {
     Memory m = qemu_pvh();
     m.put32(4, 0);
-    BootInfo bi = image_info();
+    BootState bs = image_info();
     auto tables = std::make_unique<BootTables>();
-    ASSERT_EQ(boot_info_from_pvh(bi, *tables, TABLES, m.window().memory(), PhysAddr{B}).error, nullptr);
-    EXPECT_EQ(bi.memory_map_count, 0u);
+    ASSERT_EQ(boot_info_from_pvh(bs, *tables, TABLES, m.window().memory(), PhysAddr{B}).error, nullptr);
+    EXPECT_EQ(bs.memory_map_count, 0u);
 }
 
 TEST(Pvh, Refusals)
@@ -216,9 +216,9 @@ TEST(Pvh, Refusals)
     for (const Mb1Case& k : cases) {
         Memory m = qemu_pvh();
         k.spoil(m);
-        BootInfo bi = image_info();
+        BootState bs = image_info();
         auto tables = std::make_unique<BootTables>();
-        const InfoCheck c = boot_info_from_pvh(bi, *tables, TABLES, m.window().memory(), PhysAddr{B});
+        const InfoCheck c = boot_info_from_pvh(bs, *tables, TABLES, m.window().memory(), PhysAddr{B});
         ASSERT_NE(c.error, nullptr) << k.field;
         EXPECT_STREQ(c.field, k.field);
     }

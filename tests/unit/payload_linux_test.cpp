@@ -68,7 +68,7 @@ LinuxImage parsed(const BzImageSpec& spec = {}, uint64_t pm_size = DEBIAN_PM_SIZ
 /*
  * A machine as GRUB leaves it: the firmware's map, relboot's image at the
  * top of RAM, the MBI, module 0 (the bzImage) at 0x102000 and the initrd
- * right after it, 4 KiB-aligned.  plan() builds BootInfo's map from them.
+ * right after it, 4 KiB-aligned.  plan() builds BootState's map from them.
  */
 struct Machine {
     std::vector<MemoryRange> raw = seabios_512m();
@@ -892,7 +892,7 @@ TEST(LinuxZeroPage, FieldsAtTheirOffsets)
     EXPECT_EQ(z.file[0x1ef], 0xff);
     EXPECT_EQ(std::vector<uint8_t>(p.begin() + 0x1c0, p.begin() + 0x1e0), std::vector<uint8_t>(32, 0));  /* BIOS */
 
-    /* The e820 table: the conversion of BootInfo's map. */
+    /* The e820 table: the conversion of BootState's map. */
     const std::vector<E820Entry> want = e820(z.m.map);
     ASSERT_EQ(p[0x1e8], want.size());
     for (uint32_t i = 0; i < want.size(); ++i)

@@ -11,7 +11,7 @@
 #ifndef RELBOOT_EFI_H
 #define RELBOOT_EFI_H
 
-#include <cstdint>
+#include <stdint.h>
 
 namespace relboot::efi {
 

@@ -19,8 +19,8 @@
 #define LINUX_BOOT_DS  0x18
 
 #ifndef __ASSEMBLER__
-#include <cstddef>
-#include <cstdint>
+#include <stddef.h>
+#include <stdint.h>
 
 namespace relboot::linuxboot {
 

@@ -45,10 +45,8 @@
 #define MULTIBOOT1_MEMORY_AVAILABLE     1
 
 #ifndef __ASSEMBLER__
-#include <cstddef>
-#include <cstdint>
-#include <relboot/boot_info.h>
-#include "protocol/info_read.h"
+#include <stddef.h>
+#include <stdint.h>
 
 namespace relboot::mb1 {
 
@@ -124,36 +122,6 @@ static_assert(sizeof(MmapEntry) == 24);
 
 } // namespace relboot::mb1
 
-namespace relboot {
-
-/*
- * Bytes of the first word of a multiboot1 string [s, s+len) and of the
- * spaces after it: the file name that multiboot1 loaders (GRUB legacy,
- * QEMU's -kernel and -initrd, iPXE) put in front of the image's command
- * line and of each module's string.  0 <= result <= len.
- */
-uint32_t multiboot1_name_length(const char* s, uint32_t len);
-
-/*
- * The 32-bit stage's early step: the boot information at info, read
- * through mem, as far as long mode needs it: the command line, without
- * its first word (the image's name, which every multiboot1 loader, GRUB,
- * QEMU and iPXE, puts there).  Sets protocol, info, info_size, cmdline
- * and cmdline_len.
- */
-InfoCheck multiboot1_early(BootInfo& bi, const PhysMemory& mem, PhysAddr info);
-
-/*
- * The 64-bit stage's filler: the early step again, then the memory map
- * (mmap_*, else mem_lower/mem_upper), the modules and their strings, the
- * boot loader name's bounds, firmware bios, and BootInfo's memory map
- * with relboot's image, the boot information, the command line, the
- * module list and strings and the modules in use.
- */
-InfoCheck boot_info_from_multiboot1(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, const PhysMemory& mem,
-                                    PhysAddr info);
-
-} // namespace relboot
 #endif
 
 #endif

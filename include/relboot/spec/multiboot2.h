@@ -68,7 +68,7 @@
 #define MULTIBOOT2_TAG_TYPE_LOAD_BASE_ADDR    21
 
 #ifndef __ASSEMBLER__
-#include <cstdint>
+#include <stdint.h>
 
 namespace relboot::mb2 {
 

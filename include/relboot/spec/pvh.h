@@ -32,10 +32,8 @@
 #define XEN_HVM_MEMMAP_TYPE_PMEM        7
 
 #ifndef __ASSEMBLER__
-#include <cstddef>
-#include <cstdint>
-#include <relboot/boot_info.h>
-#include "protocol/info_read.h"
+#include <stddef.h>
+#include <stdint.h>
 
 namespace relboot::pvh {
 
@@ -73,26 +71,6 @@ static_assert(sizeof(hvm_memmap_table_entry) == 24);
 
 } // namespace relboot::pvh
 
-namespace relboot {
-
-/*
- * The 32-bit stage's early step: the start info at info, read through
- * mem, as far as long mode needs it (the command line, taken as it is).
- * Sets protocol, info, info_size, cmdline and cmdline_len.
- */
-InfoCheck pvh_early(BootInfo& bi, const PhysMemory& mem, PhysAddr info);
-
-/*
- * The 64-bit stage's filler: the early step again, then the memory map
- * (version >= 1), the modules and their strings, rsdp_paddr as the ACPI
- * RSDP (AcpiSource::pvh), firmware bios, and BootInfo's memory map with
- * relboot's image, the start info, the command line, the module list and
- * strings and the modules in use.
- */
-InfoCheck boot_info_from_pvh(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, const PhysMemory& mem,
-                             PhysAddr info);
-
-} // namespace relboot
 #endif
 
 #endif

@@ -20,7 +20,7 @@ namespace {
 enum class BiosSkip : uint8_t { none = 0, efi, pvh, no_real_mode, no_low_page };
 
 /*
- * The results (BootInfo.bios points here once the calls were made): in
+ * The results (BootState.bios points here once the calls were made): in
  * .noinit, cleared by bios_run() before the first call, so that head32's
  * zeroing of .bss does not pay for it on every boot; and the step's outcome.
  */
@@ -39,13 +39,13 @@ bool bios_options_given(const Options& o)
     return (o.present & bits) != 0;
 }
 
-BiosSkip bios_applies(const BootInfo& bi)
+BiosSkip bios_applies(const BootState& bs)
 {
-    if (bi.firmware == Firmware::efi)
+    if (bs.firmware == BootFirmware::efi)
         return BiosSkip::efi;
-    if (bi.protocol == Protocol::pvh)
+    if (bs.protocol == Protocol::pvh)
         return BiosSkip::pvh;
-    if (real_mode_off(bi.options))
+    if (real_mode_off(bs.options))
         return BiosSkip::no_real_mode;
     return BiosSkip::none;
 }
@@ -108,15 +108,15 @@ void print_vga(const BiosInfo& b, uint32_t vga_rows, Console& info, Console& con
 
 } // namespace
 
-void bios_run(BootInfo& bi)
+void bios_run(BootState& bs)
 {
-    bios_skip = bios_applies(bi);
+    bios_skip = bios_applies(bs);
     if (bios_skip != BiosSkip::none)
         return;
     /* Below the EBDA (page 0 is identity-mapped: the IVT and the BDA live there). */
-    bios_low_limit = low_memory_limit(identity_memory(&bi.identity_limit));
+    bios_low_limit = low_memory_limit(identity_memory(&bs.identity_limit));
     const PhysAddr page =
-        low_memory_page(phys_ptr<MemoryRange>(bi.memory_map), bi.memory_map_count, bios_low_limit);
+        low_memory_page(phys_ptr<MemoryRange>(bs.memory_map), bs.memory_map_count, bios_low_limit);
     if (!page.present()) {
         bios_skip = BiosSkip::no_low_page;
         return;
@@ -125,16 +125,16 @@ void bios_run(BootInfo& bi)
     const uint64_t tsc_start = x86::rdtsc();
     const BiosBus bus = bios_thunk_install(page);
     bios_info = BiosInfo{};
-    edd_probe(bus, bi.options.edd, &bios_info);
-    vga_outcome = vga_probe(bus, bi.options.vga, &bios_info);
-    edid_probe(bus, bi.options.edid, &bios_info);
+    edd_probe(bus, bs.options.edd, &bios_info);
+    vga_outcome = vga_probe(bus, bs.options.vga, &bios_info);
+    edid_probe(bus, bs.options.edid, &bios_info);
     /* Leave nothing in the page that looks like the thunk. */
     __builtin_memset(reinterpret_cast<void*>(page.value), 0, BIOS_CALL_PAGE_SIZE);
     bios_tsc = x86::rdtsc() - tsc_start;
-    bi.bios = image_phys(bi, &bios_info);
+    bs.bios = image_phys(bs, &bios_info);
 }
 
-void bios_report(const BootInfo& bi, Console& info, Console& con)
+void bios_report(const BootState& bs, Console& info, Console& con)
 {
     switch (bios_skip) {
     case BiosSkip::none:
@@ -147,7 +147,7 @@ void bios_report(const BootInfo& bi, Console& info, Console& con)
         return;     /* the line said so: Xen's no-real-mode, which in effect disables these options */
     case BiosSkip::efi:
     case BiosSkip::pvh:
-        if (bios_options_given(bi.options)) {
+        if (bios_options_given(bs.options)) {
             con.begin().str("warning: edd=, edid= and vga= need the BIOS in real mode, but ");
             con.str(bios_skip == BiosSkip::efi ? "firmware=efi has none" : "loader=pvh promises none");
             con.str("; no BIOS call made").end();
@@ -155,7 +155,7 @@ void bios_report(const BootInfo& bi, Console& info, Console& con)
         return;
     }
     const BiosInfo& b = bios_info;
-    if (bi.options.edd != Edd::off) {
+    if (bs.options.edd != Edd::off) {
         info.begin().str("edd disks=").dec(b.disks).end();
         for (uint32_t i = 0; i < b.edd_count; ++i) {
             const EddInfo& e = b.edd[i];
@@ -173,7 +173,7 @@ void bios_report(const BootInfo& bi, Console& info, Console& con)
             info.end();
         }
     }
-    print_vga(b, bi.options.vga.height, info, con);
+    print_vga(b, bs.options.vga.height, info, con);
     print_edid(b, info);
     info.begin().str("tsc bios=").dec(bios_tsc).str(" page=").hex8(uint32_t(bios_page.value)).end();
 }

@@ -9,7 +9,7 @@
 
 #include <cstdint>
 #include "platform/acpi.h"
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 
 namespace relboot {
 
@@ -18,7 +18,7 @@ inline constexpr uint64_t LOW_MEMORY_END = 0xa0000;
 
 /*
  * The highest 4 KiB-aligned page whose 4 KiB lie wholly in [0x1000,
- * limit) and inside one usable range of map[0, count) (BootInfo's map:
+ * limit) and inside one usable range of map[0, count) (BootState's map:
  * sorted, merged; in-use ranges are not usable).  0 when there is none
  * (an EFI map may have no usable page there; limit <= 0x1000).  Page 0
  * holds the real-mode IVT and the BIOS Data Area and is never chosen.

@@ -3,24 +3,26 @@
  * default hypervisor_entry().
  */
 #include "lib/console.h"
-#include <relboot/handoff.h>
+#include "handoff/handoff.h"
 #include "payload/linux/payload_linux.h"
 #include "lib/report.h"
+#include "stage64/image_symbols.h"
 
 namespace relboot {
 
 namespace {
 
-/* The "report" target: relboot's hand-off line, then the hypervisor's entry. */
-void enter_report(const BootInfo& bi, Console& console)
+/* The "report" target: relboot's hand-off line, then the hypervisor's entry with the public BootInfo. */
+void enter_report(const BootState& bs, Console& console)
 {
+    const BootInfo& bi = boot_info_publish(bs);
     console.begin().str("handoff report").end();
     hypervisor_entry(bi);
 }
 
 struct Target {
     const char* name;                                   /* as on the "relboot: handoff" line */
-    void (*enter)(const BootInfo& bi, Console& console); /* prints that line last; does not return */
+    void (*enter)(const BootState& bs, Console& console); /* prints that line last; does not return */
 };
 
 constexpr Target TARGETS[] = {
@@ -32,18 +34,18 @@ static_assert(sizeof(TARGETS) / sizeof(TARGETS[0]) == uint32_t(HandoffTarget::co
 
 } // namespace
 
-HandoffTarget handoff_choose(const BootInfo& bi)
+HandoffTarget handoff_choose(const BootState& bs)
 {
-    switch (bi.options.payload) {
+    switch (bs.options.payload) {
     case PayloadSel::none:
         return HandoffTarget::report;
     case PayloadSel::linux_kernel:
         break;
     default:
-        if (!linux_wanted(bi))
+        if (!linux_wanted(bs))
             return HandoffTarget::report;
     }
-    return bi.options.guest == GuestSel::svm ? HandoffTarget::linux_svm : HandoffTarget::linux_kernel;
+    return bs.options.guest == GuestSel::svm ? HandoffTarget::linux_svm : HandoffTarget::linux_kernel;
 }
 
 const char* handoff_name(HandoffTarget target)
@@ -51,18 +53,22 @@ const char* handoff_name(HandoffTarget target)
     return TARGETS[uint32_t(target)].name;
 }
 
-void handoff(const BootInfo& bi, HandoffTarget target, Console& console)
+void handoff(const BootState& bs, HandoffTarget target, Console& console)
 {
-    TARGETS[uint32_t(target)].enter(bi, console);
+    TARGETS[uint32_t(target)].enter(bs, console);
     __builtin_unreachable();
 }
 
-/* relboot's own hypervisor_entry(): the run ends here, a success (the self-test passed before any hand-off). */
-[[gnu::weak]] void hypervisor_entry(const BootInfo& bi)
+/*
+ * relboot's own hypervisor_entry(): the run ends here, a success (the
+ * self-test passed before any hand-off).  relboot's own options still
+ * choose the console and the debug-exit port.
+ */
+[[gnu::weak]] void hypervisor_entry(const BootInfo&)
 {
-    Console con = report_console(bi.options);
+    Console con = report_console(boot_state.options);
     con.begin().str("ok").end();
-    finish(bi.options, true);
+    finish(boot_state.options, true);
 }
 
 } // namespace relboot

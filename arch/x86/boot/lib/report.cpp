@@ -3,10 +3,10 @@
 
 namespace relboot {
 
-Console report_console(const Options& options)
+ConsoleSettings console_settings(const Options& options)
 {
     if (options.console == ConsoleSel::none)
-        return Console{Uart16550(0)};
+        return ConsoleSettings{0, 0, 0};
     const uint32_t index = uint32_t(options.console);
     const SerialSettings& s = options.com[index];
     uint8_t lcr = uint8_t((s.data_bits ? s.data_bits : 8) - 5);
@@ -19,8 +19,16 @@ Console report_console(const Options& options)
     case 's': lcr |= UART_LCR_PARITY_SPACE; break;
     default: break;
     }
-    Console con{Uart16550(s.io_port ? s.io_port : com_default_port(index))};
-    con.uart().init(UART_CLOCK_BAUD / (s.divisor ? s.divisor : 1), lcr);
+    return ConsoleSettings{uint16_t(s.io_port ? s.io_port : com_default_port(index)), uint16_t(s.divisor ? s.divisor : 1),
+                           lcr};
+}
+
+Console report_console(const Options& options)
+{
+    const ConsoleSettings c = console_settings(options);
+    Console con{Uart16550(c.port)};
+    if (c.port)
+        con.uart().init(UART_CLOCK_BAUD / c.divisor, c.lcr);
     return con;
 }
 

@@ -17,6 +17,14 @@ namespace relboot {
 inline constexpr uint8_t DEBUG_EXIT_PASS = 0x10;   /* QEMU status 33 */
 inline constexpr uint8_t DEBUG_EXIT_FAIL = 0x11;   /* QEMU status 35 */
 
+/* The serial port the options select (console=, comN=). */
+struct ConsoleSettings {
+    uint16_t port;          /* I/O port; 0 = console=none */
+    uint16_t divisor;       /* divisor latch: 115200 / baud, >= 1 (0 with port 0) */
+    uint8_t lcr;            /* line control register: data bits, stop bits, parity (uart16550.h) */
+};
+ConsoleSettings console_settings(const Options& options);
+
 /*
  * The console the options select (console=, comN=), initialised; by
  * default COM1 at 115200 8n1.  console=none gives a console that prints

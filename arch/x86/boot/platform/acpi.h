@@ -13,7 +13,7 @@
 #define RELBOOT_ACPI_H
 
 #include <cstdint>
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 
 namespace relboot {
 

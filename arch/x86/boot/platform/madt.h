@@ -63,7 +63,7 @@ struct MadtCpu {
 /* Why the walk stopped (none: the MADT was read whole). */
 enum class MadtError : uint8_t {
     none = 0,
-    no_rsdp,                    /* BootInfo has no RSDP */
+    no_rsdp,                    /* BootState has no RSDP */
     rsdp_unreadable,            /* the RSDP is not valid or not readable */
     root_unreadable,            /* the RSDT/XSDT lies outside readable memory, or its address is 0 */
     root_bad_table,             /* RSDT/XSDT: wrong signature, length or checksum */

@@ -1,5 +1,5 @@
 /*
- * BootInfo's memory map: from the firmware's ranges, as a loader passed
+ * BootState's memory map: from the firmware's ranges, as a loader passed
  * them (any order, overlapping, with gaps), to one sorted list of
  * non-overlapping typed ranges, with what relboot keeps in use marked.
  * Pure and freestanding: the 64-bit stage builds the map with it, the host
@@ -9,7 +9,7 @@
 #define RELBOOT_MEMORY_MAP_H
 
 #include <cstdint>
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 
 namespace relboot {
 

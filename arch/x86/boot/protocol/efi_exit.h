@@ -12,7 +12,7 @@
  * get the map again and retry once, calling nothing but GetMemoryMap()
  * after the first attempt.  The step between the two calls only records
  * the map (address, size, descriptor size and version) and allocates
- * nothing, so it may run twice; converting the descriptors into BootInfo's
+ * nothing, so it may run twice; converting the descriptors into BootState's
  * memory map happens later, in the filler.
  */
 #ifndef RELBOOT_EFI_EXIT_H
@@ -65,7 +65,7 @@ struct EfiExit {
 extern "C" void efi64_exit_boot_services(const uint8_t* mbi, EfiExit* out);
 
 /*
- * 64-bit stage, BootInfo.entry_efi64 (multiboot2_efi64_report.cpp): the
+ * 64-bit stage, BootState.entry_efi64 (multiboot2_efi64_report.cpp): the
  * record's outcome.  When boot services were exited and the map is
  * usable (desc_size at least 40 and a multiple of 8, map_size within the
  * buffer), fills *map (descriptors read through the identity map at

@@ -32,10 +32,10 @@ const char* info_string(const PhysMemory& mem, uint64_t phys, uint32_t* len)
     return nullptr;
 }
 
-bool raw_range_add(BootInfo& bi, BootTables& tables, uint32_t* raw, uint64_t base, uint64_t length, MemoryType type)
+bool raw_range_add(BootState& bs, BootTables& tables, uint32_t* raw, uint64_t base, uint64_t length, MemoryType type)
 {
     if (*raw == MEMORY_MAP_MAX) {
-        bi.warnings |= WARN_MMAP_TRUNCATED;
+        bs.warnings |= WARN_MMAP_TRUNCATED;
         return false;
     }
     const PhysRange r = phys_range_clamped(base, length);
@@ -43,17 +43,17 @@ bool raw_range_add(BootInfo& bi, BootTables& tables, uint32_t* raw, uint64_t bas
     return true;
 }
 
-void boot_tables_finish(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, uint32_t raw_count,
+void boot_tables_finish(BootState& bs, BootTables& tables, PhysAddr tables_phys, uint32_t raw_count,
                         const MemoryRange* used, uint32_t used_count, uint32_t module_count)
 {
     bool truncated = false;
-    bi.memory_map_count = memory_map_build(tables.raw, raw_count, used, used_count, tables.memory_map,
+    bs.memory_map_count = memory_map_build(tables.raw, raw_count, used, used_count, tables.memory_map,
                                            MEMORY_MAP_MAX, &truncated);
     if (truncated)
-        bi.warnings |= WARN_MMAP_TRUNCATED;
-    bi.memory_map = tables_phys + offsetof(BootTables, memory_map);
-    bi.module_count = module_count;
-    bi.modules = tables_phys + offsetof(BootTables, modules);
+        bs.warnings |= WARN_MMAP_TRUNCATED;
+    bs.memory_map = tables_phys + offsetof(BootTables, memory_map);
+    bs.module_count = module_count;
+    bs.modules = tables_phys + offsetof(BootTables, modules);
 }
 
 } // namespace relboot

@@ -10,7 +10,7 @@
 
 #include <cstdint>
 #include "platform/acpi.h"
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 
 namespace relboot {
 
@@ -46,7 +46,7 @@ inline uint64_t info_read64(const uint8_t* p)
 const char* info_string(const PhysMemory& mem, uint64_t phys, uint32_t* len);
 
 /*
- * What a filler marks in use in BootInfo's memory map: relboot's image
+ * What a filler marks in use in BootState's memory map: relboot's image
  * first, then the information structure, the command line, the module
  * list, and each module with its string.
  */
@@ -54,7 +54,7 @@ struct InUse {
     MemoryRange ranges[4 + 2 * MODULES_MAX];
     uint32_t count;
 
-    explicit InUse(const BootInfo& bi) : count(0) { add(bi.load_base, bi.image_size, MemoryType::relboot); }
+    explicit InUse(const BootState& bs) : count(0) { add(bs.load_base, bs.image_size, MemoryType::relboot); }
     void add(PhysAddr base, uint64_t size, MemoryType type) { ranges[count++] = MemoryRange{base, size, type, 0}; }
 };
 
@@ -64,15 +64,15 @@ struct InUse {
  * and counts it.  When raw[] is full (MEMORY_MAP_MAX): sets
  * WARN_MMAP_TRUNCATED, appends nothing and returns false.
  */
-bool raw_range_add(BootInfo& bi, BootTables& tables, uint32_t* raw, uint64_t base, uint64_t length, MemoryType type);
+bool raw_range_add(BootState& bs, BootTables& tables, uint32_t* raw, uint64_t base, uint64_t length, MemoryType type);
 
 /*
- * The last step of a filler: BootInfo's memory map from the firmware's
+ * The last step of a filler: BootState's memory map from the firmware's
  * ranges tables.raw[0, raw_count) and the in-use ranges used[0,
  * used_count) (relboot's image first), and the module table's address
  * and count.
  */
-void boot_tables_finish(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, uint32_t raw_count,
+void boot_tables_finish(BootState& bs, BootTables& tables, PhysAddr tables_phys, uint32_t raw_count,
                         const MemoryRange* used, uint32_t used_count, uint32_t module_count);
 
 } // namespace relboot

@@ -11,7 +11,7 @@
 #define RELBOOT_MBI_H
 
 #include <cstdint>
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 #include "protocol/mbi_limits.h"
 
 namespace relboot {
@@ -101,17 +101,17 @@ const char* mbi_error_text(MbiError error);
 /*
  * The 32-bit stage's step (before long mode): checks the MBI's header and
  * the tags up to 21 and 1 (mbi_scan(), MbiWalk::early) and, when they are
- * sound, sets bi.protocol, info, info_size, loader_base (tag 21),
- * cmdline and cmdline_len (tag 1).  On error writes nothing to bi and
+ * sound, sets bs.protocol, info, info_size, loader_base (tag 21),
+ * cmdline and cmdline_len (tag 1).  On error writes nothing to bs and
  * returns the scan (the caller prints it: report_mbi_error()).
  */
-MbiScan multiboot2_early(BootInfo& bi, const uint8_t* mbi, uint32_t mbi_phys);
+MbiScan multiboot2_early(BootState& bs, const uint8_t* mbi, uint32_t mbi_phys);
 
 /*
  * The final EFI memory map that the EFI amd64 entry got from
  * GetMemoryMap() before its ExitBootServices() succeeded (efi_exit.h):
  * descriptors are the bytes as the filler reads them, phys their physical
- * address (BootInfo.efi_mmap), size bytes of descriptors, desc_size at
+ * address (BootState.efi_mmap), size bytes of descriptors, desc_size at
  * least 40 and a multiple of 8 (the caller checks: report_efi_exit_error()).
  */
 struct EfiFinalMap {
@@ -123,7 +123,7 @@ struct EfiFinalMap {
 };
 
 /*
- * The BootInfo filler for multiboot2 (64-bit stage; host tests and the
+ * The BootState filler for multiboot2 (64-bit stage; host tests and the
  * fuzzer run it on bytes).  Checks the whole MBI first (mbi_scan(),
  * MbiWalk::full) and, only when it is sound, fills from it:
  *   protocol, info, info_size, loader_base (tag 21), cmdline (tag 1),
@@ -137,16 +137,16 @@ struct EfiFinalMap {
  * With efi_final (the EFI amd64 entry), its descriptors replace tags 6 and 17
  * as the memory map and as efi_mmap: GRUB leaves those tags out when it
  * keeps boot services, and any it passed would predate the exit.
- * bi.load_base and bi.image_size must be set.  tables_phys is tables'
- * physical address (BootInfo names the tables by it).  available bounds
+ * bs.load_base and bs.image_size must be set.  tables_phys is tables'
+ * physical address (BootState names the tables by it).  available bounds
  * the bytes of mbi that may be read (see mbi_scan()).  Returns the scan;
- * on error bi and tables are left as they were.
+ * on error bs and tables are left as they were.
  */
-MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, const uint8_t* mbi,
+MbiScan boot_info_from_multiboot2(BootState& bs, BootTables& tables, PhysAddr tables_phys, const uint8_t* mbi,
                                   PhysAddr mbi_phys, uint32_t available, const EfiFinalMap* efi_final = nullptr);
 
-/* loglvl=debug (64-bit stage): one "debug: mbi tag" line per tag of bi.info, an MBI the filler accepted. */
-void multiboot2_print_tags(const BootInfo& bi, Console& con);
+/* loglvl=debug (64-bit stage): one "debug: mbi tag" line per tag of bs.info, an MBI the filler accepted. */
+void multiboot2_print_tags(const BootState& bs, Console& con);
 
 } // namespace relboot
 

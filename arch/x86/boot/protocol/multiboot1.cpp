@@ -1,10 +1,10 @@
 /*
  * The multiboot1 protocol (Multiboot Specification 0.6.96, 3.3): the
- * 32-bit stage's early step and the BootInfo filler.  Everything relboot
+ * 32-bit stage's early step and the BootState filler.  Everything relboot
  * reads from a multiboot1 boot information structure is read here, every
  * pointer through the PhysMemory window and every walk bounded.
  */
-#include <relboot/spec/multiboot1.h>
+#include "protocol/multiboot1.h"
 
 namespace relboot {
 
@@ -30,11 +30,11 @@ uint32_t multiboot1_name_length(const char* s, uint32_t len)
     return skip;
 }
 
-InfoCheck multiboot1_early(BootInfo& bi, const PhysMemory& mem, PhysAddr info)
+InfoCheck multiboot1_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
 {
-    bi.protocol = Protocol::multiboot1;
-    bi.info = info;
-    bi.info_size = MULTIBOOT1_INFO_SIZE;
+    bs.protocol = Protocol::multiboot1;
+    bs.info = info;
+    bs.info_size = MULTIBOOT1_INFO_SIZE;
     const mb1::Info* mbi = info_at(mem, info);
     if (!mbi)
         return {"the boot information lies outside the mapped memory (below 4 GiB and mem=)", "ebx", info.value};
@@ -47,26 +47,26 @@ InfoCheck multiboot1_early(BootInfo& bi, const PhysMemory& mem, PhysAddr info)
         return {"command line not in memory or without a NUL within 64 KiB", "cmdline", mbi->cmdline};
     /* The image's name, then the spaces after it: not relboot's command line. */
     const uint32_t skip = multiboot1_name_length(s, len);
-    bi.cmdline = PhysAddr{mbi->cmdline + uint64_t(skip)};
-    bi.cmdline_len = len - skip;
+    bs.cmdline = PhysAddr{mbi->cmdline + uint64_t(skip)};
+    bs.cmdline_len = len - skip;
     return ok;
 }
 
-InfoCheck boot_info_from_multiboot1(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, const PhysMemory& mem,
+InfoCheck boot_info_from_multiboot1(BootState& bs, BootTables& tables, PhysAddr tables_phys, const PhysMemory& mem,
                                     PhysAddr info)
 {
-    const InfoCheck early = multiboot1_early(bi, mem, info);
+    const InfoCheck early = multiboot1_early(bs, mem, info);
     if (early.error)
         return early;
     mb1::Info mbi;
     __builtin_memcpy(&mbi, info_at(mem, info), sizeof(mbi));
-    bi.firmware = Firmware::bios;
+    bs.firmware = BootFirmware::bios;
 
     /* What relboot keeps in use: its image, the boot information, the strings and the module list, the modules. */
-    InUse used(bi);
+    InUse used(bs);
     used.add(info, MULTIBOOT1_INFO_SIZE, MemoryType::boot_data);
     if (mbi.flags & MULTIBOOT1_INFO_CMDLINE)
-        used.add(PhysAddr{mbi.cmdline}, bi.cmdline.value - mbi.cmdline + bi.cmdline_len + 1, MemoryType::boot_data);
+        used.add(PhysAddr{mbi.cmdline}, bs.cmdline.value - mbi.cmdline + bs.cmdline_len + 1, MemoryType::boot_data);
 
     if (mbi.flags & MULTIBOOT1_INFO_BOOT_LOADER_NAME) {
         uint32_t len;
@@ -91,7 +91,7 @@ InfoCheck boot_info_from_multiboot1(BootInfo& bi, BootTables& tables, PhysAddr t
             if (size > left - sizeof(uint32_t))
                 return {"memory map entry runs past mmap_length", "size", size};
             /* Past MEMORY_MAP_MAX the rest is still checked, not kept. */
-            raw_range_add(bi, tables, &raw, info_read64(map + off + 4), info_read64(map + off + 12),
+            raw_range_add(bs, tables, &raw, info_read64(map + off + 4), info_read64(map + off + 12),
                           MemoryType(info_read32(map + off + 20)));
             off += size + sizeof(uint32_t);
         }
@@ -119,7 +119,7 @@ InfoCheck boot_info_from_multiboot1(BootInfo& bi, BootTables& tables, PhysAddr t
             if (mod.string && !s)
                 return {"module string not in memory or without a NUL within 64 KiB", "string", mod.string};
             if (modules == MODULES_MAX) {
-                bi.warnings |= WARN_MODULES_TRUNCATED;
+                bs.warnings |= WARN_MODULES_TRUNCATED;
                 continue;
             }
             tables.modules[modules++] = BootModule{PhysAddr{mod.mod_start}, PhysAddr{mod.mod_end},
@@ -130,7 +130,7 @@ InfoCheck boot_info_from_multiboot1(BootInfo& bi, BootTables& tables, PhysAddr t
         }
     }
 
-    boot_tables_finish(bi, tables, tables_phys, raw, used.ranges, used.count, modules);
+    boot_tables_finish(bs, tables, tables_phys, raw, used.ranges, used.count, modules);
     return ok;
 }
 

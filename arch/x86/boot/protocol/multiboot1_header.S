@@ -30,7 +30,7 @@ mb1_header:
     .long   mb1_header_addr                         /* header_addr: physical address of magic (linker script) */
     .long   mb1_load_addr                           /* load_addr: the image's first byte, LINK_BASE */
     .long   mb1_load_end_addr                       /* load_end_addr: end of the file bytes (the page tables) */
-    .long   mb1_bss_end_addr                        /* bss_end_addr: the image's end (BootInfo's tables) */
+    .long   mb1_bss_end_addr                        /* bss_end_addr: the image's end (BootState's tables) */
     .long   mb1_entry_addr                          /* entry_addr: relboot_entry_multiboot1 */
     .globl  mb1_header_end
 mb1_header_end:

@@ -1,7 +1,7 @@
 /*
  * The multiboot2 protocol (Multiboot2 Specification 2.0): the MBI walker
  * that checks the structure, the 32-bit stage's early step and the
- * BootInfo filler.  Everything relboot reads from an MBI is read here.
+ * BootState filler.  Everything relboot reads from an MBI is read here.
  */
 #include <relboot/spec/efi.h>
 #include "protocol/info_read.h"
@@ -198,35 +198,35 @@ namespace {
 /*
  * What both steps take from the walk: the MBI itself, the first tag 21 and
  * the first tag 1 (as the walk found them, so that the filler agrees with
- * the early step whatever BootInfo held before).
+ * the early step whatever BootState held before).
  */
-void set_from_scan(BootInfo& bi, const MbiScan& scan, PhysAddr mbi_phys)
+void set_from_scan(BootState& bs, const MbiScan& scan, PhysAddr mbi_phys)
 {
-    bi.protocol = Protocol::multiboot2;
-    bi.info = mbi_phys;
-    bi.info_size = scan.total_size;
+    bs.protocol = Protocol::multiboot2;
+    bs.info = mbi_phys;
+    bs.info_size = scan.total_size;
     if (scan.tag21_present)
-        bi.loader_base = PhysAddr{scan.tag21};
+        bs.loader_base = PhysAddr{scan.tag21};
     if (scan.cmdline_present) {
-        bi.cmdline = mbi_phys + scan.cmdline_offset;
-        bi.cmdline_len = scan.cmdline_len;
+        bs.cmdline = mbi_phys + scan.cmdline_offset;
+        bs.cmdline_len = scan.cmdline_len;
     }
 }
 
 } // namespace
 
-MbiScan multiboot2_early(BootInfo& bi, const uint8_t* mbi, uint32_t mbi_phys)
+MbiScan multiboot2_early(BootState& bs, const uint8_t* mbi, uint32_t mbi_phys)
 {
     const MbiScan scan = mbi_scan(mbi, mbi_phys, MBI_MAX_SIZE, MbiWalk::early);
     if (scan.error != MbiError::none)
         return scan;
-    set_from_scan(bi, scan, PhysAddr{mbi_phys});
+    set_from_scan(bs, scan, PhysAddr{mbi_phys});
     return scan;
 }
 
 namespace {
 
-/* EFI_MEMORY_TYPE after ExitBootServices() as a BootInfo type (UEFI 2.10, 7.2, table 7-6). */
+/* EFI_MEMORY_TYPE after ExitBootServices() as a BootState type (UEFI 2.10, 7.2, table 7-6). */
 MemoryType from_efi_type(uint32_t type)
 {
     switch (type) {
@@ -265,7 +265,7 @@ uint32_t string_length(const uint8_t* s, uint32_t max)
 
 } // namespace
 
-MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, const uint8_t* mbi,
+MbiScan boot_info_from_multiboot2(BootState& bs, BootTables& tables, PhysAddr tables_phys, const uint8_t* mbi,
                                   PhysAddr mbi_phys, uint32_t available, const EfiFinalMap* efi_final)
 {
     /* Decide first: the whole MBI is checked before anything is taken from it. */
@@ -273,8 +273,8 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
     if (scan.error != MbiError::none)
         return scan;
 
-    set_from_scan(bi, scan, mbi_phys);
-    bi.firmware = Firmware::bios;
+    set_from_scan(bs, scan, mbi_phys);
+    bs.firmware = BootFirmware::bios;
     uint32_t raw = 0, modules = 0;
     bool mmap_seen = false;
     const uint8_t* efi_mmap = nullptr;
@@ -286,7 +286,7 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
         switch (type) {
         case MULTIBOOT2_TAG_TYPE_MODULE: {
             if (modules == MODULES_MAX) {
-                bi.warnings |= WARN_MODULES_TRUNCATED;
+                bs.warnings |= WARN_MODULES_TRUNCATED;
                 break;
             }
             const uint32_t max = size - sizeof(mb2::TagModule);
@@ -301,31 +301,31 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
             mmap_seen = true;
             const uint32_t entry_size = read32(tag + 8);
             for (uint32_t e = sizeof(mb2::TagMmap); e + entry_size <= size; e += entry_size) {
-                if (!raw_range_add(bi, tables, &raw, read64(tag + e), read64(tag + e + 8),
+                if (!raw_range_add(bs, tables, &raw, read64(tag + e), read64(tag + e + 8),
                                    MemoryType(read32(tag + e + 16))))
                     break;
             }
             break;
         }
         case MULTIBOOT2_TAG_TYPE_EFI32:
-            bi.firmware = Firmware::efi;
-            bi.efi_system_table = PhysAddr{read32(tag + 8)};
-            bi.efi_64 = 0;
+            bs.firmware = BootFirmware::efi;
+            bs.efi_system_table = PhysAddr{read32(tag + 8)};
+            bs.efi_64 = 0;
             break;
         case MULTIBOOT2_TAG_TYPE_EFI64:
-            bi.firmware = Firmware::efi;
-            bi.efi_system_table = PhysAddr{read64(tag + 8)};
-            bi.efi_64 = 1;
+            bs.firmware = BootFirmware::efi;
+            bs.efi_system_table = PhysAddr{read64(tag + 8)};
+            bs.efi_64 = 1;
             break;
         case MULTIBOOT2_TAG_TYPE_EFI_MMAP:
             if (efi_final)
                 break;
             efi_mmap = tag + sizeof(mb2::TagEfiMmap);
             efi_mmap_size = size - sizeof(mb2::TagEfiMmap);
-            bi.efi_mmap = at + sizeof(mb2::TagEfiMmap);
-            bi.efi_mmap_size = efi_mmap_size;
-            bi.efi_mmap_desc_size = read32(tag + 8);
-            bi.efi_mmap_desc_version = read32(tag + 12);
+            bs.efi_mmap = at + sizeof(mb2::TagEfiMmap);
+            bs.efi_mmap_size = efi_mmap_size;
+            bs.efi_mmap_desc_size = read32(tag + 8);
+            bs.efi_mmap_desc_version = read32(tag + 12);
             break;
         case MULTIBOOT2_TAG_TYPE_ACPI_OLD:
         case MULTIBOOT2_TAG_TYPE_ACPI_NEW: {
@@ -333,8 +333,8 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
             const uint32_t rank = type == MULTIBOOT2_TAG_TYPE_ACPI_NEW ? 2 : 1;
             if (rank > acpi_rank && size > sizeof(mb2::TagAcpi)) {
                 acpi_rank = rank;
-                bi.acpi_rsdp_copy = at + sizeof(mb2::TagAcpi);
-                bi.acpi_rsdp_copy_len = size - sizeof(mb2::TagAcpi);
+                bs.acpi_rsdp_copy = at + sizeof(mb2::TagAcpi);
+                bs.acpi_rsdp_copy_len = size - sizeof(mb2::TagAcpi);
             }
             break;
         }
@@ -346,31 +346,31 @@ MbiScan boot_info_from_multiboot2(BootInfo& bi, BootTables& tables, PhysAddr tab
     if (efi_final) {
         efi_mmap = efi_final->descriptors;
         efi_mmap_size = efi_final->size;
-        bi.efi_mmap = efi_final->phys;
-        bi.efi_mmap_size = efi_final->size;
-        bi.efi_mmap_desc_size = efi_final->desc_size;
-        bi.efi_mmap_desc_version = efi_final->desc_version;
+        bs.efi_mmap = efi_final->phys;
+        bs.efi_mmap_size = efi_final->size;
+        bs.efi_mmap_desc_size = efi_final->desc_size;
+        bs.efi_mmap_desc_version = efi_final->desc_version;
     }
 
     /* Without a multiboot2 memory map, the EFI one (descriptor types converted). */
     if (!mmap_seen && efi_mmap) {
-        for (uint32_t d = 0; d + bi.efi_mmap_desc_size <= efi_mmap_size; d += bi.efi_mmap_desc_size) {
+        for (uint32_t d = 0; d + bs.efi_mmap_desc_size <= efi_mmap_size; d += bs.efi_mmap_desc_size) {
             const uint8_t* desc = efi_mmap + d;
             const uint64_t pages = read64(desc + 24);
             const uint64_t bytes = pages > PHYS_END_MAX / efi::PAGE_SIZE ? PHYS_END_MAX : pages * efi::PAGE_SIZE;
-            if (!raw_range_add(bi, tables, &raw, read64(desc + 8), bytes, from_efi_type(read32(desc))))
+            if (!raw_range_add(bs, tables, &raw, read64(desc + 8), bytes, from_efi_type(read32(desc))))
                 break;
         }
     }
 
-    /* What relboot keeps in use: its image, the MBI (BootInfo's strings point into it), the modules. */
-    InUse used(bi);
+    /* What relboot keeps in use: its image, the MBI (BootState's strings point into it), the modules. */
+    InUse used(bs);
     used.add(mbi_phys, scan.total_size, MemoryType::boot_data);
     for (uint32_t m = 0; m < modules; ++m) {
         const BootModule& mod = tables.modules[m];
         used.add(mod.start, mod.end.value - mod.start.value, MemoryType::module);
     }
-    boot_tables_finish(bi, tables, tables_phys, raw, used.ranges, used.count, modules);
+    boot_tables_finish(bs, tables, tables_phys, raw, used.ranges, used.count, modules);
     return scan;
 }
 

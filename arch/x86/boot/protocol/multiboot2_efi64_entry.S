@@ -20,7 +20,7 @@
  * PROTOCOL_MULTIBOOT2_EFI64.  From there on the boot is the i386 entry's:
  * base from EIP cross-checked with tag 21, the same early step, page
  * tables and long mode.  The only differences are the protocol number
- * (BootInfo.entry_efi64, the report's entry=efi64) and where the memory
+ * (BootState.entry_efi64, the report's entry=efi64) and where the memory
  * map comes from (the EfiExit record, efi_exit.h, in .boot_tables, which
  * start32 does not zero).
  *

@@ -5,9 +5,9 @@
 
 namespace relboot {
 
-void multiboot2_print_tags(const BootInfo& bi, Console& con)
+void multiboot2_print_tags(const BootState& bs, Console& con)
 {
-    mbi_for_each_tag(phys_ptr<uint8_t>(bi.info), bi.info_size, [&](uint32_t off, uint32_t type, uint32_t size) {
+    mbi_for_each_tag(phys_ptr<uint8_t>(bs.info), bs.info_size, [&](uint32_t off, uint32_t type, uint32_t size) {
         con.begin().str("debug: mbi tag offset=").hex8(off).str(" type=").dec(type).str(" size=").dec(size).end();
     });
 }

@@ -1,6 +1,6 @@
 /*
  * The entry protocols relboot speaks, as numbers that assembly (the entry
- * files hand one to the common 32-bit start) and C++ (BootInfo.protocol)
+ * files hand one to the common 32-bit start) and C++ (BootState.protocol)
  * share.  Adding a protocol: one entry file, one filler, one number here.
  */
 #ifndef RELBOOT_PROTOCOL_H
@@ -12,7 +12,7 @@
 /*
  * Multiboot2 through the EFI amd64 entry (header tags 7 and 9, 3.1.10 and
  * 3.1.12): the entry called ExitBootServices() itself and then joined the
- * i386 path, so BootInfo.protocol is multiboot2 with entry_efi64 set.
+ * i386 path, so BootState.protocol is multiboot2 with entry_efi64 set.
  */
 #define PROTOCOL_MULTIBOOT2_EFI64 4
 

@@ -1,10 +1,10 @@
 /*
  * The PVH protocol (Xen's x86/HVM direct boot ABI, start_info.h): the
- * 32-bit stage's early step and the BootInfo filler.  Everything relboot
+ * 32-bit stage's early step and the BootState filler.  Everything relboot
  * reads from an hvm_start_info is read here, every pointer through the
  * PhysMemory window and every walk bounded.
  */
-#include <relboot/spec/pvh.h>
+#include "protocol/pvh.h"
 
 namespace relboot {
 
@@ -26,11 +26,11 @@ MemoryType from_pvh_type(uint32_t type)
 
 } // namespace
 
-InfoCheck pvh_early(BootInfo& bi, const PhysMemory& mem, PhysAddr info)
+InfoCheck pvh_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
 {
-    bi.protocol = Protocol::pvh;
-    bi.info = info;
-    bi.info_size = HVM_START_INFO_SIZE;
+    bs.protocol = Protocol::pvh;
+    bs.info = info;
+    bs.info_size = HVM_START_INFO_SIZE;
     const pvh::hvm_start_info* si = info_at(mem, info);
     if (!si)
         return {"hvm_start_info lies outside the mapped memory (below 4 GiB and mem=)", "ebx", info.value};
@@ -41,30 +41,30 @@ InfoCheck pvh_early(BootInfo& bi, const PhysMemory& mem, PhysAddr info)
     uint32_t len = 0;
     if (!info_string(mem, si->cmdline_paddr, &len))
         return {"command line not in memory or without a NUL within 64 KiB", "cmdline_paddr", si->cmdline_paddr};
-    bi.cmdline = PhysAddr{si->cmdline_paddr};
-    bi.cmdline_len = len;
+    bs.cmdline = PhysAddr{si->cmdline_paddr};
+    bs.cmdline_len = len;
     return ok;
 }
 
-InfoCheck boot_info_from_pvh(BootInfo& bi, BootTables& tables, PhysAddr tables_phys, const PhysMemory& mem,
+InfoCheck boot_info_from_pvh(BootState& bs, BootTables& tables, PhysAddr tables_phys, const PhysMemory& mem,
                              PhysAddr info)
 {
-    const InfoCheck early = pvh_early(bi, mem, info);
+    const InfoCheck early = pvh_early(bs, mem, info);
     if (early.error)
         return early;
     pvh::hvm_start_info si;
     __builtin_memcpy(&si, info_at(mem, info), sizeof(si));
-    bi.firmware = Firmware::bios;
+    bs.firmware = BootFirmware::bios;
     if (si.rsdp_paddr) {
-        bi.acpi_rsdp = PhysAddr{si.rsdp_paddr};
-        bi.acpi_source = AcpiSource::pvh;
+        bs.acpi_rsdp = PhysAddr{si.rsdp_paddr};
+        bs.acpi_source = AcpiSource::pvh;
     }
 
     /* What relboot keeps in use: its image, the start info, the strings and the module list, the modules. */
-    InUse used(bi);
+    InUse used(bs);
     used.add(info, HVM_START_INFO_SIZE, MemoryType::boot_data);
-    if (bi.cmdline.present())
-        used.add(bi.cmdline, uint64_t(bi.cmdline_len) + 1, MemoryType::boot_data);
+    if (bs.cmdline.present())
+        used.add(bs.cmdline, uint64_t(bs.cmdline_len) + 1, MemoryType::boot_data);
 
     /* The memory map, from version 1 on. */
     uint32_t raw = 0;
@@ -77,7 +77,7 @@ InfoCheck boot_info_from_pvh(BootInfo& bi, BootTables& tables, PhysAddr tables_p
         for (uint32_t e = 0; e < si.memmap_entries; ++e) {
             pvh::hvm_memmap_table_entry entry;
             __builtin_memcpy(&entry, map + e * sizeof(entry), sizeof(entry));
-            if (!raw_range_add(bi, tables, &raw, entry.addr, entry.size, from_pvh_type(entry.type)))
+            if (!raw_range_add(bs, tables, &raw, entry.addr, entry.size, from_pvh_type(entry.type)))
                 break;
         }
     }
@@ -102,7 +102,7 @@ InfoCheck boot_info_from_pvh(BootInfo& bi, BootTables& tables, PhysAddr tables_p
                 return {"module string not in memory or without a NUL within 64 KiB", "cmdline_paddr",
                         mod.cmdline_paddr};
             if (modules == MODULES_MAX) {
-                bi.warnings |= WARN_MODULES_TRUNCATED;
+                bs.warnings |= WARN_MODULES_TRUNCATED;
                 continue;
             }
             tables.modules[modules++] = BootModule{PhysAddr{mod.paddr}, PhysAddr{mod.paddr + mod.size},
@@ -113,7 +113,7 @@ InfoCheck boot_info_from_pvh(BootInfo& bi, BootTables& tables, PhysAddr tables_p
         }
     }
 
-    boot_tables_finish(bi, tables, tables_phys, raw, used.ranges, used.count, modules);
+    boot_tables_finish(bs, tables, tables_phys, raw, used.ranges, used.count, modules);
     return ok;
 }
 

@@ -9,6 +9,7 @@
 #include "stage64/image_symbols.h"
 #include "bios/low_memory.h"
 #include "platform/madt.h"
+#include "smp/lapic.h"
 #include "smp/smp.h"
 #include "smp/trampoline.h"
 #include "platform/tsc.h"
@@ -29,7 +30,7 @@ extern const char ap_entry64[];
 [[noreturn]] void ap_main(uint32_t ticket);
 }
 
-/* The APs' stacks, AP_STACK_SIZE each, numbered by ticket: with BootInfo's tables, outside the higher-half map. */
+/* The APs' stacks, AP_STACK_SIZE each, numbered by ticket: with BootState's tables, outside the higher-half map. */
 __attribute__((section(".boot_tables"))) alignas(16) uint8_t ap_stacks[relboot::CPUS_MAX][AP_STACK_SIZE];
 
 /*
@@ -48,17 +49,6 @@ constexpr uint32_t INIT_DELAY_US = 10000;   /* SDM 9.4.4: 10 ms after INIT */
 constexpr uint32_t SIPI_DELAY_US = 10;
 constexpr uint32_t SIPI_DELAY_LEGACY_US = 300;
 constexpr uint32_t SIPI_SETTLE_LEGACY_US = 200;
-
-/* The running CPU's APIC ID from CPUID: the x2APIC ID (leaf 0BH) where the CPU has it, else leaf 1's 8 bits. */
-uint32_t own_apic_id()
-{
-    if (x86::cpuid(0).eax >= CPUID_LEAF_TOPOLOGY) {
-        const x86::CpuidResult t = x86::cpuid(CPUID_LEAF_TOPOLOGY, 0);
-        if (t.ebx)
-            return t.edx;
-    }
-    return x86::cpuid(CPUID_LEAF_FEATURES).ebx >> CPUID_1_EBX_APIC_ID_SHIFT;
-}
 
 /*
  * Whether the SDM's 10 ms wait after INIT can go: Linux drops it
@@ -81,79 +71,9 @@ bool init_delay_needed()
     return true;
 }
 
-/* How long an xAPIC may keep an IPI pending (Linux's safe_apic_wait_icr_idle() gives up after 100 ms). */
-constexpr uint32_t ICR_BUSY_US = 100000;
-
-/* The running CPU's local APIC (the BSP's, or an AP's own): xAPIC MMIO page or x2APIC MSRs. */
-struct LocalApic {
-    volatile uint32_t* mmio;    /* xAPIC: the register page (identity-mapped); nullptr in x2APIC mode */
-    uint64_t tsc_khz;           /* bounds the wait for the delivery status */
-
-    /*
-     * Writes the ICR: destination APIC ID and the low word (APIC_ICR_*).
-     * An xAPIC is then polled until it sent the IPI, for ICR_BUSY_US at
-     * most (an AP that missed its IPI then fails to check in, and the BSP
-     * warns); an x2APIC has no delivery status to poll (SDM 11.12.9).
-     */
-    void send(uint32_t dest, uint32_t low) const
-    {
-        if (!mmio) {
-            /*
-             * WRMSR to an x2APIC register does not wait for earlier stores
-             * (SDM 11.12.3): fence, so that the trampoline or the mailbox
-             * is visible before the IPI that makes the AP read it.
-             */
-            asm volatile("mfence; lfence" ::: "memory");
-            x86::wrmsr(MSR_X2APIC_ICR, uint64_t(dest) << 32 | low);
-            return;
-        }
-        mmio[APIC_ICR_HIGH / 4] = dest << APIC_ICR_DEST_SHIFT;
-        mmio[APIC_ICR_LOW / 4] = low;
-        const uint64_t start = x86::rdtsc(), bound = tsc_ticks(tsc_khz, ICR_BUSY_US);
-        while ((mmio[APIC_ICR_LOW / 4] & APIC_ICR_BUSY) && x86::rdtsc() - start < bound)
-            asm volatile("pause");
-    }
-
-    /* INIT assert then de-assert, level-triggered (Linux's send_init_sequence()). */
-    void init(uint32_t dest) const
-    {
-        send(dest, APIC_ICR_TRIGGER_LEVEL | APIC_ICR_LEVEL_ASSERT | APIC_ICR_DM_INIT);
-        send(dest, APIC_ICR_TRIGGER_LEVEL | APIC_ICR_DM_INIT);
-    }
-
-    void sipi(uint32_t dest, PhysAddr page) const
-    {
-        send(dest, APIC_ICR_DM_STARTUP | uint32_t(page.value >> 12));
-    }
-
-    /* Enables this APIC in software with VEC_APIC_SPURIOUS (INIT cleared SVR.8), so that fixed IPIs reach it. */
-    void enable() const
-    {
-        const uint32_t svr = APIC_SVR_ENABLE | VEC_APIC_SPURIOUS;
-        if (mmio)
-            mmio[APIC_SVR / 4] = svr;
-        else
-            x86::wrmsr(MSR_X2APIC_SVR, svr);
-    }
-};
-
-/* Whether the local APIC that apic_base (IA32_APIC_BASE) describes is reachable: x2APIC, or an identity-mapped xAPIC page. */
-bool apic_reachable(uint64_t apic_base, uint64_t identity_limit)
+BootCpu* cpu_table(const BootState& bs)
 {
-    return (apic_base & APIC_BASE_EXTD) || (apic_base & APIC_BASE_ADDR_MASK) + PAGE_SIZE <= identity_limit;
-}
-
-/* The running CPU's local APIC, from its IA32_APIC_BASE (callers check apic_reachable() first). */
-LocalApic running_apic(uint64_t apic_base, uint64_t tsc_khz)
-{
-    return LocalApic{apic_base & APIC_BASE_EXTD ? nullptr
-                                                : reinterpret_cast<volatile uint32_t*>(apic_base & APIC_BASE_ADDR_MASK),
-                     tsc_khz};
-}
-
-BootCpu* cpu_table(const BootInfo& bi)
-{
-    return reinterpret_cast<BootCpu*>(bi.cpus.value);
+    return reinterpret_cast<BootCpu*>(bs.cpus.value);
 }
 
 uint32_t flags_of(const BootCpu& c)
@@ -187,14 +107,14 @@ void stamp_call(uint32_t cpu)
  * and waits SMP_CHECKIN_US at most for the stamps.  Returns the TSC at the
  * first call; an AP that never ran it is a warning naming its APIC ID.
  */
-uint64_t call_parked_aps(const BootInfo& bi, const BootCpu* cpus, Console& con)
+uint64_t call_parked_aps(const BootState& bs, const BootCpu* cpus, Console& con)
 {
     __builtin_memset(ap_call_tsc, 0, sizeof ap_call_tsc);
-    const uint64_t start = x86::rdtsc(), bound = tsc_ticks(bi.tsc_khz, SMP_CHECKIN_US);
+    const uint64_t start = x86::rdtsc(), bound = tsc_ticks(bs.tsc_khz, SMP_CHECKIN_US);
     bool called[CPUS_MAX] = {};
-    for (uint32_t i = 0; i < bi.cpu_count; ++i)
-        called[i] = smp_call(bi, i, stamp_call);
-    for (uint32_t i = 0; i < bi.cpu_count; ++i) {
+    for (uint32_t i = 0; i < bs.cpu_count; ++i)
+        called[i] = smp_call_cpu(cpu_table(bs), bs.cpu_count, bs.tsc_khz, i, stamp_call);
+    for (uint32_t i = 0; i < bs.cpu_count; ++i) {
         while (called[i] && !__atomic_load_n(&ap_call_tsc[i], __ATOMIC_ACQUIRE) && x86::rdtsc() - start < bound)
             asm volatile("pause");
         if (called[i] && !__atomic_load_n(&ap_call_tsc[i], __ATOMIC_ACQUIRE)) {
@@ -210,7 +130,7 @@ uint64_t call_parked_aps(const BootInfo& bi, const BootCpu* cpus, Console& con)
  * relocated, its header filled.  False, after a warning on con, when the
  * assembler's relocation list does not fit the blob.
  */
-bool install_trampoline(const BootInfo& bi, PhysAddr page, uint32_t tickets, Console& con)
+bool install_trampoline(const BootState& bs, PhysAddr page, uint32_t tickets, Console& con)
 {
     uint8_t* dst = reinterpret_cast<uint8_t*>(page.value);
     const uint32_t size = uint32_t(trampoline_end - trampoline_start);
@@ -221,40 +141,40 @@ bool install_trampoline(const BootInfo& bi, PhysAddr page, uint32_t tickets, Con
         return false;
     }
     TrampolineHeader& h = *reinterpret_cast<TrampolineHeader*>(dst + (trampoline_header - trampoline_start));
-    h.cr3 = uint32_t(bi.cr3.value);
-    h.efer = EFER_LME | (bi.nx ? EFER_NXE : 0);
+    h.cr3 = uint32_t(bs.cr3.value);
+    h.efer = EFER_LME | (bs.nx ? EFER_NXE : 0);
     h.entry64 = reinterpret_cast<uint64_t>(ap_entry64);
-    h.stacks = image_phys(bi, ap_stacks).value;
+    h.stacks = image_phys(bs, ap_stacks).value;
     h.ticket = 0;
     h.tickets_max = tickets;
     return true;
 }
 
 /* The report's cpus line; loglvl=debug first adds the TSC rate and one line per CPU of the table. */
-void print_cpus(const BootInfo& bi, const BootCpu* cpus, uint64_t first, uint64_t called, Console& info)
+void print_cpus(const BootState& bs, const BootCpu* cpus, uint64_t first, uint64_t called, Console& info)
 {
-    if (bi.options.loglvl == LogLevel::debug) {
-        info.begin().str("debug: tsc_khz=").dec(bi.tsc_khz).end();
-        for (uint32_t i = 0; i < bi.cpu_count; ++i) {
+    if (bs.options.loglvl == LogLevel::debug) {
+        info.begin().str("debug: tsc_khz=").dec(bs.tsc_khz).end();
+        for (uint32_t i = 0; i < bs.cpu_count; ++i) {
             info.begin().str("debug: cpu apic_id=").dec(cpus[i].apic_id).str(" flags=").hex(cpus[i].flags, 2);
-            info.str(" checkin_us=").dec(cpus[i].checkin_tsc ? tsc_us(bi.tsc_khz, cpus[i].checkin_tsc - first) : 0);
-            info.str(" call_us=").dec(called && ap_call_tsc[i] ? tsc_us(bi.tsc_khz, ap_call_tsc[i] - called) : 0);
+            info.str(" checkin_us=").dec(cpus[i].checkin_tsc ? tsc_us(bs.tsc_khz, cpus[i].checkin_tsc - first) : 0);
+            info.str(" call_us=").dec(called && ap_call_tsc[i] ? tsc_us(bs.tsc_khz, ap_call_tsc[i] - called) : 0);
             info.end();
         }
     }
-    info.begin().str("cpus online=").dec(bi.cpu_online).str(" of=").dec(bi.cpu_enabled);
-    info.str(" apic=").str(bi.x2apic ? "x2apic" : "xapic").str(" bringup_us=").dec(bi.bringup_us).end();
+    info.begin().str("cpus online=").dec(bs.cpu_online).str(" of=").dec(bs.cpu_enabled);
+    info.str(" apic=").str(bs.x2apic ? "x2apic" : "xapic").str(" bringup_us=").dec(bs.bringup_us).end();
 }
 
 /*
- * BootInfo's CPU table from the MADT (enabled and online-capable CPUs, the
+ * BootState's CPU table from the MADT (enabled and online-capable CPUs, the
  * BSP flagged), or the BSP alone with a warning when the MADT is missing,
  * broken or does not list the BSP.  Returns whether APs may be started.
  */
-bool fill_cpu_table(BootInfo& bi, BootCpu* cpus, uint32_t bsp_id, Console& con)
+bool fill_cpu_table(BootState& bs, BootCpu* cpus, uint32_t bsp_id, Console& con)
 {
     MadtCpu madt[CPUS_MAX];
-    const MadtScan scan = acpi_madt_cpus(identity_memory(&bi.identity_limit), bi.acpi_rsdp, madt, CPUS_MAX);
+    const MadtScan scan = acpi_madt_cpus(identity_memory(&bs.identity_limit), bs.acpi_rsdp, madt, CPUS_MAX);
     bool bsp_listed = false;
     for (uint32_t i = 0; i < scan.cpu_count; ++i)
         bsp_listed = bsp_listed || madt[i].apic_id == bsp_id;
@@ -262,8 +182,8 @@ bool fill_cpu_table(BootInfo& bi, BootCpu* cpus, uint32_t bsp_id, Console& con)
     if (scan.error != MadtError::none) {
         /* mem= may leave the firmware's tables outside the identity map: say so rather than "unreadable". */
         con.begin().str("warning: ACPI MADT: ");
-        if (scan.where >= bi.identity_limit)
-            con.str("the table at ").hex16(scan.where).str(" lies beyond the identity map ").hex16(bi.identity_limit);
+        if (scan.where >= bs.identity_limit)
+            con.str("the table at ").hex16(scan.where).str(" lies beyond the identity map ").hex16(bs.identity_limit);
         else if (scan.where)
             con.str(madt_error_text(scan.error)).str(" at ").hex16(scan.where);
         else
@@ -275,7 +195,8 @@ bool fill_cpu_table(BootInfo& bi, BootCpu* cpus, uint32_t bsp_id, Console& con)
     }
     if (scan.error != MadtError::none || !bsp_listed) {
         cpus[0] = BootCpu{bsp_id, 0, BOOT_CPU_ENABLED | BOOT_CPU_BSP | BOOT_CPU_ONLINE, 0, 0, 0};
-        bi.cpu_count = bi.cpu_enabled = bi.cpu_online = 1;
+        bs.bsp_index = 0;
+        bs.cpu_count = bs.cpu_enabled = bs.cpu_online = 1;
         return false;
     }
     if (scan.dropped) {
@@ -287,23 +208,25 @@ bool fill_cpu_table(BootInfo& bi, BootCpu* cpus, uint32_t bsp_id, Console& con)
                                (madt[i].flags & MADT_CPU_ONLINE_CAPABLE ? BOOT_CPU_ONLINE_CAPABLE : 0u) |
                                (madt[i].apic_id == bsp_id ? BOOT_CPU_BSP | BOOT_CPU_ONLINE : 0u);
         cpus[i] = BootCpu{madt[i].apic_id, madt[i].uid, flags, 0, 0, 0};
+        if (madt[i].apic_id == bsp_id)
+            bs.bsp_index = i;
     }
-    bi.cpu_count = scan.cpu_count;
-    bi.cpu_enabled = scan.enabled;
-    bi.cpu_online = 1;
+    bs.cpu_count = scan.cpu_count;
+    bs.cpu_enabled = scan.enabled;
+    bs.cpu_online = 1;
     return true;
 }
 
 /* Marks the APs to start (enabled; none with nosmp; maxcpus= counts the BSP, Xen's meaning); returns how many. */
-uint32_t choose_aps(const BootInfo& bi, BootCpu* cpus)
+uint32_t choose_aps(const BootState& bs, BootCpu* cpus)
 {
-    if (flag_value(bi.options, OptionId::nosmp, false))
+    if (flag_value(bs.options, OptionId::nosmp, false))
         return 0;
     uint32_t wanted = 0;
-    for (uint32_t i = 0; i < bi.cpu_count; ++i) {
+    for (uint32_t i = 0; i < bs.cpu_count; ++i) {
         if (!(cpus[i].flags & BOOT_CPU_ENABLED) || (cpus[i].flags & BOOT_CPU_BSP))
             continue;
-        if (bi.options.maxcpus && wanted + 1 >= bi.options.maxcpus)
+        if (bs.options.maxcpus && wanted + 1 >= bs.options.maxcpus)
             break;
         cpus[i].flags |= BOOT_CPU_STARTED;
         ++wanted;
@@ -316,31 +239,31 @@ uint32_t choose_aps(const BootInfo& bi, BootCpu* cpus)
  * page is written: the APIC enabled and reachable, a page, the TSC rate.
  * False after one warning line.
  */
-bool prepare(BootInfo& bi, uint64_t apic_base, LocalApic* apic, PhysAddr* page, Console& con)
+bool prepare(BootState& bs, uint64_t apic_base, LocalApic* apic, PhysAddr* page, Console& con)
 {
     if (!(apic_base & APIC_BASE_EN)) {
         con.begin().str("warning: the local APIC is disabled (IA32_APIC_BASE.EN = 0); starting no other CPU").end();
         return false;
     }
-    if (!apic_reachable(apic_base, bi.identity_limit)) {
+    if (!apic_reachable(apic_base, bs.identity_limit)) {
         con.begin().str("warning: the local APIC page ").hex16(apic_base & APIC_BASE_ADDR_MASK);
         con.str(" lies beyond the identity map ");
-        con.hex16(bi.identity_limit).str("; starting no other CPU").end();
+        con.hex16(bs.identity_limit).str("; starting no other CPU").end();
         return false;
     }
     *apic = running_apic(apic_base, 0);
 
     /* Below the EBDA (the BIOS data area's word at 40EH) and the video area; EFI leaves the word 0. */
-    const uint64_t limit = low_memory_limit(identity_memory(&bi.identity_limit));
-    *page = low_memory_page(phys_ptr<MemoryRange>(bi.memory_map), bi.memory_map_count, limit);
+    const uint64_t limit = low_memory_limit(identity_memory(&bs.identity_limit));
+    *page = low_memory_page(phys_ptr<MemoryRange>(bs.memory_map), bs.memory_map_count, limit);
     if (!page->present()) {
         con.begin().str("warning: no free 4 KiB page below ").hex8(uint32_t(limit));
         con.str(" for the AP trampoline; starting no other CPU").end();
         return false;
     }
 
-    bi.tsc_khz = apic->tsc_khz = tsc_calibrate_khz();
-    if (!bi.tsc_khz) {
+    bs.tsc_khz = apic->tsc_khz = tsc_calibrate_khz();
+    if (!bs.tsc_khz) {
         con.begin().str("warning: the PIT's channel 2 never ran out; no TSC rate, starting no other CPU").end();
         return false;
     }
@@ -352,12 +275,12 @@ bool prepare(BootInfo& bi, uint64_t apic_base, LocalApic* apic, PhysAddr* page, 
  * to the APs marked STARTED, then the wait for their check-in: all at
  * once, or (parallel false) each one awaited before the next.
  */
-void start_aps(const BootInfo& bi, BootCpu* cpus, const LocalApic& apic, PhysAddr page, bool parallel)
+void start_aps(const BootState& bs, BootCpu* cpus, const LocalApic& apic, PhysAddr page, bool parallel)
 {
     const bool legacy = init_delay_needed();
-    const uint64_t khz = bi.tsc_khz;
-    for (uint32_t from = 0; from < bi.cpu_count;) {
-        const uint32_t to = parallel ? bi.cpu_count : from + 1;
+    const uint64_t khz = bs.tsc_khz;
+    for (uint32_t from = 0; from < bs.cpu_count;) {
+        const uint32_t to = parallel ? bs.cpu_count : from + 1;
         auto each_started = [&](auto&& f) {
             for (uint32_t i = from; i < to; ++i)
                 if (cpus[i].flags & BOOT_CPU_STARTED)
@@ -383,27 +306,27 @@ void start_aps(const BootInfo& bi, BootCpu* cpus, const LocalApic& apic, PhysAdd
 
 } // namespace
 
-void smp_boot(BootInfo& bi, Console& info, Console& con)
+void smp_boot(BootState& bs, Console& info, Console& con)
 {
-    BootCpu* cpus = reinterpret_cast<BootCpu*>(image_phys(bi, boot_tables.cpus).value);
-    bi.cpus = PhysAddr{reinterpret_cast<uint64_t>(cpus)};
+    BootCpu* cpus = reinterpret_cast<BootCpu*>(image_phys(bs, boot_tables.cpus).value);
+    bs.cpus = PhysAddr{reinterpret_cast<uint64_t>(cpus)};
     const uint64_t apic_base = x86::rdmsr(MSR_IA32_APIC_BASE);
-    bi.x2apic = (apic_base & APIC_BASE_EXTD) != 0;
+    bs.x2apic = (apic_base & APIC_BASE_EXTD) != 0;
 
     LocalApic apic{nullptr, 0};
     PhysAddr page{0};
-    const bool madt_ok = fill_cpu_table(bi, cpus, own_apic_id(), con);
-    const uint32_t wanted = madt_ok ? choose_aps(bi, cpus) : 0;
-    if (!wanted || !prepare(bi, apic_base, &apic, &page, con) || !install_trampoline(bi, page, wanted, con)) {
-        for (uint32_t i = 0; i < bi.cpu_count; ++i)
+    const bool madt_ok = fill_cpu_table(bs, cpus, own_apic_id(), con);
+    const uint32_t wanted = madt_ok ? choose_aps(bs, cpus) : 0;
+    if (!wanted || !prepare(bs, apic_base, &apic, &page, con) || !install_trampoline(bs, page, wanted, con)) {
+        for (uint32_t i = 0; i < bs.cpu_count; ++i)
             cpus[i].flags &= ~BOOT_CPU_STARTED;
-        print_cpus(bi, cpus, 0, 0, info);
+        print_cpus(bs, cpus, 0, 0, info);
         return;
     }
-    bi.trampoline = page;
+    bs.trampoline = page;
 
     const uint64_t first = x86::rdtsc();
-    start_aps(bi, cpus, apic, page, flag_value(bi.options, OptionId::smp_parallel, true));
+    start_aps(bs, cpus, apic, page, flag_value(bs.options, OptionId::smp_parallel, true));
 
     /*
      * The report, and a warning for each AP that never checked in.  The
@@ -411,43 +334,48 @@ void smp_boot(BootInfo& bi, Console& info, Console& con)
      * of one machine agree), not when the BSP's poll noticed it.
      */
     uint64_t last = first;
-    for (uint32_t i = 0; i < bi.cpu_count; ++i) {
+    for (uint32_t i = 0; i < bs.cpu_count; ++i) {
         if (!(cpus[i].flags & BOOT_CPU_STARTED))
             continue;
         if (flags_of(cpus[i]) & BOOT_CPU_ONLINE) {
-            ++bi.cpu_online;
+            ++bs.cpu_online;
             last = cpus[i].checkin_tsc > last ? cpus[i].checkin_tsc : last;
             continue;
         }
         con.begin().str("warning: CPU with APIC ID ").dec(cpus[i].apic_id).str(" did not check in within ");
         con.dec(SMP_CHECKIN_US / 1000).str(" ms after its SIPIs; going on without it").end();
     }
-    bi.bringup_us = uint32_t(tsc_us(bi.tsc_khz, last - first));
-    const uint64_t called = bi.options.loglvl == LogLevel::debug ? call_parked_aps(bi, cpus, con) : 0;
+    bs.bringup_us = uint32_t(tsc_us(bs.tsc_khz, last - first));
+    const uint64_t called = bs.options.loglvl == LogLevel::debug ? call_parked_aps(bs, cpus, con) : 0;
     info.begin().str("trampoline phys=").hex8(uint32_t(page.value)).end();
-    print_cpus(bi, cpus, first, called, info);
+    print_cpus(bs, cpus, first, called, info);
 }
 
-bool smp_call(const BootInfo& bi, uint32_t cpu, void (*f)(uint32_t))
+bool smp_call_cpu(BootCpu* cpus, uint32_t count, uint64_t tsc_khz, uint32_t cpu, void (*f)(uint32_t))
 {
-    if (cpu >= bi.cpu_count || !f)
+    if (cpu >= count || !f)
         return false;
-    BootCpu& c = cpu_table(bi)[cpu];
+    BootCpu& c = cpus[cpu];
     if ((c.flags & BOOT_CPU_BSP) || !(flags_of(c) & BOOT_CPU_ONLINE))
         return false;
     uint64_t idle = 0;
     if (!__atomic_compare_exchange_n(&c.mailbox, &idle, reinterpret_cast<uint64_t>(f), false, __ATOMIC_RELEASE,
                                      __ATOMIC_RELAXED))
         return false;
-    running_apic(x86::rdmsr(MSR_IA32_APIC_BASE), bi.tsc_khz).send(c.apic_id, APIC_ICR_DM_FIXED | VEC_AP_WAKE);
+    running_apic(x86::rdmsr(MSR_IA32_APIC_BASE), tsc_khz).send(c.apic_id, APIC_ICR_DM_FIXED | VEC_AP_WAKE);
     return true;
 }
 
-void smp_reset_aps(const BootInfo& bi)
+bool smp_call(const BootInfo& bi, uint32_t cpu, void (*f)(uint32_t))
 {
-    BootCpu* cpus = cpu_table(bi);
-    const LocalApic apic = running_apic(x86::rdmsr(MSR_IA32_APIC_BASE), bi.tsc_khz);
-    for (uint32_t i = 0; i < bi.cpu_count; ++i) {
+    return smp_call_cpu(reinterpret_cast<BootCpu*>(bi.cpus.value), bi.cpu_count, bi.tsc_khz, cpu, f);
+}
+
+void smp_reset_aps(const BootState& bs)
+{
+    BootCpu* cpus = cpu_table(bs);
+    const LocalApic apic = running_apic(x86::rdmsr(MSR_IA32_APIC_BASE), bs.tsc_khz);
+    for (uint32_t i = 0; i < bs.cpu_count; ++i) {
         if ((cpus[i].flags & BOOT_CPU_BSP) || !(flags_of(cpus[i]) & BOOT_CPU_ONLINE))
             continue;
         apic.init(cpus[i].apic_id);
@@ -468,15 +396,15 @@ using namespace relboot;
 extern "C" [[noreturn]] void ap_main(uint32_t ticket)
 {
     (void)ticket;   /* numbers the stack only: the CPU table is searched by APIC ID */
-    BootCpu* cpus = cpu_table(boot_info);
+    BootCpu* cpus = cpu_table(boot_state);
     const uint32_t id = own_apic_id();
     const uint64_t apic_base = x86::rdmsr(MSR_IA32_APIC_BASE);
     BootCpu* me = nullptr;
-    for (uint32_t i = 0; i < boot_info.cpu_count && !me; ++i)
+    for (uint32_t i = 0; i < boot_state.cpu_count && !me; ++i)
         if (cpus[i].apic_id == id && (cpus[i].flags & BOOT_CPU_STARTED))
             me = &cpus[i];
     /* Not one relboot started, or an APIC page it cannot reach: it never checks in (the BSP warns). */
-    if (!me || !apic_reachable(apic_base, boot_info.identity_limit))
+    if (!me || !apic_reachable(apic_base, boot_state.identity_limit))
         for (;;)
             asm volatile("cli; hlt");
     running_apic(apic_base, 0).enable();

@@ -8,14 +8,15 @@
 #ifndef RELBOOT_SMP_H
 #define RELBOOT_SMP_H
 
-#include <relboot/boot_info.h>
+#include "boot_state.h"
+#include <relboot/handoff.h>
 
 namespace relboot {
 
 class Console;
 
 /*
- * Fills BootInfo's CPU fields and starts the APs the options allow
+ * Fills BootState's CPU fields and starts the APs the options allow
  * (nosmp, maxcpus=, smp-parallel=), then prints "relboot: trampoline
  * phys=0x<8>" (when a trampoline was used) and "relboot: cpus online=<n>
  * of=<enabled> apic=<xapic|x2apic> bringup_us=<us>" on info.  Anything
@@ -27,25 +28,21 @@ class Console;
  * microseconds to its check-in and to its answer.  Never hangs, never
  * ends the run.
  */
-void smp_boot(BootInfo& bi, Console& info, Console& con);
+void smp_boot(BootState& bs, Console& info, Console& con);
 
 /*
- * Runs f(cpu) on the parked AP cpus[cpu] of BootInfo's table (handoff.h's
- * protocol): stores f in its BootCpu.mailbox, if that is 0, with release
- * order, then sends it the wake-up IPI (fixed, VEC_AP_WAKE, x86/idt.h)
- * from the running CPU's local APIC.  Returns at once: the AP clears the
- * mailbox, then calls f on its own stack.  False, with nothing written or
- * sent, when cpu is out of range, is the BSP or not online, f is null, or
- * the mailbox still holds an earlier call.
+ * smp_call() (include/relboot/handoff.h) on a CPU table: runs f(cpu) on
+ * the parked AP cpus[cpu] of count.  tsc_khz bounds an xAPIC's wait for
+ * the IPI's delivery.  False, with nothing written or sent, as smp_call().
  */
-bool smp_call(const BootInfo& bi, uint32_t cpu, void (*f)(uint32_t cpu));
+bool smp_call_cpu(BootCpu* cpus, uint32_t count, uint64_t tsc_khz, uint32_t cpu, void (*f)(uint32_t cpu));
 
 /*
  * Sends INIT to every AP that is online: each goes back to wait-for-SIPI,
  * as the firmware left it, so that a payload that starts CPUs itself (a
  * Linux kernel) finds them as on a cold boot.  Clears their BOOT_CPU_ONLINE flags in the CPU table.
  */
-void smp_reset_aps(const BootInfo& bi);
+void smp_reset_aps(const BootState& bs);
 
 /* How long an AP has to check in after its last SIPI (microseconds). */
 inline constexpr uint32_t SMP_CHECKIN_US = 1000000;

@@ -3,23 +3,23 @@
  * (head32.S) and the switch to long mode (longmode.S), in the order of
  * the boot: the protocol's early step, the command line, the placement
  * and CPU checks, the page tables.  Only what long mode needs happens
- * here; the protocol's BootInfo filler runs in the 64-bit stage.
+ * here; the protocol's BootState filler runs in the 64-bit stage.
  *
  * Runs in 32-bit protected mode, paging off, flat segments, on the
  * image's 32-bit stack.  Built position-independent into a blob of its
  * own (see the Makefile: linked at two bases and compared), so it holds
  * no absolute address and has no writable data of its own: all state is
- * in boot_info, passed by address in the EntryState.
+ * in boot_state, passed by address in the EntryState.
  */
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 #include "stage32/cpu.h"
 #include "lib/debug_fault.h"
 #include "stage32/image_layout.h"
 #include "layout.h"
 #include "protocol/mbi.h"
-#include <relboot/spec/multiboot1.h>
+#include "protocol/multiboot1.h"
 #include "stage32/pt_fixup.h"
-#include <relboot/spec/pvh.h>
+#include "protocol/pvh.h"
 #include "lib/report.h"
 #include <x86/cr.h>
 #include <x86/io.h>
@@ -32,23 +32,23 @@
 namespace relboot {
 namespace {
 
-void stamp(BootInfo* bi, TscStamp which)
+void stamp(BootState* bs, TscStamp which)
 {
-    bi->tsc[uint32_t(which)] = x86::rdtsc();
+    bs->tsc[uint32_t(which)] = x86::rdtsc();
 }
 
 /* Starts "relboot: error: " on the console; the caller appends and calls die(). */
-Console error_line(const BootInfo* bi)
+Console error_line(const BootState* bs)
 {
-    Console con = report_console(bi->options);
+    Console con = report_console(bs->options);
     con.begin().str("error: ");
     return con;
 }
 
-[[noreturn]] void die(const BootInfo* bi, Console& con)
+[[noreturn]] void die(const BootState* bs, Console& con)
 {
     con.end();
-    finish(bi->options, false);
+    finish(bs->options, false);
 }
 
 uint64_t max(uint64_t a, uint64_t b)
@@ -64,11 +64,11 @@ const uint8_t* flat_at(const void*, uint64_t phys, uint64_t len)
     return reinterpret_cast<const uint8_t*>(uint32_t(phys));
 }
 
-[[noreturn]] void info_error(const BootInfo* bi, const char* protocol, uint32_t info, const InfoCheck& check)
+[[noreturn]] void info_error(const BootState* bs, const char* protocol, uint32_t info, const InfoCheck& check)
 {
-    Console con = report_console(bi->options);
+    Console con = report_console(bs->options);
     report_info_error(con, protocol, info, check);
-    finish(bi->options, false);
+    finish(bs->options, false);
 }
 
 /*
@@ -76,36 +76,36 @@ const uint8_t* flat_at(const void*, uint64_t phys, uint64_t len)
  * long mode needs it, the command line and the loader's idea of the base
  * found.  Does not return on bad input.
  */
-void protocol_early(BootInfo* bi, const EntryState& entry)
+void protocol_early(BootState* bs, const EntryState& entry)
 {
     switch (entry.protocol) {
     case PROTOCOL_MULTIBOOT2_EFI64:
-        bi->entry_efi64 = 1;    /* then the i386 entry's step: the MBI is the same protocol's */
+        bs->entry_efi64 = 1;    /* then the i386 entry's step: the MBI is the same protocol's */
         [[fallthrough]];
     case PROTOCOL_MULTIBOOT2: {
-        const MbiScan scan = multiboot2_early(*bi, reinterpret_cast<const uint8_t*>(entry.info), entry.info);
+        const MbiScan scan = multiboot2_early(*bs, reinterpret_cast<const uint8_t*>(entry.info), entry.info);
         if (scan.error == MbiError::none)
             return;
-        Console con = report_console(bi->options);
+        Console con = report_console(bs->options);
         report_mbi_error(con, scan, entry.info);
-        finish(bi->options, false);
+        finish(bs->options, false);
     }
     case PROTOCOL_MULTIBOOT1: {
-        const InfoCheck check = multiboot1_early(*bi, PhysMemory{flat_at, nullptr}, PhysAddr{entry.info});
+        const InfoCheck check = multiboot1_early(*bs, PhysMemory{flat_at, nullptr}, PhysAddr{entry.info});
         if (!check.error)
             return;
-        info_error(bi, "multiboot1", entry.info, check);
+        info_error(bs, "multiboot1", entry.info, check);
     }
     case PROTOCOL_PVH: {
-        const InfoCheck check = pvh_early(*bi, PhysMemory{flat_at, nullptr}, PhysAddr{entry.info});
+        const InfoCheck check = pvh_early(*bs, PhysMemory{flat_at, nullptr}, PhysAddr{entry.info});
         if (!check.error)
             return;
-        info_error(bi, "pvh", entry.info, check);
+        info_error(bs, "pvh", entry.info, check);
     }
     default: {
-        Console con = error_line(bi);
+        Console con = error_line(bs);
         con.str("entered with unknown protocol ").dec(entry.protocol).str(", expected one of protocol.h's PROTOCOL_*");
-        die(bi, con);
+        die(bs, con);
     }
     }
 }
@@ -122,32 +122,32 @@ using namespace relboot;
  */
 BOOT32_EXPORT uint32_t boot32_main(const EntryState* entry)
 {
-    BootInfo* const bi = entry->boot_info;
+    BootState* const bs = entry->boot_state;
     const ImageLayout* const layout = entry->layout;
-    bi->tsc[uint32_t(TscStamp::entry)] = (uint64_t(entry->tsc_hi) << 32) | entry->tsc_lo;
-    stamp(bi, TscStamp::early_done);
+    bs->tsc[uint32_t(TscStamp::entry)] = (uint64_t(entry->tsc_hi) << 32) | entry->tsc_lo;
+    stamp(bs, TscStamp::early_done);
 
     const uint32_t base = entry->eip_base;
-    bi->load_base = PhysAddr{base};     /* link_base: the 64-bit stage's link-time constant */
-    bi->image_size = layout->image_size;
+    bs->load_base = PhysAddr{base};     /* link_base: the 64-bit stage's link-time constant */
+    bs->image_size = layout->image_size;
 
     /* The protocol's early step, then where the base came from: the loader's word against EIP's. */
-    protocol_early(bi, *entry);
-    if (!bi->loader_base.present()) {
-        bi->base_source = BaseSource::eip;
-        if (protocol_reports_base(bi->protocol))
-            bi->warnings |= WARN_TAG21_MISSING;
-    } else if (bi->loader_base != bi->load_base) {
-        bi->base_source = BaseSource::eip;
-        bi->warnings |= WARN_TAG21_MISMATCH;
+    protocol_early(bs, *entry);
+    if (!bs->loader_base.present()) {
+        bs->base_source = BaseSource::eip;
+        if (protocol_reports_base(bs->protocol))
+            bs->warnings |= WARN_TAG21_MISSING;
+    } else if (bs->loader_base != bs->load_base) {
+        bs->base_source = BaseSource::eip;
+        bs->warnings |= WARN_TAG21_MISMATCH;
     } else {
-        bi->base_source = BaseSource::loader;
+        bs->base_source = BaseSource::loader;
     }
-    stamp(bi, TscStamp::mbi_done);
+    stamp(bs, TscStamp::mbi_done);
 
-    cmdline_parse(reinterpret_cast<const char*>(uint32_t(bi->cmdline.value)), bi->cmdline_len, &bi->options,
+    cmdline_parse(reinterpret_cast<const char*>(uint32_t(bs->cmdline.value)), bs->cmdline_len, &bs->options,
                   entry->spans);
-    stamp(bi, TscStamp::cmdline_done);
+    stamp(bs, TscStamp::cmdline_done);
 
     /*
      * Where the image sits.  Checked after the command line, so that a
@@ -157,56 +157,56 @@ BOOT32_EXPORT uint32_t boot32_main(const EntryState* entry)
      * the multiboot2 header asked (GRUB before 2.12 could miss it).
      */
     if (base & (layout->reloc_align - 1)) {
-        Console con = error_line(bi);
+        Console con = error_line(bs);
         con.str("load base ").hex8(base).str(" is not aligned to ").hex8(layout->reloc_align);
         con.str(" as the multiboot2 relocatable tag requests");
-        die(bi, con);
+        die(bs, con);
     }
 
     /* The CPU, then the page tables for the chosen NX setting and memory cap. */
     const CpuProbe cpu = cpu_probe();
     if (cpu.missing) {
-        Console con = error_line(bi);
+        Console con = error_line(bs);
         con.str("CPU has no ").str(cpu.missing).str("; relboot needs a 64-bit (x86-64) CPU");
-        die(bi, con);
+        die(bs, con);
     }
     if (!cpu.nx)
-        bi->warnings |= WARN_NO_NX;
-    const bool nx = cpu.nx && !nx_off(bi->options);
-    bi->nx = nx;
-    if (bi->options.debug_fault32 != DebugFault::none)
-        raise_debug_fault(bi->options.debug_fault32, nullptr);
+        bs->warnings |= WARN_NO_NX;
+    const bool nx = cpu.nx && !nx_off(bs->options);
+    bs->nx = nx;
+    if (bs->options.debug_fault32 != DebugFault::none)
+        raise_debug_fault(bs->options.debug_fault32, nullptr);
 
     uint8_t* image = reinterpret_cast<uint8_t*>(base);
     pt_fixup(image, *layout, base, nx);
-    bi->identity_limit = uint64_t(1) << 32;
-    if (bi->options.mem && bi->options.mem < bi->identity_limit) {
+    bs->identity_limit = uint64_t(1) << 32;
+    if (bs->options.mem && bs->options.mem < bs->identity_limit) {
         /*
          * mem= caps the identity map, but never below what relboot itself
          * must reach: its image and the information structure (a cap at or
          * above 4 GiB caps nothing; compared before rounding, so values near
          * 2^64 cannot wrap).
          */
-        uint64_t limit = bi->options.mem;
-        const uint64_t needed = max(uint64_t(base) + layout->image_size, bi->info.value + bi->info_size);
+        uint64_t limit = bs->options.mem;
+        const uint64_t needed = max(uint64_t(base) + layout->image_size, bs->info.value + bs->info_size);
         if (limit < needed) {
             limit = needed;
-            bi->warnings |= WARN_MEM_RAISED;
+            bs->warnings |= WARN_MEM_RAISED;
         }
         limit = (limit + LARGE_PAGE_SIZE - 1) & ~uint64_t(LARGE_PAGE_SIZE - 1);
-        if (limit < bi->identity_limit) {
+        if (limit < bs->identity_limit) {
             pt_cap_identity(image, *layout, limit);
-            bi->identity_limit = limit;
+            bs->identity_limit = limit;
         }
     }
-    stamp(bi, TscStamp::paging_done);
+    stamp(bs, TscStamp::paging_done);
 
     return EFER_LME | (nx ? EFER_NXE : 0);
 }
 
 /* Called by exception32.S on the exception stack, with the CPU's frame unpacked. */
-BOOT32_EXPORT __attribute__((noreturn)) void boot32_exception(BootInfo* bi, uint32_t vector, uint32_t error,
+BOOT32_EXPORT __attribute__((noreturn)) void boot32_exception(BootState* bs, uint32_t vector, uint32_t error,
                                                               uint32_t eip, uint32_t cr2)
 {
-    report_exception(bi->options, vector, error, eip, cr2);
+    report_exception(bs->options, vector, error, eip, cr2);
 }

@@ -12,13 +12,13 @@
 
 #ifndef __ASSEMBLER__
 #include <cstdint>
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 #include "stage32/image_layout.h"
 
 namespace relboot {
 
 struct EntryState {
-    BootInfo* boot_info;            /* the image's boot_info, to fill */
+    BootState* boot_state;            /* the image's boot_state, to fill */
     const ImageLayout* layout;      /* the image's image_layout */
     CmdlineSpans* spans;            /* the image's boot_cmdline_spans */
     uint32_t info;                  /* the protocol's information structure (EBX at entry) */

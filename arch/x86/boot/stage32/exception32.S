@@ -54,7 +54,7 @@ exc32_common:
     pushl   %esi                        /* eip */
     pushl   %edx                        /* error */
     pushl   %ecx                        /* vector */
-    leal    REG_IMG(boot_info, %ebp), %eax
+    leal    REG_IMG(boot_state, %ebp), %eax
     pushl   %eax
     call    boot32_blob + BOOT32_boot32_exception
 .Lstop:

@@ -131,8 +131,8 @@ boot32_setup:
     pushl   %eax                            /* EntryState.spans */
     IMG_LEA image_layout, %eax
     pushl   %eax                            /* EntryState.layout */
-    IMG_LEA boot_info, %eax
-    pushl   %eax                            /* EntryState.boot_info */
+    IMG_LEA boot_state, %eax
+    pushl   %eax                            /* EntryState.boot_state */
     pushl   %esp                            /* its address: the argument */
     call    boot32_blob + BOOT32_boot32_main
     addl    $(4 + ENTRY_STATE_SIZE), %esp

@@ -22,8 +22,8 @@ relboot_entry64:
     lidt    idt64_ptr(%rip)             /* (longmode.S loaded the IDT by its identity address) */
     LOAD_DATA_SEGMENTS64 SEL_DATA
 
-    /* relboot_main64(&boot_info, tsc_handoff) (main64.cpp) does not return. */
-    leaq    boot_info(%rip), %rdi
+    /* relboot_main64(&boot_state, tsc_handoff) (main64.cpp) does not return. */
+    leaq    boot_state(%rip), %rdi
     call    relboot_main64
     ud2
 

@@ -1,6 +1,6 @@
 /*
  * Physical memory through relboot's identity map (64-bit stage and
- * hand-off targets): [0, BootInfo.identity_limit) is mapped at virtual =
+ * hand-off targets): [0, BootState.identity_limit) is mapped at virtual =
  * physical (handoff.h).
  */
 #ifndef RELBOOT_IDENTITY_MAP_H
@@ -8,7 +8,7 @@
 
 #include <cstdint>
 #include "platform/acpi.h"
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 #include "stage64/image_symbols.h"
 #include "layout.h"
 
@@ -27,9 +27,9 @@ const T* phys_ptr(PhysAddr pa)
  * objects are reached this way.
  */
 template <class T>
-T* image_identity(const BootInfo& bi, T* higher_half)
+T* image_identity(const BootState& bs, T* higher_half)
 {
-    return reinterpret_cast<T*>(image_phys(bi, higher_half).value);
+    return reinterpret_cast<T*>(image_phys(bs, higher_half).value);
 }
 
 /* A PhysMemory window on [0, limit): the identity map, as mem= left it. */

@@ -9,7 +9,7 @@
 #define RELBOOT_IMAGE_SYMBOLS_H
 
 #include <cstdint>
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 #include "layout.h"
 
 extern "C" {
@@ -26,14 +26,14 @@ extern uint64_t pdpt_high[512];
 extern uint64_t pd_high[512];
 extern uint64_t pt_image[];          /* IMAGE_PT_COUNT tables */
 extern const char relboot_entry64[];
-extern relboot::BootInfo boot_info;
+extern relboot::BootState boot_state;
 extern relboot::BootTables boot_tables;   /* in .boot_tables: use its physical address (image_phys) */
 }
 
 /* The physical address of an image object, from its higher-half address. */
-inline relboot::PhysAddr image_phys(const relboot::BootInfo& bi, const void* va)
+inline relboot::PhysAddr image_phys(const relboot::BootState& bs, const void* va)
 {
-    return bi.load_base + (reinterpret_cast<uint64_t>(va) - IMAGE_VIRT_START);
+    return bs.load_base + (reinterpret_cast<uint64_t>(va) - IMAGE_VIRT_START);
 }
 
 #endif

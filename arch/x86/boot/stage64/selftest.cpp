@@ -26,7 +26,7 @@ uint64_t read_phys(uint64_t pa)
 
 class Checker {
 public:
-    Checker(const BootInfo& bi, Console& con) : bi_(bi), con_(con) {}
+    Checker(const BootState& bs, Console& con) : bi_(bs), con_(con) {}
 
     /* Physical address of an image byte, given its virtual address. */
     uint64_t phys(const void* va) const
@@ -89,10 +89,10 @@ public:
 
     void set_cr3(uint64_t cr3) { cr3_ = cr3; }
     unsigned failures() const { return failures_; }
-    const BootInfo& bi() const { return bi_; }
+    const BootState& bs() const { return bi_; }
 
 private:
-    const BootInfo& bi_;
+    const BootState& bi_;
     Console& con_;
     uint64_t cr3_ = 0;
     unsigned failures_ = 0;
@@ -100,9 +100,9 @@ private:
 
 } // namespace
 
-bool selftest_paging(const BootInfo& bi, Console& con)
+bool selftest_paging(const BootState& bs, Console& con)
 {
-    Checker c(bi, con);
+    Checker c(bs, con);
     uint64_t cr3;
     asm volatile("mov %%cr3, %0" : "=r"(cr3));
     c.set_cr3(cr3);
@@ -124,7 +124,7 @@ bool selftest_paging(const BootInfo& bi, Console& con)
         if (i == 0)
             return c.phys(pt_ident_low) | PTE_TABLE;   /* the first 2 MiB in 4 KiB pages */
         const uint64_t pa = uint64_t(i) * LARGE_PAGE_SIZE;
-        return pa < bi.identity_limit ? pa | PTE_IDENT_2M : 0;   /* mem= clears the rest */
+        return pa < bs.identity_limit ? pa | PTE_IDENT_2M : 0;   /* mem= clears the rest */
     });
     c.table("pt_ident_low", ident(pt_ident_low), PT_ENTRIES,
             [](unsigned i) -> uint64_t { return uint64_t(i) * PAGE_SIZE | PTE_IDENT_4K; });
@@ -141,29 +141,29 @@ bool selftest_paging(const BootInfo& bi, Console& con)
             [&](unsigned i) -> uint64_t { return i < pages ? c.image_pte(i) : 0; });
 
     /* Translations through the live tables, with permissions. */
-    const bool nx = bi.nx;
+    const bool nx = bs.nx;
     static const char rodata_probe[] = "relboot rodata probe";
     uint64_t stack_probe = 0;
     c.translate("text", reinterpret_cast<uint64_t>(relboot_entry64), c.phys(relboot_entry64), false, true);
-    c.translate("header", reinterpret_cast<uint64_t>(__image_start), bi.load_base.value, false, true);
+    c.translate("header", reinterpret_cast<uint64_t>(__image_start), bs.load_base.value, false, true);
     c.translate("rodata", reinterpret_cast<uint64_t>(rodata_probe), c.phys(rodata_probe), false, !nx);
-    c.translate("data", reinterpret_cast<uint64_t>(&boot_info), c.phys(&boot_info), true, !nx);
+    c.translate("data", reinterpret_cast<uint64_t>(&boot_state), c.phys(&boot_state), true, !nx);
     c.translate("stack", reinterpret_cast<uint64_t>(&stack_probe), c.phys(&stack_probe), true, !nx);
     c.translate("mapped-end", reinterpret_cast<uint64_t>(__pagetables_start) - 1, c.phys(__pagetables_start) - 1,
                 true, !nx);
     c.check("tables-unmapped", !page_walk(cr3, reinterpret_cast<uint64_t>(__pagetables_start), read_phys).present);
-    c.translate("identity-info", bi.info.value, bi.info.value, true, true);
+    c.translate("identity-info", bs.info.value, bs.info.value, true, true);
     c.translate("identity-zero", 0, 0, true, true);
     c.translate("identity-vga", 0xb8000, 0xb8000, true, true);
-    if (bi.identity_limit == uint64_t(1) << 32)
+    if (bs.identity_limit == uint64_t(1) << 32)
         c.translate("identity-4g", 0xfffff000, 0xfffff000, true, true);
     else
-        c.check("identity-cap", !page_walk(cr3, bi.identity_limit, read_phys).present &&
-                                    page_walk(cr3, bi.identity_limit - 1, read_phys).present);
+        c.check("identity-cap", !page_walk(cr3, bs.identity_limit, read_phys).present &&
+                                    page_walk(cr3, bs.identity_limit - 1, read_phys).present);
 
     /* The bytes at the load base, read through the identity map, are the image's own. */
-    c.check("identity-image", read_phys(bi.load_base.value) == *reinterpret_cast<const uint64_t*>(__image_start) &&
-                                  static_cast<uint32_t>(read_phys(bi.load_base.value)) == MULTIBOOT2_HEADER_MAGIC);
+    c.check("identity-image", read_phys(bs.load_base.value) == *reinterpret_cast<const uint64_t*>(__image_start) &&
+                                  static_cast<uint32_t>(read_phys(bs.load_base.value)) == MULTIBOOT2_HEADER_MAGIC);
     return c.failures() == 0;
 }
 

@@ -4,7 +4,7 @@
 #ifndef RELBOOT_SELFTEST_H
 #define RELBOOT_SELFTEST_H
 
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 #include "lib/console.h"
 
 namespace relboot {
@@ -20,7 +20,7 @@ namespace relboot {
  * "relboot: selftest fail <what>" line per failed check (at most a few
  * per table) and returns whether all passed.
  */
-bool selftest_paging(const BootInfo& bi, Console& con);
+bool selftest_paging(const BootState& bs, Console& con);
 
 } // namespace relboot
 

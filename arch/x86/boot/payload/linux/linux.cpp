@@ -129,7 +129,7 @@ bool ram_type(MemoryType t)
 
 /*
  * Whether [base, base + size) is free in s.  One pass over the map: exact
- * for a sorted map (BootInfo's), and never wrongly "free" for another.
+ * for a sorted map (BootState's), and never wrongly "free" for another.
  */
 bool is_free(const Space& s, uint64_t base, uint64_t size)
 {
@@ -250,7 +250,7 @@ bool place_kernel(const SetupHeader& h, uint64_t pm_src, uint64_t footprint, con
 }
 
 /*
- * e820 type of a BootInfo memory type: the ACPI types as they are,
+ * e820 type of a BootState memory type: the ACPI types as they are,
  * relboot's image reserved (its page tables, GDT, IDT, zero page and
  * command line are in use when the kernel starts), the modules and the
  * loader's information structure RAM (nothing reads them after the jump),

@@ -1,7 +1,7 @@
 /*
  * The "linux" hand-off target: launches module 0, a Linux bzImage, with
  * module 1 (when present) as its initrd, through the 64-bit boot protocol
- * (Documentation/arch/x86/boot.rst).  It reads BootInfo only.
+ * (Documentation/arch/x86/boot.rst).  It reads BootState only.
  *
  * Decide everything, then act: the header is parsed and checked, the
  * command line measured, and the kernel, the initrd, the zero page and
@@ -17,10 +17,10 @@
  * gets " nosmp" (the guest has one vCPU and must not INIT relboot's APs).
  */
 #include "lib/console.h"
-#include <relboot/handoff.h>
+#include "handoff/handoff.h"
 #include "stage64/identity_map.h"
 #include "layout.h"
-#include <relboot/spec/multiboot1.h>
+#include "protocol/multiboot1.h"
 #include "payload/linux/payload_linux.h"
 #include "payload/svm/payload_svm.h"
 #include "lib/report.h"
@@ -77,9 +77,9 @@ void value(Console& con, uint64_t v, bool decimal)
 }
 
 /* The one error line, on the chosen console even under loglvl=quiet, then debug-exit or halt. */
-[[noreturn]] void refuse(const BootInfo& bi, const PayloadError& e)
+[[noreturn]] void refuse(const BootState& bs, const PayloadError& e)
 {
-    Console con = report_console(bi.options);
+    Console con = report_console(bs.options);
     con.begin().str("error: payload ").str(e.field).str(": ");
     value(con, e.found, e.found_decimal);
     con.str(", expected ").str(e.expected);
@@ -88,7 +88,7 @@ void value(Console& con, uint64_t v, bool decimal)
         value(con, e.limit, e.limit_decimal);
     }
     con.end();
-    finish(bi.options, false);
+    finish(bs.options, false);
 }
 
 /*
@@ -131,10 +131,10 @@ void move_phys(uint64_t dst, uint64_t src, uint64_t n)
  * command line, where multiboot1_early() drops it: dropped here too, so
  * the kernel sees the same arguments as from a multiboot2 module2 line.
  */
-uint32_t kernel_args(const BootInfo& bi, const BootModule& m, const char** args)
+uint32_t kernel_args(const BootState& bs, const BootModule& m, const char** args)
 {
     *args = m.string.present() ? phys_ptr<char>(m.string) : "";
-    if (bi.protocol != Protocol::multiboot1)
+    if (bs.protocol != Protocol::multiboot1)
         return m.string_len;
     const uint32_t skip = multiboot1_name_length(*args, m.string_len);
     *args += skip;
@@ -143,13 +143,13 @@ uint32_t kernel_args(const BootInfo& bi, const BootModule& m, const char** args)
 
 } // namespace
 
-bool linux_wanted(const BootInfo& bi)
+bool linux_wanted(const BootState& bs)
 {
-    if (bi.module_count == 0)
+    if (bs.module_count == 0)
         return false;
-    const BootModule& kernel = phys_ptr<BootModule>(bi.modules)[0];
+    const BootModule& kernel = phys_ptr<BootModule>(bs.modules)[0];
     const uint64_t size = kernel.end.value - kernel.start.value;
-    if (kernel.end.value > bi.identity_limit)
+    if (kernel.end.value > bs.identity_limit)
         return false;
     return linux_is_bzimage(phys_ptr<uint8_t>(kernel.start), size);
 }
@@ -157,19 +157,19 @@ bool linux_wanted(const BootInfo& bi)
 namespace {
 
 /* Both targets: native (linux_entry.S) or, svm set, as an SVM guest. */
-[[noreturn]] void launch(const BootInfo& bi, Console& con, bool svm)
+[[noreturn]] void launch(const BootState& bs, Console& con, bool svm)
 {
     if (svm)
-        svm_check_host(bi);
+        svm_check_host(bs);
     const uint64_t tsc_decide = x86::rdtsc();
-    const BootModule* modules = phys_ptr<BootModule>(bi.modules);
-    const MemoryRange* map = phys_ptr<MemoryRange>(bi.memory_map);
+    const BootModule* modules = phys_ptr<BootModule>(bs.modules);
+    const MemoryRange* map = phys_ptr<MemoryRange>(bs.memory_map);
     const BootModule& kernel = modules[0];
-    if (bi.module_count == 0)
-        refuse(bi, {"module 0", 0, true, "a Linux bzImage as module 0 (payload=linux)", nullptr, 0, false});
-    if (kernel.end.value > bi.identity_limit)
-        refuse(bi, {"module 0 end", kernel.end.value, false, "below the identity map's end (mem=)",
-                         "identity_limit", bi.identity_limit, false});
+    if (bs.module_count == 0)
+        refuse(bs, {"module 0", 0, true, "a Linux bzImage as module 0 (payload=linux)", nullptr, 0, false});
+    if (kernel.end.value > bs.identity_limit)
+        refuse(bs, {"module 0 end", kernel.end.value, false, "below the identity map's end (mem=)",
+                         "identity_limit", bs.identity_limit, false});
     const uint8_t* file = phys_ptr<uint8_t>(kernel.start);
     const uint64_t file_size = kernel.end.value - kernel.start.value;
 
@@ -177,36 +177,36 @@ namespace {
     LinuxImage image{};
     PayloadError e = linux_parse(file, file_size, &image);
     if (!e.ok())
-        refuse(bi, e);
-    const char* passthrough = phys_ptr<char>(bi.cmdline) + bi.options.passthrough.offset;
-    const uint32_t passthrough_len = bi.options.has_passthrough ? bi.options.passthrough.length : 0;
+        refuse(bs, e);
+    const char* passthrough = phys_ptr<char>(bs.cmdline) + bs.options.passthrough.offset;
+    const uint32_t passthrough_len = bs.options.has_passthrough ? bs.options.passthrough.length : 0;
     const char* args;
-    const uint32_t args_len = kernel_args(bi, kernel, &args);
+    const uint32_t args_len = kernel_args(bs, kernel, &args);
     const uint32_t cmdline_len =
         args_len + (passthrough_len ? 1 + passthrough_len : 0) + (svm ? SVM_CMDLINE_TAIL_LEN : 0);
     if (cmdline_len >= CMDLINE_BUFFER)
-        refuse(bi, {"cmdline", cmdline_len, true, "at most 4095 bytes (module 0's string and relboot's -- text)",
+        refuse(bs, {"cmdline", cmdline_len, true, "at most 4095 bytes (module 0's string and relboot's -- text)",
                          nullptr, 0, false});
-    if (bi.efi_mmap.present() && bi.efi_mmap_size > EFI_MEMMAP_BUFFER)
-        refuse(bi, {"efi_mmap_size", bi.efi_mmap_size, true, "at most 16384 bytes", nullptr, 0, false});
+    if (bs.efi_mmap.present() && bs.efi_mmap_size > EFI_MEMMAP_BUFFER)
+        refuse(bs, {"efi_mmap_size", bs.efi_mmap_size, true, "at most 16384 bytes", nullptr, 0, false});
     LinuxPlanInput in{};
     in.memory_map = map;
-    in.memory_map_count = bi.memory_map_count;
-    in.image = PhysRange{bi.load_base, bi.image_size};
+    in.memory_map_count = bs.memory_map_count;
+    in.image = PhysRange{bs.load_base, bs.image_size};
     in.kernel_module = PhysRange{kernel.start, file_size};
-    if (bi.module_count > 1)
+    if (bs.module_count > 1)
         in.initrd = PhysRange{modules[1].start, modules[1].end.value - modules[1].start.value};
-    in.identity_limit = bi.identity_limit;
+    in.identity_limit = bs.identity_limit;
     in.cmdline_len = cmdline_len;
     LinuxPlan plan{};
     e = linux_plan(image, in, &plan);
     if (!e.ok())
-        refuse(bi, e);
-    LinuxBuffers& buf = *image_identity(bi, &linux_buffers);
+        refuse(bs, e);
+    LinuxBuffers& buf = *image_identity(bs, &linux_buffers);
     if (svm) {
         /* The NPT, the permission maps and the VMCB: relboot's own pages, and the last refusal. */
         const PhysRange window{PhysAddr{reinterpret_cast<uint64_t>(&buf)}, sizeof buf};
-        svm_prepare(bi, plan.entry, buf.zero_page, &window, 1);
+        svm_prepare(bs, plan.entry, buf.zero_page, &window, 1);
     }
     const uint64_t tsc_decided = x86::rdtsc();
 
@@ -235,18 +235,18 @@ namespace {
     params.cmd_line_ptr = reinterpret_cast<uint64_t>(buf.cmdline);
     params.ramdisk_image = plan.initrd_size ? plan.initrd : 0;
     params.ramdisk_size = plan.initrd_size;
-    params.acpi_rsdp_addr = bi.acpi_rsdp.value;
+    params.acpi_rsdp_addr = bs.acpi_rsdp.value;
     params.memory_map = map;
-    params.memory_map_count = bi.memory_map_count;
-    if (bi.efi_system_table.present() && bi.efi_64 && bi.efi_mmap.present()) {
-        move_phys(reinterpret_cast<uint64_t>(buf.efi_memmap), bi.efi_mmap.value, bi.efi_mmap_size);
-        params.efi_systab = bi.efi_system_table.value;
+    params.memory_map_count = bs.memory_map_count;
+    if (bs.efi_system_table.present() && bs.efi_64 && bs.efi_mmap.present()) {
+        move_phys(reinterpret_cast<uint64_t>(buf.efi_memmap), bs.efi_mmap.value, bs.efi_mmap_size);
+        params.efi_systab = bs.efi_system_table.value;
         params.efi_memmap = reinterpret_cast<uint64_t>(buf.efi_memmap);
-        params.efi_memmap_size = bi.efi_mmap_size;
-        params.efi_memdesc_size = bi.efi_mmap_desc_size;
-        params.efi_memdesc_version = bi.efi_mmap_desc_version;
+        params.efi_memmap_size = bs.efi_mmap_size;
+        params.efi_memdesc_size = bs.efi_mmap_desc_size;
+        params.efi_memdesc_version = bs.efi_mmap_desc_version;
     }
-    params.bios = bi.bios.present() ? phys_ptr<BiosInfo>(bi.bios) : nullptr;
+    params.bios = bs.bios.present() ? phys_ptr<BiosInfo>(bs.bios) : nullptr;
     linux_fill_boot_params(buf.zero_page, file, image, plan, params);
 
     /* Act, 2: the initrd out of the kernel's way (never onto module 0's bytes), then the kernel. */
@@ -263,27 +263,27 @@ namespace {
      */
     con.begin().str("tsc payload=").dec((tsc_decided - tsc_decide) + (tsc_copy - tsc_start));
     con.str(" copy=").dec(tsc_end - tsc_copy);
-    con.str(" entry_to_kernel=").dec(tsc_end - bi.tsc[uint32_t(TscStamp::entry)]).end();
+    con.str(" entry_to_kernel=").dec(tsc_end - bs.tsc[uint32_t(TscStamp::entry)]).end();
 
     if (svm)
-        svm_run(bi, con, plan.entry, buf.zero_page);
+        svm_run(bs, con, plan.entry, buf.zero_page);
     con.begin().str("handoff linux entry=").hex16(plan.entry);
     con.str(" boot_params=").hex16(reinterpret_cast<uint64_t>(buf.zero_page)).end();
     /* The kernel starts the CPUs itself: the parked APs go back to wait-for-SIPI (smp.h). */
-    smp_reset_aps(bi);
+    smp_reset_aps(bs);
     linux_enter(plan.entry, reinterpret_cast<uint64_t>(buf.zero_page));
 }
 
 } // namespace
 
-void linux_launch(const BootInfo& bi, Console& con)
+void linux_launch(const BootState& bs, Console& con)
 {
-    launch(bi, con, false);
+    launch(bs, con, false);
 }
 
-void linux_launch_svm(const BootInfo& bi, Console& con)
+void linux_launch_svm(const BootState& bs, Console& con)
 {
-    launch(bi, con, true);
+    launch(bs, con, true);
 }
 
 } // namespace relboot

@@ -17,7 +17,7 @@
 
 #include <cstdint>
 #include <relboot/bios_info.h>
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 #include <relboot/spec/linux.h>
 
 namespace relboot {
@@ -86,7 +86,7 @@ PayloadError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out);
  * buffers inside relboot's image, so the plan does not place them.
  */
 struct LinuxPlanInput {
-    const MemoryRange* memory_map;  /* BootInfo's: sorted, no overlaps */
+    const MemoryRange* memory_map;  /* BootState's: sorted, no overlaps */
     uint32_t memory_map_count;
     PhysRange image;                /* relboot's image (in use until the jump, and after: page tables, GDT) */
     PhysRange kernel_module;        /* module 0: the bzImage as GRUB put it (at least setup_size + pm_size bytes) */
@@ -156,8 +156,8 @@ struct LinuxBootParamsInput {
     uint64_t cmd_line_ptr;          /* the composed command line (NUL-terminated) */
     uint64_t ramdisk_image;         /* 0 when there is no initrd */
     uint64_t ramdisk_size;
-    uint64_t acpi_rsdp_addr;        /* BootInfo.acpi_rsdp; 0 lets the kernel search */
-    const MemoryRange* memory_map;  /* BootInfo's */
+    uint64_t acpi_rsdp_addr;        /* BootState.acpi_rsdp; 0 lets the kernel search */
+    const MemoryRange* memory_map;  /* BootState's */
     uint32_t memory_map_count;
     /* EFI, when efi_systab != 0: efi_info gets "EL64" and these. */
     uint64_t efi_systab;
@@ -165,12 +165,12 @@ struct LinuxBootParamsInput {
     uint32_t efi_memmap_size;
     uint32_t efi_memdesc_size;
     uint32_t efi_memdesc_version;
-    /* The real-mode BIOS calls' results (BootInfo.bios); nullptr when none were made. */
+    /* The real-mode BIOS calls' results (BootState.bios); nullptr when none were made. */
     const BiosInfo* bios;
 };
 
 /*
- * Converts BootInfo's memory map to e820 entries (at most max): types 1..5
+ * Converts BootState's memory map to e820 entries (at most max): types 1..5
  * as they are, any other firmware type (e.g. GRUB's 20 for EFI runtime
  * code) reserved (2), relboot reserved (2), module and boot_data RAM
  * (1: nothing reads them once the kernel runs); entries of one type that touch, after the conversion, merged.
@@ -217,7 +217,7 @@ class Console;
 /* 64-bit stage only (linux_launch.cpp). */
 
 /* Whether module 0 is a bzImage that relboot can read (payload=auto's choice). */
-bool linux_wanted(const BootInfo& bi);
+bool linux_wanted(const BootState& bs);
 
 /*
  * The "linux" hand-off target: parses, plans, reports ("relboot: payload
@@ -225,14 +225,14 @@ bool linux_wanted(const BootInfo& bi);
  * refusal happens before a byte moves: one "relboot: error: payload ..."
  * line, then debug-exit or halt.  Does not return.
  */
-[[noreturn]] void linux_launch(const BootInfo& bi, Console& console);
+[[noreturn]] void linux_launch(const BootState& bs, Console& console);
 
 /*
  * The "linux-svm" target (guest=svm): as linux_launch(), but first the
  * host's SVM checks (svm_check_host()), " nosmp" appended to the kernel's
  * command line, and the kernel run as an SVM guest (svm_launch()).
  */
-[[noreturn]] void linux_launch_svm(const BootInfo& bi, Console& console);
+[[noreturn]] void linux_launch_svm(const BootState& bs, Console& console);
 
 } // namespace relboot
 

@@ -18,7 +18,7 @@
 #define RELBOOT_PAYLOAD_SVM_H
 
 #include <cstdint>
-#include <relboot/boot_info.h>
+#include "boot_state.h"
 #include <relboot/spec/linux.h>
 #include <x86/cpuid.h>
 #include <x86/paging.h>
@@ -146,7 +146,7 @@ class Console;
  * failure prints one "relboot: error: svm ..." line and ends the run
  * (debug-exit 0x11 or halt); nothing has been placed then.
  */
-void svm_check_host(const BootInfo& bi);
+void svm_check_host(const BootState& bs);
 
 /*
  * Decides guest=svm's pages before anything moves (relboot's own pages
@@ -158,7 +158,7 @@ void svm_check_host(const BootInfo& bi);
  * RIP = entry, RSI = zero_page.  An NPT that does not fit its pages: one
  * "relboot: error: svm npt: ..." line, end of the run.
  */
-void svm_prepare(const BootInfo& bi, uint64_t entry, uint8_t* zero_page, const PhysRange* windows,
+void svm_prepare(const BootState& bs, uint64_t entry, uint8_t* zero_page, const PhysRange* windows,
                  uint32_t window_count);
 
 /*
@@ -169,7 +169,7 @@ void svm_prepare(const BootInfo& bi, uint64_t entry, uint8_t* zero_page, const P
  * fatal exit ends the run with one "relboot: error: svm guest exit ..."
  * line.
  */
-[[noreturn]] void svm_run(const BootInfo& bi, Console& con, uint64_t entry, uint8_t* zero_page);
+[[noreturn]] void svm_run(const BootState& bs, Console& con, uint64_t entry, uint8_t* zero_page);
 
 } // namespace relboot
 

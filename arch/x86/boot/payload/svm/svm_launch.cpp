@@ -86,9 +86,9 @@ uint64_t phys(const void* p) { return reinterpret_cast<uint64_t>(p); }
  */
 __attribute__((section(".noinit"))) SvmGuestGprs svm_guest_gprs;
 
-uint64_t npt_limit(const BootInfo& bi)
+uint64_t npt_limit(const BootState& bs)
 {
-    return svm_npt_limit(phys_ptr<MemoryRange>(bi.memory_map), bi.memory_map_count);
+    return svm_npt_limit(phys_ptr<MemoryRange>(bs.memory_map), bs.memory_map_count);
 }
 
 void zero(void* p, uint64_t n) { __builtin_memset(p, 0, n); }
@@ -100,11 +100,11 @@ x86::VmcbSegment segment(uint16_t selector, uint64_t desc)
     return x86::VmcbSegment{selector, attrib, 0xffffffff, 0};
 }
 
-[[noreturn]] void host_refuse(const BootInfo& bi, const char* what, uint64_t found, const char* expected)
+[[noreturn]] void host_refuse(const BootState& bs, const char* what, uint64_t found, const char* expected)
 {
-    Console con = report_console(bi.options);
+    Console con = report_console(bs.options);
     con.begin().str("error: svm: ").str(what).hex8(uint32_t(found)).str(", expected ").str(expected).end();
-    finish(bi.options, false);
+    finish(bs.options, false);
 }
 
 /* Exception vector into the guest on the next VMRUN (APM vol. 2, 15.20). */
@@ -123,10 +123,10 @@ void skip(x86::Vmcb& vmcb, bool nrips)
         vmcb.save.rip += svm_insn_length(vmcb.control.exitcode);
 }
 
-[[noreturn]] void fatal_exit(const BootInfo& bi, const x86::Vmcb& vmcb, const ExitCounts& n)
+[[noreturn]] void fatal_exit(const BootState& bs, const x86::Vmcb& vmcb, const ExitCounts& n)
 {
     const uint64_t code = vmcb.control.exitcode;
-    Console con = report_console(bi.options);
+    Console con = report_console(bs.options);
     con.begin().str("error: svm guest exit ").str(svm_exit_name(code)).str(" exitcode=").hex16(code);
     con.str(" rip=").hex16(vmcb.save.rip);
     const char* expected = "only the intercepted exits (cpuid, msr, vmmcall, the SVM instructions)";
@@ -139,7 +139,7 @@ void skip(x86::Vmcb& vmcb, bool nrips)
         expected = "a VMCB that VMRUN accepts";
     }
     con.str(" exits=").dec(n.total).str(", expected ").str(expected).end();
-    finish(bi.options, false);
+    finish(bs.options, false);
 }
 
 /* CPUID for the guest: the host's answer, SVM hidden. */
@@ -180,25 +180,25 @@ bool exit_msr(x86::Vmcb& vmcb, SvmGuestGprs& r)
 
 } // namespace
 
-void svm_check_host(const BootInfo& bi)
+void svm_check_host(const BootState& bs)
 {
     const uint32_t max_ext = x86::cpuid(CPUID_LEAF_EXT_MAX).eax;
     const uint32_t ecx = max_ext >= CPUID_LEAF_EXT_FEATURES ? x86::cpuid(CPUID_LEAF_EXT_FEATURES).ecx : 0;
     if (!(ecx & CPUID_80000001_ECX_SVM))
-        host_refuse(bi, "CPUID 0x80000001 ECX=", ecx, "SVM (bit 2) for guest=svm");
+        host_refuse(bs, "CPUID 0x80000001 ECX=", ecx, "SVM (bit 2) for guest=svm");
     const uint32_t edx = max_ext >= CPUID_LEAF_SVM ? x86::cpuid(CPUID_LEAF_SVM).edx : 0;
     if (!(edx & CPUID_8000000A_EDX_NP))
-        host_refuse(bi, "CPUID 0x8000000a EDX=", edx, "NP (bit 0): nested paging (NPT) for guest=svm");
+        host_refuse(bs, "CPUID 0x8000000a EDX=", edx, "NP (bit 0): nested paging (NPT) for guest=svm");
     const uint64_t vm_cr = x86::rdmsr(MSR_VM_CR);
     if (vm_cr & VM_CR_SVMDIS)
-        host_refuse(bi, "VM_CR=", vm_cr, "SVMDIS (bit 4) clear: SVM not disabled by the firmware");
+        host_refuse(bs, "VM_CR=", vm_cr, "SVMDIS (bit 4) clear: SVM not disabled by the firmware");
 }
 
-void svm_prepare(const BootInfo& bi, uint64_t entry, uint8_t* zero_page, const PhysRange* windows,
+void svm_prepare(const BootState& bs, uint64_t entry, uint8_t* zero_page, const PhysRange* windows,
                  uint32_t window_count)
 {
-    SvmHostPages& host = *image_identity(bi, &svm_host_pages);
-    SvmGuestPages& guest = *image_identity(bi, &svm_guest_pages);
+    SvmHostPages& host = *image_identity(bs, &svm_host_pages);
+    SvmGuestPages& guest = *image_identity(bs, &svm_guest_pages);
 
     /* The NPT: everything up to its limit, relboot's image less what the guest reads. */
     PhysRange open[SVM_NPT_MAX_HOLES];
@@ -210,17 +210,17 @@ void svm_prepare(const BootInfo& bi, uint64_t entry, uint8_t* zero_page, const P
     constexpr uint32_t IMAGE_HOLES_MAX = SVM_NPT_MAX_HOLES - 1;
     PhysRange holes[SVM_NPT_MAX_HOLES];
     uint32_t hole_count =
-        svm_npt_holes(PhysRange{bi.load_base, bi.image_size}, open, open_count, holes, IMAGE_HOLES_MAX);
+        svm_npt_holes(PhysRange{bs.load_base, bs.image_size}, open, open_count, holes, IMAGE_HOLES_MAX);
     const bool fits = hole_count <= IMAGE_HOLES_MAX;
-    if (fits && bi.options.debug_npt_hole == NptHole::zero_page)
+    if (fits && bs.options.debug_npt_hole == NptHole::zero_page)
         holes[hole_count++] = PhysRange{PhysAddr{phys(zero_page)}, SVM_PAGE};
-    const uint64_t limit = npt_limit(bi);
+    const uint64_t limit = npt_limit(bs);
     if (!fits || !svm_npt_build(host.npt, phys(host.npt), SVM_NPT_PAGES, limit, holes, hole_count)) {
-        Console err = report_console(bi.options);
+        Console err = report_console(bs.options);
         err.begin().str("error: svm npt: ").dec(hole_count).str(" ranges of relboot's image to leave out below ");
         err.hex16(limit).str(", expected at most ").dec(IMAGE_HOLES_MAX).str(" and ").dec(SVM_NPT_PT_PAGES);
         err.str(" split 2 MiB pages (the NPT's ").dec(SVM_NPT_PAGES).str(" pages)").end();
-        finish(bi.options, false);
+        finish(bs.options, false);
     }
     /* The guest's pages: identity page tables for [0, 4 GiB), the boot GDT, a stack. */
     svm_guest_pagetables(guest.pagetables, phys(guest.pagetables));
@@ -268,13 +268,13 @@ void svm_prepare(const BootInfo& bi, uint64_t entry, uint8_t* zero_page, const P
     svm_guest_gprs.rsi = phys(zero_page);
 }
 
-void svm_run(const BootInfo& bi, Console& con, uint64_t entry, uint8_t* zero_page)
+void svm_run(const BootState& bs, Console& con, uint64_t entry, uint8_t* zero_page)
 {
-    SvmHostPages& host = *image_identity(bi, &svm_host_pages);
+    SvmHostPages& host = *image_identity(bs, &svm_host_pages);
     x86::Vmcb& vmcb = host.vmcb;
     SvmGuestGprs& gprs = svm_guest_gprs;
     const bool nrips = x86::cpuid(CPUID_LEAF_SVM).edx & CPUID_8000000A_EDX_NRIPS;
-    const uint64_t limit = npt_limit(bi);
+    const uint64_t limit = npt_limit(bs);
     const uint64_t dropped = svm_e820_clip(zero_page, limit);
     if (dropped)
         con.begin().str("warning: svm: ").dec(dropped >> 10).str(" KiB of RAM at or above ").hex16(limit)
@@ -325,7 +325,7 @@ void svm_run(const BootInfo& bi, Console& con, uint64_t entry, uint8_t* zero_pag
             inject(vmcb, EXC_UD, false);    /* the guest sees no SVM: as on a CPU without it */
             break;
         default:
-            fatal_exit(bi, vmcb, n);
+            fatal_exit(bs, vmcb, n);
         }
     }
 }
