@@ -145,7 +145,7 @@ LDFLAGS32 := -nostdlib -static -Wl,-m,elf_i386,-z,max-page-size=0x1000,-z,noexec
 # host tests and fuzzers.
 SRC := arch/x86/boot
 # What both stages link: the console, number formatting, string functions, CRC-32, ending a run.
-LIB_SRCS := $(SRC)/lib/console.cpp $(SRC)/lib/format.cpp $(SRC)/lib/string.cpp $(SRC)/lib/report.cpp \
+LIB_SRCS := $(SRC)/lib/console.cpp $(SRC)/lib/format.cpp $(SRC)/lib/string.cpp $(SRC)/lib/report.cpp $(SRC)/lib/error.cpp \
     $(SRC)/lib/debug_fault.cpp
 CMDLINE_SRCS := $(SRC)/cmdline/cmdline.cpp $(SRC)/cmdline/values.cpp
 # The protocols' code: each one's early step (32-bit) and BootInfo filler (64-bit).
@@ -397,7 +397,7 @@ bench: | deps-check
 # Host unit tests: the pure parts of the image built for the host with sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
 UNIT_LIB_SRCS := $(SRC)/lib/format.cpp $(SRC)/lib/crc32.cpp $(SRC)/stage32/pt_fixup.cpp $(SRC)/handoff/boot_info.cpp \
-    $(SRC)/lib/report.cpp $(SRC)/lib/console.cpp \
+    $(SRC)/lib/report.cpp $(SRC)/lib/console.cpp $(SRC)/lib/error.cpp \
     $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(EFI64_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
 HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror $(INCLUDES) -fsanitize=address,undefined -fno-sanitize-recover=all

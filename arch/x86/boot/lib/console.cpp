@@ -3,6 +3,18 @@
 
 namespace relboot {
 
+void Console::put(char c)
+{
+    if (!capture_) {
+        uart_.putc(c);
+        return;
+    }
+    if (capture_len_ + 1 < capture_cap_) {
+        capture_[capture_len_++] = c;
+        capture_[capture_len_] = 0;
+    }
+}
+
 Console& Console::begin()
 {
     return str("relboot: ");
@@ -10,20 +22,20 @@ Console& Console::begin()
 
 void Console::end()
 {
-    uart_.putc('\r');
-    uart_.putc('\n');
+    put('\r');
+    put('\n');
 }
 
 Console& Console::str(const char* s)
 {
     while (*s)
-        uart_.putc(*s++);
+        put(*s++);
     return *this;
 }
 
 Console& Console::chr(char c)
 {
-    uart_.putc(c);
+    put(c);
     return *this;
 }
 
@@ -33,7 +45,7 @@ Console& Console::hex(uint64_t value, unsigned digits)
     const size_t n = format_hex(buf, value, digits);
     str("0x");
     for (size_t i = 0; i < n; ++i)
-        uart_.putc(buf[i]);
+        put(buf[i]);
     return *this;
 }
 
@@ -42,20 +54,20 @@ Console& Console::dec(uint64_t value)
     char buf[FORMAT_MAX];
     const size_t n = format_dec(buf, value);
     for (size_t i = 0; i < n; ++i)
-        uart_.putc(buf[i]);
+        put(buf[i]);
     return *this;
 }
 
 Console& Console::quoted(const char* bytes, uint32_t len)
 {
-    uart_.putc('"');
+    put('"');
     for (uint32_t i = 0; i < len; ++i) {
         char buf[FORMAT_MAX];
         const size_t n = format_escaped_byte(buf, uint8_t(bytes[i]));
         for (size_t j = 0; j < n; ++j)
-            uart_.putc(buf[j]);
+            put(buf[j]);
     }
-    uart_.putc('"');
+    put('"');
     return *this;
 }
 

@@ -15,6 +15,12 @@ namespace relboot {
 class Console {
 public:
     constexpr explicit Console(Uart16550 uart) : uart_(uart) {}
+    /*
+     * A console that writes into buf[0, cap) instead of a UART, always
+     * NUL-terminated, dropping what does not fit (host tests of report
+     * lines; cap >= 1).
+     */
+    constexpr Console(char* buf, uint32_t cap) : capture_(buf), capture_cap_(cap) { buf[0] = 0; }
 
     /* Starts a report line: "relboot: ". */
     Console& begin();
@@ -34,7 +40,12 @@ public:
     const Uart16550& uart() const { return uart_; }
 
 private:
+    void put(char c);
+
     Uart16550 uart_;
+    char* capture_ = nullptr;
+    uint32_t capture_len_ = 0;
+    uint32_t capture_cap_ = 0;
 };
 
 } // namespace relboot
