@@ -129,6 +129,7 @@ struct alignas(8) BootState {
     PhysAddr acpi_rsdp_copy;    /* the loader's copy of it (tag 15, else 14), used to find it; 0 = none */
     PhysAddr efi_system_table;  /* EFI_SYSTEM_TABLE (tag 12, or 11 for 32-bit EFI); 0 = BIOS */
     PhysAddr efi_mmap;          /* EFI_MEMORY_DESCRIPTORs: the final map relboot got (entry_efi64), else tag 17; 0 = none */
+    PhysAddr passthrough;       /* the command line's text after "--", raw (docs/cmdline.md); 0 = no "--" */
 
     /* What the 64-bit stage's steps found. */
     PhysAddr bios;              /* struct BiosInfo (bios_info.h); 0 = no BIOS call was made */
@@ -141,6 +142,8 @@ struct alignas(8) BootState {
 
     uint32_t info_size;         /* bytes of the information structure */
     uint32_t cmdline_len;       /* bytes before the command line's NUL (the tag may hold an earlier NUL) */
+    uint32_t passthrough_len;   /* bytes at passthrough (not NUL-terminated: it ends where the command line does) */
+    uint32_t reserved;
     uint32_t memory_map_count;
     uint32_t module_count;
     uint32_t acpi_rsdp_copy_len;   /* bytes of the copy: 20 (ACPI 1.0) or up to 36 */
@@ -168,10 +171,10 @@ struct alignas(8) BootState {
  * stages include this header and check the size (8-byte fields first,
  * then the 32-bit ones, then the bytes, so no padding depends on the ABI).
  */
-inline constexpr uint32_t BOOT_STATE_SIZE = 18 * 8 + uint32_t(TscStamp::count) * 8 + sizeof(Options) + 14 * 4 + 8;
+inline constexpr uint32_t BOOT_STATE_SIZE = 19 * 8 + uint32_t(TscStamp::count) * 8 + sizeof(Options) + 16 * 4 + 8;
 static_assert(alignof(BootState) == 8 && sizeof(Options) % 8 == 0);
 static_assert(sizeof(BootState) == BOOT_STATE_SIZE);
-static_assert(offsetof(BootState, options) == 18 * 8 + uint32_t(TscStamp::count) * 8);
+static_assert(offsetof(BootState, options) == 19 * 8 + uint32_t(TscStamp::count) * 8);
 
 /* Capacity of the CPU table (entries): more MADT CPUs are not started (a warning says so). */
 inline constexpr uint32_t CPUS_MAX = 64;

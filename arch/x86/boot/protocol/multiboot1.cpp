@@ -100,7 +100,13 @@ InfoCheck boot_info_from_multiboot1(BootState& bs, BootTables& tables, PhysAddr 
         tables.raw[raw++] = MemoryRange{PhysAddr{0x100000}, uint64_t(mbi.mem_upper) * 1024, MemoryType::usable, 0};
     }
 
-    /* The modules, each with its string (the whole item as the loader was given it). */
+    /*
+     * The modules, each with its arguments: every multiboot1 loader puts
+     * the module's file name first (QEMU's -initrd "file args", GRUB
+     * legacy's and iPXE's module lines), as in relboot's own command
+     * line; BootModule.string starts after it, so that no later step needs
+     * to know the protocol (the whole string stays in use).
+     */
     uint32_t modules = 0;
     if ((mbi.flags & MULTIBOOT1_INFO_MODS) && mbi.mods_count) {
         const uint64_t bytes = uint64_t(mbi.mods_count) * sizeof(mb1::Module);
@@ -122,8 +128,9 @@ InfoCheck boot_info_from_multiboot1(BootState& bs, BootTables& tables, PhysAddr 
                 bs.warnings |= WARN_MODULES_TRUNCATED;
                 continue;
             }
+            const uint32_t skip = s ? multiboot1_name_length(s, len) : 0;
             tables.modules[modules++] = BootModule{PhysAddr{mod.mod_start}, PhysAddr{mod.mod_end},
-                                                   PhysAddr{s ? mod.string : 0}, len, 0};
+                                                   PhysAddr{s ? uint64_t(mod.string) + skip : 0}, len - skip, 0};
             used.add(PhysAddr{mod.mod_start}, uint64_t(mod.mod_end) - mod.mod_start, MemoryType::module);
             if (s)
                 used.add(PhysAddr{mod.string}, uint64_t(len) + 1, MemoryType::boot_data);

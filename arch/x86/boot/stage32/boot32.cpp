@@ -147,6 +147,10 @@ BOOT32_EXPORT uint32_t boot32_main(const EntryState* entry)
 
     cmdline_parse(reinterpret_cast<const char*>(uint32_t(bs->cmdline.value)), bs->cmdline_len, &bs->options,
                   entry->spans);
+    if (bs->options.has_passthrough) {
+        bs->passthrough = bs->cmdline + bs->options.passthrough.offset;
+        bs->passthrough_len = bs->options.passthrough.length;
+    }
     stamp(bs, TscStamp::cmdline_done);
 
     /*

@@ -194,7 +194,7 @@ void print_tsc(const BootState& bs, Console& con)
     con.str(" paging=").dec(at(TscStamp::paging_done) - at(TscStamp::cmdline_done));
     con.str(" longmode=").dec(at(TscStamp::handoff) - at(TscStamp::paging_done)).end();
     con.begin().str("tsc entry_to_handoff=").dec(at(TscStamp::handoff) - at(TscStamp::entry)).end();
-    con.begin().str("tsc boot_state=").dec(at(TscStamp::boot_info_done) - at(TscStamp::handoff)).end();
+    con.begin().str("tsc boot_info=").dec(at(TscStamp::boot_info_done) - at(TscStamp::handoff)).end();
 }
 
 /* The memory map, ACPI and EFI lines (boot-contract.md); loglvl=debug adds every range. */

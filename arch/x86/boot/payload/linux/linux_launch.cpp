@@ -20,7 +20,6 @@
 #include "handoff/handoff.h"
 #include "stage64/identity_map.h"
 #include "layout.h"
-#include "protocol/multiboot1.h"
 #include "payload/linux/payload_linux.h"
 #include "payload/svm/payload_svm.h"
 #include "lib/report.h"
@@ -124,23 +123,6 @@ void move_phys(uint64_t dst, uint64_t src, uint64_t n)
                  : "memory");
 }
 
-/*
- * Module 0's string as the kernel's command line: [*args, *args + return).
- * Multiboot1 loaders (QEMU's -initrd "vmlinuz args,initrd", GRUB legacy's
- * module line) put the file name first, as they do in relboot's own
- * command line, where multiboot1_early() drops it: dropped here too, so
- * the kernel sees the same arguments as from a multiboot2 module2 line.
- */
-uint32_t kernel_args(const BootState& bs, const BootModule& m, const char** args)
-{
-    *args = m.string.present() ? phys_ptr<char>(m.string) : "";
-    if (bs.protocol != Protocol::multiboot1)
-        return m.string_len;
-    const uint32_t skip = multiboot1_name_length(*args, m.string_len);
-    *args += skip;
-    return m.string_len - skip;
-}
-
 } // namespace
 
 bool linux_wanted(const BootState& bs)
@@ -178,10 +160,11 @@ namespace {
     PayloadError e = linux_parse(file, file_size, &image);
     if (!e.ok())
         refuse(bs, e);
-    const char* passthrough = phys_ptr<char>(bs.cmdline) + bs.options.passthrough.offset;
-    const uint32_t passthrough_len = bs.options.has_passthrough ? bs.options.passthrough.length : 0;
-    const char* args;
-    const uint32_t args_len = kernel_args(bs, kernel, &args);
+    /* Module 0's string (its arguments: the filler dropped a multiboot1 file name) and relboot's -- text. */
+    const char* passthrough = phys_ptr<char>(bs.passthrough);
+    const uint32_t passthrough_len = bs.passthrough_len;
+    const char* args = kernel.string.present() ? phys_ptr<char>(kernel.string) : "";
+    const uint32_t args_len = kernel.string_len;
     const uint32_t cmdline_len =
         args_len + (passthrough_len ? 1 + passthrough_len : 0) + (svm ? SVM_CMDLINE_TAIL_LEN : 0);
     if (cmdline_len >= CMDLINE_BUFFER)
