@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Checks the arithmetic invariants of a relboot boot log that FileCheck
-cannot express: GRUB's own load_base_addr (its multiboot_loader debug
-line), the EIP-derived base the image reports, and tag 21 all agree; the
-base honours the relocatable tag; the image moved when it should have;
-the run ended with the expected QEMU exit status; and the hand-off lines
-(memory, acpi, efi) are plausible for the firmware and the RAM size.
+"""Checks a relboot boot log against docs/report.md, the report contract.
+The lines' order and formats are FileCheck's part (the tests' CHECK lines,
+tests/boot/Inputs/report-ok.check for a whole report, follow
+docs/report.md's order); this script checks the arithmetic invariants of
+those lines that FileCheck cannot express: GRUB's own load_base_addr (its
+multiboot_loader debug line), the EIP-derived base the image reports, and
+tag 21 all agree; the base honours the relocatable tag; the image moved
+when it should have; the run ended with the expected QEMU exit status; and
+the hand-off lines (memory, acpi, efi) are plausible for the firmware and
+the RAM size.
 
 usage: check-report.py LOG [--exit N] [--moved | --not-moved] [--align A]
                            [--min M] [--max X] [--firmware bios|efi] [--mem SIZE]

@@ -66,13 +66,13 @@ constexpr bool protocol_reports_base(Protocol p)
     return p == Protocol::multiboot2;
 }
 
-/* Where load_base came from (boot-contract.md, "base ... source="). */
+/* Where load_base came from (docs/report.md, "base ... source="). */
 enum class BaseSource : uint8_t {
     loader = 0,         /* the loader said (multiboot2 tag 21) and EIP agrees */
     eip = 1,            /* the loader did not say, or said otherwise: EIP-derived */
 };
 
-/* Where acpi_rsdp was found (boot-contract.md, "acpi ... source="). */
+/* Where acpi_rsdp was found (docs/report.md, "acpi ... source="). */
 enum class AcpiSource : uint8_t {
     none = 0,           /* not found: no guess is made */
     efi = 1,            /* the EFI configuration table (ACPI 2.0 GUID, else 1.0) */

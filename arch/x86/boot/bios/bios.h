@@ -26,7 +26,7 @@ void bios_run(BootState& bs);
 
 /*
  * The report: "edd disks=<n>" and one "edd disk=..." line per drive,
- * "edid ..." and "vga mode=..." (boot-contract.md) on info; on con one
+ * "edid ..." and "vga mode=..." (docs/report.md) on info; on con one
  * warning when options that need the BIOS were given but the calls did
  * not apply, or when vga= could not be done.
  */

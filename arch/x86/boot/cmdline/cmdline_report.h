@@ -1,5 +1,5 @@
 /*
- * The report lines about the command line (boot-contract.md): between
+ * The report lines about the command line (docs/report.md): between
  * "cmdline" and "longmode", one "option <name>=<canonical value>" line per
  * option the line set (in the order of cmdline_options.def), one
  * "unknown \"<token>\"" line per unrecognised token, "passthrough" when

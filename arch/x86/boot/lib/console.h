@@ -1,6 +1,6 @@
 /*
  * The serial report: lines that start with "relboot: " and end with
- * "\r\n", written to a 16550 (boot-contract.md, "Serial report").
+ * "\r\n", written to a 16550 (docs/report.md, "The serial port").
  * Numbers are written as the contract states: hex lower case with "0x"
  * and a fixed width, decimals without padding.
  */

@@ -1,6 +1,6 @@
 /*
  * Ending a run and the failure lines shared by the 32-bit and the 64-bit
- * stage (boot-contract.md, "Serial report" and "Ending a run").
+ * stage (docs/report.md, "The report, in order" and "Ending a run").
  */
 #ifndef RELBOOT_REPORT_H
 #define RELBOOT_REPORT_H

@@ -11,7 +11,7 @@
 
     .globl  relboot_entry64
 relboot_entry64:
-    /* Hand-off stamp: the first instruction of the 64-bit stage (boot-contract.md, tsc entry_to_handoff). */
+    /* Hand-off stamp: the first instruction of the 64-bit stage (docs/report.md, tsc entry_to_handoff). */
     rdtsc
     shlq    $32, %rdx
     orq     %rdx, %rax

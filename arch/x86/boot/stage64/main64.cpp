@@ -2,7 +2,7 @@
  * The 64-bit stage: runs at the image's higher-half address with the
  * boot page tables and the 64-bit IDT.  In the order of the boot:
  * the protocol's BootState filler, the firmware's ACPI RSDP, the boot
- * report (boot-contract.md), the self-test, and the hand-off.  Past the
+ * report (docs/report.md), the self-test, and the hand-off.  Past the
  * filler, nothing here reads the loader's structures: only BootState.
  */
 #include "platform/acpi.h"
@@ -197,7 +197,7 @@ void print_tsc(const BootState& bs, Console& con)
     con.begin().str("tsc boot_info=").dec(at(TscStamp::boot_info_done) - at(TscStamp::handoff)).end();
 }
 
-/* The memory map, ACPI and EFI lines (boot-contract.md); loglvl=debug adds every range. */
+/* The memory map, ACPI and EFI lines (docs/report.md); loglvl=debug adds every range. */
 void print_platform(const BootState& bs, Console& info, bool debug)
 {
     const MemoryRange* map = phys_ptr<MemoryRange>(bs.memory_map);

@@ -31,7 +31,7 @@ namespace relboot {
 
 namespace {
 
-/* The hello hypercall's RAX: "relb" in ASCII, read as hex digits (boot-contract.md). */
+/* The hello hypercall's RAX: "relb" in ASCII, read as hex digits (docs/report.md). */
 constexpr uint64_t HELLO_RAX = 0x72656c62;
 /* The guest's stack at entry (startup_64 sets its own before it pushes much). */
 constexpr uint32_t GUEST_STACK = 4096;
