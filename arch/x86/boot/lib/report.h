@@ -26,9 +26,11 @@ struct ConsoleSettings {
 ConsoleSettings console_settings(const Options& options);
 
 /*
- * The console the options select (console=, comN=), initialised; by
- * default COM1 at 115200 8n1.  console=none gives a console that prints
- * nothing.
+ * The console the options select (console=, comN=), by default COM1 at
+ * 115200 8n1.  The UART is programmed by the first call that needs it and
+ * left alone by every later one (Uart16550::init()), so a report line is
+ * never cut by a reprogramming.  console=none, or a port where no UART
+ * answers (LSR reads 0xff), gives a console that prints nothing.
  */
 Console report_console(const Options& options);
 
