@@ -152,7 +152,7 @@ CMDLINE_SRCS := $(SRC)/cmdline/cmdline.cpp $(SRC)/cmdline/values.cpp
 PROTOCOL_SRCS := $(SRC)/protocol/multiboot2.cpp $(SRC)/protocol/multiboot1.cpp $(SRC)/protocol/pvh.cpp \
     $(SRC)/protocol/info_read.cpp
 # What the firmware's tables say: the memory map, ACPI's RSDP and MADT, the TSC's rate.
-PLATFORM_SRCS := $(SRC)/platform/memory_map.cpp $(SRC)/platform/acpi.cpp $(SRC)/platform/madt.cpp
+PLATFORM_SRCS := $(SRC)/platform/memory_map.cpp $(SRC)/platform/acpi.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/tsc.cpp
 # The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage, guest=svm.
 PAYLOAD_SRCS := $(SRC)/payload/linux/linux.cpp $(SRC)/payload/linux/linux_bios.cpp $(SRC)/payload/svm/svm.cpp
 # The real-mode BIOS calls' pure parts (64-bit stage and host tests): low-page choice, EDD/VESA/EDID probes.
@@ -165,7 +165,7 @@ BOOT32_EXPORTS := boot32_main boot32_exception
 KERNEL64_SRCS := $(SRC)/stage64/main64.cpp $(SRC)/stage64/selftest.cpp $(SRC)/stage64/identity_map.cpp \
     $(SRC)/cmdline/cmdline_report.cpp $(SRC)/handoff/handoff.cpp $(SRC)/handoff/boot_info.cpp $(SRC)/lib/crc32.cpp \
     $(SRC)/protocol/multiboot2_report.cpp $(SRC)/protocol/multiboot2_efi64_report.cpp \
-    $(SRC)/platform/tsc.cpp $(SRC)/bios/bios.cpp $(SRC)/bios/bios_call.cpp $(SRC)/smp/smp.cpp \
+    $(SRC)/bios/bios.cpp $(SRC)/bios/bios_call.cpp $(SRC)/smp/smp.cpp \
     $(SRC)/payload/linux/linux_launch.cpp $(SRC)/payload/svm/svm_launch.cpp \
     $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(LIB_SRCS) $(PAYLOAD_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
 # Every assembly file is part of the image (the linker script orders their sections).

@@ -236,7 +236,7 @@ uint32_t choose_aps(const BootState& bs, BootCpu* cpus)
 
 /*
  * Everything the bring-up needs, decided before the first byte of the
- * page is written: the APIC enabled and reachable, a page, the TSC rate.
+ * page is written: the APIC enabled and reachable, a page.
  * False after one warning line.
  */
 bool prepare(BootState& bs, uint64_t apic_base, LocalApic* apic, PhysAddr* page, Console& con)
@@ -262,11 +262,7 @@ bool prepare(BootState& bs, uint64_t apic_base, LocalApic* apic, PhysAddr* page,
         return false;
     }
 
-    bs.tsc_khz = apic->tsc_khz = tsc_calibrate_khz();
-    if (!bs.tsc_khz) {
-        con.begin().str("warning: the PIT's channel 2 never ran out; no TSC rate, starting no other CPU").end();
-        return false;
-    }
+    apic->tsc_khz = bs.tsc_khz;     /* tsc_measure() ran before */
     return true;
 }
 

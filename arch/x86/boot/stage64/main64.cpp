@@ -23,6 +23,7 @@
 #include "protocol/pvh.h"
 #include "lib/report.h"
 #include "stage64/selftest.h"
+#include "platform/tsc.h"
 #include "smp/smp.h"
 #include <x86/io.h>
 
@@ -294,6 +295,7 @@ extern "C" [[noreturn]] void relboot_main64(BootState* state, uint64_t tsc_hando
      * both use the low page, the BIOS calls first.
      */
     bios_run(bs);
+    tsc_measure(bs, info, con);
     smp_boot(bs, info, con);
     bios_report(bs, info, con);
     handoff(bs, target, info);

@@ -9,6 +9,14 @@
 #include <relboot/spec/macros.h>
 
 #define CPUID_LEAF_FEATURES       UINT32(0x00000001)
+/* Leaf 15H: TSC/core crystal clock ratio, EAX denominator, EBX numerator, ECX crystal Hz (0: not given). */
+#define CPUID_LEAF_TSC_CRYSTAL    UINT32(0x00000015)
+/* Leaf 16H: processor frequency, EAX base MHz (0: not given). */
+#define CPUID_LEAF_FREQUENCY      UINT32(0x00000016)
+/* Leaves 40000000H..: the hypervisor's (present when CPUID.01H:ECX[31] is set); EAX its highest leaf. */
+#define CPUID_LEAF_HYPERVISOR     UINT32(0x40000000)
+/* Leaf 40000010H (VMware's and KVM's generic timing leaf): EAX the TSC rate in kHz. */
+#define CPUID_LEAF_HV_TIMING      UINT32(0x40000010)
 #define CPUID_LEAF_EXT_MAX        UINT32(0x80000000)
 #define CPUID_LEAF_EXT_FEATURES   UINT32(0x80000001)
 
@@ -16,6 +24,9 @@
 #define CPUID_1_EDX_TSC           BIT32(4)
 #define CPUID_1_EDX_MSR           BIT32(5)
 #define CPUID_1_EDX_PAE           BIT32(6)
+
+/* CPUID.01H:ECX */
+#define CPUID_1_ECX_HYPERVISOR    BIT32(31)  /* running under a hypervisor (reserved 0 on hardware) */
 
 /* CPUID.80000001H:EDX */
 #define CPUID_80000001_EDX_NX     BIT32(20)  /* Execute Disable Bit */

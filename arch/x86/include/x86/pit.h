@@ -14,6 +14,8 @@
 #define PIT_MODE                0x43                /* control word register */
 /* Control word: counter 2, write LSB then MSB, mode 0 (interrupt on terminal count), binary. */
 #define PIT_MODE_CH2_ONESHOT    0xb0
+/* Control word: counter 2 latch command (its count is then read LSB, MSB). */
+#define PIT_LATCH_CH2           0x80
 #define PORT_B                  0x61                /* NMI status and control */
 #define PORT_B_GATE2            BIT32(0)            /* timer 2 gate */
 #define PORT_B_SPEAKER          BIT32(1)            /* speaker data enable: kept off */
