@@ -4,6 +4,7 @@
 #   make iso             build/<variant>/relboot.iso, booting the image with CMDLINE
 #   make run             boot that ISO under QEMU (TCG), serial on the terminal
 #   make check           the whole test suite (unit tests, image checks, boot matrix)
+#   make example         build/<variant>/example/relboot-example.elf: relboot with examples/hypervisor linked in
 #   make deps            install the Debian 12 packages the build and the tests need
 #   make clean           remove build/
 #   make install         relboot, its update-grub script and settings, the docs (DESTDIR, PREFIX)
@@ -181,7 +182,7 @@ ASM_OBJS := $(patsubst %.S,$(O)/asm/%.o,$(ASM_SRCS))
 IMAGE := $(O)/relboot.elf
 ISO := $(O)/relboot.iso
 
-.PHONY: all iso run check check-images bench deps deps-check clean FORCE
+.PHONY: all iso run check check-images example bench deps deps-check clean FORCE
 .DEFAULT_GOAL := all
 all: $(IMAGE)
 
@@ -255,6 +256,23 @@ $(O)/relboot.ld: linker/relboot.ld.S $(O)/flags.stamp
 $(IMAGE): $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS) $(O)/relboot.ld
 	$(call say,LD      $@)
 	$(Q)$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS)
+
+# The example hypervisor (examples/hypervisor/): the same objects and linker script as $(IMAGE) plus
+# its strong hypervisor_entry().  It is compiled against include/relboot ALONE (no arch/ path, only
+# the compiler's freestanding headers) with the 64-bit stage's code-generation flags: the build
+# proves that the public headers are self-contained.
+EXAMPLE := $(O)/example/relboot-example.elf
+EXAMPLE_OBJS := $(O)/example/hypervisor.o
+EXAMPLE_CXXFLAGS = $(filter-out $(INCLUDES) -D%,$(CXXFLAGS64)) \
+    -nostdinc -isystem $(shell $(CXX64) -print-file-name=include) -Iinclude
+example: $(EXAMPLE)
+$(O)/example/%.o: examples/hypervisor/%.cpp $(O)/flags.stamp
+	@mkdir -p $(@D)
+	$(call say,CXX64   $@)
+	$(Q)$(CXX64) $(EXAMPLE_CXXFLAGS) -MMD -MP -c $< -o $@
+$(EXAMPLE): $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS) $(EXAMPLE_OBJS) $(O)/relboot.ld
+	$(call say,LD      $@)
+	$(Q)$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS) $(EXAMPLE_OBJS)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
@@ -349,6 +367,8 @@ check-images: | deps-check
 
 check: | deps-check
 	$(MAKE) check-images
+	$(MAKE) -j$(JOBS) example BASE=ebp
+	$(MAKE) -j$(JOBS) example BASE=fs
 	$(MAKE) unit-tests build/tools/optdoc testloader fuzzers payload-inputs
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) --param fuzz_time=$(FUZZ_TIME) tests tests/unit tests/fuzz
 

@@ -35,6 +35,10 @@ IMAGES = {
 }
 for name, folder in IMAGES.items():
     config.substitutions.append(("%" + name, os.path.join(build, folder, "relboot.elf")))
+# The example hypervisor (`make example`, examples/hypervisor/): relboot's objects with its
+# strong hypervisor_entry(), one per BASE variant.
+for variant in ("ebp", "fs"):
+    config.substitutions.append(("%example-" + variant, os.path.join(build, variant, "example", "relboot-example.elf")))
 config.substitutions.append(("%root", root))
 config.substitutions.append(("%boot", os.path.join(root, "tools", "boot-test")))
 config.substitutions.append(("%check-report", "python3 " + os.path.join(root, "tools", "check-report.py")))
