@@ -479,7 +479,8 @@ option-doc: build/tools/optdoc
 # ---------------------------------------------------------------------------
 DEBIAN_PACKAGES := make gcc g++ binutils g++-i686-linux-gnu binutils-i686-linux-gnu git python3 \
     qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf \
-    llvm-14-tools libgtest-dev clang libclang-rt-14-dev busybox-static
+    llvm-14-tools libgtest-dev clang libclang-rt-14-dev busybox-static \
+    bochs bochsbios vgabios ipxe
 
 deps:
 	@if [ "$$(id -u)" -ne 0 ]; then \

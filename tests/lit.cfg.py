@@ -57,6 +57,13 @@ config.substitutions.append(("%pvh-image", os.path.join(root, "tools", "pvh-imag
 config.substitutions.append(("%linux-boot", os.path.join(root, "tools", "linux-boot")))
 config.substitutions.append(("%mkiso", os.path.join(root, "grub", "mkiso")))
 
+# A second emulator and a network loader: Bochs (tests/bochs; it has no
+# isa-debug-exit, bochs-boot stops it on relboot's last line) and iPXE under
+# QEMU (tests/ipxe); serial-lines.py checks a raw serial log's lines whole.
+config.substitutions.append(("%bochs-boot", os.path.join(root, "tools", "bochs-boot")))
+config.substitutions.append(("%ipxe-boot", os.path.join(root, "tools", "ipxe-boot")))
+config.substitutions.append(("%serial-lines", "python3 " + os.path.join(root, "tools", "serial-lines.py")))
+
 # The install tests (tests/install): update-grub's script as `make install` installs it.
 config.substitutions.append(("%grub-d", os.path.join(root, "grub", "grub.d", "20_relboot")))
 
