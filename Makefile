@@ -164,6 +164,7 @@ BOOT32_SRCS := $(SRC)/stage32/boot32.cpp $(SRC)/stage32/pt_fixup.cpp $(SRC)/plat
     $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(LIB_SRCS)
 BOOT32_EXPORTS := boot32_main boot32_exception
 KERNEL64_SRCS := $(SRC)/stage64/main64.cpp $(SRC)/stage64/selftest.cpp $(SRC)/stage64/identity_map.cpp \
+    $(SRC)/stage64/cpu_local.cpp \
     $(SRC)/cmdline/cmdline_report.cpp $(SRC)/handoff/handoff.cpp $(SRC)/handoff/boot_info.cpp $(SRC)/lib/crc32.cpp \
     $(SRC)/protocol/multiboot2_report.cpp $(SRC)/protocol/multiboot2_efi64_report.cpp \
     $(SRC)/bios/bios.cpp $(SRC)/bios/bios_call.cpp $(SRC)/smp/smp.cpp \

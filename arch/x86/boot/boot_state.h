@@ -177,7 +177,7 @@ static_assert(sizeof(BootState) == BOOT_STATE_SIZE);
 static_assert(offsetof(BootState, options) == 19 * 8 + uint32_t(TscStamp::count) * 8);
 
 /* Capacity of the CPU table (entries): more MADT CPUs are not started (a warning says so). */
-inline constexpr uint32_t CPUS_MAX = 64;
+inline constexpr uint32_t CPUS_MAX = 64;     /* = layout.h's CPU_SLOTS (stage64/cpu_local.cpp checks) */
 
 /*
  * The tables BootState points at, in the image (BootState.memory_map,

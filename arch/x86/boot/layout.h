@@ -74,9 +74,16 @@
 /* Identity map of the low 4 GiB: four page directories of 2 MiB pages. */
 #define IDENTITY_PD_COUNT    4
 
+/*
+ * CPUs relboot keeps per-CPU state for (the CPU table's capacity,
+ * BootState's CPUS_MAX): slot 0 the BSP, slots 1.. the APs.
+ */
+#define CPU_SLOTS            64
+
 /* Stack sizes in bytes (16-byte aligned). */
 #define STACK32_SIZE         UINT32(8192)    /* the command-line parser decodes into 4 KiB on it */
 #define STACK64_SIZE         UINT32(8192)
-#define EXCEPTION_STACK_SIZE UINT32(4096)
+#define EXCEPTION_STACK_SIZE UINT32(4096)    /* each CPU's, for every exception (IST_EXCEPTION) */
+#define IST_STACK_SIZE       UINT32(2048)    /* each CPU's for NMI, #DF and #MC, each */
 
 #endif

@@ -38,11 +38,16 @@ void finish(const Options& options, bool ok)
     x86::halt_forever();
 }
 
+void print_exception(Console& con, uint32_t vector, uint64_t error, uint64_t ip, uint64_t cr2)
+{
+    con.begin().str("error: exception vector=").dec(vector).str(" error=").hex8(uint32_t(error));
+    con.str(" ip=").hex16(ip).str(" cr2=").hex16(cr2).end();
+}
+
 void report_exception(const Options& options, uint32_t vector, uint64_t error, uint64_t ip, uint64_t cr2)
 {
     Console con = report_console(options);
-    con.begin().str("error: exception vector=").dec(vector).str(" error=").hex8(uint32_t(error));
-    con.str(" ip=").hex16(ip).str(" cr2=").hex16(cr2).end();
+    print_exception(con, vector, error, ip, cr2);
     finish(options, false);
 }
 

@@ -41,10 +41,10 @@ Console report_console(const Options& options);
  */
 [[noreturn]] void finish(const Options& options, bool ok);
 
-/*
- * Prints "relboot: error: exception vector=<n> error=0x<8> ip=0x<16>
- * cr2=0x<16>" and ends the run as a failure.
- */
+/* The exception line: "relboot: error: exception vector=<n> error=0x<8> ip=0x<16> cr2=0x<16>". */
+void print_exception(Console& con, uint32_t vector, uint64_t error, uint64_t ip, uint64_t cr2);
+
+/* Prints the exception line on the options' console and ends the run as a failure (one CPU: the 32-bit stage). */
 [[noreturn]] void report_exception(const Options& options, uint32_t vector, uint64_t error,
                                    uint64_t ip, uint64_t cr2);
 

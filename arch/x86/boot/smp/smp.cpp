@@ -5,6 +5,7 @@
  * to every AP, twice, then one wait for all of them to check in.
  */
 #include "lib/console.h"
+#include "stage64/cpu_local.h"
 #include "stage64/identity_map.h"
 #include "stage64/image_symbols.h"
 #include "bios/low_memory.h"
@@ -391,7 +392,8 @@ using namespace relboot;
  */
 extern "C" [[noreturn]] void ap_main(uint32_t ticket)
 {
-    (void)ticket;   /* numbers the stack only: the CPU table is searched by APIC ID */
+    /* Its own TSS and exception stacks first (slot 0 is the BSP's); the CPU table is searched by APIC ID. */
+    cpu_local_load(ticket + 1);
     BootCpu* cpus = cpu_table(boot_state);
     const uint32_t id = own_apic_id();
     const uint64_t apic_base = x86::rdmsr(MSR_IA32_APIC_BASE);

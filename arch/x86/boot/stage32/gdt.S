@@ -27,6 +27,9 @@ gdt_end:
     .if (gdt_end - gdt) != GDT_ENTRIES * 8
     .error "GDT_ENTRIES does not match the table"
     .endif
+    /* The 64-bit stage's TSS descriptors, one per CPU slot: written by each CPU (stage64/cpu_local.cpp). */
+    .skip   CPU_SLOTS * GDT_TSS_DESC_SIZE
+gdt64_end:
 
     /* lgdt operand for 32-bit mode: the base is the GDT's physical address, patched. */
     .balign 8
@@ -35,9 +38,9 @@ gdt32_ptr:
     .word   GDT_ENTRIES * 8 - 1
     .long   0
 
-    /* lgdt operand for 64-bit mode: the GDT's higher-half address, fixed at link time. */
+    /* lgdt operand for 64-bit mode: the GDT's higher-half address, fixed at link time, TSS descriptors included. */
     .balign 8
     .globl  gdt64_ptr
 gdt64_ptr:
-    .word   GDT_ENTRIES * 8 - 1
+    .word   gdt64_end - gdt - 1
     .quad   gdt

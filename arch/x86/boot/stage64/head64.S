@@ -33,6 +33,3 @@ relboot_entry64:
     .skip   STACK64_SIZE
     .globl  stack64_top
 stack64_top:
-    .skip   EXCEPTION_STACK_SIZE
-    .globl  exception_stack_top
-exception_stack_top:

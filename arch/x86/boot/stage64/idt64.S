@@ -13,6 +13,11 @@
  * before paging goes on), head64.S through idt64_ptr (its higher-half
  * address).
  *
+ * Each exception gate names an IST entry (IDT64_IST(), x86/idt.h), so
+ * every CPU must have loaded its TSS (cpu_local_load(), stage64/cpu_local.h)
+ * before it can take one: head64.S does so first thing on the BSP, ap_main()
+ * on each AP.
+ *
  * Beyond the 32 exceptions the table serves the parked APs' two
  * interrupt vectors (x86/idt.h; smp.cpp parks them): VEC_AP_WAKE, which
  * ends with an EOI, and VEC_APIC_SPURIOUS, which must not (Intel SDM Vol.
@@ -32,7 +37,12 @@
 
     EXCEPTION_STUBS exc64_stubs, exc64_common, IDT64_VECTORS
 
-/* Frame: vector, error code, RIP, CS, RFLAGS, RSP, SS. */
+/*
+ * Frame: vector, error code, RIP, CS, RFLAGS, RSP, SS.  An exception
+ * arrives on its CPU's own IST stack (IDT64_IST(), stage64/cpu_local.h),
+ * so two CPUs that fault at once never share a stack; an interrupt
+ * vector on the stack it interrupted.
+ */
 exc64_common:
     cmpq    $VEC_AP_WAKE, (%rsp)
     je      .Lap_wake
@@ -42,7 +52,7 @@ exc64_common:
     movq    8(%rsp), %rsi
     movq    16(%rsp), %rdx
     movq    %cr2, %rcx
-    leaq    exception_stack_top(%rip), %rsp
+    andq    $-16, %rsp                  /* the SysV alignment at the call */
     call    exception64                 /* main64.cpp; does not return */
     ud2
 
@@ -85,7 +95,7 @@ exc64_common:
 idt64:
     vector = 0
     .rept   IDT64_VECTORS
-    .quad   IDT_GATE_LOW(IDT64_STUB(vector), SEL_CODE64, IDT_GATE_INTR64)
+    .quad   IDT_GATE_LOW(IDT64_STUB(vector), SEL_CODE64, IDT_GATE_INTR64) | IDT_GATE_IST(IDT64_IST(vector))
     .quad   IDT_GATE_HIGH(IDT64_STUB(vector))
     vector = vector + 1
     .endr

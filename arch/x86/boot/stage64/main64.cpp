@@ -301,8 +301,32 @@ extern "C" [[noreturn]] void relboot_main64(BootState* state, uint64_t tsc_hando
     handoff(bs, target, info);
 }
 
-/* From exc64_common (head64.S), on the exception stack. */
+namespace {
+
+/* CPUs inside exception64(), and the lock that keeps their lines whole. */
+uint32_t exceptions_pending;
+uint32_t exception_print_lock;
+/* How long (PAUSE turns) a CPU that printed waits for another one's line before it ends the run. */
+constexpr uint32_t EXCEPTION_WAIT_SPINS = 50000000;
+
+} // namespace
+
+/*
+ * From exc64_common (idt64.S), on the CPU's own IST stack
+ * (stage64/cpu_local.h).  Any CPU may come here, several at once: each
+ * prints its whole line under a lock, and the run ends once every CPU
+ * that faulted at the same time has printed (or a bounded wait passed).
+ */
 extern "C" [[noreturn]] void exception64(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2)
 {
-    report_exception(boot_state.options, uint32_t(vector), error, rip, cr2);
+    __atomic_add_fetch(&exceptions_pending, 1, __ATOMIC_ACQ_REL);
+    while (__atomic_exchange_n(&exception_print_lock, 1, __ATOMIC_ACQUIRE))
+        asm volatile("pause");
+    Console con = report_console(boot_state.options);
+    print_exception(con, uint32_t(vector), error, rip, cr2);
+    __atomic_store_n(&exception_print_lock, 0, __ATOMIC_RELEASE);
+    __atomic_sub_fetch(&exceptions_pending, 1, __ATOMIC_ACQ_REL);
+    for (uint32_t spin = 0; spin < EXCEPTION_WAIT_SPINS && __atomic_load_n(&exceptions_pending, __ATOMIC_ACQUIRE); ++spin)
+        asm volatile("pause");
+    finish(boot_state.options, false);
 }

@@ -36,6 +36,19 @@
     | ((selector) * UINT64(1) << 16)                           \
     | ((type) * UINT64(1) << 40)                               \
     | ((((offset) >> 16) & UINT64(0xffff)) << 48) )
+/* A 64-bit gate's interrupt-stack-table index (bits 34:32): 0 = no stack switch, 1..7 = TSS.IST1..7. */
+#define IDT_GATE_IST(ist)      ((ist) * UINT64(1) << 32)
+
+/*
+ * The 64-bit stage's IST entries (each CPU's TSS, stage64/cpu_local.h):
+ * every exception runs on its CPU's own exception stack, and NMI, #DF and
+ * #MC, which can strike while that stack is in use, each on one more.
+ */
+#define IST_EXCEPTION   1
+#define IST_NMI         2
+#define IST_DF          3
+#define IST_MC          4
+
 /* High 8 bytes of a 64-bit gate: offset bits 63:32. */
 #define IDT_GATE_HIGH(offset)  (((offset) >> 32) & UINT64(0xffffffff))
 
@@ -45,6 +58,7 @@
  * Vol. 2, table 8-1); table 6-1 lists 29 and 30 as reserved.
  */
 #define VEC_DE   0      /* divide error: no error code */
+#define VEC_NMI  2      /* non-maskable interrupt: no error code */
 #define VEC_UD   6      /* invalid opcode: no error code */
 #define VEC_DF   8      /* double fault: error code (zero) */
 #define VEC_TS   10     /* invalid TSS: error code */
@@ -53,6 +67,7 @@
 #define VEC_GP   13     /* general protection: error code */
 #define VEC_PF   14     /* page fault: error code */
 #define VEC_AC   17     /* alignment check: error code (zero) */
+#define VEC_MC   18     /* machine check: no error code */
 #define VEC_CP   21     /* control protection: error code */
 #define VEC_VC   29     /* VMM communication (AMD): error code */
 #define VEC_SX   30     /* security exception (AMD): error code */
@@ -60,6 +75,10 @@
 #define VEC_ERRCODE_MASK ((1 << VEC_DF) | (1 << VEC_TS) | (1 << VEC_NP) | (1 << VEC_SS) | \
                           (1 << VEC_GP) | (1 << VEC_PF) | (1 << VEC_AC) | (1 << VEC_CP) | \
                           (1 << VEC_VC) | (1 << VEC_SX))
+
+/* The IST a 64-bit gate for vector v uses: exceptions their CPU's stacks, interrupts (v >= 32) none. */
+#define IDT64_IST(v) ((v) == VEC_NMI ? IST_NMI : (v) == VEC_DF ? IST_DF : (v) == VEC_MC ? IST_MC : \
+                      (v) < IDT_VECTORS ? IST_EXCEPTION : 0)
 
 /* Every exception stub is this many bytes long, so stub v sits at v * size. */
 #define EXC_STUB_SIZE    16

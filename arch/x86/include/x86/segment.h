@@ -46,7 +46,17 @@
 #define SEL_CODE64   0x18   /* 64-bit code */
 #define SEL_EXC32    0x20   /* 32-bit code whose base is the exception stubs (exception32.S) */
 #define SEL_IMAGE    0x28   /* data whose base is the load base (BASE=fs, image32.h) */
-#define GDT_ENTRIES  6
+#define GDT_ENTRIES  6      /* the entries above: what the 32-bit stage loads */
+/*
+ * From SEL_TSS0 on, the 64-bit stage's GDT holds one 16-byte TSS
+ * descriptor per CPU (stage64/cpu_local.h): CPU slot i's TSS at
+ * SEL_TSS0 + i * GDT_TSS_DESC_SIZE, written and loaded (LTR) by that CPU.
+ */
+#define SEL_TSS0          (GDT_ENTRIES * 8)
+#define GDT_TSS_DESC_SIZE 16
+
+/* System-descriptor access byte: present, DPL 0, type 9, an available 64-bit TSS (SDM Vol. 3A, 8.2.3, table 3-2). */
+#define SEG_ACCESS_TSS64  0x89
 
 #ifdef __ASSEMBLER__
 /* Protected mode: DS, ES, SS, FS and GS all get the flat data selector sel.  Clobbers %eax. */
