@@ -165,7 +165,7 @@ struct LinuxBootParamsInput {
     uint64_t ramdisk_image;         /* 0 when there is no initrd */
     uint64_t ramdisk_size;
     uint64_t acpi_rsdp_addr;        /* BootState.acpi_rsdp; 0 lets the kernel search */
-    const MemoryRange* memory_map;  /* BootState's */
+    const MemoryRange* memory_map;  /* BootState's, as linux_plan() got it; the plan's memory_limit applies */
     uint32_t memory_map_count;
     /* EFI, when efi_systab != 0: efi_info gets "EL64" and these. */
     uint64_t efi_systab;
