@@ -3,7 +3,7 @@
  * arbitrary bytes as the bzImage (an exact-size heap copy, so ASan flags
  * any read past its end) through linux_parse(); when it accepts,
  * linux_plan() on a SeaBIOS 512 MiB machine with module 0 as long as the
- * input, and linux_fill_boot_params() into an exact 4096-byte page.
+ * input, and linux_fill_boot_params() into an exact-size heap boot_params.
  * Every rule of the contract is checked again from scratch; a violation
  * traps.
  *
@@ -14,7 +14,9 @@
  *     that its pm code starts at that many 2 MiB (else 0x102000);
  *   ram_size (0x1f8): the initrd's size in 64 KiB (0: none);
  *   vid_mode (0x1fa): the command line's length;
- *   root_dev (0x1fc): the identity-mapped limit in 64 KiB (0: 4 GiB).
+ *   root_dev (0x1fc): the identity-mapped limit in 64 KiB (0: 4 GiB);
+ *   root_flags bits 11..15: the memory view's limit (an SVM guest's NPT
+ *     limit) in 64 MiB (0: none).
  */
 #include "platform/memory_map.h"
 #include "payload/linux/payload_linux.h"
@@ -22,6 +24,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <vector>
 
 using namespace relboot;
@@ -100,6 +103,7 @@ struct Machine {
     uint64_t module0, module0_size;
     uint64_t initrd, initrd_size;
     uint64_t identity_limit;
+    uint64_t memory_limit;
     uint32_t cmdline_len;
     MemoryRange map[32];
     uint32_t map_count;
@@ -118,9 +122,10 @@ void check_plan(const Machine& m, const LinuxImage& img, const LinuxPlan& p)
     } else if (p.kernel != linuxboot::DEFAULT_CODE32_START || p.runtime != h.pref_address) {
         __builtin_trap();
     }
-    const uint64_t kernel_limit = (h.xloadflags & linuxboot::XLF_CAN_BE_LOADED_ABOVE_4G) || m.identity_limit < FOUR_GIB
-                                      ? m.identity_limit
-                                      : FOUR_GIB;
+    const uint64_t reach =
+        m.memory_limit && m.memory_limit < m.identity_limit ? m.memory_limit : m.identity_limit;
+    const uint64_t kernel_limit =
+        (h.xloadflags & linuxboot::XLF_CAN_BE_LOADED_ABOVE_4G) || reach < FOUR_GIB ? reach : FOUR_GIB;
     const uint64_t ranges[2][2] = {{p.kernel, foot}, {p.runtime, h.init_size}};
     for (const auto& r : ranges) {
         if (!in_ram(m.map, m.map_count, r[0], r[1]) || r[0] + r[1] > kernel_limit)
@@ -133,7 +138,7 @@ void check_plan(const Machine& m, const LinuxImage& img, const LinuxPlan& p)
         __builtin_trap();
     if (!p.initrd_size)
         return;
-    if (overlaps(p.initrd, p.initrd_size, IMAGE, IMAGE_SIZE) || p.initrd + p.initrd_size > m.identity_limit)
+    if (overlaps(p.initrd, p.initrd_size, IMAGE, IMAGE_SIZE) || p.initrd + p.initrd_size > reach)
         __builtin_trap();
     if (!(h.xloadflags & linuxboot::XLF_CAN_BE_LOADED_ABOVE_4G) && p.initrd + p.initrd_size - 1 > h.initrd_addr_max)
         __builtin_trap();
@@ -141,6 +146,38 @@ void check_plan(const Machine& m, const LinuxImage& img, const LinuxPlan& p)
     if (p.initrd != p.initrd_src &&
         (!in_ram(m.map, m.map_count, p.initrd, p.initrd_size) || p.initrd % 4096 ||
          overlaps(p.initrd, p.initrd_size, m.module0, m.module0_size) || p.initrd + p.initrd_size > FOUR_GIB))
+        __builtin_trap();
+}
+
+/*
+ * The e820 table of the plan's memory view: sorted, disjoint, split at
+ * the limit and nothing but reserved at or above it; the RAM it reserves
+ * there is the plan's ram_withheld (counted again from the native table).
+ */
+void check_e820(const linuxboot::boot_params& bp, const LinuxPlan& p, const Machine& m)
+{
+    if (bp.e820_entries == 0 || bp.e820_entries > linuxboot::E820_MAX_ENTRIES_ZEROPAGE)
+        __builtin_trap();
+    const uint64_t limit = p.memory_limit;
+    uint64_t end = 0;
+    for (uint32_t i = 0; i < bp.e820_entries; ++i) {
+        const linuxboot::boot_e820_entry e = bp.e820_table[i];
+        if (!e.size || e.addr < end || (limit && e.addr < limit && e.addr + e.size > limit))
+            __builtin_trap();   /* empty, unsorted, or across the limit (it splits there) */
+        if (limit && e.addr >= limit && e.type != linuxboot::E820_TYPE_RESERVED)
+            __builtin_trap();
+        end = e.addr + e.size;
+    }
+    linuxboot::boot_e820_entry native[64];
+    bool truncated;
+    const uint32_t n = linux_e820_from_memory_map(m.map, m.map_count, 0, native, 64, &truncated);
+    uint64_t withheld = 0;
+    for (uint32_t i = 0; limit && i < n; ++i) {
+        const uint64_t b = native[i].addr, e = native[i].addr + native[i].size;
+        if (native[i].type == linuxboot::E820_TYPE_RAM && e > limit)
+            withheld += e - (b > limit ? b : limit);
+    }
+    if (truncated || withheld != p.ram_withheld)
         __builtin_trap();
 }
 
@@ -157,11 +194,18 @@ void check_zero_page(const uint8_t* file, const LinuxImage& img, const LinuxPlan
     }();
     const LinuxBootParamsInput in{0x1fe1d000, p.initrd,   p.initrd_size, 0xf59d0, m.map, m.map_count, 0x1f5eb018,
                                   0x8d000,    48 * 100,   48,            1,     &bios};
-    std::vector<uint8_t> page(linuxboot::BOOT_PARAMS_SIZE, 0xa5);   /* exact size: ASan sees any write past it */
-    linux_fill_boot_params(page.data(), file, img, p, in);
-    if (page[linuxboot::BP_SENTINEL] != 0 || page[linuxboot::BP_E820_ENTRIES] > linuxboot::E820_MAX_ENTRIES_ZEROPAGE ||
-        page[linuxboot::BP_E820_ENTRIES] == 0)
+    /* Exact size on the heap: ASan sees any write past it. */
+    const auto bp = std::make_unique<linuxboot::boot_params>();
+    std::memset(bp.get(), 0xa5, sizeof *bp);
+    linux_fill_boot_params(*bp, file, img, p, in);
+    if (bp->sentinel != 0)
         __builtin_trap();
+    check_e820(*bp, p, m);
+    if (bp->hdr.type_of_loader != linuxboot::LOADER_TYPE_UNDEFINED || bp->hdr.code32_start != uint32_t(p.kernel) ||
+        bp->hdr.header != linuxboot::HEADER_MAGIC || bp->efi_info.efi_loader_signature != linuxboot::EFI64_LOADER_SIGNATURE)
+        __builtin_trap();
+    /* The same bytes at zero-page.rst's offsets, and nothing after the header's end. */
+    const uint8_t* page = reinterpret_cast<const uint8_t*>(bp.get());
     if (page[0x210] != linuxboot::LOADER_TYPE_UNDEFINED || load<uint32_t>(&page[0x214]) != uint32_t(p.kernel) ||
         load<uint32_t>(&page[0x202]) != linuxboot::HEADER_MAGIC || std::memcmp(&page[0x1c0], "EL64", 4) != 0)
         __builtin_trap();
@@ -176,9 +220,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     const std::vector<uint8_t> file(data, data + size);   /* exact size: ASan flags even a one-byte overread */
     LinuxImage img;
-    const PayloadError pe = linux_parse(file.data(), file.size(), &img);
+    const BootError pe = linux_parse(file.data(), file.size(), &img);
     if (!pe.ok()) {
-        if (!one_of(pe.field, {"size", "boot_flag", "header", "jump", "version", "xloadflags", "loadflags",
+        if (!one_of(pe.subject, {"payload"}) ||
+            !one_of(pe.field, {"size", "boot_flag", "header", "jump", "version", "xloadflags", "loadflags",
                                "kernel_alignment", "min_alignment", "init_size"}) ||
             !pe.expected || !pe.expected[0])
             __builtin_trap();
@@ -197,6 +242,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     m.cmdline_len = load<uint16_t>(&file[0x1fa]);
     const uint16_t root_dev = load<uint16_t>(&file[0x1fc]);
     m.identity_limit = root_dev ? uint64_t(root_dev) * 0x10000 : FOUR_GIB;
+    m.memory_limit = uint64_t(root_flags >> 11) * 0x4000000;
     /* As a loader places them: no module over the image, the MBI or the other module. */
     if (overlaps(m.module0, size, IMAGE, IMAGE_SIZE) || overlaps(m.module0, size, MBI, MBI_SIZE) ||
         overlaps(m.initrd, m.initrd_size, IMAGE, IMAGE_SIZE) || overlaps(m.initrd, m.initrd_size, MBI, MBI_SIZE) ||
@@ -218,19 +264,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
                             PhysRange{PhysAddr{m.module0}, m.module0_size},
                             PhysRange{PhysAddr{m.initrd_size ? m.initrd : 0}, m.initrd_size},
                             m.identity_limit,
-                            m.cmdline_len};
+                            m.cmdline_len,
+                            m.memory_limit};
     LinuxPlan plan;
-    const PayloadError e = linux_plan(img, in, &plan);
+    const BootError e = linux_plan(img, in, &plan);
     if (!e.ok()) {
         const LinuxPlan& p = plan;   /* all zero on error */
-        if (!one_of(e.field, {"cmdline_size", "size", "kernel", "initrd"}) || !e.expected || !e.expected[0] ||
-            p.pm_src || p.kernel || p.copied || p.entry || p.runtime || p.initrd_src || p.initrd || p.initrd_size ||
-            p.relocatable)
+        if (!one_of(e.subject, {"payload"}) || !one_of(e.field, {"cmdline_size", "size", "kernel", "initrd"}) ||
+            !e.expected || !e.expected[0] || p.pm_src || p.kernel || p.copied || p.entry || p.runtime ||
+            p.initrd_src || p.initrd || p.initrd_size || p.relocatable || p.memory_limit || p.ram_withheld)
             __builtin_trap();
         if (one_of(e.field, {"cmdline_size"}) != (m.cmdline_len > img.hdr.cmdline_size))
             __builtin_trap();
         return 0;
     }
+    if (plan.memory_limit != m.memory_limit || (!m.memory_limit && plan.ram_withheld))
+        __builtin_trap();
     check_plan(m, img, plan);
     check_zero_page(file.data(), img, plan, m);
     return 0;

@@ -433,6 +433,13 @@ T at(const std::vector<uint8_t>& page, uint32_t offset)
     return v;
 }
 
+/* The zero page linux_fill_bios_params() writes into bp (all zero before), as bytes at zero-page.rst's offsets. */
+std::vector<uint8_t> zero_page_bytes(const linuxboot::boot_params& bp)
+{
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(&bp);
+    return std::vector<uint8_t>(p, p + sizeof bp);
+}
+
 TEST(ZeroPage, BiosFieldsAtTheirOffsets)
 {
     FakeBios bios;
@@ -444,8 +451,10 @@ TEST(ZeroPage, BiosFieldsAtTheirOffsets)
     ASSERT_EQ(vga_probe(bios.bus(), VgaSettings{VgaKind::gfx, 0, 32, 1024, 768}, &b), VgaOutcome::done);
     edid_probe(bios.bus(), Edid::unset, &b);
 
-    std::vector<uint8_t> zp(4096, 0);
-    linux_fill_bios_params(zp.data(), b);
+    linuxboot::boot_params bp{};
+    linux_fill_bios_params(bp, b);
+    std::vector<uint8_t> zp = zero_page_bytes(bp);
+    ASSERT_EQ(zp.size(), 4096u);
     EXPECT_EQ(zp[0x1e9], 2);                                /* eddbuf_entries */
     EXPECT_EQ(zp[0x1ea], 2);                                /* edd_mbr_sig_buf_entries */
     EXPECT_EQ(at<uint32_t>(zp, 0x290), 0x11223344u);        /* edd_mbr_sig_buffer[0] */
@@ -471,7 +480,8 @@ TEST(ZeroPage, BiosFieldsAtTheirOffsets)
 
     /* A framebuffer above 4 GiB: ext_lfb_base and VIDEO_CAPABILITY_64BIT_BASE. */
     b.video.fb_base = 0x80000000000ull;
-    linux_fill_bios_params(zp.data(), b);
+    linux_fill_bios_params(bp, b);
+    zp = zero_page_bytes(bp);
     EXPECT_EQ(at<uint32_t>(zp, 0x18), 0u);
     EXPECT_EQ(at<uint32_t>(zp, 0x3a), 0x800u);
     EXPECT_EQ(at<uint32_t>(zp, 0x36) & linuxboot::VIDEO_CAPABILITY_64BIT_BASE, linuxboot::VIDEO_CAPABILITY_64BIT_BASE);
@@ -480,8 +490,9 @@ TEST(ZeroPage, BiosFieldsAtTheirOffsets)
     FakeBios text;
     BiosInfo t{};
     ASSERT_EQ(vga_probe(text.bus(), VgaSettings{VgaKind::text, 0, 0, 80, 25}, &t), VgaOutcome::done);
-    std::vector<uint8_t> tz(4096, 0);
-    linux_fill_bios_params(tz.data(), t);
+    linuxboot::boot_params text_bp{};
+    linux_fill_bios_params(text_bp, t);
+    const std::vector<uint8_t> tz = zero_page_bytes(text_bp);
     EXPECT_EQ(tz[0x00], 2);     /* orig_x */
     EXPECT_EQ(tz[0x01], 4);     /* orig_y */
     EXPECT_EQ(tz[0x06], 3);     /* orig_video_mode */

@@ -1,23 +1,28 @@
 /*
  * The Linux bzImage launcher's pure parts (arch/x86/boot/payload/linux/payload_linux.h):
- * the header's checks, the placement on the maps GRUB hands over, the
- * e820 table and the zero page, byte by byte.
+ * the header's checks and their error lines, the placement on the maps
+ * GRUB hands over, the e820 table (and an SVM guest's view of it) and the
+ * zero page, byte by byte at zero-page.rst's offsets (the code writes it
+ * through struct boot_params).
  */
 #include "boot_test_util.h"
 #include "bzimage_builder.h"
 
 #include <gtest/gtest.h>
+#include "lib/console.h"
 #include "payload/linux/payload_linux.h"
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 using namespace relboot;
 using namespace boot_test;
-using linuxboot::E820Entry;
+using linuxboot::boot_e820_entry;
+using linuxboot::boot_params;
 
 namespace {
 
@@ -59,7 +64,7 @@ LinuxImage parsed(const BzImageSpec& spec = {}, uint64_t pm_size = DEBIAN_PM_SIZ
 {
     const std::vector<uint8_t> file = make_bzimage(spec);
     LinuxImage img{};
-    const PayloadError e = linux_parse(file.data(), file.size(), &img);
+    const BootError e = linux_parse(file.data(), file.size(), &img);
     EXPECT_TRUE(e.ok()) << e.field;
     img.pm_size = pm_size;
     return img;
@@ -79,6 +84,7 @@ struct Machine {
     std::vector<MemoryRange> extra_used;    /* other modules and such */
     uint64_t identity_limit = GiB4;
     uint32_t cmdline_len = 40;
+    uint64_t memory_limit = 0;              /* an SVM guest's view: the NPT's limit */
     std::vector<MemoryRange> map;
 
     LinuxPlanInput input()
@@ -95,9 +101,10 @@ struct Machine {
                               PhysRange{PhysAddr{module0}, module0_size},
                               PhysRange{PhysAddr{initrd_size ? initrd : 0}, initrd_size},
                               identity_limit,
-                              cmdline_len};
+                              cmdline_len,
+                              memory_limit};
     }
-    PayloadError plan(const LinuxImage& img, LinuxPlan* out)
+    BootError plan(const LinuxImage& img, LinuxPlan* out)
     {
         *out = LinuxPlan{};
         out->kernel = 0xdead;   /* must be overwritten */
@@ -161,15 +168,26 @@ void expect_plan_rules(const Machine& m, const LinuxImage& img, const LinuxPlan&
     }
 }
 
-void expect_error(const PayloadError& e, const char* field)
+void expect_error(const BootError& e, const char* field)
 {
     ASSERT_FALSE(e.ok()) << "expected an error for " << field;
+    EXPECT_STREQ(e.subject, "payload");
     EXPECT_STREQ(e.field, field);
+    EXPECT_EQ(e.at, 0u);
     ASSERT_NE(e.expected, nullptr);
     EXPECT_NE(e.expected[0], 0);
 }
 
-PayloadError parse_bytes(const std::vector<uint8_t>& b, LinuxImage* out)
+/* The error line as relboot prints it (print_error(), lib/error.h). */
+std::string line(const BootError& e)
+{
+    char buf[512];
+    Console con(buf, sizeof buf);
+    print_error(con, e);
+    return buf;
+}
+
+BootError parse_bytes(const std::vector<uint8_t>& b, LinuxImage* out)
 {
     /* An exact-size heap copy: ASan sees any read past the end. */
     std::vector<uint8_t> copy(b);
@@ -177,7 +195,7 @@ PayloadError parse_bytes(const std::vector<uint8_t>& b, LinuxImage* out)
     return linux_parse(copy.data(), copy.size(), out);
 }
 
-PayloadError parse_spec(const BzImageSpec& spec)
+BootError parse_spec(const BzImageSpec& spec)
 {
     LinuxImage img;
     return parse_bytes(make_bzimage(spec), &img);
@@ -193,7 +211,7 @@ TEST(LinuxParse, DebianHeader)
     const std::vector<uint8_t> file = make_bzimage(spec);
     ASSERT_TRUE(linux_is_bzimage(file.data(), file.size()));
     LinuxImage img{};
-    const PayloadError e = parse_bytes(file, &img);
+    const BootError e = parse_bytes(file, &img);
     ASSERT_TRUE(e.ok()) << e.field;
     EXPECT_EQ(img.header_end, 0x26cu);
     EXPECT_EQ(img.setup_size, DEBIAN_SETUP_SIZE);
@@ -276,10 +294,10 @@ TEST(LinuxParse, RefusesShortFiles)
     const std::vector<uint8_t> file = make_bzimage();
     LinuxImage img;
     for (uint64_t n : {uint64_t(0), uint64_t(0x100), uint64_t(0x205)}) {
-        const PayloadError e = parse_bytes(std::vector<uint8_t>(file.begin(), file.begin() + n), &img);
+        const BootError e = parse_bytes(std::vector<uint8_t>(file.begin(), file.begin() + n), &img);
         expect_error(e, "size");
         EXPECT_EQ(e.found, n);
-        EXPECT_TRUE(e.found_decimal);
+        EXPECT_EQ(e.found_radix, Radix::dec);
     }
     /* Shorter than the header's end, than setup_size, than the 64-bit entry's bytes. */
     for (uint64_t n : {uint64_t(0x206), uint64_t(0x26b), uint64_t(0x26c), uint64_t(DEBIAN_SETUP_SIZE),
@@ -299,7 +317,7 @@ TEST(LinuxParse, EveryPrefixIsReadWithinBounds)
     const std::vector<uint8_t> file = make_bzimage(spec);
     for (uint64_t n = 0; n <= file.size(); ++n) {
         LinuxImage img;
-        const PayloadError e = parse_bytes(std::vector<uint8_t>(file.begin(), file.begin() + n), &img);
+        const BootError e = parse_bytes(std::vector<uint8_t>(file.begin(), file.begin() + n), &img);
         EXPECT_EQ(e.ok(), n == file.size()) << n;   /* syssize counts every pm byte of the file */
         if (e.ok()) {
             EXPECT_LE(uint64_t(img.version_offset) + img.version_len, n);
@@ -369,7 +387,7 @@ TEST(LinuxPlan, SeaBios512GrubPlacementRunsAtPrefAddress)
     Machine m;
     const LinuxImage img = parsed();
     LinuxPlan p;
-    const PayloadError e = m.plan(img, &p);
+    const BootError e = m.plan(img, &p);
     ASSERT_TRUE(e.ok()) << e.field;
     EXPECT_EQ(p.pm_src, 0x107000u);
     EXPECT_EQ(p.kernel, 0x1000000u);
@@ -424,7 +442,7 @@ TEST(LinuxPlan, FallsBackToSmallerAlignment)
     m.image = 0x2600000 + DEBIAN_INIT_SIZE;
     const LinuxImage img = parsed(s);
     LinuxPlan p;
-    const PayloadError e = m.plan(img, &p);
+    const BootError e = m.plan(img, &p);
     ASSERT_TRUE(e.ok()) << e.field;
     EXPECT_EQ(p.kernel, 0x2600000u);
     EXPECT_EQ(p.initrd, m.initrd);
@@ -446,10 +464,10 @@ TEST(LinuxPlan, TightMapFailsWithKernel)
     m.raw = seabios_small(64 * MiB);
     m.image = 0x3e00000;
     LinuxPlan p;
-    const PayloadError e = m.plan(parsed(), &p);
+    const BootError e = m.plan(parsed(), &p);
     expect_error(e, "kernel");
     EXPECT_EQ(e.found, DEBIAN_INIT_SIZE);
-    EXPECT_TRUE(e.found_decimal);
+    EXPECT_EQ(e.found_radix, Radix::dec);
     EXPECT_EQ(p.kernel, 0u);     /* all zero on error */
     EXPECT_EQ(p.pm_src, 0u);
     EXPECT_EQ(p.entry, 0u);
@@ -539,7 +557,7 @@ TEST(LinuxPlan, KernelTakesTheInitrdsPlaceWhenNothingElseFits)
     /* A 56 MiB initrd right after module 0: the kernel fits only over it, and then the initrd fits nowhere. */
     m.initrd = 0x8e0000;
     m.initrd_size = 56 * MiB;
-    const PayloadError e = m.plan(img, &p);
+    const BootError e = m.plan(img, &p);
     expect_error(e, "initrd");
     EXPECT_EQ(e.found, 56 * MiB);
 }
@@ -551,7 +569,7 @@ TEST(LinuxPlan, NotRelocatableRunsFromOneMiBAndMovesTheInitrd)
     Machine m;
     const LinuxImage img = parsed(s);
     LinuxPlan p;
-    const PayloadError e = m.plan(img, &p);
+    const BootError e = m.plan(img, &p);
     ASSERT_TRUE(e.ok()) << e.field;
     EXPECT_FALSE(p.relocatable);
     EXPECT_EQ(p.kernel, 0x100000u);
@@ -619,10 +637,10 @@ TEST(LinuxPlan, InitrdThatFitsNowhereBelowInitrdAddrMax)
     m.initrd = 0x1c000000;
     m.initrd_size = 30 * MiB;
     LinuxPlan p;
-    const PayloadError e = m.plan(parsed(s), &p);
+    const BootError e = m.plan(parsed(s), &p);
     expect_error(e, "initrd");
     EXPECT_EQ(e.found, 30 * MiB);
-    EXPECT_TRUE(e.found_decimal);
+    EXPECT_EQ(e.found_radix, Radix::dec);
 }
 
 TEST(LinuxPlan, CommandLineLongerThanCmdlineSize)
@@ -632,10 +650,10 @@ TEST(LinuxPlan, CommandLineLongerThanCmdlineSize)
     m.cmdline_len = 2047;
     EXPECT_TRUE(m.plan(parsed(), &p).ok());
     m.cmdline_len = 2048;
-    const PayloadError e = m.plan(parsed(), &p);
+    const BootError e = m.plan(parsed(), &p);
     expect_error(e, "cmdline_size");
     EXPECT_EQ(e.found, 2048u);
-    EXPECT_TRUE(e.found_decimal);
+    EXPECT_EQ(e.found_radix, Radix::dec);
 }
 
 TEST(LinuxPlan, IdentityLimitBindsEverything)
@@ -711,15 +729,104 @@ TEST(LinuxPlan, NoInitrd)
     expect_plan_rules(m, img, p);
 }
 
+TEST(LinuxPlan, MemoryViewCarriedByThePlan)
+{
+    /* RAM up to 20 GiB; an SVM guest's NPT maps 16 GiB of it. */
+    Machine m;
+    m.raw.push_back(span(GiB4, 5 * GiB4, U));
+    const LinuxImage img = parsed();
+    LinuxPlan p;
+    ASSERT_TRUE(m.plan(img, &p).ok());
+    EXPECT_EQ(p.memory_limit, 0u);              /* native: the whole map */
+    EXPECT_EQ(p.ram_withheld, 0u);
+    const uint64_t native_kernel = p.kernel;
+
+    m.memory_limit = 4 * GiB4;
+    ASSERT_TRUE(m.plan(img, &p).ok());
+    EXPECT_EQ(p.memory_limit, 4 * GiB4);
+    EXPECT_EQ(p.ram_withheld, GiB4);            /* [16 GiB, 20 GiB) */
+    EXPECT_EQ(p.kernel, native_kernel);
+    expect_plan_rules(m, img, p);
+
+    /* The limit inside a RAM range and below it: only the part above counts. */
+    m.memory_limit = 0x1ffd0000;
+    ASSERT_TRUE(m.plan(img, &p).ok());
+    EXPECT_EQ(p.ram_withheld, 0x10000u + 4 * GiB4);   /* the top of the low RAM, and all of the high RAM */
+}
+
+TEST(LinuxPlan, NothingPlacedAtOrAboveTheMemoryLimit)
+{
+    Machine m;
+    LinuxPlan p;
+    m.memory_limit = 64 * MiB;                  /* no init_size above pref_address below it */
+    expect_error(m.plan(parsed(), &p), "kernel");
+    m.memory_limit = 0x5000000;
+    ASSERT_TRUE(m.plan(parsed(), &p).ok());
+    EXPECT_LE(p.runtime + DEBIAN_INIT_SIZE, 0x5000000u);
+    /* An initrd the guest could not reach moves below the limit. */
+    m.initrd = 0x6000000;
+    ASSERT_TRUE(m.plan(parsed(), &p).ok());
+    EXPECT_EQ(p.initrd_src, 0x6000000u);
+    EXPECT_EQ(p.initrd, 0x1000000u - TEST_INITRD_SIZE);   /* the highest free place below the kernel */
+    EXPECT_LE(p.initrd + p.initrd_size, 0x5000000u);
+    expect_plan_rules(m, parsed(), p);
+}
+
+/* ---------------------------------------------------------------- error lines */
+
+/* The refusals as they print (tests/payload/relboot-refusals.test checks the same lines in QEMU). */
+TEST(LinuxErrorLine, ParseRefusals)
+{
+    BzImageSpec s;
+    s.version = 0x0205;
+    EXPECT_EQ(line(parse_spec(s)), "relboot: error: payload version: 0x00000205, expected at least 2.12 (0x020c): "
+                                   "xloadflags says whether the 64-bit entry exists\r\n");
+    s = {};
+    s.xloadflags = 0x7e;
+    EXPECT_EQ(line(parse_spec(s)),
+              "relboot: error: payload xloadflags: 0x0000007e, expected XLF_KERNEL_64 (bit 0): a 64-bit entry\r\n");
+    const std::vector<uint8_t> file = make_bzimage();
+    LinuxImage img;
+    EXPECT_EQ(line(parse_bytes(std::vector<uint8_t>(file.begin(), file.end() - 16), &img)),
+              "relboot: error: payload size: " + std::to_string(file.size() - 16) +
+                  ", expected the whole bzImage: (setup_sects + 1) * 512 + syssize * 16 bytes\r\n");
+    std::vector<uint8_t> initramfs = file;
+    initramfs[0x1fe] = 0x37, initramfs[0x1ff] = 0x30;
+    EXPECT_EQ(line(parse_bytes(initramfs, &img)), "relboot: error: payload boot_flag: 0x00003037, expected 0xaa55\r\n");
+}
+
+TEST(LinuxErrorLine, PlanRefusals)
+{
+    BzImageSpec s;
+    s.cmdline_size = 16;
+    Machine m;
+    m.cmdline_len = 37;
+    LinuxPlan p;
+    EXPECT_EQ(line(m.plan(parsed(s), &p)), "relboot: error: payload cmdline_size: 37, expected at most cmdline_size "
+                                           "bytes (without the NUL); cmdline_size = 16\r\n");
+    m = Machine{};
+    m.raw = seabios_small(64 * MiB);
+    m.image = 0x3e00000;
+    EXPECT_EQ(line(m.plan(parsed(), &p)), "relboot: error: payload kernel: 66682880, expected a free range of "
+                                          "init_size bytes at an address the kernel accepts\r\n");
+    s = {};
+    s.initrd_addr_max = 0xfff;
+    s.xloadflags = 0x7d;
+    m = Machine{};
+    EXPECT_EQ(line(m.plan(parsed(s), &p)), "relboot: error: payload initrd: " + std::to_string(TEST_INITRD_SIZE) +
+                                               ", expected a free, 4 KiB-aligned range below initrd_addr_max; "
+                                               "initrd_addr_max = 0x00000fff\r\n");
+}
+
 /* ---------------------------------------------------------------- e820 */
 
 /* gtest finds these by argument-dependent lookup. */
 namespace relboot::linuxboot {
-inline bool operator==(const E820Entry& a, const E820Entry& b)
+inline bool operator==(const boot_e820_entry& a, const boot_e820_entry& b)
 {
     return a.addr == b.addr && a.size == b.size && a.type == b.type;
 }
-inline void PrintTo(const E820Entry& e, std::ostream* os)
+inline void PrintTo(const boot_e820_entry& e, std::ostream* os)
 {
     *os << std::hex << "{0x" << e.addr << "-0x" << e.addr + e.size << " type " << std::dec << e.type << "}";
 }
@@ -727,22 +834,30 @@ inline void PrintTo(const E820Entry& e, std::ostream* os)
 
 namespace {
 
-std::vector<E820Entry> e820(const std::vector<MemoryRange>& map, uint32_t max = 128, bool* truncated = nullptr)
+constexpr uint32_t E_RAM = linuxboot::E820_TYPE_RAM;
+constexpr uint32_t E_RES = linuxboot::E820_TYPE_RESERVED;
+constexpr uint32_t E_ACPI = linuxboot::E820_TYPE_ACPI;
+constexpr uint32_t E_NVS = linuxboot::E820_TYPE_NVS;
+constexpr uint32_t E_BAD = linuxboot::E820_TYPE_UNUSABLE;
+
+std::vector<boot_e820_entry> e820(const std::vector<MemoryRange>& map, uint32_t max = 128, bool* truncated = nullptr,
+                                  uint64_t memory_limit = 0)
 {
-    std::vector<E820Entry> out(max + 1, E820Entry{0xdead, 0xbeef, 0xee});
+    std::vector<boot_e820_entry> out(max + 1, boot_e820_entry{0xdead, 0xbeef, 0xee});
     bool t = true;
-    const uint32_t n = linux_e820_from_memory_map(map.data(), uint32_t(map.size()), out.data(), max, &t);
+    const uint32_t n =
+        linux_e820_from_memory_map(map.data(), uint32_t(map.size()), memory_limit, out.data(), max, &t);
     if (truncated)
         *truncated = t;
     EXPECT_LE(n, max);
-    EXPECT_TRUE(out[max] == (E820Entry{0xdead, 0xbeef, 0xee})) << "wrote past max";
+    EXPECT_TRUE(out[max] == (boot_e820_entry{0xdead, 0xbeef, 0xee})) << "wrote past max";
     out.resize(n);
     return out;
 }
 
-E820Entry ent(uint64_t base, uint64_t end, uint32_t type)
+boot_e820_entry ent(uint64_t base, uint64_t end, uint32_t type)
 {
-    return E820Entry{base, end - base, type};
+    return boot_e820_entry{base, end - base, type};
 }
 
 } // namespace
@@ -752,17 +867,17 @@ TEST(LinuxE820, GrubMachineModulesAndMbiBecomeRamImageReserved)
     Machine m;
     m.input();
     bool truncated = true;
-    const std::vector<E820Entry> got = e820(m.map, 128, &truncated);
-    const std::vector<E820Entry> want = {
-        ent(0x0, 0x9fc00, 1),                       /* the MBI at 0x10000 merged with the RAM around it */
-        ent(0x9fc00, 0xa0000, 2),
-        ent(0xf0000, 0x100000, 2),
-        ent(0x100000, 0x1fe00000, 1),               /* modules merged with the RAM around them */
-        ent(0x1fe00000, 0x1fe1e000, 2),             /* relboot's image */
-        ent(0x1fe1e000, 0x1ffe0000, 1),
-        ent(0x1ffe0000, 0x20000000, 2),
-        ent(0xfffc0000, 0x100000000, 2),
-        ent(0xfd00000000, 0x10000000000, 2),
+    const std::vector<boot_e820_entry> got = e820(m.map, 128, &truncated);
+    const std::vector<boot_e820_entry> want = {
+        ent(0x0, 0x9fc00, E_RAM),                   /* the MBI at 0x10000 merged with the RAM around it */
+        ent(0x9fc00, 0xa0000, E_RES),
+        ent(0xf0000, 0x100000, E_RES),
+        ent(0x100000, 0x1fe00000, E_RAM),           /* modules merged with the RAM around them */
+        ent(0x1fe00000, 0x1fe1e000, E_RES),         /* relboot's image */
+        ent(0x1fe1e000, 0x1ffe0000, E_RAM),
+        ent(0x1ffe0000, 0x20000000, E_RES),
+        ent(0xfffc0000, 0x100000000, E_RES),
+        ent(0xfd00000000, 0x10000000000, E_RES),
     };
     EXPECT_FALSE(truncated);
     EXPECT_EQ(got, want);
@@ -784,12 +899,43 @@ TEST(LinuxE820, OtherFirmwareTypesAreReserved)
         span(0xa000, 0xb000, DATA),
         span(0xb000, 0xc000, IMG),
     };
-    const std::vector<E820Entry> want = {
-        ent(0x0, 0x1000, 1), ent(0x1000, 0x3000, 2), ent(0x3000, 0x4000, 3), ent(0x4000, 0x5000, 4),
-        ent(0x5000, 0x6000, 5), ent(0x6000, 0x7000, 2), ent(0x8000, 0xb000, 1), ent(0xb000, 0xc000, 2),
+    const std::vector<boot_e820_entry> want = {
+        ent(0x0, 0x1000, E_RAM),    ent(0x1000, 0x3000, E_RES), ent(0x3000, 0x4000, E_ACPI),
+        ent(0x4000, 0x5000, E_NVS), ent(0x5000, 0x6000, E_BAD), ent(0x6000, 0x7000, E_RES),
+        ent(0x8000, 0xb000, E_RAM), ent(0xb000, 0xc000, E_RES),
     };
-    const std::vector<E820Entry> got = e820(map);
+    const std::vector<boot_e820_entry> got = e820(map);
     EXPECT_EQ(got, want);
+}
+
+TEST(LinuxE820, MemoryLimitReservesWhatLiesAtOrAboveIt)
+{
+    constexpr uint64_t GiB = uint64_t(1) << 30;
+    const std::vector<MemoryRange> map = {
+        span(0x0, 0x9fc00, U),
+        span(0x100000, 0xc0000000, U),
+        span(0xfffc0000, 0x100000000, R),
+        span(0x100000000, 20 * GiB, U),             /* crosses the limit */
+        span(20 * GiB, 20 * GiB + 0x1000, ACPI),    /* above it: reserved, merged with the cut-off RAM */
+        span(20 * GiB + 0x2000, 20 * GiB + 0x3000, MOD),
+        span(0xfd00000000, 0x10000000000, R),
+    };
+    const std::vector<boot_e820_entry> want = {
+        ent(0x0, 0x9fc00, E_RAM),
+        ent(0x100000, 0xc0000000, E_RAM),
+        ent(0xfffc0000, 0x100000000, E_RES),
+        ent(0x100000000, 16 * GiB, E_RAM),
+        ent(16 * GiB, 20 * GiB + 0x1000, E_RES),
+        ent(20 * GiB + 0x2000, 20 * GiB + 0x3000, E_RES),
+        ent(0xfd00000000, 0x10000000000, E_RES),
+    };
+    EXPECT_EQ(e820(map, 128, nullptr, 16 * GiB), want);
+    /* A limit at a range's base: all of it reserved; no limit: the native table. */
+    const std::vector<MemoryRange> at_base = {span(0x0, 0x1000, U), span(0x1000, 0x2000, U)};
+    EXPECT_EQ(e820(at_base, 128, nullptr, 0x1000), (std::vector<boot_e820_entry>{ent(0x0, 0x1000, E_RAM),
+                                                                                  ent(0x1000, 0x2000, E_RES)}));
+    EXPECT_EQ(e820(at_base, 128, nullptr, 0), (std::vector<boot_e820_entry>{ent(0x0, 0x2000, E_RAM)}));
+    EXPECT_EQ(e820(at_base, 128, nullptr, 0x2000), e820(at_base));
 }
 
 TEST(LinuxE820, Truncated)
@@ -800,7 +946,7 @@ TEST(LinuxE820, Truncated)
     bool truncated = false;
     EXPECT_EQ(e820(map, 10, &truncated).size(), 10u);
     EXPECT_FALSE(truncated);
-    const std::vector<E820Entry> got = e820(map, 4, &truncated);
+    const std::vector<boot_e820_entry> got = e820(map, 4, &truncated);
     EXPECT_TRUE(truncated);
     ASSERT_EQ(got.size(), 4u);
     EXPECT_EQ(got[3].addr, 0x6000u);
@@ -822,19 +968,27 @@ T at(const std::vector<uint8_t>& page, uint32_t offset)
     return v;
 }
 
+/* A zero page with a byte on each side, to catch writes outside it. */
+struct [[gnu::packed]] GuardedBootParams {
+    uint8_t front;
+    boot_params bp;
+    uint8_t back;
+};
+
 struct ZeroPage {
     std::vector<uint8_t> file = make_bzimage();
     LinuxImage img{};
     Machine m;
     LinuxPlan plan{};
     LinuxBootParamsInput in{};
-    std::vector<uint8_t> page;
+    std::vector<uint8_t> page;      /* the zero page's bytes, read back at zero-page.rst's offsets */
 
-    explicit ZeroPage(const BzImageSpec& spec = {})
+    explicit ZeroPage(const BzImageSpec& spec = {}, uint64_t memory_limit = 0)
     {
         file = make_bzimage(spec);
         EXPECT_TRUE(linux_parse(file.data(), file.size(), &img).ok());
         m.module0_size = file.size();
+        m.memory_limit = memory_limit;
         EXPECT_TRUE(m.plan(img, &plan).ok());
         in.cmd_line_ptr = 0x1fe1d000;
         in.ramdisk_image = plan.initrd;
@@ -845,12 +999,14 @@ struct ZeroPage {
     }
     void fill()
     {
-        /* One byte past each end, to catch writes outside the page; the page itself starts dirty. */
-        std::vector<uint8_t> buf(linuxboot::BOOT_PARAMS_SIZE + 2, 0x5a);
-        linux_fill_boot_params(buf.data() + 1, file.data(), img, plan, in);
-        EXPECT_EQ(buf.front(), 0x5a);
-        EXPECT_EQ(buf.back(), 0x5a);
-        page.assign(buf.begin() + 1, buf.end() - 1);
+        /* The page itself starts dirty. */
+        auto g = std::make_unique<GuardedBootParams>();
+        std::memset(g.get(), 0x5a, sizeof *g);
+        linux_fill_boot_params(g->bp, file.data(), img, plan, in);
+        EXPECT_EQ(g->front, 0x5a);
+        EXPECT_EQ(g->back, 0x5a);
+        const uint8_t* bytes = reinterpret_cast<const uint8_t*>(&g->bp);
+        page.assign(bytes, bytes + sizeof g->bp);
     }
 };
 
@@ -875,6 +1031,7 @@ TEST(LinuxZeroPage, FieldsAtTheirOffsets)
     ZeroPage z;
     z.fill();
     const std::vector<uint8_t>& p = z.page;
+    EXPECT_EQ(p.size(), 4096u);
     EXPECT_EQ(at<uint32_t>(p, 0x228), 0x1fe1d000u);      /* cmd_line_ptr */
     EXPECT_EQ(at<uint32_t>(p, 0xc8), 0u);                /* ext_cmd_line_ptr */
     EXPECT_EQ(at<uint32_t>(p, 0x218), 0x8e0000u);        /* ramdisk_image */
@@ -893,10 +1050,10 @@ TEST(LinuxZeroPage, FieldsAtTheirOffsets)
     EXPECT_EQ(std::vector<uint8_t>(p.begin() + 0x1c0, p.begin() + 0x1e0), std::vector<uint8_t>(32, 0));  /* BIOS */
 
     /* The e820 table: the conversion of BootState's map. */
-    const std::vector<E820Entry> want = e820(z.m.map);
+    const std::vector<boot_e820_entry> want = e820(z.m.map);
     ASSERT_EQ(p[0x1e8], want.size());
     for (uint32_t i = 0; i < want.size(); ++i)
-        EXPECT_TRUE(at<E820Entry>(p, 0x2d0 + 20 * i) == want[i]) << i;
+        EXPECT_TRUE(at<boot_e820_entry>(p, 0x2d0 + 20 * i) == want[i]) << i;
 }
 
 TEST(LinuxZeroPage, HeaderCopiedVerbatimUpToItsEndAndNothingElse)
@@ -988,6 +1145,30 @@ TEST(LinuxZeroPage, E820TableHoldsAtMost128)
     z.in.memory_map_count = uint32_t(map.size());
     z.fill();
     EXPECT_EQ(z.page[0x1e8], 128);
-    EXPECT_TRUE(at<E820Entry>(z.page, 0x2d0 + 20 * 127) == (E820Entry{127 * 0x2000, 0x1000, 1}));
+    EXPECT_TRUE(at<boot_e820_entry>(z.page, 0x2d0 + 20 * 127) == (boot_e820_entry{127 * 0x2000, 0x1000, E_RAM}));
     EXPECT_EQ(at<uint64_t>(z.page, 0x2d0 + 20 * 128), 0u);   /* 0xcd0: pad, untouched */
+}
+
+TEST(LinuxZeroPage, GuestMemoryViewWrittenFromThePlan)
+{
+    /* The plan's memory view (an SVM guest's NPT limit) is the e820 table, written once; the rest is native. */
+    constexpr uint64_t LIMIT = 0x1ff00000;
+    ZeroPage native;
+    native.fill();
+    ZeroPage guest({}, LIMIT);
+    ASSERT_EQ(guest.plan.memory_limit, LIMIT);
+    guest.fill();
+    const std::vector<boot_e820_entry> want = e820(guest.m.map, 128, nullptr, LIMIT);
+    ASSERT_EQ(guest.page[0x1e8], want.size());
+    for (uint32_t i = 0; i < want.size(); ++i) {
+        const boot_e820_entry e = at<boot_e820_entry>(guest.page, 0x2d0 + 20 * i);
+        EXPECT_TRUE(e == want[i]) << i;
+        if (e.addr + e.size > LIMIT) {
+            EXPECT_EQ(e.type, E_RES) << i;
+        }
+    }
+    EXPECT_TRUE(at<boot_e820_entry>(guest.page, 0x2d0 + 20 * 5) == ent(0x1fe1e000, LIMIT, E_RAM));
+    EXPECT_TRUE(at<boot_e820_entry>(guest.page, 0x2d0 + 20 * 6) == ent(LIMIT, 0x20000000, E_RES));
+    for (uint32_t i = 0; i < 0x2d0; ++i)
+        EXPECT_EQ(guest.page[i], native.page[i]) << std::hex << "offset 0x" << i;
 }

@@ -1,22 +1,26 @@
 /*
  * guest=svm's pure parts (arch/x86/boot/payload/svm/payload_svm.h): the nested page
  * table built for sample memory maps (relboot's pages absent, everything
- * else identity-mapped), the MSR permission map, the guest's CPUID view,
- * instruction lengths, the e820 clip and the guest's first page tables.
+ * else identity-mapped) and its refusals, the host's checks and their
+ * error lines, the MSR permission map, the guest's CPUID view,
+ * instruction lengths, the guest's e820 view (what the NPT leaves out is
+ * reserved) and the guest's first page tables.
  */
 #include "boot_test_util.h"
 
 #include <gtest/gtest.h>
+#include "lib/console.h"
 #include "payload/svm/payload_svm.h"
 #include <x86/cr.h>
 #include <x86/svm.h>
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 using namespace relboot;
 using namespace boot_test;
-using linuxboot::E820Entry;
+using linuxboot::boot_e820_entry;
 
 namespace {
 
@@ -171,6 +175,27 @@ TEST(SvmNpt, ExtraHole)
     EXPECT_EQ(hpa, 0x102a000u);
 }
 
+/* The error line as relboot prints it (print_error(), lib/error.h). */
+std::string line(const BootError& e)
+{
+    char buf[512];
+    Console con(buf, sizeof buf);
+    print_error(con, e);
+    return buf;
+}
+
+/* svm_npt_check() says ok exactly when svm_npt_build() builds. */
+void expect_check_matches_build(uint32_t page_count, uint64_t limit, const std::vector<PhysRange>& holes)
+{
+    std::vector<uint64_t> pages(uint64_t(page_count) * 512);
+    const uint32_t used = svm_npt_build(pages.data(), NPT_PHYS, page_count, limit, holes.data(), uint32_t(holes.size()));
+    const BootError e = svm_npt_check(limit, holes.data(), uint32_t(holes.size()), page_count);
+    EXPECT_EQ(e.ok(), used != 0) << std::hex << "limit 0x" << limit << std::dec << ", " << holes.size() << " holes";
+    if (!e.ok()) {
+        EXPECT_STREQ(e.subject, "svm");
+    }
+}
+
 /* Refusals: a limit that is no multiple of 1 GiB, too few pages for the PTs the holes need. */
 TEST(SvmNpt, Refusals)
 {
@@ -184,11 +209,42 @@ TEST(SvmNpt, Refusals)
     for (uint32_t i = 0; i < 9; ++i)
         holes.push_back(PhysRange{PhysAddr{0x1000000 + i * 2 * MiB}, 0x1000});
     EXPECT_EQ(svm_npt_build(pages.data(), NPT_PHYS, page_count, 4 * GiB, holes.data(), uint32_t(holes.size())), 0u);
+    expect_check_matches_build(page_count, 4 * GiB, holes);
+    EXPECT_EQ(line(svm_npt_check(4 * GiB, holes.data(), uint32_t(holes.size()), page_count)),
+              "relboot: error: svm npt split_pages: 9, expected at most pt_pages 2 MiB pages where a hole of "
+              "relboot's image starts or ends; pt_pages = 8\r\n");
     holes.pop_back();
     EXPECT_EQ(svm_npt_build(pages.data(), NPT_PHYS, page_count, 4 * GiB, holes.data(), uint32_t(holes.size())),
               page_count);
+    expect_check_matches_build(page_count, 4 * GiB, holes);
+    /* A hole over a whole 2 MiB page needs no page table; one that starts and ends inside two does need two. */
+    expect_check_matches_build(2 + 4 + 1, 4 * GiB, {PhysRange{PhysAddr{0x1000000}, 2 * MiB}});
+    expect_check_matches_build(2 + 4 + 1, 4 * GiB, {PhysRange{PhysAddr{0x11ff000}, 0x2000}});
+    expect_check_matches_build(2 + 4 + 2, 4 * GiB, {PhysRange{PhysAddr{0x11ff000}, 0x2000}});
     /* A limit the PDs alone do not fit in. */
     EXPECT_EQ(svm_npt_build(pages.data(), NPT_PHYS, SVM_NPT_PAGES, 512 * GiB, nullptr, 0), 0u);
+    for (uint64_t limit : {uint64_t(0), 4 * GiB + 2 * MiB, 512 * GiB, SVM_NPT_MAX, SVM_NPT_MAX + GiB})
+        expect_check_matches_build(SVM_NPT_PAGES, limit, {});
+    EXPECT_EQ(line(svm_npt_check(4 * GiB + 2 * MiB, nullptr, 0, SVM_NPT_PAGES)),
+              "relboot: error: svm npt limit: 0x0000000100200000, expected a nonzero multiple of 1 GiB whose page "
+              "directories fit the NPT's pages; npt_pages = 26\r\n");
+}
+
+/* The host's checks (APM vol. 2, 15.4), in the order the launcher makes them, and their lines. */
+TEST(SvmHost, ChecksAndTheirLines)
+{
+    const uint32_t svm = CPUID_80000001_ECX_SVM, np = CPUID_8000000A_EDX_NP;
+    EXPECT_TRUE(svm_check_cpuid(svm | 0x1, np | 0x8).ok());
+    EXPECT_EQ(line(svm_check_cpuid(0x00000121, np)),
+              "relboot: error: svm CPUID 0x80000001 ECX: 0x00000121, expected SVM (bit 2) for guest=svm\r\n");
+    EXPECT_EQ(line(svm_check_cpuid(0, 0)),        /* SVM is named first */
+              "relboot: error: svm CPUID 0x80000001 ECX: 0x00000000, expected SVM (bit 2) for guest=svm\r\n");
+    EXPECT_EQ(line(svm_check_cpuid(svm, 0)), "relboot: error: svm CPUID 0x8000000a EDX: 0x00000000, expected NP "
+                                             "(bit 0): nested paging (NPT) for guest=svm\r\n");
+    EXPECT_TRUE(svm_check_vm_cr(0).ok());
+    EXPECT_TRUE(svm_check_vm_cr(0x8).ok());
+    EXPECT_EQ(line(svm_check_vm_cr(0x10)), "relboot: error: svm VM_CR: 0x00000010, expected SVMDIS (bit 4) clear: "
+                                           "SVM not disabled by the firmware\r\n");
 }
 
 TEST(SvmNptHoles, WindowsRoundedOutwardsAndClipped)
@@ -269,23 +325,74 @@ TEST(SvmExit, LengthsAndNames)
     EXPECT_STREQ(svm_exit_name(0x78), "other");
 }
 
-TEST(SvmE820, ClippedToTheNptLimit)
+/*
+ * The guest's memory view, decided with the plan: with memory_limit =
+ * svm_npt_limit(), everything the NPT leaves out (relboot's pages inside
+ * the image, everything at or above the limit) is reserved in the e820
+ * table, and every RAM entry is identity-mapped by the NPT.
+ */
+void expect_guest_view_matches_npt(const std::vector<MemoryRange>& map, const Layout& l, uint64_t ram_above)
 {
-    std::vector<uint8_t> zp(linuxboot::BOOT_PARAMS_SIZE);
-    const E820Entry in[] = {{0, 0x9fc00, 1}, {0x100000, 0xbff00000, 1}, {0x100000000, 16 * GiB, 1},
-                            {0xfd00000000, 0x300000000, 2}};
-    std::memcpy(zp.data() + linuxboot::BP_E820_TABLE, in, sizeof in);
-    zp[linuxboot::BP_E820_ENTRIES] = 4;
-    EXPECT_EQ(svm_e820_clip(zp.data(), SVM_NPT_MAX), 4 * GiB);
-    ASSERT_EQ(zp[linuxboot::BP_E820_ENTRIES], 3);
-    E820Entry out[3];
-    std::memcpy(out, zp.data() + linuxboot::BP_E820_TABLE, sizeof out);
-    EXPECT_EQ(out[1].size, 0xbff00000u);
-    EXPECT_EQ(out[2].addr, 0x100000000u);
-    EXPECT_EQ(out[2].size, SVM_NPT_MAX - 4 * GiB);
-    /* Below the limit: unchanged. */
-    EXPECT_EQ(svm_e820_clip(zp.data(), SVM_NPT_MAX), 0u);
-    EXPECT_EQ(zp[linuxboot::BP_E820_ENTRIES], 3);
+    const Npt n = build(map, l);
+    ASSERT_NE(n.used, 0u);
+    std::vector<boot_e820_entry> e820(linuxboot::E820_MAX_ENTRIES_ZEROPAGE);
+    bool truncated = true;
+    e820.resize(linux_e820_from_memory_map(map.data(), uint32_t(map.size()), n.limit, e820.data(),
+                                           uint32_t(e820.size()), &truncated));
+    EXPECT_FALSE(truncated);
+    auto type_at = [&](uint64_t addr) -> uint32_t {
+        for (const boot_e820_entry& e : e820)
+            if (addr >= e.addr && addr - e.addr < e.size)
+                return e.type;
+        return 0;   /* not in the table */
+    };
+    for (const PhysRange& h : n.holes)
+        for (uint64_t a = h.base.value; a < h.end(); a += 4096)
+            ASSERT_EQ(type_at(a), linuxboot::E820_TYPE_RESERVED) << std::hex << "hole page 0x" << a;
+    uint64_t ram_below = 0;
+    for (const boot_e820_entry& e : e820) {
+        if (e.addr + e.size > n.limit) {
+            EXPECT_EQ(e.type, linuxboot::E820_TYPE_RESERVED) << std::hex << "entry at 0x" << e.addr;
+        }
+        if (e.type != linuxboot::E820_TYPE_RAM)
+            continue;
+        ram_below += e.size;
+        for (uint64_t a = e.addr; a < e.addr + e.size; a += 0x10000) {   /* every 64 KiB: 16 GiB in 256 Ki steps */
+            uint64_t hpa = 0;
+            ASSERT_TRUE(svm_npt_translate(n.pages.data(), NPT_PHYS, n.used, a, &hpa)) << std::hex << "RAM 0x" << a;
+            ASSERT_EQ(hpa, a);
+        }
+        uint64_t hpa = 0;
+        ASSERT_TRUE(svm_npt_translate(n.pages.data(), NPT_PHYS, n.used, e.addr + e.size - 1, &hpa));
+        ASSERT_EQ(hpa, e.addr + e.size - 1);
+    }
+    /* The RAM cut off is what the view reserves: native RAM = RAM below + RAM above. */
+    std::vector<boot_e820_entry> native(linuxboot::E820_MAX_ENTRIES_ZEROPAGE);
+    native.resize(linux_e820_from_memory_map(map.data(), uint32_t(map.size()), 0, native.data(),
+                                             uint32_t(native.size()), &truncated));
+    uint64_t ram_native = 0;
+    for (const boot_e820_entry& e : native)
+        ram_native += e.type == linuxboot::E820_TYPE_RAM ? e.size : 0;
+    EXPECT_EQ(ram_native - ram_below, ram_above);
+}
+
+TEST(SvmGuestView, RelbootsPagesAndTheNptLimitReserved)
+{
+    /* SeaBIOS, -m 256M (SvmNpt.SeabiosImageAtLinkAddress's layout). */
+    const std::vector<MemoryRange> small = {
+        span(0x0, 0x9fc00, U),         span(0x9fc00, 0xa0000, R),          span(0xf0000, 0x100000, R),
+        span(0x100000, 0x1000000, U),  span(0x1000000, 0x1058000, IMG),    span(0x1058000, 0xffe0000, U),
+        span(0xffe0000, 0x10000000, R), span(0xfffc0000, 0x100000000, R), span(0xfd00000000, 0x10000000000, R),
+    };
+    const Layout l{PhysRange{PhysAddr{0x1000000}, 0x58000},
+                   {PhysRange{PhysAddr{0x1029000}, 0x6000}, PhysRange{PhysAddr{0x1050000}, 0x7000}}};
+    expect_guest_view_matches_npt(small, l, 0);
+    /* 40 GiB of RAM: the NPT stops at 16 GiB, the rest is reserved (24 GiB withheld). */
+    const std::vector<MemoryRange> big = {
+        span(0x0, 0x9fc00, U), span(0x100000, 0x1000000, U), span(0x1000000, 0x1058000, IMG),
+        span(0x1058000, 0xbffe0000, U), span(0x100000000, 40 * GiB, U),
+    };
+    expect_guest_view_matches_npt(big, l, 24 * GiB);
 }
 
 /* The guest's first page tables: [0, 4 GiB) identity in 2 MiB pages. */

@@ -1,12 +1,16 @@
 /*
- * The Linux x86 boot protocol: the bzImage's setup header and the zero
- * page (struct boot_params), by their field names and offsets.
+ * The Linux x86 boot protocol's formats: the bzImage's setup header and
+ * the zero page (struct boot_params) by their field names and offsets,
+ * the e820 entry types and the setup_data list.  Formats only: no relboot
+ * code.
+ *
  * Documentation/arch/x86/boot.rst ("The Real-Mode Kernel Header", "Details
- * of Header Fields", "64-bit Boot Protocol") and
- * arch/x86/include/uapi/asm/bootparam.h, zero-page.rst.  The setup header
+ * of Header Fields", "64-bit Boot Protocol"), Documentation/arch/x86/
+ * zero-page.rst (the offsets asserted below) and
+ * arch/x86/include/uapi/asm/bootparam.h (the names).  The setup header
  * sits at offset 0x1f1 both in the bzImage file and in boot_params.
- * Little-endian, packed; offsets are bytes from the start of the
- * bzImage / of boot_params.
+ * Little-endian, packed; offsets are bytes from the start of the bzImage
+ * / of boot_params.  Needs <stddef.h> and <stdint.h> only.
  */
 #ifndef RELBOOT_LINUX_BOOT_H
 #define RELBOOT_LINUX_BOOT_H
@@ -50,15 +54,62 @@ inline constexpr uint32_t DEFAULT_CODE32_START = 0x100000;
 inline constexpr uint32_t SECTOR_SIZE = 512;
 /* boot_params is one page. */
 inline constexpr uint32_t BOOT_PARAMS_SIZE = 4096;
-/* e820_table's slots (bootparam.h E820_MAX_ENTRIES_ZEROPAGE). */
+/* e820_table's slots (bootparam.h E820_MAX_ENTRIES_ZEROPAGE); more go to a SETUP_E820_EXT node. */
 inline constexpr uint32_t E820_MAX_ENTRIES_ZEROPAGE = 128;
+/* edd_mbr_sig_buffer's slots (include/uapi/linux/edd.h EDD_MBR_SIG_MAX) and eddbuf's (EDDMAXNR). */
+inline constexpr uint32_t EDD_MBR_SIG_MAX = 16;
+inline constexpr uint32_t EDDMAXNR = 6;
 /* type_of_loader: 0xff = "undefined" (boot.rst: a loader without an assigned id). */
 inline constexpr uint8_t LOADER_TYPE_UNDEFINED = 0xff;
+/* setup_header.vid_mode: "normal" (boot.rst, vid_mode). */
+inline constexpr uint16_t VID_MODE_NORMAL = 0xffff;
+/* hardware_subarch: X86_SUBARCH_PC, a PC with the standard entries (bootparam.h enum x86_hardware_subarch). */
+inline constexpr uint32_t X86_SUBARCH_PC = 0;
 /* efi_info.efi_loader_signature for a 64-bit firmware: "EL64". */
 inline constexpr uint32_t EFI64_LOADER_SIGNATURE = 0x34364c45;
 
-/* struct setup_header (bootparam.h), at offset 0x1f1. */
-struct [[gnu::packed]] SetupHeader {
+/*
+ * boot_e820_entry.type (arch/x86/include/asm/e820/types.h, enum
+ * e820_type).  Linux treats a type it does not know as reserved.
+ */
+inline constexpr uint32_t E820_TYPE_RAM = 1;
+inline constexpr uint32_t E820_TYPE_RESERVED = 2;
+inline constexpr uint32_t E820_TYPE_ACPI = 3;           /* ACPI tables: reclaimable once read */
+inline constexpr uint32_t E820_TYPE_NVS = 4;            /* ACPI non-volatile storage */
+inline constexpr uint32_t E820_TYPE_UNUSABLE = 5;
+inline constexpr uint32_t E820_TYPE_PMEM = 7;
+inline constexpr uint32_t E820_TYPE_PRAM = 12;          /* legacy NVDIMM */
+
+/*
+ * setup_data.type (bootparam.h): what a node of the setup_data list
+ * (setup_header.setup_data, protocol 2.09+) carries.
+ */
+inline constexpr uint32_t SETUP_NONE = 0;
+inline constexpr uint32_t SETUP_E820_EXT = 1;           /* boot_e820_entry[] beyond the zero page's 128 */
+inline constexpr uint32_t SETUP_DTB = 2;
+inline constexpr uint32_t SETUP_PCI = 3;
+inline constexpr uint32_t SETUP_EFI = 4;
+inline constexpr uint32_t SETUP_APPLE_PROPERTIES = 5;
+inline constexpr uint32_t SETUP_JAILHOUSE = 6;
+inline constexpr uint32_t SETUP_CC_BLOB = 7;
+inline constexpr uint32_t SETUP_IMA = 8;
+inline constexpr uint32_t SETUP_RNG_SEED = 9;
+inline constexpr uint32_t SETUP_INDIRECT = 1u << 31;    /* protocol 2.15: data is a struct setup_indirect */
+
+/*
+ * struct setup_data: one node of the list, 16 bytes of header followed
+ * by len bytes of data; next is the physical address of the next node,
+ * 0 at the end.
+ */
+struct [[gnu::packed]] setup_data {
+    uint64_t next;
+    uint32_t type;                  /* SETUP_* */
+    uint32_t len;                   /* bytes of data after this header */
+};
+static_assert(sizeof(setup_data) == 16);
+
+/* struct setup_header (bootparam.h), at offset 0x1f1 of the file and of boot_params; 0x7b bytes. */
+struct [[gnu::packed]] setup_header {
     uint8_t setup_sects;            /* 0x1f1 */
     uint16_t root_flags;            /* 0x1f2 */
     uint32_t syssize;               /* 0x1f4 */
@@ -93,29 +144,26 @@ struct [[gnu::packed]] SetupHeader {
     uint64_t hardware_subarch_data; /* 0x240 */
     uint32_t payload_offset;        /* 0x248 */
     uint32_t payload_length;        /* 0x24c */
-    uint64_t setup_data;            /* 0x250 */
+    uint64_t setup_data;            /* 0x250: physical address of the first struct setup_data; 0 = none */
     uint64_t pref_address;          /* 0x258 */
     uint32_t init_size;             /* 0x260 */
     uint32_t handover_offset;       /* 0x264 */
     uint32_t kernel_info_offset;    /* 0x268 */
 };
 inline constexpr uint32_t SETUP_HEADER_OFFSET = 0x1f1;
-static_assert(sizeof(SetupHeader) == 0x26c - SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, header) == 0x202 - SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, relocatable_kernel) == 0x234 - SETUP_HEADER_OFFSET);
-static_assert(offsetof(SetupHeader, pref_address) == 0x258 - SETUP_HEADER_OFFSET);
+static_assert(sizeof(setup_header) == 0x26c - SETUP_HEADER_OFFSET);
 
-/* struct boot_e820_entry: 20 bytes, packed. */
-struct [[gnu::packed]] E820Entry {
+/* struct boot_e820_entry: 20 bytes, packed; [addr, addr + size) of one type (E820_TYPE_*). */
+struct [[gnu::packed]] boot_e820_entry {
     uint64_t addr;
     uint64_t size;
-    uint32_t type;                  /* 1 RAM, 2 reserved, 3 ACPI, 4 NVS, 5 unusable */
+    uint32_t type;
 };
-static_assert(sizeof(E820Entry) == 20);
+static_assert(sizeof(boot_e820_entry) == 20);
 
-/* struct efi_info (boot_params 0x1c0). */
-struct [[gnu::packed]] EfiInfo {
-    uint32_t efi_loader_signature;
+/* struct efi_info (bootparam.h), boot_params 0x1c0, 32 bytes: the firmware's tables for an EFI boot. */
+struct [[gnu::packed]] efi_info {
+    uint32_t efi_loader_signature;  /* "EL64" (EFI64_LOADER_SIGNATURE) or "EL32" */
     uint32_t efi_systab;
     uint32_t efi_memdesc_size;
     uint32_t efi_memdesc_version;
@@ -124,13 +172,13 @@ struct [[gnu::packed]] EfiInfo {
     uint32_t efi_systab_hi;
     uint32_t efi_memmap_hi;
 };
-static_assert(sizeof(EfiInfo) == 32);
+static_assert(sizeof(efi_info) == 32);
 
 /*
  * struct screen_info (include/uapi/linux/screen_info.h), boot_params 0x000,
  * 0x40 bytes: the console's video mode.
  */
-struct [[gnu::packed]] ScreenInfo {
+struct [[gnu::packed]] screen_info {
     uint8_t orig_x, orig_y;             /* 0x00: text cursor */
     uint16_t ext_mem_k;                 /* 0x02 */
     uint16_t orig_video_page;           /* 0x04 */
@@ -153,12 +201,12 @@ struct [[gnu::packed]] ScreenInfo {
     uint16_t vesa_attributes;           /* 0x34 */
     uint32_t capabilities;              /* 0x36: VIDEO_CAPABILITY_* */
     uint32_t ext_lfb_base;              /* 0x3a: lfb_base bits 63:32 */
-    uint8_t reserved[2];                /* 0x3e */
+    uint8_t _reserved[2];               /* 0x3e */
 };
-static_assert(sizeof(ScreenInfo) == 0x40);
-static_assert(__builtin_offsetof(ScreenInfo, orig_video_isVGA) == 0x0f && __builtin_offsetof(ScreenInfo, lfb_base) == 0x18);
-static_assert(__builtin_offsetof(ScreenInfo, red_size) == 0x26 && __builtin_offsetof(ScreenInfo, rsvd_pos) == 0x2d);
-static_assert(__builtin_offsetof(ScreenInfo, capabilities) == 0x36 && __builtin_offsetof(ScreenInfo, ext_lfb_base) == 0x3a);
+static_assert(sizeof(screen_info) == 0x40);
+static_assert(offsetof(screen_info, orig_video_isVGA) == 0x0f && offsetof(screen_info, lfb_base) == 0x18);
+static_assert(offsetof(screen_info, red_size) == 0x26 && offsetof(screen_info, rsvd_pos) == 0x2d);
+static_assert(offsetof(screen_info, capabilities) == 0x36 && offsetof(screen_info, ext_lfb_base) == 0x3a);
 /*
  * screen_info.orig_video_isVGA: 1 for a VGA text mode (what Linux's own
  * real-mode setup writes, arch/x86/boot/video-vga.c; vgacon reads it), or
@@ -169,22 +217,127 @@ inline constexpr uint8_t VIDEO_TYPE_VLFB = 0x23;
 /* screen_info.capabilities: ext_lfb_base is valid. */
 inline constexpr uint32_t VIDEO_CAPABILITY_64BIT_BASE = 1u << 1;
 
-/* Offsets in struct boot_params (zero-page.rst) of the fields relboot writes. */
-inline constexpr uint32_t BP_SCREEN_INFO = 0x000;        /* struct screen_info */
-inline constexpr uint32_t BP_ACPI_RSDP_ADDR = 0x070;     /* u64 */
-inline constexpr uint32_t BP_EXT_RAMDISK_IMAGE = 0x0c0;  /* u32: ramdisk_image bits 63:32 */
-inline constexpr uint32_t BP_EXT_RAMDISK_SIZE = 0x0c4;
-inline constexpr uint32_t BP_EXT_CMD_LINE_PTR = 0x0c8;
-inline constexpr uint32_t BP_EFI_INFO = 0x1c0;           /* struct efi_info */
-inline constexpr uint32_t BP_EDID_INFO = 0x140;          /* struct edid_info: 128 bytes */
-inline constexpr uint32_t BP_E820_ENTRIES = 0x1e8;       /* u8 */
-inline constexpr uint32_t BP_EDDBUF_ENTRIES = 0x1e9;     /* u8 */
-inline constexpr uint32_t BP_EDD_MBR_SIG_BUF_ENTRIES = 0x1ea;   /* u8 */
-inline constexpr uint32_t BP_SENTINEL = 0x1ef;           /* u8: must stay 0 */
-inline constexpr uint32_t BP_HDR = SETUP_HEADER_OFFSET;  /* struct setup_header */
-inline constexpr uint32_t BP_EDD_MBR_SIG_BUFFER = 0x290; /* u32[16] (EDD_MBR_SIG_MAX) */
-inline constexpr uint32_t BP_E820_TABLE = 0x2d0;         /* struct boot_e820_entry[128] */
-inline constexpr uint32_t BP_EDDBUF = 0xd00;             /* struct edd_info[6] (EDDMAXNR) */
+/* struct edid_info (include/video/edid.h): the display's 128-byte EDID block, as bytes. */
+struct [[gnu::packed]] edid_info {
+    uint8_t dummy[128];
+};
+static_assert(sizeof(edid_info) == 128);
+
+/*
+ * struct edd_info (include/uapi/linux/edd.h), 82 bytes: one BIOS disk,
+ * from INT 13h AH=41h, AH=08h and AH=48h (params: struct
+ * edd_device_params, as bytes).
+ */
+struct [[gnu::packed]] edd_info {
+    uint8_t device;
+    uint8_t version;
+    uint16_t interface_support;
+    uint16_t legacy_max_cylinder;
+    uint8_t legacy_max_head;
+    uint8_t legacy_sectors_per_track;
+    uint8_t params[74];
+};
+static_assert(sizeof(edd_info) == 82);
+
+/*
+ * struct boot_params, the "zero page" (bootparam.h; zero-page.rst), 4096
+ * bytes.  A loader zeroes it, copies the file's setup header into hdr
+ * (as far as the header's end, 0x202 + byte 0x201) and fills the fields
+ * it knows.  Fields relboot never writes are kept as bytes.
+ */
+struct [[gnu::packed]] boot_params {
+    struct screen_info screen_info;     /* 0x000 */
+    uint8_t apm_bios_info[0x14];        /* 0x040: struct apm_bios_info */
+    uint8_t _pad2[4];                   /* 0x054 */
+    uint64_t tboot_addr;                /* 0x058 */
+    uint8_t ist_info[0x10];             /* 0x060: struct ist_info */
+    uint64_t acpi_rsdp_addr;            /* 0x070: the RSDP; 0 = the kernel searches */
+    uint8_t _pad3[8];                   /* 0x078 */
+    uint8_t hd0_info[16];               /* 0x080: obsolete */
+    uint8_t hd1_info[16];               /* 0x090: obsolete */
+    uint8_t sys_desc_table[16];         /* 0x0a0: obsolete */
+    uint8_t olpc_ofw_header[16];        /* 0x0b0 */
+    uint32_t ext_ramdisk_image;         /* 0x0c0: ramdisk_image bits 63:32 */
+    uint32_t ext_ramdisk_size;          /* 0x0c4: ramdisk_size bits 63:32 */
+    uint32_t ext_cmd_line_ptr;          /* 0x0c8: cmd_line_ptr bits 63:32 */
+    uint8_t _pad4[112];                 /* 0x0cc */
+    uint32_t cc_blob_address;           /* 0x13c */
+    struct edid_info edid_info;         /* 0x140 */
+    struct efi_info efi_info;           /* 0x1c0 */
+    uint32_t alt_mem_k;                 /* 0x1e0 */
+    uint32_t scratch;                   /* 0x1e4 */
+    uint8_t e820_entries;               /* 0x1e8: entries used in e820_table */
+    uint8_t eddbuf_entries;             /* 0x1e9 */
+    uint8_t edd_mbr_sig_buf_entries;    /* 0x1ea */
+    uint8_t kbd_status;                 /* 0x1eb */
+    uint8_t secure_boot;                /* 0x1ec */
+    uint8_t _pad5[2];                   /* 0x1ed */
+    uint8_t sentinel;                   /* 0x1ef: 0xff in the file; a loader that copies it is caught */
+    uint8_t _pad6[1];                   /* 0x1f0 */
+    struct setup_header hdr;            /* 0x1f1 */
+    uint8_t _pad7[0x290 - 0x1f1 - sizeof(struct setup_header)];   /* 0x26c: the header may grow into it */
+    uint32_t edd_mbr_sig_buffer[EDD_MBR_SIG_MAX];                 /* 0x290 */
+    struct boot_e820_entry e820_table[E820_MAX_ENTRIES_ZEROPAGE];  /* 0x2d0 */
+    uint8_t _pad8[48];                  /* 0xcd0 */
+    struct edd_info eddbuf[EDDMAXNR];   /* 0xd00 */
+    uint8_t _pad9[276];                 /* 0xeec */
+};
+
+/* zero-page.rst's table, and the setup header's fields relboot reads or writes (boot.rst). */
+static_assert(sizeof(boot_params) == BOOT_PARAMS_SIZE);
+static_assert(offsetof(boot_params, screen_info) == 0x000);
+static_assert(offsetof(boot_params, apm_bios_info) == 0x040);
+static_assert(offsetof(boot_params, tboot_addr) == 0x058);
+static_assert(offsetof(boot_params, ist_info) == 0x060);
+static_assert(offsetof(boot_params, acpi_rsdp_addr) == 0x070);
+static_assert(offsetof(boot_params, hd0_info) == 0x080);
+static_assert(offsetof(boot_params, hd1_info) == 0x090);
+static_assert(offsetof(boot_params, sys_desc_table) == 0x0a0);
+static_assert(offsetof(boot_params, olpc_ofw_header) == 0x0b0);
+static_assert(offsetof(boot_params, ext_ramdisk_image) == 0x0c0);
+static_assert(offsetof(boot_params, ext_ramdisk_size) == 0x0c4);
+static_assert(offsetof(boot_params, ext_cmd_line_ptr) == 0x0c8);
+static_assert(offsetof(boot_params, cc_blob_address) == 0x13c);
+static_assert(offsetof(boot_params, edid_info) == 0x140);
+static_assert(offsetof(boot_params, efi_info) == 0x1c0);
+static_assert(offsetof(boot_params, alt_mem_k) == 0x1e0);
+static_assert(offsetof(boot_params, scratch) == 0x1e4);
+static_assert(offsetof(boot_params, e820_entries) == 0x1e8);
+static_assert(offsetof(boot_params, eddbuf_entries) == 0x1e9);
+static_assert(offsetof(boot_params, edd_mbr_sig_buf_entries) == 0x1ea);
+static_assert(offsetof(boot_params, kbd_status) == 0x1eb);
+static_assert(offsetof(boot_params, secure_boot) == 0x1ec);
+static_assert(offsetof(boot_params, sentinel) == 0x1ef);
+static_assert(offsetof(boot_params, hdr) == SETUP_HEADER_OFFSET);
+static_assert(offsetof(boot_params, edd_mbr_sig_buffer) == 0x290);
+static_assert(offsetof(boot_params, e820_table) == 0x2d0);
+static_assert(offsetof(boot_params, eddbuf) == 0xd00);
+static_assert(offsetof(boot_params, hdr.setup_sects) == 0x1f1);
+static_assert(offsetof(boot_params, hdr.syssize) == 0x1f4);
+static_assert(offsetof(boot_params, hdr.vid_mode) == 0x1fa);
+static_assert(offsetof(boot_params, hdr.boot_flag) == 0x1fe);
+static_assert(offsetof(boot_params, hdr.jump) == 0x200);
+static_assert(offsetof(boot_params, hdr.header) == 0x202);
+static_assert(offsetof(boot_params, hdr.version) == 0x206);
+static_assert(offsetof(boot_params, hdr.kernel_version) == 0x20e);
+static_assert(offsetof(boot_params, hdr.type_of_loader) == 0x210);
+static_assert(offsetof(boot_params, hdr.loadflags) == 0x211);
+static_assert(offsetof(boot_params, hdr.code32_start) == 0x214);
+static_assert(offsetof(boot_params, hdr.ramdisk_image) == 0x218);
+static_assert(offsetof(boot_params, hdr.ramdisk_size) == 0x21c);
+static_assert(offsetof(boot_params, hdr.cmd_line_ptr) == 0x228);
+static_assert(offsetof(boot_params, hdr.initrd_addr_max) == 0x22c);
+static_assert(offsetof(boot_params, hdr.kernel_alignment) == 0x230);
+static_assert(offsetof(boot_params, hdr.relocatable_kernel) == 0x234);
+static_assert(offsetof(boot_params, hdr.min_alignment) == 0x235);
+static_assert(offsetof(boot_params, hdr.xloadflags) == 0x236);
+static_assert(offsetof(boot_params, hdr.cmdline_size) == 0x238);
+static_assert(offsetof(boot_params, hdr.hardware_subarch) == 0x23c);
+static_assert(offsetof(boot_params, hdr.hardware_subarch_data) == 0x240);
+static_assert(offsetof(boot_params, hdr.setup_data) == 0x250);
+static_assert(offsetof(boot_params, hdr.pref_address) == 0x258);
+static_assert(offsetof(boot_params, hdr.init_size) == 0x260);
+static_assert(offsetof(boot_params, hdr.kernel_info_offset) == 0x268);
 
 } // namespace relboot::linuxboot
 

@@ -15,8 +15,9 @@
 
 namespace relboot {
 
-using linuxboot::E820Entry;
-using linuxboot::SetupHeader;
+using linuxboot::boot_e820_entry;
+using linuxboot::boot_params;
+using linuxboot::setup_header;
 
 namespace {
 
@@ -24,32 +25,32 @@ constexpr uint64_t PAGE_SIZE = 4096;
 constexpr uint64_t FOUR_GIB = uint64_t(1) << 32;
 
 /*
- * Offset of a setup header field in the file and in boot_params (the
- * header sits at 0x1f1 in both).
+ * Offsets in the file of the fields the checks read before the header is
+ * copied: the same as in boot_params, where the header sits at 0x1f1 too.
  */
-#define BP_HDR_FIELD(field) uint32_t(linuxboot::SETUP_HEADER_OFFSET + offsetof(SetupHeader, field))
-
-/* The fields the checks read before the header is copied. */
-constexpr uint32_t OFF_BOOT_FLAG = BP_HDR_FIELD(boot_flag);
-constexpr uint32_t OFF_JUMP_OFFSET = BP_HDR_FIELD(jump) + 1;   /* the jump's 8-bit displacement: header end - 0x202 */
-constexpr uint32_t OFF_HEADER = BP_HDR_FIELD(header);
+constexpr uint32_t OFF_BOOT_FLAG = offsetof(boot_params, hdr.boot_flag);
+constexpr uint32_t OFF_JUMP_OFFSET = offsetof(boot_params, hdr.jump) + 1;   /* the jump's 8-bit displacement: header end - 0x202 */
+constexpr uint32_t OFF_HEADER = offsetof(boot_params, hdr.header);
 constexpr uint32_t HEADER_MAGIC_END = OFF_HEADER + 4;
 /* The setup header may not run into edd_mbr_sig_buffer (boot_params 0x290), as GRUB checks. */
-constexpr uint32_t HEADER_END_MAX = 0x290;
-constexpr uint32_t SETUP_HEADER_END = linuxboot::SETUP_HEADER_OFFSET + sizeof(SetupHeader);   /* 0x26c */
+constexpr uint32_t HEADER_END_MAX = offsetof(boot_params, edd_mbr_sig_buffer);
+constexpr uint32_t SETUP_HEADER_END = linuxboot::SETUP_HEADER_OFFSET + sizeof(setup_header);   /* 0x26c */
 /* boot.rst: kernel_version points at a NUL-terminated string; relboot shows at most this much of it. */
 constexpr uint32_t VERSION_MAX_LEN = 127;
 
-constexpr PayloadError fail(const char* field, uint64_t found, const char* expected, bool decimal = false)
+/* The refusal of the payload's field: found, and what was expected instead. */
+constexpr BootError fail(const char* field, uint64_t found, const char* expected, Radix radix = Radix::hex)
 {
-    return PayloadError{field, found, decimal, expected, nullptr, 0, false};
+    return BootError{.subject = LINUX_ERROR_SUBJECT, .field = field, .found = found, .expected = expected,
+                     .found_radix = radix};
 }
 
 /* The same, with the header field the expectation names and its value. */
-constexpr PayloadError fail_limit(const char* field, uint64_t found, bool decimal, const char* expected,
-                                  const char* limit_name, uint64_t limit, bool limit_decimal)
+constexpr BootError fail_limit(const char* field, uint64_t found, Radix radix, const char* expected,
+                               const char* limit_name, uint64_t limit, Radix limit_radix)
 {
-    return PayloadError{field, found, decimal, expected, limit_name, limit, limit_decimal};
+    return BootError{.subject = LINUX_ERROR_SUBJECT, .field = field, .found = found, .expected = expected,
+                     .limit_name = limit_name, .limit = limit, .found_radix = radix, .limit_radix = limit_radix};
 }
 
 template <typename T>
@@ -58,12 +59,6 @@ T load(const uint8_t* p)
     T v;
     __builtin_memcpy(&v, p, sizeof v);
     return v;
-}
-
-template <typename T>
-void store(uint8_t* page, uint32_t offset, T v)
-{
-    __builtin_memcpy(page + offset, &v, sizeof v);
 }
 
 uint32_t lo32(uint64_t v)
@@ -224,7 +219,7 @@ struct KernelPlace {
  * Kernel"): footprint bytes free from the pm code's destination, and
  * init_size from the runtime address.  False: nowhere.
  */
-bool place_kernel(const SetupHeader& h, uint64_t pm_src, uint64_t footprint, const Space& s, KernelPlace* out)
+bool place_kernel(const setup_header& h, uint64_t pm_src, uint64_t footprint, const Space& s, KernelPlace* out)
 {
     if (!h.relocatable_kernel) {
         /* code32_start's default; the kernel moves itself to pref_address. */
@@ -250,11 +245,12 @@ bool place_kernel(const SetupHeader& h, uint64_t pm_src, uint64_t footprint, con
 }
 
 /*
- * e820 type of a BootState memory type: the ACPI types as they are,
- * relboot's image reserved (its page tables, GDT, IDT, zero page and
- * command line are in use when the kernel starts), the modules and the
- * loader's information structure RAM (nothing reads them after the jump),
- * any other firmware type reserved.
+ * The e820 type of a BootState memory type (the one place that converts
+ * them): the ACPI types and bad memory by their e820 names, relboot's
+ * image reserved (its page tables, GDT, IDT, zero page and command line
+ * are in use when the kernel starts), the modules and the loader's
+ * information structure RAM (nothing reads them after the jump), any
+ * other firmware type reserved.
  */
 uint32_t e820_type(MemoryType t)
 {
@@ -262,26 +258,53 @@ uint32_t e820_type(MemoryType t)
     case MemoryType::usable:
     case MemoryType::module:
     case MemoryType::boot_data:
-        return 1;
+        return linuxboot::E820_TYPE_RAM;
     case MemoryType::acpi_reclaimable:
+        return linuxboot::E820_TYPE_ACPI;
     case MemoryType::acpi_nvs:
+        return linuxboot::E820_TYPE_NVS;
     case MemoryType::bad:
-        return uint32_t(t);
+        return linuxboot::E820_TYPE_UNUSABLE;
     default:
-        return uint32_t(MemoryType::reserved);
+        return linuxboot::E820_TYPE_RESERVED;
     }
 }
 
 /*
+ * Where r splits for the memory view: memory_limit clamped into r
+ * (r.end() when there is no limit or r lies below it).
+ */
+uint64_t view_split(const PhysRange& r, uint64_t memory_limit)
+{
+    if (!memory_limit || memory_limit >= r.end())
+        return r.end();
+    return memory_limit > r.base.value ? memory_limit : r.base.value;
+}
+
+/* Bytes of RAM (E820_TYPE_RAM after the conversion) in map at or above memory_limit; 0 without a limit. */
+uint64_t ram_at_or_above(const MemoryRange* map, uint32_t count, uint64_t memory_limit)
+{
+    uint64_t bytes = 0;
+    for (uint32_t i = 0; i < count; ++i) {
+        const PhysRange r = phys_range_clamped(map[i].base.value, map[i].size);
+        if (e820_type(map[i].type) == linuxboot::E820_TYPE_RAM)
+            bytes += r.end() - view_split(r, memory_limit);
+    }
+    return bytes;
+}
+
+/*
  * The e820 conversion, handing each finished entry to emit(index, entry):
- * at most max of them, *truncated when more were needed.
+ * at most max of them, *truncated when more were needed.  What lies at or
+ * above memory_limit (when nonzero) is reserved.
  */
 template <typename Emit>
-uint32_t e820_convert(const MemoryRange* map, uint32_t count, uint32_t max, bool* truncated, Emit emit)
+uint32_t e820_convert(const MemoryRange* map, uint32_t count, uint64_t memory_limit, uint32_t max, bool* truncated,
+                      Emit emit)
 {
     *truncated = false;
     uint32_t n = 0;
-    E820Entry cur{};
+    boot_e820_entry cur{};
     bool have = false;
     auto flush = [&] {
         if (!have)
@@ -291,18 +314,23 @@ uint32_t e820_convert(const MemoryRange* map, uint32_t count, uint32_t max, bool
         else
             *truncated = true;
     };
-    for (uint32_t i = 0; i < count; ++i) {
-        const PhysRange r = phys_range_clamped(map[i].base.value, map[i].size);
-        if (!r.size)
-            continue;
-        const uint32_t type = e820_type(map[i].type);
-        if (have && cur.type == type && cur.addr + cur.size == r.base.value) {
-            cur.size += r.size;      /* ends at r.end() <= PHYS_END_MAX */
-            continue;
+    /* [base, base + size) of type after cur: merged into it when they touch and agree. */
+    auto add = [&](uint64_t base, uint64_t size, uint32_t type) {
+        if (!size)
+            return;
+        if (have && cur.type == type && cur.addr + cur.size == base) {
+            cur.size += size;        /* ends at base + size <= PHYS_END_MAX */
+            return;
         }
         flush();
-        cur = E820Entry{r.base.value, r.size, type};
+        cur = boot_e820_entry{base, size, type};
         have = true;
+    };
+    for (uint32_t i = 0; i < count; ++i) {
+        const PhysRange r = phys_range_clamped(map[i].base.value, map[i].size);
+        const uint64_t split = view_split(r, memory_limit);
+        add(r.base.value, split - r.base.value, e820_type(map[i].type));
+        add(split, r.end() - split, linuxboot::E820_TYPE_RESERVED);
     }
     flush();
     return n;
@@ -316,11 +344,11 @@ bool linux_is_bzimage(const uint8_t* p, uint64_t size)
            load<uint32_t>(p + OFF_HEADER) == linuxboot::HEADER_MAGIC;
 }
 
-PayloadError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out)
+BootError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out)
 {
     *out = LinuxImage{};
     if (size < HEADER_MAGIC_END)
-        return fail("size", size, "at least 518 bytes (the setup header up to \"HdrS\")", true);
+        return fail("size", size, "at least 518 bytes (the setup header up to \"HdrS\")", Radix::dec);
     const uint16_t boot_flag = load<uint16_t>(p + OFF_BOOT_FLAG);
     if (boot_flag != linuxboot::BOOT_FLAG)
         return fail("boot_flag", boot_flag, "0xaa55");
@@ -331,13 +359,13 @@ PayloadError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out)
     if (header_end > HEADER_END_MAX)
         return fail("jump", header_end, "a header end (0x202 + byte 0x201) of at most 0x290");
     if (size < header_end)
-        return fail("size", size, "at least the header's end (0x202 + byte 0x201)", true);
+        return fail("size", size, "at least the header's end (0x202 + byte 0x201)", Radix::dec);
 
     LinuxImage img{};
     img.header_end = header_end;
     const uint32_t copy_end = header_end < SETUP_HEADER_END ? header_end : SETUP_HEADER_END;
     __builtin_memcpy(&img.hdr, p + linuxboot::SETUP_HEADER_OFFSET, copy_end - linuxboot::SETUP_HEADER_OFFSET);
-    const SetupHeader& h = img.hdr;
+    const setup_header& h = img.hdr;
 
     if (h.version < LINUX_MIN_PROTOCOL)
         return fail("version", h.version, "at least 2.12 (0x020c): xloadflags says whether the 64-bit entry exists");
@@ -348,18 +376,18 @@ PayloadError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out)
     if (!is_power_of_two(h.kernel_alignment))
         return fail("kernel_alignment", h.kernel_alignment, "a power of two");
     if (h.min_alignment >= 32 || (uint32_t(1) << h.min_alignment) > h.kernel_alignment)
-        return fail("min_alignment", h.min_alignment, "log2 of an alignment of at most kernel_alignment", true);
+        return fail("min_alignment", h.min_alignment, "log2 of an alignment of at most kernel_alignment", Radix::dec);
     if (h.init_size == 0)
         return fail("init_size", 0, "nonzero: the memory the kernel needs from its runtime address");
 
     img.setup_size = ((h.setup_sects ? h.setup_sects : 4u) + 1) * linuxboot::SECTOR_SIZE;
     if (size <= uint64_t(img.setup_size) + linuxboot::ENTRY64_OFFSET)
         return fail("size", size, "more than the real-mode part ((setup_sects + 1) * 512) + 0x200: the 64-bit entry",
-                    true);
+                    Radix::dec);
     img.pm_size = size - img.setup_size;
     /* syssize (2.04+) counts the pm code in 16-byte paragraphs: a shorter file was cut off. */
     if (img.pm_size < uint64_t(h.syssize) * 16)
-        return fail("size", size, "the whole bzImage: (setup_sects + 1) * 512 + syssize * 16 bytes", true);
+        return fail("size", size, "the whole bzImage: (setup_sects + 1) * 512 + syssize * 16 bytes", Radix::dec);
 
     /* The version string (boot.rst, kernel_version): shown, never needed. */
     const uint64_t at = uint64_t(h.kernel_version) + 0x200;
@@ -369,20 +397,20 @@ PayloadError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out)
             ++img.version_len;
     }
     *out = img;
-    return PayloadError{};
+    return BootError{};
 }
 
-PayloadError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, LinuxPlan* out)
+BootError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, LinuxPlan* out)
 {
     *out = LinuxPlan{};
-    const SetupHeader& h = image.hdr;
+    const setup_header& h = image.hdr;
     if (in.cmdline_len > h.cmdline_size)
-        return fail_limit("cmdline_size", in.cmdline_len, true, "at most cmdline_size bytes (without the NUL)",
-                          "cmdline_size", h.cmdline_size, true);
+        return fail_limit("cmdline_size", in.cmdline_len, Radix::dec, "at most cmdline_size bytes (without the NUL)",
+                          "cmdline_size", h.cmdline_size, Radix::dec);
 
     /* The bytes relboot reads must be reachable: module 0 and the initrd as the loader put them. */
     if (in.kernel_module.size < uint64_t(image.setup_size) + image.pm_size)
-        return fail("size", in.kernel_module.size, "module 0 as long as the bzImage that was parsed", true);
+        return fail("size", in.kernel_module.size, "module 0 as long as the bzImage that was parsed", Radix::dec);
     const PhysRange module0 = exact_range(in.kernel_module.base.value, in.kernel_module.size);
     if (!module0.size || module0.end() > in.identity_limit)
         return fail("kernel", in.kernel_module.base.value, "module 0 below the identity-mapped limit");
@@ -392,14 +420,16 @@ PayloadError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, Linux
         return fail("initrd", in.initrd.base.value, "the initrd below the identity-mapped limit");
 
     const bool above_4g = h.xloadflags & linuxboot::XLF_CAN_BE_LOADED_ABOVE_4G;
+    /* What the kernel can reach: the identity map, and the memory view's end (an SVM guest's NPT). */
+    const uint64_t reach = in.memory_limit ? min_u64(in.identity_limit, in.memory_limit) : in.identity_limit;
     /* initrd_addr_max is the highest byte the initrd may occupy. */
-    const bool initrd_addr_ok = !has_initrd || above_4g || initrd_src.end() - 1 <= h.initrd_addr_max;
+    const bool initrd_addr_ok =
+        !has_initrd || ((above_4g || initrd_src.end() - 1 <= h.initrd_addr_max) && initrd_src.end() <= reach);
 
     const uint64_t pm_src = module0.base.value + image.setup_size;
     /* The kernel keeps [runtime, + init_size) and, while it is copied, its pm code: the larger. */
     const uint64_t footprint = h.init_size > image.pm_size ? h.init_size : image.pm_size;
-    Space ks{in.memory_map, in.memory_map_count, above_4g ? in.identity_limit : min_u64(in.identity_limit, FOUR_GIB),
-             {in.image}};
+    Space ks{in.memory_map, in.memory_map_count, above_4g ? reach : min_u64(reach, FOUR_GIB), {in.image}};
     /*
      * The initrd is moved before the kernel is copied, so a kernel may
      * take its place when it moves anyway; one that may stay is avoided
@@ -415,18 +445,19 @@ PayloadError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, Linux
         ks.blocked[1] = PhysRange{};
     }
     if (!placed && !place_kernel(h, pm_src, footprint, ks, &kp))
-        return fail("kernel", h.init_size, "a free range of init_size bytes at an address the kernel accepts", true);
+        return fail("kernel", h.init_size, "a free range of init_size bytes at an address the kernel accepts",
+                    Radix::dec);
 
     const PhysRange kernel_range{PhysAddr{kp.kernel}, footprint};
     const PhysRange runtime_range{PhysAddr{kp.runtime}, h.relocatable_kernel ? footprint : h.init_size};
     uint64_t initrd_dst = initrd_src.base.value;
     if (has_initrd && (!initrd_addr_ok || initrd_src.overlaps(kernel_range) || initrd_src.overlaps(runtime_range))) {
         /* Highest first, as GRUB and QEMU place it; away from module 0, which is read after the move. */
-        const uint64_t limit = min_u64(min_u64(uint64_t(h.initrd_addr_max) + 1, in.identity_limit), FOUR_GIB);
+        const uint64_t limit = min_u64(min_u64(uint64_t(h.initrd_addr_max) + 1, reach), FOUR_GIB);
         const Space is{in.memory_map, in.memory_map_count, limit, {in.image, module0, kernel_range, runtime_range}};
         if (!highest_fit(is, PAGE_SIZE, initrd_src.size, &initrd_dst))
-            return fail_limit("initrd", initrd_src.size, true, "a free, 4 KiB-aligned range below initrd_addr_max",
-                              "initrd_addr_max", h.initrd_addr_max, false);
+            return fail_limit("initrd", initrd_src.size, Radix::dec, "a free, 4 KiB-aligned range below initrd_addr_max",
+                              "initrd_addr_max", h.initrd_addr_max, Radix::hex);
     }
 
     out->pm_src = pm_src;
@@ -437,59 +468,66 @@ PayloadError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, Linux
     out->initrd_src = has_initrd ? initrd_src.base.value : 0;
     out->initrd = has_initrd ? initrd_dst : 0;
     out->initrd_size = initrd_src.size;
+    out->memory_limit = in.memory_limit;
+    out->ram_withheld = ram_at_or_above(in.memory_map, in.memory_map_count, in.memory_limit);
     out->relocatable = h.relocatable_kernel != 0;
-    return PayloadError{};
+    return BootError{};
 }
 
-uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, E820Entry* out, uint32_t max,
-                                    bool* truncated)
+uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, uint64_t memory_limit,
+                                    boot_e820_entry* out, uint32_t max, bool* truncated)
 {
-    return e820_convert(map, count, max, truncated, [&](uint32_t i, const E820Entry& e) { out[i] = e; });
+    return e820_convert(map, count, memory_limit, max, truncated,
+                        [&](uint32_t i, const boot_e820_entry& e) { out[i] = e; });
 }
 
-void linux_fill_boot_params(uint8_t* zero_page, const uint8_t* image, const LinuxImage& parsed, const LinuxPlan& plan,
+void linux_fill_boot_params(boot_params& bp, const uint8_t* image, const LinuxImage& parsed, const LinuxPlan& plan,
                             const LinuxBootParamsInput& in)
 {
     using namespace linuxboot;
-    __builtin_memset(zero_page, 0, BOOT_PARAMS_SIZE);
-    /* The header exactly as far as the file says (boot.rst, "64-bit Boot Protocol"); not the sentinel. */
+    __builtin_memset(&bp, 0, sizeof bp);
+    /*
+     * The header exactly as far as the file says (boot.rst, "64-bit Boot
+     * Protocol"), which may be past struct setup_header; not the sentinel.
+     */
     const uint32_t end = parsed.header_end < HEADER_END_MAX ? parsed.header_end : HEADER_END_MAX;
-    if (end > BP_HDR)
-        __builtin_memcpy(zero_page + BP_HDR, image + BP_HDR, end - BP_HDR);
+    if (end > SETUP_HEADER_OFFSET)
+        __builtin_memcpy(reinterpret_cast<uint8_t*>(&bp) + SETUP_HEADER_OFFSET, image + SETUP_HEADER_OFFSET,
+                         end - SETUP_HEADER_OFFSET);
 
-    store<uint16_t>(zero_page, BP_HDR_FIELD(vid_mode), 0xffff);    /* "normal" */
-    store<uint8_t>(zero_page, BP_HDR_FIELD(type_of_loader), LOADER_TYPE_UNDEFINED);
-    store<uint8_t>(zero_page, BP_HDR_FIELD(loadflags), uint8_t(parsed.hdr.loadflags & ~CAN_USE_HEAP));
-    store<uint32_t>(zero_page, BP_HDR_FIELD(code32_start), lo32(plan.kernel));
+    setup_header& hdr = bp.hdr;
+    hdr.vid_mode = VID_MODE_NORMAL;
+    hdr.type_of_loader = LOADER_TYPE_UNDEFINED;
+    hdr.loadflags = uint8_t(parsed.hdr.loadflags & ~CAN_USE_HEAP);
+    hdr.code32_start = lo32(plan.kernel);
     /* A lowered alignment is written back, or the decompressor rounds the runtime address up (head_64.S). */
     if (plan.relocatable && plan.kernel && parsed.hdr.kernel_alignment && plan.kernel % parsed.hdr.kernel_alignment)
-        store<uint32_t>(zero_page, BP_HDR_FIELD(kernel_alignment), lo32(plan.kernel & (~plan.kernel + 1)));
-    store<uint32_t>(zero_page, BP_HDR_FIELD(cmd_line_ptr), lo32(in.cmd_line_ptr));
-    store<uint32_t>(zero_page, BP_EXT_CMD_LINE_PTR, hi32(in.cmd_line_ptr));
+        hdr.kernel_alignment = lo32(plan.kernel & (~plan.kernel + 1));
+    hdr.cmd_line_ptr = lo32(in.cmd_line_ptr);
+    bp.ext_cmd_line_ptr = hi32(in.cmd_line_ptr);
     const uint64_t ramdisk_size = in.ramdisk_image ? in.ramdisk_size : 0;
-    store<uint32_t>(zero_page, BP_HDR_FIELD(ramdisk_image), lo32(in.ramdisk_image));
-    store<uint32_t>(zero_page, BP_EXT_RAMDISK_IMAGE, hi32(in.ramdisk_image));
-    store<uint32_t>(zero_page, BP_HDR_FIELD(ramdisk_size), lo32(ramdisk_size));
-    store<uint32_t>(zero_page, BP_EXT_RAMDISK_SIZE, hi32(ramdisk_size));
-    store<uint32_t>(zero_page, BP_HDR_FIELD(hardware_subarch), 0);   /* PC */
-    store<uint64_t>(zero_page, BP_HDR_FIELD(hardware_subarch_data), 0);
-    store<uint64_t>(zero_page, BP_HDR_FIELD(setup_data), 0);         /* relboot passes no setup_data list */
-    store<uint64_t>(zero_page, BP_ACPI_RSDP_ADDR, in.acpi_rsdp_addr);
+    hdr.ramdisk_image = lo32(in.ramdisk_image);
+    bp.ext_ramdisk_image = hi32(in.ramdisk_image);
+    hdr.ramdisk_size = lo32(ramdisk_size);
+    bp.ext_ramdisk_size = hi32(ramdisk_size);
+    hdr.hardware_subarch = X86_SUBARCH_PC;
+    hdr.hardware_subarch_data = 0;
+    hdr.setup_data = 0;                 /* relboot passes no setup_data list */
+    bp.acpi_rsdp_addr = in.acpi_rsdp_addr;
 
+    /* The memory view of the plan: BootState's map, reserved from plan.memory_limit up. */
     bool truncated;
-    const uint32_t entries = e820_convert(in.memory_map, in.memory_map_count, E820_MAX_ENTRIES_ZEROPAGE, &truncated,
-                                          [&](uint32_t i, const E820Entry& e) {
-                                              store(zero_page, BP_E820_TABLE + i * uint32_t(sizeof(E820Entry)), e);
-                                          });
-    store<uint8_t>(zero_page, BP_E820_ENTRIES, uint8_t(entries));
+    const uint32_t entries =
+        e820_convert(in.memory_map, in.memory_map_count, plan.memory_limit, E820_MAX_ENTRIES_ZEROPAGE, &truncated,
+                     [&](uint32_t i, const boot_e820_entry& e) { bp.e820_table[i] = e; });
+    bp.e820_entries = uint8_t(entries);
 
-    if (in.efi_systab) {
-        const EfiInfo efi{EFI64_LOADER_SIGNATURE, lo32(in.efi_systab), in.efi_memdesc_size, in.efi_memdesc_version,
-                          lo32(in.efi_memmap), in.efi_memmap_size, hi32(in.efi_systab), hi32(in.efi_memmap)};
-        store(zero_page, BP_EFI_INFO, efi);
-    }
+    if (in.efi_systab)
+        bp.efi_info = efi_info{EFI64_LOADER_SIGNATURE, lo32(in.efi_systab), in.efi_memdesc_size,
+                               in.efi_memdesc_version, lo32(in.efi_memmap), in.efi_memmap_size,
+                               hi32(in.efi_systab), hi32(in.efi_memmap)};
     if (in.bios)
-        linux_fill_bios_params(zero_page, *in.bios);
+        linux_fill_bios_params(bp, *in.bios);
 }
 
 } // namespace relboot

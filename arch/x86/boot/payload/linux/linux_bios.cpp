@@ -10,17 +10,19 @@ namespace relboot {
 
 using namespace linuxboot;
 
+/* BiosInfo keeps the BIOS's answers in the zero page's own layouts (bios_info.h): they are copied as they are. */
+static_assert(sizeof(EddInfo) == sizeof(edd_info) && EDD_INFO_MAX == EDDMAXNR, "BiosInfo.edd is boot_params.eddbuf");
+static_assert(EDD_DRIVES_MAX == EDD_MBR_SIG_MAX, "BiosInfo.mbr_signature is boot_params.edd_mbr_sig_buffer");
+static_assert(EDID_BLOCK_SIZE == sizeof(edid_info), "BiosInfo.edid is boot_params.edid_info");
+static_assert(VESA_COLOR_BYTES == offsetof(struct screen_info, rsvd_pos) + 1 - offsetof(struct screen_info, red_size),
+              "VideoInfo.colors is screen_info.red_size .. rsvd_pos");
+
 namespace {
 
-template <typename T>
-void put(uint8_t* page, uint32_t offset, const T& v)
+/* screen_info for the mode vga= set or read (Linux's arch/x86/boot/video*.c fill the same fields). */
+struct screen_info video_screen_info(const VideoInfo& v)
 {
-    __builtin_memcpy(page + offset, &v, sizeof v);
-}
-
-ScreenInfo screen_info(const VideoInfo& v)
-{
-    ScreenInfo si{};
+    struct screen_info si{};
     if (v.kind == VideoKind::text) {
         si.orig_x = v.cursor_x;
         si.orig_y = v.cursor_y;
@@ -39,7 +41,14 @@ ScreenInfo screen_info(const VideoInfo& v)
     si.lfb_base = uint32_t(v.fb_base);
     si.ext_lfb_base = uint32_t(v.fb_base >> 32);
     si.lfb_size = v.total_memory;
-    __builtin_memcpy(&si.red_size, v.colors, VESA_COLOR_BYTES);     /* red_size .. rsvd_pos */
+    si.red_size = v.colors[0];
+    si.red_pos = v.colors[1];
+    si.green_size = v.colors[2];
+    si.green_pos = v.colors[3];
+    si.blue_size = v.colors[4];
+    si.blue_pos = v.colors[5];
+    si.rsvd_size = v.colors[6];
+    si.rsvd_pos = v.colors[7];
     si.vesa_attributes = v.vesa_attributes;
     si.capabilities = v.capabilities | (si.ext_lfb_base ? VIDEO_CAPABILITY_64BIT_BASE : 0);
     return si;
@@ -47,21 +56,20 @@ ScreenInfo screen_info(const VideoInfo& v)
 
 } // namespace
 
-void linux_fill_bios_params(uint8_t* zero_page, const BiosInfo& b)
+void linux_fill_bios_params(boot_params& bp, const BiosInfo& b)
 {
-    for (uint32_t i = 0; i < b.edd_count && i < EDD_INFO_MAX; ++i)
-        put(zero_page, BP_EDDBUF + i * uint32_t(sizeof(EddInfo)), b.edd[i]);
-    put<uint8_t>(zero_page, BP_EDDBUF_ENTRIES, uint8_t(b.edd_count < EDD_INFO_MAX ? b.edd_count : EDD_INFO_MAX));
-    put(zero_page, BP_EDD_MBR_SIG_BUFFER, b.mbr_signature);
-    put<uint8_t>(zero_page, BP_EDD_MBR_SIG_BUF_ENTRIES,
-                 uint8_t(b.mbr_signature_count < EDD_DRIVES_MAX ? b.mbr_signature_count : EDD_DRIVES_MAX));
+    const uint32_t edd_count = b.edd_count < EDDMAXNR ? b.edd_count : EDDMAXNR;
+    for (uint32_t i = 0; i < edd_count; ++i)
+        __builtin_memcpy(&bp.eddbuf[i], &b.edd[i], sizeof(edd_info));
+    bp.eddbuf_entries = uint8_t(edd_count);
+    for (uint32_t i = 0; i < EDD_MBR_SIG_MAX; ++i)
+        bp.edd_mbr_sig_buffer[i] = b.mbr_signature[i];
+    bp.edd_mbr_sig_buf_entries =
+        uint8_t(b.mbr_signature_count < EDD_MBR_SIG_MAX ? b.mbr_signature_count : EDD_MBR_SIG_MAX);
     if (b.edid_status != EdidStatus::not_read)
-        put(zero_page, BP_EDID_INFO, b.edid);
+        __builtin_memcpy(bp.edid_info.dummy, b.edid, sizeof bp.edid_info.dummy);
     if (b.video.kind != VideoKind::none)
-        put(zero_page, BP_SCREEN_INFO, screen_info(b.video));
+        bp.screen_info = video_screen_info(b.video);
 }
-
-static_assert(EDD_INFO_MAX * sizeof(EddInfo) == 0x1ec, "boot_params.eddbuf is 0x1ec bytes");
-static_assert(BP_EDD_MBR_SIG_BUFFER + sizeof(BiosInfo::mbr_signature) == 0x2d0, "edd_mbr_sig_buffer ends at e820_table");
 
 } // namespace relboot

@@ -6,7 +6,10 @@
  * Decide everything, then act: the header is parsed and checked, the
  * command line measured, and the kernel, the initrd, the zero page and
  * the command line placed (payload/linux.cpp) before any byte moves.  Any
- * refusal is one "relboot: error: payload <field>: ..." line.  Then, in
+ * refusal is one BootError, "relboot: error: payload <field>: ..."
+ * (boot_fail()).  For guest=svm the plan also holds the guest's memory
+ * view (what the nested page table maps), so the zero page is written
+ * once, for the guest it is meant for.  Then, in
  * this order: relboot's own buffers are written (command line, a copy of
  * the EFI memory map, the zero page: every read of the loader's data
  * happens here, so the moves below may overwrite the MBI and module 0),
@@ -17,6 +20,7 @@
  * gets " nosmp" (the guest has one vCPU and must not INIT relboot's APs).
  */
 #include "lib/console.h"
+#include "lib/error.h"
 #include "handoff/handoff.h"
 #include "stage64/identity_map.h"
 #include "layout.h"
@@ -50,7 +54,7 @@ constexpr uint32_t EFI_MEMMAP_BUFFER = 16384;
  * through the identity map only (linker script, .boot_tables).
  */
 struct LinuxBuffers {
-    alignas(4096) uint8_t zero_page[linuxboot::BOOT_PARAMS_SIZE];
+    alignas(4096) linuxboot::boot_params zero_page;
     char cmdline[CMDLINE_BUFFER];
     alignas(8) uint8_t efi_memmap[EFI_MEMMAP_BUFFER];
 };
@@ -64,30 +68,12 @@ namespace relboot {
 
 namespace {
 
-/* A value as the error line shows it: decimal, or hex of 8 digits (16 when it needs them). */
-void value(Console& con, uint64_t v, bool decimal)
+/* A refusal of the launcher itself (the checks of linux.cpp return theirs). */
+constexpr BootError refusal(const char* field, uint64_t found, const char* expected, const char* limit_name = nullptr,
+                            uint64_t limit = 0)
 {
-    if (decimal)
-        con.dec(v);
-    else if (v >> 32)
-        con.hex16(v);
-    else
-        con.hex8(uint32_t(v));
-}
-
-/* The one error line, on the chosen console even under loglvl=quiet, then debug-exit or halt. */
-[[noreturn]] void refuse(const BootState& bs, const PayloadError& e)
-{
-    Console con = report_console(bs.options);
-    con.begin().str("error: payload ").str(e.field).str(": ");
-    value(con, e.found, e.found_decimal);
-    con.str(", expected ").str(e.expected);
-    if (e.limit_name) {
-        con.str("; ").str(e.limit_name).str(" = ");
-        value(con, e.limit, e.limit_decimal);
-    }
-    con.end();
-    finish(bs.options, false);
+    return BootError{.subject = LINUX_ERROR_SUBJECT, .field = field, .found = found, .expected = expected,
+                     .limit_name = limit_name, .limit = limit, .found_radix = Radix::dec};
 }
 
 /*
@@ -148,18 +134,19 @@ namespace {
     const MemoryRange* map = phys_ptr<MemoryRange>(bs.memory_map);
     const BootModule& kernel = modules[0];
     if (bs.module_count == 0)
-        refuse(bs, {"module 0", 0, true, "a Linux bzImage as module 0 (payload=linux)", nullptr, 0, false});
+        boot_fail(bs.options, refusal("module 0", 0, "a Linux bzImage as module 0 (payload=linux)"));
     if (kernel.end.value > bs.identity_limit)
-        refuse(bs, {"module 0 end", kernel.end.value, false, "below the identity map's end (mem=)",
-                         "identity_limit", bs.identity_limit, false});
+        boot_fail(bs.options, BootError{.subject = LINUX_ERROR_SUBJECT, .field = "module 0 end",
+                                        .found = kernel.end.value, .expected = "below the identity map's end (mem=)",
+                                        .limit_name = "identity_limit", .limit = bs.identity_limit});
     const uint8_t* file = phys_ptr<uint8_t>(kernel.start);
     const uint64_t file_size = kernel.end.value - kernel.start.value;
 
     /* Decide: the header, the command line's length, the places. */
     LinuxImage image{};
-    PayloadError e = linux_parse(file, file_size, &image);
+    BootError e = linux_parse(file, file_size, &image);
     if (!e.ok())
-        refuse(bs, e);
+        boot_fail(bs.options, e);
     /* Module 0's string (its arguments: the filler dropped a multiboot1 file name) and relboot's -- text. */
     const char* passthrough = phys_ptr<char>(bs.passthrough);
     const uint32_t passthrough_len = bs.passthrough_len;
@@ -168,10 +155,10 @@ namespace {
     const uint32_t cmdline_len =
         args_len + (passthrough_len ? 1 + passthrough_len : 0) + (svm ? SVM_CMDLINE_TAIL_LEN : 0);
     if (cmdline_len >= CMDLINE_BUFFER)
-        refuse(bs, {"cmdline", cmdline_len, true, "at most 4095 bytes (module 0's string and relboot's -- text)",
-                         nullptr, 0, false});
+        boot_fail(bs.options,
+                  refusal("cmdline", cmdline_len, "at most 4095 bytes (module 0's string and relboot's -- text)"));
     if (bs.efi_mmap.present() && bs.efi_mmap_size > EFI_MEMMAP_BUFFER)
-        refuse(bs, {"efi_mmap_size", bs.efi_mmap_size, true, "at most 16384 bytes", nullptr, 0, false});
+        boot_fail(bs.options, refusal("efi_mmap_size", bs.efi_mmap_size, "at most 16384 bytes"));
     LinuxPlanInput in{};
     in.memory_map = map;
     in.memory_map_count = bs.memory_map_count;
@@ -181,15 +168,18 @@ namespace {
         in.initrd = PhysRange{modules[1].start, modules[1].end.value - modules[1].start.value};
     in.identity_limit = bs.identity_limit;
     in.cmdline_len = cmdline_len;
+    /* An SVM guest sees memory up to the NPT's limit; the rest is reserved in its e820 table. */
+    in.memory_limit = svm ? svm_npt_limit(map, bs.memory_map_count) : 0;
     LinuxPlan plan{};
     e = linux_plan(image, in, &plan);
     if (!e.ok())
-        refuse(bs, e);
+        boot_fail(bs.options, e);
     LinuxBuffers& buf = *image_identity(bs, &linux_buffers);
+    const uint64_t boot_params = reinterpret_cast<uint64_t>(&buf.zero_page);
     if (svm) {
         /* The NPT, the permission maps and the VMCB: relboot's own pages, and the last refusal. */
         const PhysRange window{PhysAddr{reinterpret_cast<uint64_t>(&buf)}, sizeof buf};
-        svm_prepare(bs, plan.entry, buf.zero_page, &window, 1);
+        svm_prepare(bs, plan, boot_params, &window, 1);
     }
     const uint64_t tsc_decided = x86::rdtsc();
 
@@ -249,12 +239,11 @@ namespace {
     con.str(" entry_to_kernel=").dec(tsc_end - bs.tsc[uint32_t(TscStamp::entry)]).end();
 
     if (svm)
-        svm_run(bs, con, plan.entry, buf.zero_page);
-    con.begin().str("handoff linux entry=").hex16(plan.entry);
-    con.str(" boot_params=").hex16(reinterpret_cast<uint64_t>(buf.zero_page)).end();
+        svm_run(bs, con, plan, boot_params);
+    con.begin().str("handoff linux entry=").hex16(plan.entry).str(" boot_params=").hex16(boot_params).end();
     /* The kernel starts the CPUs itself: the parked APs go back to wait-for-SIPI (smp.h). */
     smp_reset_aps(bs);
-    linux_enter(plan.entry, reinterpret_cast<uint64_t>(buf.zero_page));
+    linux_enter(plan.entry, boot_params);
 }
 
 } // namespace

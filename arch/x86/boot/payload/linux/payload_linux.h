@@ -9,8 +9,10 @@
  * kernel, each with memmove.  Documentation/arch/x86/boot.rst;
  * include/relboot/spec/linux.h.
  *
- * Errors name the field and what was expected, for the one line
- * "relboot: error: payload <field>: <found>, expected <expected>".
+ * A refusal is a BootError (lib/error.h) with subject "payload", the
+ * header field or the property at fault, the value found and what was
+ * expected: the one line "relboot: error: payload <field>: <found>,
+ * expected <expected>[; <limit_name> = <limit>]".
  */
 #ifndef RELBOOT_PAYLOAD_LINUX_H
 #define RELBOOT_PAYLOAD_LINUX_H
@@ -18,6 +20,7 @@
 #include <cstdint>
 #include <relboot/bios_info.h>
 #include "boot_state.h"
+#include "lib/error.h"
 #include <relboot/spec/linux.h>
 
 namespace relboot {
@@ -30,26 +33,12 @@ namespace relboot {
  */
 inline constexpr uint16_t LINUX_MIN_PROTOCOL = 0x020c;
 
-/*
- * Why a payload cannot be launched: the field at fault, the value found
- * and what was expected (texts are static strings).  field == nullptr
- * means no error.
- */
-struct PayloadError {
-    const char* field;          /* e.g. "version", "xloadflags", "cmdline_size", "kernel" */
-    uint64_t found;             /* the value found (shown in hex, or decimal for sizes: see found_decimal) */
-    bool found_decimal;
-    const char* expected;       /* e.g. "at least 2.06 (0x0206)" */
-    const char* limit_name;     /* when the expectation names a header field: its name, else nullptr */
-    uint64_t limit;             /* and its value, shown as "; <limit_name> = <limit>" (decimal for sizes) */
-    bool limit_decimal;
-
-    constexpr bool ok() const { return field == nullptr; }
-};
+/* BootError.subject of every refusal of the Linux payload. */
+inline constexpr const char* LINUX_ERROR_SUBJECT = "payload";
 
 /* What linux_parse() reads from a bzImage. */
 struct LinuxImage {
-    linuxboot::SetupHeader hdr;     /* as in the file (0x1f1 .. 0x26c; fields past the header's end zero) */
+    linuxboot::setup_header hdr;     /* as in the file (0x1f1 .. 0x26c; fields past the header's end zero) */
     uint32_t header_end;        /* 0x202 + byte[0x201]: copy [0x1f1, header_end) into boot_params */
     uint32_t setup_size;        /* (setup_sects, 0 meaning 4, + 1) * 512: where the pm code starts */
     uint64_t pm_size;           /* bytes of protected-mode code: file size - setup_size */
@@ -75,10 +64,10 @@ bool linux_is_bzimage(const uint8_t* p, uint64_t size);
  * ("kernel_alignment", "min_alignment"), init_size of 0 ("init_size"), a
  * file not longer than setup_size + ENTRY64_OFFSET, so without the 64-bit
  * entry's bytes ("size"), a file shorter than setup_size + syssize * 16,
- * i.e. cut off ("size").  *out is all zero unless it accepts.
- * Reads nothing beyond size.
+ * i.e. cut off ("size").  Sizes are decimal in the error, the rest hex.
+ * *out is all zero unless it accepts.  Reads nothing beyond size.
  */
-PayloadError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out);
+BootError linux_parse(const uint8_t* p, uint64_t size, LinuxImage* out);
 
 /*
  * What linux_plan() needs to know (all addresses physical, ranges [base,
@@ -93,6 +82,13 @@ struct LinuxPlanInput {
     PhysRange initrd;               /* module 1, size 0 when there is none */
     uint64_t identity_limit;        /* everything the kernel touches must lie below it */
     uint32_t cmdline_len;           /* bytes of the composed command line, without the NUL */
+    /*
+     * The end of the memory the kernel can reach, 0 when it reaches all
+     * of it (native).  An SVM guest reaches only what the nested page
+     * table maps (svm_npt_limit()): nothing is placed at or above it, and
+     * the e820 table marks every range there reserved.
+     */
+    uint64_t memory_limit;
 };
 
 /* Where everything goes (decided, nothing moved yet). */
@@ -105,6 +101,13 @@ struct LinuxPlan {
     uint64_t initrd_src;        /* module 1 as GRUB put it */
     uint64_t initrd;            /* the initrd's final address (== initrd_src when it stays) */
     uint64_t initrd_size;
+    /*
+     * The memory view the kernel gets (linux_fill_boot_params()): the
+     * memory map with every range at or above memory_limit reserved (0:
+     * none), and the bytes of RAM that this withholds.
+     */
+    uint64_t memory_limit;
+    uint64_t ram_withheld;
     bool relocatable;
 };
 
@@ -134,7 +137,8 @@ struct LinuxPlan {
  * image and from the initrd's final range.
  * The initrd stays where it is unless it ends above initrd_addr_max
  * (end - 1 > initrd_addr_max, and XLF_CAN_BE_LOADED_ABOVE_4G does not
- * allow it) or lies in the kernel's ranges.  A relocatable kernel avoids
+ * allow it), ends above memory_limit (when set) or lies in the kernel's
+ * ranges.  A relocatable kernel avoids
  * an initrd that may stay, and takes its place (moving it) only when it
  * fits nowhere else.  A moved initrd goes to the highest free,
  * 4 KiB-aligned place below min(initrd_addr_max + 1, identity_limit,
@@ -143,13 +147,17 @@ struct LinuxPlan {
  * own old bytes: memmove).
  * The caller writes the zero page (which reads module 0's setup bytes)
  * before it copies the kernel, whose destination may cover them.
- * Errors: "cmdline_size" (found = cmdline_len), "size" (module 0 shorter
- * than the parsed file), "kernel" (module 0 not below identity_limit,
- * found = its base; or no acceptable place, found = init_size),
- * "initrd" (not below identity_limit, found = its base; or nowhere to
- * move it, found = its size).  *out is all zero unless it succeeds.
+ * The plan carries the memory view: memory_limit as given, and the RAM
+ * at or above it (ram_withheld).
+ * Errors (subject "payload"): "cmdline_size" (found = cmdline_len,
+ * decimal; limit cmdline_size), "size" (module 0 shorter than the parsed
+ * file), "kernel" (module 0 not below identity_limit, found = its base;
+ * or no acceptable place, found = init_size, decimal), "initrd" (not
+ * below identity_limit, found = its base; or nowhere to move it, found =
+ * its size, decimal; limit initrd_addr_max).  *out is all zero unless it
+ * succeeds.
  */
-PayloadError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, LinuxPlan* out);
+BootError linux_plan(const LinuxImage& image, const LinuxPlanInput& in, LinuxPlan* out);
 
 /* What goes into the zero page besides the image's header. */
 struct LinuxBootParamsInput {
@@ -157,7 +165,7 @@ struct LinuxBootParamsInput {
     uint64_t ramdisk_image;         /* 0 when there is no initrd */
     uint64_t ramdisk_size;
     uint64_t acpi_rsdp_addr;        /* BootState.acpi_rsdp; 0 lets the kernel search */
-    const MemoryRange* memory_map;  /* BootState's */
+    const MemoryRange* memory_map;  /* BootState's, as linux_plan() got it; the plan's memory_limit applies */
     uint32_t memory_map_count;
     /* EFI, when efi_systab != 0: efi_info gets "EL64" and these. */
     uint64_t efi_systab;
@@ -170,35 +178,41 @@ struct LinuxBootParamsInput {
 };
 
 /*
- * Converts BootState's memory map to e820 entries (at most max): types 1..5
- * as they are, any other firmware type (e.g. GRUB's 20 for EFI runtime
- * code) reserved (2), relboot reserved (2), module and boot_data RAM
- * (1: nothing reads them once the kernel runs); entries of one type that touch, after the conversion, merged.
- * Returns the count; more than max entries needed: the rest dropped and
+ * Converts BootState's memory map to e820 entries (at most max): usable,
+ * module and boot_data E820_TYPE_RAM (nothing reads the modules and the
+ * loader's structure once the kernel runs), acpi_reclaimable
+ * E820_TYPE_ACPI, acpi_nvs E820_TYPE_NVS, bad E820_TYPE_UNUSABLE,
+ * relboot's image and any other type (e.g. GRUB's 20 for EFI runtime
+ * code) E820_TYPE_RESERVED.  With memory_limit nonzero, every range (or
+ * the part of it) at or above memory_limit becomes E820_TYPE_RESERVED.
+ * Entries of one type that touch, after the conversion, merged.  Returns
+ * the count; more than max entries needed: the rest dropped and
  * *truncated set (else cleared).
  */
-uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, linuxboot::E820Entry* out, uint32_t max,
-                                    bool* truncated);
+uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, uint64_t memory_limit,
+                                    linuxboot::boot_e820_entry* out, uint32_t max, bool* truncated);
 
 /*
- * Writes the zero page (BOOT_PARAMS_SIZE bytes at zero_page): all zero,
- * then the image's setup header [0x1f1, header_end) from the file bytes
- * at image, then type_of_loader 0xff, vid_mode 0xffff (normal), loadflags
+ * Writes the zero page bp: all zero, then the image's setup header
+ * [0x1f1, header_end) from the file bytes at image (the header may be
+ * longer than struct setup_header: up to 0x290), then type_of_loader
+ * 0xff, vid_mode 0xffff (normal), loadflags
  * with CAN_USE_HEAP cleared as the 64-bit protocol needs no heap,
  * code32_start = plan.kernel (low 32 bits), cmd_line_ptr/ext_cmd_line_ptr,
  * ramdisk_image/size and their ext_ halves (all 0 when ramdisk_image is
  * 0), hardware_subarch and hardware_subarch_data 0, setup_data 0 (relboot
  * passes no list; the file's value would be followed as a pointer), the
- * e820 table (linux_e820_from_memory_map, at most 128), acpi_rsdp_addr,
+ * e820 table (linux_e820_from_memory_map() of in's map with
+ * plan.memory_limit, at most 128), acpi_rsdp_addr,
  * on EFI efi_info, and with in.bios linux_fill_bios_params().  When a relocatable kernel's plan.kernel is not a
  * multiple of kernel_alignment (the plan fell back to a smaller one),
  * kernel_alignment becomes the largest power of two dividing plan.kernel:
  * the decompressor rounds its runtime address up to kernel_alignment.
- * The sentinel (0x1ef) stays 0.  Fields are written by offset (no
- * alignment assumed of zero_page or image).
+ * The sentinel (0x1ef) stays 0.  No alignment is assumed of bp (packed)
+ * or image.
  */
-void linux_fill_boot_params(uint8_t* zero_page, const uint8_t* image, const LinuxImage& parsed, const LinuxPlan& plan,
-                            const LinuxBootParamsInput& in);
+void linux_fill_boot_params(linuxboot::boot_params& bp, const uint8_t* image, const LinuxImage& parsed,
+                            const LinuxPlan& plan, const LinuxBootParamsInput& in);
 
 /*
  * The BIOS calls' results into the zero page, as Linux's own real-mode
@@ -210,7 +224,7 @@ void linux_fill_boot_params(uint8_t* zero_page, const uint8_t* image, const Linu
  * VESA: the linear framebuffer, orig_video_isVGA = VIDEO_TYPE_VLFB).
  * Fields for what was not probed stay as they are (zero).
  */
-void linux_fill_bios_params(uint8_t* zero_page, const BiosInfo& bios);
+void linux_fill_bios_params(linuxboot::boot_params& bp, const BiosInfo& bios);
 
 class Console;
 
@@ -223,7 +237,7 @@ bool linux_wanted(const BootState& bs);
  * The "linux" hand-off target: parses, plans, reports ("relboot: payload
  * ..." lines), moves, writes the zero page and enters the kernel.  Any
  * refusal happens before a byte moves: one "relboot: error: payload ..."
- * line, then debug-exit or halt.  Does not return.
+ * line (boot_fail()), then debug-exit or halt.  Does not return.
  */
 [[noreturn]] void linux_launch(const BootState& bs, Console& console);
 

@@ -13,12 +13,19 @@
  * memory map copy (LinuxBuffers, linux_launch.cpp) and the guest's first
  * page tables, GDT and stack (SvmGuestPages).  I/O, interrupts, HLT and
  * every MSR but EFER and VM_HSAVE_PA pass through.
+ *
+ * The guest's memory view is decided with the plan (LinuxPlanInput.
+ * memory_limit = svm_npt_limit()): linux_fill_boot_params() writes its
+ * e820 table once, everything at or above the NPT's limit reserved.
+ * Refusals are BootErrors with subject "svm" (lib/error.h).
  */
 #ifndef RELBOOT_PAYLOAD_SVM_H
 #define RELBOOT_PAYLOAD_SVM_H
 
 #include <cstdint>
 #include "boot_state.h"
+#include "lib/error.h"
+#include "payload/linux/payload_linux.h"
 #include <relboot/spec/linux.h>
 #include <x86/cpuid.h>
 #include <x86/paging.h>
@@ -31,7 +38,7 @@ inline constexpr uint64_t SVM_1G = uint64_t(1) << 30;
 
 /*
  * Guest-physical space the NPT can cover: 16 GiB (one PD page a GiB).
- * RAM above it is left out of the guest's e820 table, with a warning.
+ * RAM above it is reserved in the guest's e820 table, with a warning.
  */
 inline constexpr uint64_t SVM_NPT_MAX = 16 * SVM_1G;
 /* Page tables for 4 KiB pages where a hole starts or ends inside a 2 MiB page. */
@@ -63,6 +70,20 @@ uint64_t svm_npt_limit(const MemoryRange* map, uint32_t count);
  */
 uint32_t svm_npt_holes(PhysRange image, const PhysRange* windows, uint32_t window_count, PhysRange* out,
                        uint32_t max);
+
+/* BootError.subject of guest=svm's refusals. */
+inline constexpr const char* SVM_ERROR_SUBJECT = "svm";
+
+/*
+ * Whether svm_npt_build() can build an NPT for limit and these holes in
+ * page_count pages: limit a nonzero multiple of 1 GiB whose PDs fit
+ * ("npt limit", found = limit; limit npt_pages = page_count), and no
+ * more 2 MiB pages that a hole touches without covering them than the
+ * pages left for their page tables ("npt split_pages", found = those 2
+ * MiB pages; limit pt_pages).  Ok exactly when svm_npt_build() succeeds
+ * (with pages_phys 4 KiB aligned).
+ */
+BootError svm_npt_check(uint64_t limit, const PhysRange* holes, uint32_t hole_count, uint32_t page_count);
 
 /*
  * Builds the NPT in pages (page_count 4 KiB pages whose first byte is
@@ -122,12 +143,6 @@ uint32_t svm_insn_length(uint64_t exitcode);
 const char* svm_exit_name(uint64_t exitcode);
 
 /*
- * Drops from a zero page's e820 table what lies at or above limit, and
- * cuts entries that cross it.  Returns the bytes of RAM (type 1) dropped.
- */
-uint64_t svm_e820_clip(uint8_t* zero_page, uint64_t limit);
-
-/*
  * The guest's first page tables (the 64-bit boot protocol wants paging
  * on): [0, 4 GiB) identity-mapped with 2 MiB pages, in 6 pages at
  * pages_phys (PML4, PDPT, 4 PDs).  The kernel builds its own before it
@@ -141,35 +156,45 @@ class Console;
 /* 64-bit stage only (svm_launch.cpp). */
 
 /*
- * Host checks for guest=svm (APM vol. 2, 15.4 "Enabling SVM"): CPUID
- * Fn8000_0001 ECX.SVM, Fn8000_000A EDX.NP, VM_CR.SVMDIS clear.  On
- * failure prints one "relboot: error: svm ..." line and ends the run
- * (debug-exit 0x11 or halt); nothing has been placed then.
+ * The host's SVM features for guest=svm (APM vol. 2, 15.4 "Enabling
+ * SVM"): CPUID Fn8000_0001 ECX.SVM, then Fn8000_000A EDX.NP (0 for a
+ * leaf the CPU lacks).  The refusal names the register and the bit.
+ */
+BootError svm_check_cpuid(uint32_t ext_features_ecx, uint32_t svm_features_edx);
+
+/* VM_CR.SVMDIS clear: the firmware has not disabled SVM (APM vol. 2, 15.30.1). */
+BootError svm_check_vm_cr(uint64_t vm_cr);
+
+/*
+ * Host checks for guest=svm: svm_check_cpuid(), then (only with SVM,
+ * as the MSR exists only then) svm_check_vm_cr().  A refusal ends the
+ * run through boot_fail(); nothing has been placed then.
  */
 void svm_check_host(const BootState& bs);
 
 /*
  * Decides guest=svm's pages before anything moves (relboot's own pages
- * are written, nothing else): the NPT with relboot's image left out but
- * for windows (the pages the guest reads there: LinuxBuffers) and its own
- * SvmGuestPages (and the zero page's page left out with
- * debug-npt-hole=zero-page), the guest's page tables and GDT, the
- * permission maps, and the VMCB with the 64-bit boot protocol's state:
- * RIP = entry, RSI = zero_page.  An NPT that does not fit its pages: one
- * "relboot: error: svm npt: ..." line, end of the run.
+ * are written, nothing else): the NPT over [0, plan.memory_limit) with
+ * relboot's image left out but for windows (the pages the guest reads
+ * there: LinuxBuffers) and its own SvmGuestPages (and the zero page's
+ * page left out with debug-npt-hole=zero-page), the guest's page tables
+ * and GDT, the permission maps, and the VMCB with the 64-bit boot
+ * protocol's state: RIP = plan.entry, RSI = boot_params (physical).  The
+ * last refusal of the launch: too many holes ("svm npt holes") or an NPT
+ * that does not fit its pages (svm_npt_check()), through boot_fail().
  */
-void svm_prepare(const BootState& bs, uint64_t entry, uint8_t* zero_page, const PhysRange* windows,
+void svm_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_params, const PhysRange* windows,
                  uint32_t window_count);
 
 /*
- * Runs the guest svm_prepare() set up: clips zero_page's e820 table to
- * the NPT's limit (a warning when RAM is cut), sets EFER.SVME and
- * VM_HSAVE_PA, prints "relboot: svm ..." and "relboot: handoff linux-svm
- * entry=... boot_params=...", then loops on VMRUN, handling the exits.  A
- * fatal exit ends the run with one "relboot: error: svm guest exit ..."
- * line.
+ * Runs the guest svm_prepare() set up: a warning when the plan's memory
+ * view withholds RAM (plan.ram_withheld above plan.memory_limit), sets
+ * EFER.SVME and VM_HSAVE_PA, prints "relboot: svm ..." and "relboot:
+ * handoff linux-svm entry=... boot_params=...", then loops on VMRUN,
+ * handling the exits.  A fatal exit ends the run with one "relboot:
+ * error: svm guest exit ..." line.
  */
-[[noreturn]] void svm_run(const BootState& bs, Console& con, uint64_t entry, uint8_t* zero_page);
+[[noreturn]] void svm_run(const BootState& bs, Console& con, const LinuxPlan& plan, uint64_t boot_params);
 
 } // namespace relboot
 

@@ -1,7 +1,8 @@
 /*
  * guest=svm's pure parts (arch/x86/boot/payload/svm/payload_svm.h): the nested page
  * table, the MSR permission map, the guest's CPUID view, instruction
- * lengths and the e820 clip.  Freestanding: writes only what it is given.
+ * lengths and the host's checks.  Freestanding: writes only what it is
+ * given.
  */
 #include "payload/svm/payload_svm.h"
 #include <x86/cr.h>
@@ -23,6 +24,27 @@ bool overlaps(uint64_t base, uint64_t size, const PhysRange& r)
 bool covered(uint64_t base, uint64_t size, const PhysRange& r)
 {
     return r.size && r.base.value <= base && base + size <= r.base.value + r.size;
+}
+
+/* What the NPT has for the 2 MiB page at base: a 2 MiB leaf, nothing (a hole covers it), or a page table. */
+enum class Npt2M : uint8_t { leaf, absent, split };
+
+Npt2M npt_2m(uint64_t base, const PhysRange* holes, uint32_t hole_count)
+{
+    bool touched = false;
+    for (uint32_t h = 0; h < hole_count; ++h) {
+        if (covered(base, SVM_2M, holes[h]))
+            return Npt2M::absent;
+        touched |= overlaps(base, SVM_2M, holes[h]);
+    }
+    return touched ? Npt2M::split : Npt2M::leaf;
+}
+
+/* A limit svm_npt_build() takes: a nonzero multiple of 1 GiB, its PDs (and the PML4 and PDPT) in page_count pages. */
+bool npt_limit_ok(uint64_t limit, uint32_t page_count)
+{
+    const uint64_t gib = limit / SVM_1G;
+    return limit && limit % SVM_1G == 0 && gib <= PT_ENTRIES && page_count >= 2 + gib;
 }
 
 /* The MSR permission map's byte and bit for msr's read bit; false outside the three ranges. */
@@ -92,11 +114,29 @@ uint32_t svm_npt_holes(PhysRange image, const PhysRange* windows, uint32_t windo
     return n <= max ? n : max + 1;
 }
 
+BootError svm_npt_check(uint64_t limit, const PhysRange* holes, uint32_t hole_count, uint32_t page_count)
+{
+    if (!npt_limit_ok(limit, page_count))
+        return BootError{.subject = SVM_ERROR_SUBJECT, .field = "npt limit", .found = limit,
+                         .expected = "a nonzero multiple of 1 GiB whose page directories fit the NPT's pages",
+                         .limit_name = "npt_pages", .limit = page_count, .limit_radix = Radix::dec};
+    const uint64_t pt_pages = page_count - 2 - limit / SVM_1G;
+    uint64_t split = 0;
+    for (uint64_t base = 0; base < limit; base += SVM_2M)
+        split += npt_2m(base, holes, hole_count) == Npt2M::split;
+    if (split > pt_pages)
+        return BootError{.subject = SVM_ERROR_SUBJECT, .field = "npt split_pages", .found = split,
+                         .expected = "at most pt_pages 2 MiB pages where a hole of relboot's image starts or ends",
+                         .limit_name = "pt_pages", .limit = pt_pages, .found_radix = Radix::dec,
+                         .limit_radix = Radix::dec};
+    return BootError{};
+}
+
 uint32_t svm_npt_build(uint64_t* pages, uint64_t pages_phys, uint32_t page_count, uint64_t limit,
                        const PhysRange* holes, uint32_t hole_count)
 {
     const uint64_t gib = limit / SVM_1G;
-    if (limit == 0 || limit % SVM_1G || gib > PT_ENTRIES || pages_phys % SVM_PAGE || page_count < 2 + gib)
+    if (!npt_limit_ok(limit, page_count) || pages_phys % SVM_PAGE)
         return 0;
     for (uint64_t i = 0; i < (2 + gib) * PT_ENTRIES; ++i)
         pages[i] = 0;
@@ -109,14 +149,10 @@ uint32_t svm_npt_build(uint64_t* pages, uint64_t pages_phys, uint32_t page_count
         pdpt[g] = (pages_phys + (2 + g) * SVM_PAGE) | NPT_TABLE;
         for (uint64_t e = 0; e < PT_ENTRIES; ++e) {
             const uint64_t base = g * SVM_1G + e * SVM_2M;
-            bool touched = false, absent = false;
-            for (uint32_t h = 0; h < hole_count; ++h) {
-                touched |= overlaps(base, SVM_2M, holes[h]);
-                absent |= covered(base, SVM_2M, holes[h]);
-            }
-            if (absent)
+            const Npt2M kind = npt_2m(base, holes, hole_count);
+            if (kind == Npt2M::absent)
                 continue;
-            if (!touched) {
+            if (kind == Npt2M::leaf) {
                 pd[e] = base | NPT_LEAF_2M;
                 continue;
             }
@@ -239,30 +275,23 @@ const char* svm_exit_name(uint64_t exitcode)
     }
 }
 
-uint64_t svm_e820_clip(uint8_t* zero_page, uint64_t limit)
+BootError svm_check_cpuid(uint32_t ext_features_ecx, uint32_t svm_features_edx)
 {
-    using linuxboot::E820Entry;
-    const uint32_t count = zero_page[linuxboot::BP_E820_ENTRIES];
-    uint32_t kept = 0;
-    uint64_t dropped = 0;
-    for (uint32_t i = 0; i < count && i < linuxboot::E820_MAX_ENTRIES_ZEROPAGE; ++i) {
-        E820Entry e;
-        __builtin_memcpy(&e, zero_page + linuxboot::BP_E820_TABLE + i * sizeof(E820Entry), sizeof e);
-        uint64_t cut = 0;
-        if (e.addr >= limit)
-            cut = e.size;
-        else if (e.size > limit - e.addr)
-            cut = e.size - (limit - e.addr);
-        if (e.type == 1)
-            dropped += cut;
-        e.size -= cut;
-        if (!e.size)
-            continue;
-        __builtin_memcpy(zero_page + linuxboot::BP_E820_TABLE + kept * sizeof(E820Entry), &e, sizeof e);
-        ++kept;
-    }
-    zero_page[linuxboot::BP_E820_ENTRIES] = uint8_t(kept);
-    return dropped;
+    if (!(ext_features_ecx & CPUID_80000001_ECX_SVM))
+        return BootError{.subject = SVM_ERROR_SUBJECT, .field = "CPUID 0x80000001 ECX", .found = ext_features_ecx,
+                         .expected = "SVM (bit 2) for guest=svm"};
+    if (!(svm_features_edx & CPUID_8000000A_EDX_NP))
+        return BootError{.subject = SVM_ERROR_SUBJECT, .field = "CPUID 0x8000000a EDX", .found = svm_features_edx,
+                         .expected = "NP (bit 0): nested paging (NPT) for guest=svm"};
+    return BootError{};
+}
+
+BootError svm_check_vm_cr(uint64_t vm_cr)
+{
+    if (vm_cr & VM_CR_SVMDIS)
+        return BootError{.subject = SVM_ERROR_SUBJECT, .field = "VM_CR", .found = vm_cr,
+                         .expected = "SVMDIS (bit 4) clear: SVM not disabled by the firmware"};
+    return BootError{};
 }
 
 void svm_guest_pagetables(uint64_t* pages, uint64_t pages_phys)

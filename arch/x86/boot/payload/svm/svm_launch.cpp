@@ -10,10 +10,18 @@
  * guest, which sees no SVM), VMMCALL (the hello hypercall), CPUID (SVM
  * hidden), writes of EFER (SVME kept) and VM_HSAVE_PA, SHUTDOWN.  Fatal:
  * SHUTDOWN, a nested page fault, VMEXIT_INVALID, anything unexpected: one
- * "relboot: error:" line.  Everything else (I/O, interrupts, HLT, the
- * other MSRs) passes through, so the guest drives the machine itself.
+ * "relboot: error: svm guest exit ..." line.  Everything else (I/O,
+ * interrupts, HLT, the other MSRs) passes through, so the guest drives the
+ * machine itself.
+ *
+ * The checks before the guest runs (the host's SVM, the NPT's holes and
+ * pages) are BootErrors ended by boot_fail().  A fatal guest exit keeps
+ * its own line: the exit code, the guest's RIP, for a nested page fault
+ * the guest-physical address and EXITINFO1, and the exits so far are more
+ * than BootError's one value and one limit can hold.
  */
 #include "lib/console.h"
+#include "lib/error.h"
 #include "stage64/identity_map.h"
 #include "payload/linux/payload_linux.h"
 #include "payload/svm/payload_svm.h"
@@ -86,11 +94,6 @@ uint64_t phys(const void* p) { return reinterpret_cast<uint64_t>(p); }
  */
 __attribute__((section(".noinit"))) SvmGuestGprs svm_guest_gprs;
 
-uint64_t npt_limit(const BootState& bs)
-{
-    return svm_npt_limit(phys_ptr<MemoryRange>(bs.memory_map), bs.memory_map_count);
-}
-
 void zero(void* p, uint64_t n) { __builtin_memset(p, 0, n); }
 
 /* A VMCB segment from an 8-byte descriptor: attrib = access byte and flags nibble (table B-2). */
@@ -98,13 +101,6 @@ x86::VmcbSegment segment(uint16_t selector, uint64_t desc)
 {
     const uint16_t attrib = uint16_t(((desc >> 40) & 0xff) | (((desc >> 52) & 0xf) << 8));
     return x86::VmcbSegment{selector, attrib, 0xffffffff, 0};
-}
-
-[[noreturn]] void host_refuse(const BootState& bs, const char* what, uint64_t found, const char* expected)
-{
-    Console con = report_console(bs.options);
-    con.begin().str("error: svm: ").str(what).hex8(uint32_t(found)).str(", expected ").str(expected).end();
-    finish(bs.options, false);
 }
 
 /* Exception vector into the guest on the next VMRUN (APM vol. 2, 15.20). */
@@ -184,17 +180,15 @@ void svm_check_host(const BootState& bs)
 {
     const uint32_t max_ext = x86::cpuid(CPUID_LEAF_EXT_MAX).eax;
     const uint32_t ecx = max_ext >= CPUID_LEAF_EXT_FEATURES ? x86::cpuid(CPUID_LEAF_EXT_FEATURES).ecx : 0;
-    if (!(ecx & CPUID_80000001_ECX_SVM))
-        host_refuse(bs, "CPUID 0x80000001 ECX=", ecx, "SVM (bit 2) for guest=svm");
     const uint32_t edx = max_ext >= CPUID_LEAF_SVM ? x86::cpuid(CPUID_LEAF_SVM).edx : 0;
-    if (!(edx & CPUID_8000000A_EDX_NP))
-        host_refuse(bs, "CPUID 0x8000000a EDX=", edx, "NP (bit 0): nested paging (NPT) for guest=svm");
-    const uint64_t vm_cr = x86::rdmsr(MSR_VM_CR);
-    if (vm_cr & VM_CR_SVMDIS)
-        host_refuse(bs, "VM_CR=", vm_cr, "SVMDIS (bit 4) clear: SVM not disabled by the firmware");
+    BootError e = svm_check_cpuid(ecx, edx);
+    if (e.ok())
+        e = svm_check_vm_cr(x86::rdmsr(MSR_VM_CR));     /* VM_CR exists only with SVM */
+    if (!e.ok())
+        boot_fail(bs.options, e);
 }
 
-void svm_prepare(const BootState& bs, uint64_t entry, uint8_t* zero_page, const PhysRange* windows,
+void svm_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_params, const PhysRange* windows,
                  uint32_t window_count)
 {
     SvmHostPages& host = *image_identity(bs, &svm_host_pages);
@@ -211,17 +205,20 @@ void svm_prepare(const BootState& bs, uint64_t entry, uint8_t* zero_page, const 
     PhysRange holes[SVM_NPT_MAX_HOLES];
     uint32_t hole_count =
         svm_npt_holes(PhysRange{bs.load_base, bs.image_size}, open, open_count, holes, IMAGE_HOLES_MAX);
-    const bool fits = hole_count <= IMAGE_HOLES_MAX;
-    if (fits && bs.options.debug_npt_hole == NptHole::zero_page)
-        holes[hole_count++] = PhysRange{PhysAddr{phys(zero_page)}, SVM_PAGE};
-    const uint64_t limit = npt_limit(bs);
-    if (!fits || !svm_npt_build(host.npt, phys(host.npt), SVM_NPT_PAGES, limit, holes, hole_count)) {
-        Console err = report_console(bs.options);
-        err.begin().str("error: svm npt: ").dec(hole_count).str(" ranges of relboot's image to leave out below ");
-        err.hex16(limit).str(", expected at most ").dec(IMAGE_HOLES_MAX).str(" and ").dec(SVM_NPT_PT_PAGES);
-        err.str(" split 2 MiB pages (the NPT's ").dec(SVM_NPT_PAGES).str(" pages)").end();
-        finish(bs.options, false);
-    }
+    if (hole_count > IMAGE_HOLES_MAX)
+        boot_fail(bs.options,
+                  BootError{.subject = SVM_ERROR_SUBJECT, .field = "npt holes", .found = hole_count,
+                            .expected = "at most holes_max ranges of relboot's image left out of the NPT",
+                            .limit_name = "holes_max", .limit = IMAGE_HOLES_MAX, .found_radix = Radix::dec,
+                            .limit_radix = Radix::dec});
+    if (bs.options.debug_npt_hole == NptHole::zero_page)
+        holes[hole_count++] = PhysRange{PhysAddr{boot_params}, SVM_PAGE};
+    /* The NPT covers the memory view the plan gave the kernel's e820 table. */
+    const uint64_t limit = plan.memory_limit;
+    const BootError e = svm_npt_check(limit, holes, hole_count, SVM_NPT_PAGES);
+    if (!e.ok())
+        boot_fail(bs.options, e);
+    svm_npt_build(host.npt, phys(host.npt), SVM_NPT_PAGES, limit, holes, hole_count);   /* succeeds: checked */
     /* The guest's pages: identity page tables for [0, 4 GiB), the boot GDT, a stack. */
     svm_guest_pagetables(guest.pagetables, phys(guest.pagetables));
     for (uint32_t i = 0; i < 4; ++i)
@@ -261,31 +258,29 @@ void svm_prepare(const BootState& bs, uint64_t entry, uint8_t* zero_page, const 
     s.dr7 = 0x400;
     s.dr6 = 0xffff0ff0;
     s.rflags = 0x2;                             /* interrupts off */
-    s.rip = entry;
+    s.rip = plan.entry;
     s.rsp = phys(guest.stack) + sizeof guest.stack;
     s.g_pat = PAT_DEFAULT;
     svm_guest_gprs = SvmGuestGprs{};
-    svm_guest_gprs.rsi = phys(zero_page);
+    svm_guest_gprs.rsi = boot_params;
 }
 
-void svm_run(const BootState& bs, Console& con, uint64_t entry, uint8_t* zero_page)
+void svm_run(const BootState& bs, Console& con, const LinuxPlan& plan, uint64_t boot_params)
 {
     SvmHostPages& host = *image_identity(bs, &svm_host_pages);
     x86::Vmcb& vmcb = host.vmcb;
     SvmGuestGprs& gprs = svm_guest_gprs;
     const bool nrips = x86::cpuid(CPUID_LEAF_SVM).edx & CPUID_8000000A_EDX_NRIPS;
-    const uint64_t limit = npt_limit(bs);
-    const uint64_t dropped = svm_e820_clip(zero_page, limit);
-    if (dropped)
-        con.begin().str("warning: svm: ").dec(dropped >> 10).str(" KiB of RAM at or above ").hex16(limit)
-            .str(" left out of the guest's e820 table (the NPT's limit)").end();
+    if (plan.ram_withheld)
+        con.begin().str("warning: svm: ").dec(plan.ram_withheld >> 10).str(" KiB of RAM at or above ")
+            .hex16(plan.memory_limit).str(" reserved in the guest's e820 table (the NPT's limit)").end();
 
     /* SVM on: EFER.SVME, the host save area (APM vol. 2, 15.4, 15.30.4). */
     x86::wrmsr(MSR_IA32_EFER, x86::rdmsr(MSR_IA32_EFER) | EFER_SVME);
     x86::wrmsr(MSR_VM_HSAVE_PA, phys(host.hsave));
 
     con.begin().str("svm npt=on asid=1 vmcb=").hex16(phys(&vmcb)).str(" nrips=").str(nrips ? "yes" : "no").end();
-    con.begin().str("handoff linux-svm entry=").hex16(entry).str(" boot_params=").hex16(phys(zero_page)).end();
+    con.begin().str("handoff linux-svm entry=").hex16(plan.entry).str(" boot_params=").hex16(boot_params).end();
 
     const uint64_t vmcb_pa = phys(&vmcb), host_pa = phys(&host.host_vmcb);
     ExitCounts n{};
