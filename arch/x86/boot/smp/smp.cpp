@@ -300,9 +300,13 @@ void start_aps(const BootState& bs, BootCpu* cpus, const LocalApic& apic, PhysAd
                 if (apic.init(c.apic_id))
                     return;
                 c.flags &= ~BOOT_CPU_STARTED;
-                con.begin().str("warning: CPU with APIC ID ").dec(c.apic_id).str(" is this CPU's own (").dec(apic.self);
-                con.str(") or one ").str(apic.mode() == x86::ApicMode::x2apic ? "x2APIC" : "xAPIC");
-                con.str(" mode cannot address; no INIT sent, not started").end();
+                con.begin().str("warning: CPU with APIC ID ").dec(c.apic_id);
+                if (c.apic_id == apic.self)
+                    con.str(" is the BSP itself");
+                else
+                    con.str(apic.mode() == x86::ApicMode::x2apic ? " is beyond what x2APIC" : " is beyond what xAPIC")
+                        .str(" mode can address");
+                con.str("; no INIT sent, not started").end();
             });
             if (legacy)
                 tsc_delay_us(khz, INIT_DELAY_US);
