@@ -158,8 +158,8 @@ PLATFORM_SRCS := $(SRC)/platform/memory_map.cpp $(SRC)/platform/acpi.cpp $(SRC)/
 PAYLOAD_SRCS := $(SRC)/payload/linux/linux.cpp $(SRC)/payload/linux/linux_bios.cpp $(SRC)/payload/svm/svm.cpp
 # The real-mode BIOS calls' pure parts (64-bit stage and host tests): low-page choice, EDD/VESA/EDID probes.
 BIOS_SRCS := $(SRC)/bios/low_memory.cpp $(SRC)/bios/bios_probe.cpp
-# AP bring-up's pure parts (64-bit stage and host tests): the trampoline's relocation.
-SMP_SRCS := $(SRC)/smp/trampoline_reloc.cpp
+# AP bring-up's pure parts (64-bit stage and host tests): the trampoline's relocation, the MADT's warning lines.
+SMP_SRCS := $(SRC)/smp/trampoline_reloc.cpp $(SRC)/smp/madt_warnings.cpp
 BOOT32_SRCS := $(SRC)/stage32/boot32.cpp $(SRC)/stage32/pt_fixup.cpp $(SRC)/platform/memory_map.cpp \
     $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(LIB_SRCS)
 BOOT32_EXPORTS := boot32_main boot32_exception

@@ -172,13 +172,14 @@ uint8_t acpi_checksum(uint32_t p, uint32_t len)
 }
 
 /*
- * ACPI tables of the loader's own at at (zeroed): an RSDP of revision 0
- * (as SeaBIOS gives) -> an RSDT with one entry -> a MADT with local APIC
- * entries for APIC IDs 0 and 1, and 7 with ghost, all enabled (ACPI 6.5,
- * 5.2.5.3, 5.2.7, 5.2.12).  bad_checksum: the MADT's checksum is off by
- * one.  Returns the RSDP's address.
+ * ACPI tables of the loader's own at at (zeroed, 0x400 bytes free): an
+ * RSDP of revision 0 (as SeaBIOS gives) -> an RSDT with one entry -> a
+ * MADT with the count CPU entries cpus[] (ACPI 6.5, 5.2.5.3, 5.2.7,
+ * 5.2.12.2 Processor Local APIC, 5.2.12.12 Processor Local x2APIC), each
+ * with its index as ACPI processor UID.  bad_checksum: the MADT's checksum
+ * is off by one.  Returns the RSDP's address.
  */
-uint32_t build_acpi(uint32_t at, bool bad_checksum, bool ghost)
+uint32_t build_acpi(uint32_t at, bool bad_checksum, const MadtCpuEntry* cpus, uint32_t count)
 {
     const uint32_t rsdp = at, rsdt = at + 0x20, madt = at + 0x60;
     memcpy(reinterpret_cast<void*>(rsdp), "RSD PTR ", 8);
@@ -189,18 +190,25 @@ uint32_t build_acpi(uint32_t at, bool bad_checksum, bool ghost)
     put32(rsdt + 36, madt);                                     /* Entry[0] */
     reinterpret_cast<uint8_t*>(rsdt)[9] = acpi_checksum(rsdt, 40);
     memcpy(reinterpret_cast<void*>(madt), "APIC", 4);
-    const uint8_t ids[] = {0, 1, 7};
-    const uint32_t cpus = ghost ? 3 : 2, length = 44 + 8 * cpus;
-    put32(madt + 4, length);
     put32(madt + 36, 0xfee00000);                               /* Local Interrupt Controller Address */
-    for (uint32_t cpu = 0; cpu < cpus; ++cpu) {                 /* Processor Local APIC: uid, APIC ID, Enabled */
-        const uint32_t e = madt + 44 + 8 * cpu;
-        reinterpret_cast<uint8_t*>(e)[0] = 0;
-        reinterpret_cast<uint8_t*>(e)[1] = 8;
-        reinterpret_cast<uint8_t*>(e)[2] = uint8_t(cpu);
-        reinterpret_cast<uint8_t*>(e)[3] = ids[cpu];
-        put32(e + 4, 1);
+    uint32_t length = 44;
+    for (uint32_t cpu = 0; cpu < count; ++cpu) {
+        uint8_t* e = reinterpret_cast<uint8_t*>(madt + length);
+        e[0] = cpus[cpu].type;
+        if (cpus[cpu].type == MADT_LOCAL_APIC) {                /* type, length 8, uid, APIC ID, flags */
+            e[1] = 8;
+            e[2] = uint8_t(cpu);
+            e[3] = uint8_t(cpus[cpu].apic_id);
+            put32(madt + length + 4, cpus[cpu].flags);
+        } else {                                                /* type, length 16, reserved, x2APIC ID, flags, uid */
+            e[1] = 16;
+            put32(madt + length + 4, cpus[cpu].apic_id);
+            put32(madt + length + 8, cpus[cpu].flags);
+            put32(madt + length + 12, cpu);
+        }
+        length += e[1];
     }
+    put32(madt + 4, length);
     reinterpret_cast<uint8_t*>(madt)[9] = uint8_t(acpi_checksum(madt, length) + (bad_checksum ? 1 : 0));
     return rsdp;
 }
@@ -256,9 +264,14 @@ uint32_t build_acpi(uint32_t at, bool bad_checksum, bool ghost)
         put32(info + 4, 1);                                                             /* version */
         put64(info + 24, cmdline);                                                      /* cmdline_paddr */
         if (args.defect == Defect::pvh_madt || args.defect == Defect::pvh_madt_checksum ||
-            args.defect == Defect::pvh_madt_ghost)                                      /* rsdp_paddr */
+            args.defect == Defect::pvh_madt_ghost) {                                    /* rsdp_paddr */
+            /* The defect's own CPUs (local APICs 0 and 1, enabled; 7 too for ghost), unless madt= gave others. */
+            const MadtCpuEntry own[] = {{MADT_LOCAL_APIC, 0, 1}, {MADT_LOCAL_APIC, 1, 1}, {MADT_LOCAL_APIC, 7, 1}};
+            const bool given = args.madt_count != 0;
+            const uint32_t count = given ? args.madt_count : args.defect == Defect::pvh_madt_ghost ? 3 : 2;
             put64(info + 32, build_acpi(OTHER_HOME + 0xc00, args.defect == Defect::pvh_madt_checksum,
-                                        args.defect == Defect::pvh_madt_ghost));
+                                        given ? args.madt : own, count));
+        }
         put64(info + 40, args.defect == Defect::pvh_memmap_outside ? 0xfffffff0 : map); /* memmap_paddr */
         put32(info + 48, ram.count);                                                    /* memmap_entries */
         eax = 0;

@@ -60,11 +60,43 @@ bool parse_hex(const char* s, uint32_t n, uint32_t* out)
     fail(line);
 }
 
+/*
+ * madt=<type>:<id>:<flags>[,...]: the token tok of len bytes into a's
+ * MADT entries; each field is up to 8 hex digits.  A bad field, a type
+ * other than 0 and 9, a type-0 ID above 0xff or more than MADT_CPUS_MAX
+ * entries: bad_argument().
+ */
+void parse_madt(const char* tok, uint32_t len, Args* a)
+{
+    const char* expected = "madt=<type 0|9>:<apic id>:<flags>[,...] in hex, type-0 IDs at most 0xff, "
+                           "at most 16 entries";
+    a->madt_count = 0;
+    uint32_t at = 5;                        /* after "madt=" */
+    for (;;) {
+        uint32_t field[3];
+        for (uint32_t f = 0; f < 3; ++f) {
+            uint32_t n = 0;
+            while (at + n < len && tok[at + n] != ':' && tok[at + n] != ',')
+                ++n;
+            const char end = at + n < len ? tok[at + n] : 0;
+            if (!parse_hex(tok + at, n, &field[f]) || (f < 2 ? end != ':' : end == ':'))
+                bad_argument(tok, len, expected);
+            at += n + 1;
+        }
+        if (a->madt_count == MADT_CPUS_MAX || (field[0] != MADT_LOCAL_APIC && field[0] != MADT_LOCAL_X2APIC) ||
+            (field[0] == MADT_LOCAL_APIC && field[1] > 0xff))
+            bad_argument(tok, len, expected);
+        a->madt[a->madt_count++] = MadtCpuEntry{uint8_t(field[0]), field[1], field[2]};
+        if (at > len)
+            return;                         /* the last field ended the token */
+    }
+}
+
 } // namespace
 
 Args parse_args(const char* s)
 {
-    Args a{false, 0, Defect::none, relboot_cmdline, 0};
+    Args a{false, 0, Defect::none, relboot_cmdline, 0, 0, {}};
     bool base_set = false;
     for (bool first = true;; first = false) {
         while (is_space(*s))
@@ -107,13 +139,21 @@ Args parse_args(const char* s)
                                        "mb1-cmdline-no-nul|mb1-mmap-size-small|mb1-mods-outside|mb1-bad-magic|"
                                        "pvh-none|pvh-memmap-outside|pvh-bad-magic|pvh-madt|pvh-madt-checksum|pvh-madt-ghost");
             a.defect = Defect(i);
+        } else if (starts_with(tok, len, "madt=")) {
+            parse_madt(tok, len, &a);
         } else {
-            bad_argument(tok, len, "base=<hex>|top, defect=<name> or -- <relboot command line>");
+            bad_argument(tok, len, "base=<hex>|top, defect=<name>, madt=<entries> or -- <relboot command line>");
         }
     }
     if (!base_set) {
         Line line = error();
         line.str("no base= given: expected base=<hex> or base=top");
+        fail(line);
+    }
+    if (a.madt_count && a.defect != Defect::pvh_madt && a.defect != Defect::pvh_madt_checksum &&
+        a.defect != Defect::pvh_madt_ghost) {
+        Line line = error();
+        line.str("madt= needs defect=pvh-madt, pvh-madt-checksum or pvh-madt-ghost (the loader's own ACPI tables)");
         fail(line);
     }
     return a;

@@ -1,7 +1,7 @@
 /*
  * The test loader's options: its multiboot1 command line (QEMU -append),
  *
- *   [<kernel path>] base=<hex>|top [defect=<name>] [-- <relboot command line>]
+ *   [<kernel path>] base=<hex>|top [defect=<name>] [madt=<type>:<id>:<flags>,...] [-- <relboot command line>]
  */
 #ifndef TESTLOADER_OPTIONS_H
 #define TESTLOADER_OPTIONS_H
@@ -62,6 +62,19 @@ inline constexpr uint32_t TAG21_LIE_DELTA = 0x200000;
 /* Longest relboot command line passed on (bytes, without the NUL). */
 inline constexpr uint32_t CMDLINE_MAX = 1024;
 
+/* The MADT's CPU entry types madt= may ask for (ACPI 6.5, 5.2.12, Table 5.21). */
+inline constexpr uint8_t MADT_LOCAL_APIC = 0;       /* Processor Local APIC, 8 bytes, 8-bit APIC ID */
+inline constexpr uint8_t MADT_LOCAL_X2APIC = 9;     /* Processor Local x2APIC, 16 bytes, 32-bit x2APIC ID */
+/* Most CPU entries madt= may list. */
+inline constexpr uint32_t MADT_CPUS_MAX = 16;
+
+/* One CPU entry of the loader's MADT (madt=): its ACPI processor UID is its index in the list. */
+struct MadtCpuEntry {
+    uint8_t type;               /* MADT_LOCAL_APIC or MADT_LOCAL_X2APIC */
+    uint32_t apic_id;           /* at most 0xff for MADT_LOCAL_APIC */
+    uint32_t flags;             /* Local APIC Flags: bit 0 Enabled, bit 1 Online Capable (ACPI 6.5, Table 5.23) */
+};
+
 /* What the multiboot1 command line asked for. */
 struct Args {
     bool base_top;              /* base=top: computed from the memory map */
@@ -69,6 +82,8 @@ struct Args {
     Defect defect;
     const char* cmdline;        /* relboot's command line (a copy, not NUL-terminated) */
     uint32_t cmdline_len;       /* its bytes */
+    uint32_t madt_count;        /* madt=: entries in madt[]; 0: the defect's own (APIC IDs 0 and 1, and 7 for ghost) */
+    MadtCpuEntry madt[MADT_CPUS_MAX];
 };
 
 /*
@@ -77,8 +92,12 @@ struct Args {
  * GRUB, puts the kernel's path first.  Tokens are separated by spaces,
  * tabs, CR or LF; the last base= or defect= wins; "--" ends the options
  * and the rest, less the one separator after it, is copied as relboot's
- * command line.  No base=, an unknown token or value, or a relboot
- * command line longer than CMDLINE_MAX bytes: error and fail().
+ * command line.  madt= lists the CPU entries of the loader's MADT (for
+ * defect=pvh-madt, pvh-madt-checksum or pvh-madt-ghost, in place of their
+ * own), comma-separated, each <type>:<apic id>:<flags> in hex, type 0 or
+ * 9, at most MADT_CPUS_MAX.  No base=, an unknown token or value, a
+ * madt= without one of those defects, or a relboot command line longer
+ * than CMDLINE_MAX bytes: error and fail().
  */
 Args parse_args(const char* s);
 

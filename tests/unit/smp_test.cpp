@@ -1,17 +1,23 @@
 /*
  * The AP bring-up's pure parts: the MADT walk (madt.h) on hand-built
- * tables in a fake physical memory, the low-page chooser (low_memory.h)
- * on memory maps, and the trampoline's relocation (trampoline.h) applied
- * to buffers.
+ * tables in a fake physical memory, in xAPIC and x2APIC mode, with the
+ * warning lines for the entries it sets aside (madt_warnings.h) and the
+ * send site's check of an IPI's destination (lapic.h), the low-page
+ * chooser (low_memory.h) on memory maps, and the trampoline's relocation
+ * (trampoline.h) applied to buffers.
  */
 #include "boot_test_util.h"
 
 #include <gtest/gtest.h>
 #include "bios/low_memory.h"
+#include "lib/console.h"
 #include "platform/madt.h"
+#include "smp/lapic.h"
+#include "smp/madt_warnings.h"
 #include "smp/trampoline.h"
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 using namespace relboot;
@@ -106,9 +112,34 @@ std::vector<uint8_t> qemu_madt()
                                     {4, 6, 0xff, 0, 0, 1}}));                      /* local APIC NMI */
 }
 
-MadtScan scan(const Memory& m, std::vector<MadtCpu>& out, uint64_t rsdp = RSDP)
+using x86::ApicMode;
+
+MadtScan scan(const Memory& m, std::vector<MadtCpu>& out, ApicMode mode = ApicMode::xapic, uint64_t rsdp = RSDP)
 {
-    return acpi_madt_cpus(m.mem(), PhysAddr{rsdp}, out.data(), uint32_t(out.size()));
+    return acpi_madt_cpus(m.mem(), PhysAddr{rsdp}, mode, out.data(), uint32_t(out.size()));
+}
+
+/* The lines print_madt_warnings() prints for s in mode. */
+std::string warnings(const MadtScan& s, ApicMode mode)
+{
+    char buf[1024];
+    Console con(buf, sizeof buf);
+    print_madt_warnings(s, mode, con);
+    return buf;
+}
+
+/* The APIC IDs of out[0, s.cpu_count). */
+std::vector<uint32_t> ids(const MadtScan& s, const std::vector<MadtCpu>& out)
+{
+    std::vector<uint32_t> v;
+    for (uint32_t i = 0; i < s.cpu_count; ++i)
+        v.push_back(out[i].apic_id);
+    return v;
+}
+
+std::vector<uint32_t> listed(const MadtIdList& l)
+{
+    return std::vector<uint32_t>(l.ids, l.ids + (l.count < MADT_IDS_LISTED ? l.count : MADT_IDS_LISTED));
 }
 
 TEST(Madt, SeabiosRsdtListsEnabledCpusAndSkipsAbsentOnes)
@@ -137,7 +168,7 @@ TEST(Madt, XsdtX2apicAndOnlineCapable)
     m.put(MADT, table("APIC", madt_body({lapic(0, 0, 1), x2apic(300, 1, 7), x2apic(301, MADT_CPU_ONLINE_CAPABLE, 8),
                                          x2apic(0, 1, 0)})));   /* the BSP again as x2APIC: listed once */
     std::vector<MadtCpu> out(8);
-    const MadtScan s = scan(m, out);
+    const MadtScan s = scan(m, out, ApicMode::x2apic);
     ASSERT_EQ(s.error, MadtError::none);
     EXPECT_EQ(s.root_xsdt, 1);
     ASSERT_EQ(s.cpu_count, 3u);
@@ -162,7 +193,7 @@ TEST(Madt, MoreCpusThanRoomAreCountedAsDropped)
 TEST(Madt, EveryBrokenTableStopsTheWalkWithNoCpu)
 {
     std::vector<MadtCpu> out(8);
-    EXPECT_EQ(scan(seabios(qemu_madt()), out, 0).error, MadtError::no_rsdp);
+    EXPECT_EQ(scan(seabios(qemu_madt()), out, ApicMode::xapic, 0).error, MadtError::no_rsdp);
     {
         Memory m = seabios(qemu_madt());
         m.bytes[RSDP + 8] ^= 1;     /* RSDP checksum */
@@ -216,6 +247,182 @@ TEST(Madt, EveryBrokenTableStopsTheWalkWithNoCpu)
         EXPECT_EQ(scan(seabios(table("APIC", madt_body({{2, 0, 0, 0}}))), out).error, MadtError::madt_bad_entry);
     }
     EXPECT_STREQ(madt_error_text(MadtError::madt_bad_table), "the MADT has a wrong length or checksum");
+}
+
+/*
+ * The IDs at the edges of each mode: 0xfe is the highest xAPIC ID, 0xff
+ * the xAPIC broadcast, 0x100 would be truncated to destination 0 (the
+ * BSP) by the 8-bit xAPIC destination, 0xffffffff the x2APIC broadcast.
+ * An entry with neither flag (a hot-plug slot) is skipped without a word.
+ */
+std::vector<uint8_t> edge_madt()
+{
+    return table("APIC", madt_body({lapic(0, 0, 1), lapic(1, 0xfe, 1), lapic(2, 0xff, 1), x2apic(0x100, 1, 3),
+                                    x2apic(0xffffffff, 1, 4), x2apic(0x101, MADT_CPU_ONLINE_CAPABLE, 5),
+                                    x2apic(0x102, 0, 6)}));
+}
+
+TEST(Madt, XapicModeSkipsIdsFrom0xffAndNamesThem)
+{
+    std::vector<MadtCpu> out(8);
+    const MadtScan s = scan(seabios(edge_madt()), out, ApicMode::xapic);
+    ASSERT_EQ(s.error, MadtError::none);
+    EXPECT_EQ(ids(s, out), (std::vector<uint32_t>{0, 0xfe}));
+    EXPECT_EQ(s.enabled, 2u);
+    EXPECT_EQ(s.unaddressable.count, 4u);   /* the online-capable 0x101 too: it could never be started */
+    EXPECT_EQ(listed(s.unaddressable), (std::vector<uint32_t>{0xff, 0x100, 0xffffffff, 0x101}));
+    EXPECT_EQ(s.duplicates.count, 0u);
+    EXPECT_EQ(warnings(s, ApicMode::xapic),
+              "relboot: warning: ACPI MADT lists APIC IDs 0xff 0x100 0xffffffff 0x101 that xAPIC mode cannot address; "
+              "they are not started\r\n");
+}
+
+TEST(Madt, X2apicModeTakesEveryIdButTheBroadcast)
+{
+    std::vector<MadtCpu> out(8);
+    const MadtScan s = scan(seabios(edge_madt()), out, ApicMode::x2apic);
+    ASSERT_EQ(s.error, MadtError::none);
+    EXPECT_EQ(ids(s, out), (std::vector<uint32_t>{0, 0xfe, 0xff, 0x100, 0x101}));
+    EXPECT_EQ(out[2].type, MADT_TYPE_LOCAL_APIC);   /* 0xff from a type-0 entry is an x2APIC ID like any other */
+    EXPECT_EQ(out[3].type, MADT_TYPE_LOCAL_X2APIC);
+    EXPECT_EQ(out[4].flags, MADT_CPU_ONLINE_CAPABLE);
+    EXPECT_EQ(s.enabled, 4u);
+    EXPECT_EQ(listed(s.unaddressable), (std::vector<uint32_t>{0xffffffff}));
+    EXPECT_EQ(warnings(s, ApicMode::x2apic),
+              "relboot: warning: ACPI MADT lists APIC ID 0xffffffff that x2APIC mode cannot address; "
+              "it is not started\r\n");
+}
+
+TEST(Madt, AWellFormedTableHasNoWarning)
+{
+    std::vector<MadtCpu> out(8);
+    const MadtScan s = scan(seabios(qemu_madt()), out);
+    ASSERT_EQ(s.error, MadtError::none);
+    EXPECT_EQ(s.unaddressable.count, 0u);
+    EXPECT_EQ(s.duplicates.count, 0u);
+    EXPECT_EQ(warnings(s, ApicMode::xapic), "");
+}
+
+/* Duplicates: an enabled entry wins over an online-capable one whatever the order; else the first stays. */
+TEST(Madt, EnabledEntryWinsOverOnlineCapableInEitherOrder)
+{
+    std::vector<MadtCpu> out(8);
+    for (ApicMode mode : {ApicMode::xapic, ApicMode::x2apic}) {
+        /* Online-capable type 0, then enabled type 9 for APIC ID 1: the type-9 entry is the CPU. */
+        MadtScan s = scan(seabios(table("APIC", madt_body({lapic(0, 0, 1), lapic(1, 1, MADT_CPU_ONLINE_CAPABLE),
+                                                           x2apic(1, MADT_CPU_ENABLED, 9)}))),
+                          out, mode);
+        ASSERT_EQ(s.error, MadtError::none);
+        EXPECT_EQ(ids(s, out), (std::vector<uint32_t>{0, 1}));
+        EXPECT_EQ(out[1].flags, MADT_CPU_ENABLED);
+        EXPECT_EQ(out[1].type, MADT_TYPE_LOCAL_X2APIC);
+        EXPECT_EQ(out[1].uid, 9u);
+        EXPECT_EQ(out[1].duplicated, 1);
+        EXPECT_EQ(out[0].duplicated, 0);
+        EXPECT_EQ(s.enabled, 2u);
+        EXPECT_EQ(listed(s.duplicates), (std::vector<uint32_t>{1}));
+        EXPECT_EQ(warnings(s, mode), "relboot: warning: ACPI MADT lists APIC ID 0x1 in more than one entry; each CPU "
+                                     "counts once, an enabled entry before an online-capable one\r\n");
+
+        /* The other order: the enabled type-9 entry stays. */
+        s = scan(seabios(table("APIC", madt_body({lapic(0, 0, 1), x2apic(1, MADT_CPU_ENABLED, 9),
+                                                  lapic(1, 1, MADT_CPU_ONLINE_CAPABLE)}))),
+                 out, mode);
+        ASSERT_EQ(s.error, MadtError::none);
+        EXPECT_EQ(ids(s, out), (std::vector<uint32_t>{0, 1}));
+        EXPECT_EQ(out[1].flags, MADT_CPU_ENABLED);
+        EXPECT_EQ(out[1].uid, 9u);
+        EXPECT_EQ(s.enabled, 2u);
+        EXPECT_EQ(listed(s.duplicates), (std::vector<uint32_t>{1}));
+    }
+}
+
+TEST(Madt, FirstOfEqualEntriesWinsAndEachIdIsNamedOnce)
+{
+    std::vector<MadtCpu> out(8);
+    /* Two enabled entries of one type, then a third of the other type: the first stays, 0x2 is named once. */
+    MadtScan s = scan(seabios(table("APIC", madt_body({lapic(0, 0, 1), lapic(1, 2, MADT_CPU_ENABLED),
+                                                       lapic(7, 2, MADT_CPU_ENABLED),
+                                                       x2apic(2, MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE, 8),
+                                                       x2apic(0, MADT_CPU_ENABLED, 10)}))),
+                      out, ApicMode::x2apic);
+    ASSERT_EQ(s.error, MadtError::none);
+    EXPECT_EQ(ids(s, out), (std::vector<uint32_t>{0, 2}));
+    EXPECT_EQ(out[1].uid, 1u);
+    EXPECT_EQ(out[1].type, MADT_TYPE_LOCAL_APIC);
+    EXPECT_EQ(s.enabled, 2u);
+    EXPECT_EQ(listed(s.duplicates), (std::vector<uint32_t>{2, 0}));
+    EXPECT_EQ(warnings(s, ApicMode::x2apic),
+              "relboot: warning: ACPI MADT lists APIC IDs 0x2 0x0 in more than one entry; each CPU counts once, "
+              "an enabled entry before an online-capable one\r\n");
+
+    /* Two online-capable entries: the first stays, and the CPU is not counted as enabled. */
+    s = scan(seabios(table("APIC", madt_body({lapic(0, 0, 1), lapic(1, 3, MADT_CPU_ONLINE_CAPABLE),
+                                              x2apic(3, MADT_CPU_ONLINE_CAPABLE, 11)}))),
+             out);
+    ASSERT_EQ(s.error, MadtError::none);
+    EXPECT_EQ(ids(s, out), (std::vector<uint32_t>{0, 3}));
+    EXPECT_EQ(out[1].uid, 1u);
+    EXPECT_EQ(s.enabled, 1u);
+    EXPECT_EQ(s.duplicates.count, 1u);
+}
+
+/* Both lists stop at MADT_IDS_LISTED IDs; the line names those and counts the rest. */
+TEST(Madt, LongListsAreBoundedAndCounted)
+{
+    std::vector<std::vector<uint8_t>> entries = {lapic(0, 0, 1)};
+    for (uint32_t i = 0; i < 11; ++i)
+        entries.push_back(x2apic(0x200 + i, MADT_CPU_ENABLED, i));
+    for (uint32_t i = 0; i < 10; ++i)
+        entries.push_back(lapic(0, uint8_t(0x10 + i), MADT_CPU_ENABLED));
+    for (uint32_t i = 0; i < 10; ++i)
+        entries.push_back(x2apic(0x10 + i, MADT_CPU_ENABLED, i));
+    std::vector<MadtCpu> out(32);
+    const MadtScan s = scan(seabios(table("APIC", madt_body(entries))), out, ApicMode::xapic);
+    ASSERT_EQ(s.error, MadtError::none);
+    EXPECT_EQ(s.cpu_count, 11u);
+    EXPECT_EQ(s.enabled, 11u);
+    EXPECT_EQ(s.unaddressable.count, 11u);
+    EXPECT_EQ(s.duplicates.count, 10u);
+    EXPECT_EQ(listed(s.duplicates), (std::vector<uint32_t>{0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17}));
+    EXPECT_EQ(warnings(s, ApicMode::xapic),
+              "relboot: warning: ACPI MADT lists APIC IDs 0x200 0x201 0x202 0x203 0x204 0x205 0x206 0x207 and 3 more "
+              "that xAPIC mode cannot address; they are not started\r\n"
+              "relboot: warning: ACPI MADT lists APIC IDs 0x10 0x11 0x12 0x13 0x14 0x15 0x16 0x17 and 2 more in more "
+              "than one entry; each CPU counts once, an enabled entry before an online-capable one\r\n");
+}
+
+/* A table that fails a check sets nothing aside either: no warning but the error's. */
+TEST(Madt, ABrokenTableListsNoSetAsideId)
+{
+    std::vector<uint8_t> short_x2 = x2apic(5, 1, 5);
+    short_x2[1] = 8;
+    short_x2.resize(8);
+    std::vector<MadtCpu> out(8);
+    const MadtScan s = scan(seabios(table("APIC", madt_body({lapic(0, 0, 1), lapic(1, 0xff, 1), lapic(2, 0, 1),
+                                                             short_x2}))),
+                            out);
+    EXPECT_EQ(s.error, MadtError::madt_bad_entry);
+    EXPECT_EQ(s.unaddressable.count, 0u);
+    EXPECT_EQ(s.duplicates.count, 0u);
+    EXPECT_EQ(warnings(s, ApicMode::xapic), "");
+}
+
+/* The send site's own check, whatever the CPU table says. */
+TEST(Lapic, NoIpiToItselfToABroadcastOrToATruncatedId)
+{
+    EXPECT_TRUE(ipi_destination_ok(1, 0, ApicMode::xapic));
+    EXPECT_TRUE(ipi_destination_ok(0xfe, 0, ApicMode::xapic));
+    EXPECT_FALSE(ipi_destination_ok(0, 0, ApicMode::xapic));         /* the BSP itself */
+    EXPECT_FALSE(ipi_destination_ok(0xff, 0, ApicMode::xapic));      /* broadcast */
+    EXPECT_FALSE(ipi_destination_ok(0x100, 0, ApicMode::xapic));     /* would be destination 0 */
+    EXPECT_FALSE(ipi_destination_ok(0x101, 5, ApicMode::xapic));
+    EXPECT_FALSE(ipi_destination_ok(0xffffffff, 0, ApicMode::xapic));
+    EXPECT_TRUE(ipi_destination_ok(0xff, 0, ApicMode::x2apic));
+    EXPECT_TRUE(ipi_destination_ok(0x100, 0, ApicMode::x2apic));
+    EXPECT_TRUE(ipi_destination_ok(0xfffffffe, 0, ApicMode::x2apic));
+    EXPECT_FALSE(ipi_destination_ok(0xffffffff, 0, ApicMode::x2apic)); /* broadcast */
+    EXPECT_FALSE(ipi_destination_ok(0x100, 0x100, ApicMode::x2apic));  /* the BSP itself */
 }
 
 /* Low page: SeaBIOS's map puts the page just below the EBDA. */

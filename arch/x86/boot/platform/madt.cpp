@@ -53,12 +53,38 @@ MadtScan fail(MadtScan s, MadtError e, uint64_t where, uint32_t found)
     s.cpu_count = 0;
     s.enabled = 0;
     s.dropped = 0;
+    s.unaddressable = MadtIdList{};
+    s.duplicates = MadtIdList{};
     return s;
+}
+
+/* Counts id in list, and keeps it when there is room. */
+void note(MadtIdList& list, uint32_t id)
+{
+    if (list.count < MADT_IDS_LISTED)
+        list.ids[list.count] = id;
+    ++list.count;
+}
+
+/*
+ * A CPU entry for an APIC ID already at out[i]: counted once as a
+ * duplicate; an enabled entry replaces an online-capable one (which
+ * relboot would not start), else the entry already there stays.
+ */
+void merge_duplicate(MadtScan& s, MadtCpu& listed, const MadtCpu& cpu)
+{
+    if (!listed.duplicated)
+        note(s.duplicates, cpu.apic_id);
+    if (!(listed.flags & MADT_CPU_ENABLED) && (cpu.flags & MADT_CPU_ENABLED)) {
+        listed = cpu;
+        ++s.enabled;
+    }
+    listed.duplicated = 1;
 }
 
 } // namespace
 
-MadtScan acpi_madt_cpus(const PhysMemory& mem, PhysAddr rsdp, MadtCpu* out, uint32_t out_max)
+MadtScan acpi_madt_cpus(const PhysMemory& mem, PhysAddr rsdp, x86::ApicMode mode, MadtCpu* out, uint32_t out_max)
 {
     MadtScan s{};
     if (!rsdp.present())
@@ -108,18 +134,25 @@ MadtScan acpi_madt_cpus(const PhysMemory& mem, PhysAddr rsdp, MadtCpu* out, uint
         off += len;
         MadtCpu cpu{};
         if (e[0] == MADT_TYPE_LOCAL_APIC)
-            cpu = MadtCpu{e[3], e[2], read32(e + 4), MADT_TYPE_LOCAL_APIC, {}};
+            cpu = MadtCpu{e[3], e[2], read32(e + 4), MADT_TYPE_LOCAL_APIC, 0, {}};
         else if (e[0] == MADT_TYPE_LOCAL_X2APIC)
-            cpu = MadtCpu{read32(e + 4), read32(e + 12), read32(e + 8), MADT_TYPE_LOCAL_X2APIC, {}};
+            cpu = MadtCpu{read32(e + 4), read32(e + 12), read32(e + 8), MADT_TYPE_LOCAL_X2APIC, 0, {}};
         else
             continue;
         if (!(cpu.flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
             continue;       /* neither usable nor able to come online (QEMU's absent hot-plug slots) */
-        bool listed = false;
-        for (uint32_t i = 0; i < s.cpu_count; ++i)
-            listed = listed || out[i].apic_id == cpu.apic_id;
-        if (listed)
+        if (!x86::apic_id_addressable(cpu.apic_id, mode)) {
+            note(s.unaddressable, cpu.apic_id);     /* no IPI could reach it, or only by reaching others too */
             continue;
+        }
+        MadtCpu* listed = nullptr;
+        for (uint32_t i = 0; i < s.cpu_count && !listed; ++i)
+            if (out[i].apic_id == cpu.apic_id)
+                listed = &out[i];
+        if (listed) {
+            merge_duplicate(s, *listed, cpu);
+            continue;
+        }
         if (cpu.flags & MADT_CPU_ENABLED)
             ++s.enabled;
         if (s.cpu_count < out_max)

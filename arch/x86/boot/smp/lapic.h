@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include "boot_state.h"
+#include "layout.h"
 #include "platform/tsc.h"
 #include <x86/apic.h>
 #include <x86/cpuid.h>
@@ -33,19 +34,39 @@ inline uint32_t own_apic_id()
 /* How long an xAPIC may keep an IPI pending (Linux's safe_apic_wait_icr_idle() gives up after 100 ms). */
 inline constexpr uint32_t ICR_BUSY_US = 100000;
 
+/*
+ * Whether the CPU whose APIC ID is self may send an IPI to dest in mode:
+ * dest names exactly one CPU (x86::apic_id_addressable(): no broadcast,
+ * nothing an 8-bit xAPIC destination would truncate to another CPU's ID)
+ * and is not self (an INIT to itself would reset the BSP).
+ */
+constexpr bool ipi_destination_ok(uint32_t dest, uint32_t self, x86::ApicMode mode)
+{
+    return x86::apic_id_addressable(dest, mode) && dest != self;
+}
+
 /* The running CPU's local APIC (the BSP's, or an AP's own): xAPIC MMIO page or x2APIC MSRs. */
 struct LocalApic {
     volatile uint32_t* mmio;    /* xAPIC: the register page (identity-mapped); nullptr in x2APIC mode */
     uint64_t tsc_khz;           /* bounds the wait for the delivery status */
+    uint32_t self;              /* this APIC's ID, from its APIC ID register (SDM 11.4.6; MSR 802H in x2APIC mode, Table 11-6) */
+
+    x86::ApicMode mode() const { return mmio ? x86::ApicMode::xapic : x86::ApicMode::x2apic; }
 
     /*
-     * Writes the ICR: destination APIC ID and the low word (APIC_ICR_*).
-     * An xAPIC is then polled until it sent the IPI, for ICR_BUSY_US at
-     * most (an AP that missed its IPI then fails to check in, and the BSP
-     * warns); an x2APIC has no delivery status to poll (SDM 11.12.9).
+     * Writes the ICR: destination APIC ID (physical destination mode) and
+     * the low word (APIC_ICR_*).  Refuses, writing nothing and returning
+     * false, a destination that ipi_destination_ok() refuses: whatever a
+     * table says, no IPI goes to this CPU itself or to a broadcast or
+     * truncated destination.  An xAPIC is then polled until it sent the
+     * IPI, for ICR_BUSY_US at most (an AP that missed its IPI then fails
+     * to check in, and the BSP warns); an x2APIC has no delivery status to
+     * poll (SDM 11.12.9).
      */
-    void send(uint32_t dest, uint32_t low) const
+    bool send(uint32_t dest, uint32_t low) const
     {
+        if (!ipi_destination_ok(dest, self, mode()))
+            return false;
         if (!mmio) {
             /*
              * WRMSR to an x2APIC register does not wait for earlier stores
@@ -53,26 +74,28 @@ struct LocalApic {
              * is visible before the IPI that makes the AP read it.
              */
             asm volatile("mfence; lfence" ::: "memory");
-            x86::wrmsr(MSR_X2APIC_ICR, uint64_t(dest) << 32 | low);
-            return;
+            x86::wrmsr(MSR_X2APIC_ICR, uint64_t(dest) << MSR_X2APIC_ICR_DEST_SHIFT | low);
+            return true;
         }
         mmio[APIC_ICR_HIGH / 4] = dest << APIC_ICR_DEST_SHIFT;
         mmio[APIC_ICR_LOW / 4] = low;
         const uint64_t start = x86::rdtsc(), bound = tsc_ticks(tsc_khz, ICR_BUSY_US);
         while ((mmio[APIC_ICR_LOW / 4] & APIC_ICR_BUSY) && x86::rdtsc() - start < bound)
             asm volatile("pause");
+        return true;
     }
 
-    /* INIT assert then de-assert, level-triggered (Linux's send_init_sequence()). */
-    void init(uint32_t dest) const
+    /* INIT assert then de-assert, level-triggered (Linux's send_init_sequence()); false, nothing sent, as send(). */
+    bool init(uint32_t dest) const
     {
-        send(dest, APIC_ICR_TRIGGER_LEVEL | APIC_ICR_LEVEL_ASSERT | APIC_ICR_DM_INIT);
-        send(dest, APIC_ICR_TRIGGER_LEVEL | APIC_ICR_DM_INIT);
+        return send(dest, APIC_ICR_TRIGGER_LEVEL | APIC_ICR_LEVEL_ASSERT | APIC_ICR_DM_INIT) &&
+               send(dest, APIC_ICR_TRIGGER_LEVEL | APIC_ICR_DM_INIT);
     }
 
-    void sipi(uint32_t dest, PhysAddr page) const
+    /* A Start-Up IPI with the trampoline's page (4 KiB-aligned, below 1 MiB); false, nothing sent, as send(). */
+    bool sipi(uint32_t dest, PhysAddr page) const
     {
-        send(dest, APIC_ICR_DM_STARTUP | uint32_t(page.value >> 12));
+        return send(dest, APIC_ICR_DM_STARTUP | uint32_t(page.value >> 12));
     }
 
     /* Enables this APIC in software with VEC_APIC_SPURIOUS (INIT cleared SVR.8), so that fixed IPIs reach it. */
@@ -92,12 +115,18 @@ inline bool apic_reachable(uint64_t apic_base, uint64_t identity_limit)
     return (apic_base & APIC_BASE_EXTD) || (apic_base & APIC_BASE_ADDR_MASK) + PAGE_SIZE <= identity_limit;
 }
 
-/* The running CPU's local APIC, from its IA32_APIC_BASE (callers check apic_reachable() first). */
+/*
+ * The running CPU's local APIC, from its IA32_APIC_BASE, with its ID read
+ * from its APIC ID register: what an IPI's destination really compares
+ * with, even where software changed an xAPIC's ID (callers check
+ * apic_reachable() first).
+ */
 inline LocalApic running_apic(uint64_t apic_base, uint64_t tsc_khz)
 {
-    return LocalApic{apic_base & APIC_BASE_EXTD ? nullptr
-                                                : reinterpret_cast<volatile uint32_t*>(apic_base & APIC_BASE_ADDR_MASK),
-                     tsc_khz};
+    if (apic_base & APIC_BASE_EXTD)
+        return LocalApic{nullptr, tsc_khz, uint32_t(x86::rdmsr(MSR_X2APIC_APICID))};
+    auto* mmio = reinterpret_cast<volatile uint32_t*>(apic_base & APIC_BASE_ADDR_MASK);
+    return LocalApic{mmio, tsc_khz, mmio[APIC_ID / 4] >> APIC_ID_SHIFT};
 }
 
 } // namespace relboot

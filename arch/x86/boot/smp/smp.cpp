@@ -11,6 +11,7 @@
 #include "bios/low_memory.h"
 #include "platform/madt.h"
 #include "smp/lapic.h"
+#include "smp/madt_warnings.h"
 #include "smp/smp.h"
 #include "smp/trampoline.h"
 #include "platform/tsc.h"
@@ -168,14 +169,17 @@ void print_cpus(const BootState& bs, const BootCpu* cpus, uint64_t first, uint64
 }
 
 /*
- * BootState's CPU table from the MADT (enabled and online-capable CPUs, the
- * BSP flagged), or the BSP alone with a warning when the MADT is missing,
- * broken or does not list the BSP.  Returns whether APs may be started.
+ * BootState's CPU table from the MADT (enabled and online-capable CPUs
+ * that mode can address, each APIC ID once, the BSP flagged), or the BSP
+ * alone with a warning when the MADT is missing, broken or does not list
+ * the BSP.  The entries the walk set aside are warnings
+ * (print_madt_warnings()).  Returns whether APs may be started.
  */
-bool fill_cpu_table(BootState& bs, BootCpu* cpus, uint32_t bsp_id, Console& con)
+bool fill_cpu_table(BootState& bs, BootCpu* cpus, uint32_t bsp_id, x86::ApicMode mode, Console& con)
 {
     MadtCpu madt[CPUS_MAX];
-    const MadtScan scan = acpi_madt_cpus(identity_memory(&bs.identity_limit), bs.acpi_rsdp, madt, CPUS_MAX);
+    const MadtScan scan = acpi_madt_cpus(identity_memory(&bs.identity_limit), bs.acpi_rsdp, mode, madt, CPUS_MAX);
+    print_madt_warnings(scan, mode, con);
     bool bsp_listed = false;
     for (uint32_t i = 0; i < scan.cpu_count; ++i)
         bsp_listed = bsp_listed || madt[i].apic_id == bsp_id;
@@ -270,9 +274,12 @@ bool prepare(BootState& bs, uint64_t apic_base, LocalApic* apic, PhysAddr* page,
 /*
  * INIT, the wait, SIPI, SIPI (Intel SDM Vol. 3A, 9.4.4; Linux's delays)
  * to the APs marked STARTED, then the wait for their check-in: all at
- * once, or (parallel false) each one awaited before the next.
+ * once, or (parallel false) each one awaited before the next.  An AP the
+ * APIC refuses to send INIT to (LocalApic::send(): the BSP's own APIC ID,
+ * or one the mode cannot address, whatever the table says) loses its
+ * STARTED flag, gets no SIPI and is a warning on con.
  */
-void start_aps(const BootState& bs, BootCpu* cpus, const LocalApic& apic, PhysAddr page, bool parallel)
+void start_aps(const BootState& bs, BootCpu* cpus, const LocalApic& apic, PhysAddr page, bool parallel, Console& con)
 {
     const bool legacy = init_delay_needed();
     const uint64_t khz = bs.tsc_khz;
@@ -286,7 +293,18 @@ void start_aps(const BootState& bs, BootCpu* cpus, const LocalApic& apic, PhysAd
         bool any = false;
         each_started([&](BootCpu&) { any = true; });
         if (any) {
-            each_started([&](BootCpu& c) { apic.init(c.apic_id); });
+            each_started([&](BootCpu& c) {
+                if (apic.init(c.apic_id))
+                    return;
+                c.flags &= ~BOOT_CPU_STARTED;
+                con.begin().str("warning: CPU with APIC ID ").dec(c.apic_id);
+                if (c.apic_id == apic.self)
+                    con.str(" is the BSP itself");
+                else
+                    con.str(apic.mode() == x86::ApicMode::x2apic ? " is beyond what x2APIC" : " is beyond what xAPIC")
+                        .str(" mode can address");
+                con.str("; no INIT sent, not started").end();
+            });
             if (legacy)
                 tsc_delay_us(khz, INIT_DELAY_US);
             for (int n = 0; n < 2; ++n) {
@@ -310,9 +328,10 @@ void smp_boot(BootState& bs, Console& info, Console& con)
     const uint64_t apic_base = x86::rdmsr(MSR_IA32_APIC_BASE);
     bs.x2apic = (apic_base & APIC_BASE_EXTD) != 0;
 
-    LocalApic apic{nullptr, 0};
+    LocalApic apic{nullptr, 0, 0};
     PhysAddr page{0};
-    const bool madt_ok = fill_cpu_table(bs, cpus, own_apic_id(), con);
+    const bool madt_ok =
+        fill_cpu_table(bs, cpus, own_apic_id(), bs.x2apic ? x86::ApicMode::x2apic : x86::ApicMode::xapic, con);
     const uint32_t wanted = madt_ok ? choose_aps(bs, cpus) : 0;
     if (!wanted || !prepare(bs, apic_base, &apic, &page, con) || !install_trampoline(bs, page, wanted, con)) {
         for (uint32_t i = 0; i < bs.cpu_count; ++i)
@@ -323,7 +342,7 @@ void smp_boot(BootState& bs, Console& info, Console& con)
     bs.trampoline = page;
 
     const uint64_t first = x86::rdtsc();
-    start_aps(bs, cpus, apic, page, flag_value(bs.options, OptionId::smp_parallel, true));
+    start_aps(bs, cpus, apic, page, flag_value(bs.options, OptionId::smp_parallel, true), con);
 
     /*
      * The report, and a warning for each AP that never checked in.  The
@@ -355,12 +374,14 @@ bool smp_call_cpu(BootCpu* cpus, uint32_t count, uint64_t tsc_khz, uint32_t cpu,
     BootCpu& c = cpus[cpu];
     if ((c.flags & BOOT_CPU_BSP) || !(flags_of(c) & BOOT_CPU_ONLINE))
         return false;
+    const LocalApic apic = running_apic(x86::rdmsr(MSR_IA32_APIC_BASE), tsc_khz);
+    if (!ipi_destination_ok(c.apic_id, apic.self, apic.mode()))
+        return false;       /* decided before the mailbox is written: send() would refuse it */
     uint64_t idle = 0;
     if (!__atomic_compare_exchange_n(&c.mailbox, &idle, reinterpret_cast<uint64_t>(f), false, __ATOMIC_RELEASE,
                                      __ATOMIC_RELAXED))
         return false;
-    running_apic(x86::rdmsr(MSR_IA32_APIC_BASE), tsc_khz).send(c.apic_id, APIC_ICR_DM_FIXED | VEC_AP_WAKE);
-    return true;
+    return apic.send(c.apic_id, APIC_ICR_DM_FIXED | VEC_AP_WAKE);
 }
 
 bool smp_call(const BootInfo& bi, uint32_t cpu, void (*f)(uint32_t))

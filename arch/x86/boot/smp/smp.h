@@ -33,7 +33,9 @@ void smp_boot(BootState& bs, Console& info, Console& con);
 /*
  * smp_call() (include/relboot/handoff.h) on a CPU table: runs f(cpu) on
  * the parked AP cpus[cpu] of count.  tsc_khz bounds an xAPIC's wait for
- * the IPI's delivery.  False, with nothing written or sent, as smp_call().
+ * the IPI's delivery.  False, with nothing written or sent, as smp_call(),
+ * and also when the AP's APIC ID is the running CPU's own or one its APIC
+ * mode cannot address (ipi_destination_ok(), lapic.h).
  */
 bool smp_call_cpu(BootCpu* cpus, uint32_t count, uint64_t tsc_khz, uint32_t cpu, void (*f)(uint32_t cpu));
 

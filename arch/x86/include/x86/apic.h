@@ -21,6 +21,7 @@
 
 /* xAPIC registers: byte offsets in the MMIO page (SDM Table 11-1). */
 #define APIC_ID                 0x020       /* bits 31:24 the APIC ID */
+#define APIC_ID_SHIFT           24
 #define APIC_EOI                0x0b0       /* write 0: end of interrupt */
 #define APIC_SVR                0x0f0       /* spurious-interrupt vector register */
 #define APIC_ICR_LOW            0x300
@@ -32,6 +33,7 @@
 #define MSR_X2APIC_EOI          UINT32(0x0000080b)
 #define MSR_X2APIC_SVR          UINT32(0x0000080f)
 #define MSR_X2APIC_ICR          UINT32(0x00000830)  /* one 64-bit write: destination in bits 63:32 */
+#define MSR_X2APIC_ICR_DEST_SHIFT   32
 
 /* SVR (SDM Figure 11-23): bits 7:0 the spurious vector; bit 8 enables the APIC in software (0 after INIT). */
 #define APIC_SVR_ENABLE         BIT32(8)
@@ -44,9 +46,43 @@
 #define APIC_ICR_LEVEL_ASSERT   BIT32(14)
 #define APIC_ICR_TRIGGER_LEVEL  BIT32(15)
 
+/*
+ * The physical destination that names every CPU rather than one, in each
+ * mode: xAPIC's 8-bit destination FFH (SDM 11.6.2.1 "Physical
+ * Destination Mode"), x2APIC's 32-bit FFFF_FFFFH (SDM 11.12.9 "ICR
+ * Operation in x2APIC Mode").  No CPU can be started or called at them.
+ */
+#define APIC_XAPIC_BROADCAST    UINT32(0x000000ff)
+#define APIC_X2APIC_BROADCAST   UINT32(0xffffffff)
+
 /* The CPUID words that give a CPU's own APIC ID. */
 #define CPUID_1_EBX_APIC_ID_SHIFT   24      /* leaf 1 EBX 31:24: initial (8-bit) APIC ID */
 #define CPUID_1_ECX_X2APIC      BIT32(21)
 #define CPUID_LEAF_TOPOLOGY     UINT32(0x0000000b)  /* EDX: the x2APIC ID (SDM Vol. 2A, CPUID leaf 0BH) */
+
+#ifndef __ASSEMBLER__
+#include <cstdint>
+
+namespace relboot::x86 {
+
+/* The local APIC's mode (IA32_APIC_BASE.EXTD, SDM 11.12.1); relboot never switches it. */
+enum class ApicMode : uint8_t {
+    xapic,      /* MMIO page; the ICR's destination is 8 bits (ICR bits 63:56) */
+    x2apic,     /* MSRs; the ICR's destination is 32 bits (ICR bits 63:32) */
+};
+
+/*
+ * Whether an IPI in physical destination mode can name the one CPU with
+ * APIC ID id: xAPIC IDs below FFH (FFH is the broadcast, and anything
+ * wider does not fit the 8-bit destination: 100H would reach CPU 0),
+ * x2APIC IDs below FFFF_FFFFH (the broadcast).
+ */
+constexpr bool apic_id_addressable(uint32_t id, ApicMode mode)
+{
+    return id < (mode == ApicMode::x2apic ? APIC_X2APIC_BROADCAST : APIC_XAPIC_BROADCAST);
+}
+
+} // namespace relboot::x86
+#endif
 
 #endif
