@@ -365,36 +365,33 @@ class Table:
                                      for c, w, r in zip(cells, widths, right)) + " |"
         sep = "|" + "|".join("-" * (w + 1) + (":" if r else "-") for w, r in zip(widths, right)) + "|"
         return "\n".join([line(head), sep, *(line(r) for r in self.rows)])
-
-
 # ---------------------------------------------------------------------------
-# The benchmark
+# The configurations and running them
 # ---------------------------------------------------------------------------
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build-dir", type=Path, default=ROOT / "build")
     ap.add_argument("--output", type=Path, default=ROOT / "build" / "bench" / "results.md")
     ap.add_argument("--jobs", type=int, default=2, help="boots at a time (default 2)")
     ap.add_argument("--wall-runs", type=int, default=5, help="wall-time runs per configuration (default 5)")
-    args = ap.parse_args()
+    return ap.parse_args()
 
-    build_dir = args.build_dir.resolve()
-    folders = [v + s for v in VARIANTS for s in ("", "-low")]
-    missing = [f for f in folders if not (build_dir / f / "relboot.elf").is_file()]
-    if missing:
-        print(f"bench: no {', '.join(str(build_dir / f / 'relboot.elf') for f in missing)}; "
-              "run `make bench` (it builds them)", file=sys.stderr)
-        return 2
-    out_dir = args.output.resolve().parent
-    log_dir = out_dir / "logs"
-    shutil.rmtree(log_dir, ignore_errors=True)
-    log_dir.mkdir(parents=True)
-    started = time.monotonic()
 
-    # The configurations.
+def image_folders() -> list[str]:
+    """The build/ folders whose relboot.elf the benchmark boots: each variant, preference high and low."""
+    return [v + s for v in VARIANTS for s in ("", "-low")]
+
+
+def command_lines() -> dict[int, str]:
+    """The command lines of table 2a by total length: empty, one option, then CMDLINE_LENGTHS."""
     cmdlines = {0: BASELINE_CMDLINE, len(ONE_OPTION_CMDLINE): ONE_OPTION_CMDLINE}
     cmdlines.update({n: filler_cmdline(n) for n in CMDLINE_LENGTHS})
+    return cmdlines
+
+
+def boot_list(cmdlines: dict[int, str], wall_runs: int) -> tuple[list[Boot], list[Boot], list[Boot]]:
+    """Every boot to run: the -icount boots, the wall-time boots and the fastest-path boots."""
     boots: list[Boot] = []
     for v in VARIANTS:
         base = Iso(v, BASELINE_CMDLINE)
@@ -414,12 +411,18 @@ def main() -> int:
     # Wall time: debug-exit ends the run the moment relboot is done.
     wall_boots = [Boot(f"wall-{fw}", v, Iso(v, ONE_OPTION_CMDLINE), mem=EFI_MEM if fw == "efi" else DEFAULT_MEM,
                        firmware=fw, icount=False, run=r)
-                  for fw in ("efi", "bios") for r in range(args.wall_runs) for v in VARIANTS]
+                  for fw in ("efi", "bios") for r in range(wall_runs) for v in VARIANTS]
     # The fastest path to a running relboot: qemu -kernel (PVH) beside GRUB (BIOS), interleaved.
-    fast_boots = [b for r in range(args.wall_runs) for b in (
+    fast_boots = [b for r in range(wall_runs) for b in (
         Boot("fast-grub", "ebp", Iso("ebp", ONE_OPTION_CMDLINE), icount=False, run=r),
         Boot("fast-pvh", "ebp", Iso("ebp", ONE_OPTION_CMDLINE), icount=False, run=r, direct="pvh"))]
+    return boots, wall_boots, fast_boots
 
+
+def run_all(build_dir: Path, folders: list[str], boots: list[Boot], wall_boots: list[Boot],
+            fast_boots: list[Boot], log_dir: Path, jobs: int):
+    """Copies the images, measures their sizes, builds the ISOs and runs the three lists of boots, `jobs`
+    at a time; returns (sizes by variant, results, wall_results, fast_results), each list in boot order."""
     with tempfile.TemporaryDirectory(prefix="relboot-bench-") as tmp:
         tmp_path = Path(tmp)
         # Work on copies: a rebuild in build/ during the run cannot mix two images.
@@ -436,9 +439,9 @@ def main() -> int:
             module_files.append(path)
         isos = sorted({b.iso for b in boots + wall_boots + fast_boots if not b.direct}, key=lambda i: i.name)
         print(f"bench: building {len(isos)} ISOs, then {len(boots)} -icount boots and "
-              f"{len(wall_boots) + len(fast_boots)} wall-time boots, {args.jobs} at a time", file=sys.stderr)
+              f"{len(wall_boots) + len(fast_boots)} wall-time boots, {jobs} at a time", file=sys.stderr)
         iso_paths = dict(zip(isos, run_pool(isos, lambda i: build_iso(i, tmp_path, tmp_path, module_files),
-                                            args.jobs)))
+                                            jobs)))
 
         def boot_one(b: Boot) -> Result:
             image = tmp_path / b.iso.folder / ("relboot-pvh.elf" if b.direct == "pvh" else "relboot.elf")
@@ -448,55 +451,44 @@ def main() -> int:
                   + (f", entry_to_handoff={r.total}" if r.total is not None else ""), file=sys.stderr)
             return r
 
-        results = run_pool(boots, boot_one, args.jobs)
-        wall_results = run_pool(wall_boots, boot_one, args.jobs)
-        fast_results = run_pool(fast_boots, boot_one, args.jobs)
+        results = run_pool(boots, boot_one, jobs)
+        wall_results = run_pool(wall_boots, boot_one, jobs)
+        fast_results = run_pool(fast_boots, boot_one, jobs)
+    return sizes, results, wall_results, fast_results
 
-    failed = [r for r in results + wall_results + fast_results if r.problem]
+
+def print_failures(failed: list[Result], log_dir: Path):
+    """Prints each failed boot's problem and the tail of its serial log to stderr."""
     for r in failed:
         tail = "\n".join(r.log.splitlines()[-12:])
         print(f"bench: {r.boot.name} failed: {r.problem}; log {log_dir / (r.boot.name + '.log')}:\n{tail}",
               file=sys.stderr)
 
-    by_key = {(r.boot.key, r.boot.variant): r for r in results if r.boot.run == 0}
 
-    def total(key, v):
-        r = by_key[(key, v)]
-        return r.total if r.ok else ("GRUB refused" if r.grub_refused else "FAIL")
+# ---------------------------------------------------------------------------
+# The tables: by_key maps (Boot.key, variant) to the first -icount run's Result
+# ---------------------------------------------------------------------------
 
-    def phase(key, v, p):
-        r = by_key[(key, v)]
-        return r.phases[p] if r.ok else ("GRUB refused" if r.grub_refused else "FAIL")
+def total_cell(by_key: dict[tuple[str, str], Result], key: str, variant: str):
+    """A configuration's entry -> handoff count, or "GRUB refused" or "FAIL"."""
+    r = by_key[(key, variant)]
+    return r.total if r.ok else ("GRUB refused" if r.grub_refused else "FAIL")
 
-    t = Table()
-    # 1. Entry -> handoff by phase.
-    t.section("1. Instructions entry -> 64-bit handoff (qemu -icount shift=0; BIOS, 1 GiB, preference high)")
-    for key, what in (("base", "empty command line (the baseline)"),
-                      ("one", f"one option, `{ONE_OPTION_CMDLINE}` ({len(ONE_OPTION_CMDLINE)} bytes)"),
-                      ("len256", "256-byte command line")):
-        t.row(f"{what}: entry -> handoff", total(key, "ebp"), total(key, "fs"))
-        for p in PHASES:
-            t.row(f"    phase {p}", phase(key, "ebp", p), phase(key, "fs", p))
-    boot_info = {v: by_key[("base", v)].boot_info if by_key[("base", v)].ok else "FAIL" for v in VARIANTS}
-    t.row("after the handoff, empty command line: the 64-bit stage's BootInfo (filler, memory map, "
-          "ACPI RSDP search; `tsc boot_info`)", boot_info["ebp"], boot_info["fs"])
-    for key, what in (("base", "multiboot2, GRUB's i386 entry (the baseline)"),
-                      *((p, f"{p}, qemu -kernel{' (tools/pvh-image copy)' if p == 'pvh' else ''}")
-                        for p in DIRECT_PROTOCOLS)):
-        t.row(f"per protocol, empty command line: {what}: entry -> handoff", total(key, "ebp"), total(key, "fs"))
-        for p in ("entry", "mbi"):
-            t.row(f"    phase {p}", phase(key, "ebp", p), phase(key, "fs", p))
-    again = [r for r in results if r.boot.key == "base" and r.boot.variant == "ebp"]
-    if all(r.ok for r in again):
-        same = len({(r.total, tuple(r.phases.values())) for r in again}) == 1
-        t.text_row("determinism: ebp baseline booted twice, phases and total equal",
-                   f"{yes_no(same)} ({' / '.join(fmt(r.total) for r in again)})")
 
-    # 2. Growth.
-    def cmdline_key(n: int) -> str:
-        return {0: "base", len(ONE_OPTION_CMDLINE): "one"}.get(n, f"len{n}")
+def phase_cell(by_key: dict[tuple[str, str], Result], key: str, variant: str, phase: str):
+    """A configuration's count for one phase, or "GRUB refused" or "FAIL"."""
+    r = by_key[(key, variant)]
+    return r.phases[phase] if r.ok else ("GRUB refused" if r.grub_refused else "FAIL")
 
-    t.section("2a. Growth with command-line length (total bytes; BIOS, 1 GiB)")
+
+def cmdline_key(n: int) -> str:
+    """The Boot.key of the command line of n bytes."""
+    return {0: "base", len(ONE_OPTION_CMDLINE): "one"}.get(n, f"len{n}")
+
+
+def cmdline_slopes(by_key: dict[tuple[str, str], Result],
+                   cmdlines: dict[int, str]) -> dict[tuple[str, str], float | None]:
+    """Instructions per command-line byte, keyed by ("cmdline" | "mbi" | "total", variant); None: too few boots."""
     slopes = {}
     for v in VARIANTS:
         for what in ("cmdline", "mbi", "total"):
@@ -506,29 +498,66 @@ def main() -> int:
                 if r.ok:
                     length = len(r.cmdline_received) if r.cmdline_received is not None else n
                     pts.append((length, r.total if what == "total" else r.phases[what]))
-            slopes[("len", what, v)] = slope(pts)
+            slopes[(what, v)] = slope(pts)
+    return slopes
+
+
+def table_instructions(t: Table, by_key: dict[tuple[str, str], Result], results: list[Result]):
+    """Table 1: instructions entry -> handoff by phase, the BootInfo after it, per protocol, determinism."""
+    t.section("1. Instructions entry -> 64-bit handoff (qemu -icount shift=0; BIOS, 1 GiB, preference high)")
+    for key, what in (("base", "empty command line (the baseline)"),
+                      ("one", f"one option, `{ONE_OPTION_CMDLINE}` ({len(ONE_OPTION_CMDLINE)} bytes)"),
+                      ("len256", "256-byte command line")):
+        t.row(f"{what}: entry -> handoff", total_cell(by_key, key, "ebp"), total_cell(by_key, key, "fs"))
+        for p in PHASES:
+            t.row(f"    phase {p}", phase_cell(by_key, key, "ebp", p), phase_cell(by_key, key, "fs", p))
+    boot_info = {v: by_key[("base", v)].boot_info if by_key[("base", v)].ok else "FAIL" for v in VARIANTS}
+    t.row("after the handoff, empty command line: the 64-bit stage's BootInfo (filler, memory map, "
+          "ACPI RSDP search; `tsc boot_info`)", boot_info["ebp"], boot_info["fs"])
+    for key, what in (("base", "multiboot2, GRUB's i386 entry (the baseline)"),
+                      *((p, f"{p}, qemu -kernel{' (tools/pvh-image copy)' if p == 'pvh' else ''}")
+                        for p in DIRECT_PROTOCOLS)):
+        t.row(f"per protocol, empty command line: {what}: entry -> handoff",
+              total_cell(by_key, key, "ebp"), total_cell(by_key, key, "fs"))
+        for p in ("entry", "mbi"):
+            t.row(f"    phase {p}", phase_cell(by_key, key, "ebp", p), phase_cell(by_key, key, "fs", p))
+    again = [r for r in results if r.boot.key == "base" and r.boot.variant == "ebp"]
+    if all(r.ok for r in again):
+        same = len({(r.total, tuple(r.phases.values())) for r in again}) == 1
+        t.text_row("determinism: ebp baseline booted twice, phases and total equal",
+                   f"{yes_no(same)} ({' / '.join(fmt(r.total) for r in again)})")
+
+
+def table_growth_cmdline(t: Table, by_key: dict[tuple[str, str], Result], cmdlines: dict[int, str],
+                         slopes: dict[tuple[str, str], float | None]):
+    """Table 2a: cost by command-line length, and the slopes per command-line byte."""
+    t.section("2a. Growth with command-line length (total bytes; BIOS, 1 GiB)")
     for n, s in cmdlines.items():
         key = cmdline_key(n)
         label = f"{n} bytes" + {"base": " (baseline)", "one": " (one option)"}.get(key, "")
         got = {v: by_key[(key, v)].cmdline_received for v in VARIANTS}
         if any(g is not None and g != s for g in got.values()):
             label += f" (relboot received {len(next(g for g in got.values() if g is not None))} bytes)"
-        t.row(f"{label}: entry -> handoff", total(key, "ebp"), total(key, "fs"))
-        t.row(f"{label}: phase cmdline", phase(key, "ebp", "cmdline"), phase(key, "fs", "cmdline"))
-        t.row(f"{label}: phase mbi", phase(key, "ebp", "mbi"), phase(key, "fs", "mbi"))
+        t.row(f"{label}: entry -> handoff", total_cell(by_key, key, "ebp"), total_cell(by_key, key, "fs"))
+        t.row(f"{label}: phase cmdline", phase_cell(by_key, key, "ebp", "cmdline"),
+              phase_cell(by_key, key, "fs", "cmdline"))
+        t.row(f"{label}: phase mbi", phase_cell(by_key, key, "ebp", "mbi"), phase_cell(by_key, key, "fs", "mbi"))
     span = f"least squares over 0..{max(CMDLINE_LENGTHS)} bytes"
-    t.row(f"per command-line byte: phase cmdline ({span})", slopes[("len", "cmdline", "ebp")],
-          slopes[("len", "cmdline", "fs")], 2)
-    t.row("per command-line byte: phase mbi (the early MBI walk)", slopes[("len", "mbi", "ebp")],
-          slopes[("len", "mbi", "fs")], 2)
-    t.row("per command-line byte: entry -> handoff", slopes[("len", "total", "ebp")],
-          slopes[("len", "total", "fs")], 2)
+    t.row(f"per command-line byte: phase cmdline ({span})", slopes[("cmdline", "ebp")],
+          slopes[("cmdline", "fs")], 2)
+    t.row("per command-line byte: phase mbi (the early MBI walk)", slopes[("mbi", "ebp")],
+          slopes[("mbi", "fs")], 2)
+    t.row("per command-line byte: entry -> handoff", slopes[("total", "ebp")],
+          slopes[("total", "fs")], 2)
 
+
+def table_growth_modules(t: Table, by_key: dict[tuple[str, str], Result]):
+    """Table 2b: cost by the number of GRUB modules, and the slopes per module."""
     t.section(f"2b. Growth with GRUB modules (`module2`, {MODULE_SIZE}-byte files, no arguments; BIOS, 1 GiB)")
     counts = {0: "base", **{k: f"mod{k}" for k in MODULE_COUNTS}}
     for k, key in counts.items():
-        t.row(f"{k} modules: entry -> handoff", total(key, "ebp"), total(key, "fs"))
-        t.row(f"{k} modules: phase mbi", phase(key, "ebp", "mbi"), phase(key, "fs", "mbi"))
+        t.row(f"{k} modules: entry -> handoff", total_cell(by_key, key, "ebp"), total_cell(by_key, key, "fs"))
+        t.row(f"{k} modules: phase mbi", phase_cell(by_key, key, "ebp", "mbi"), phase_cell(by_key, key, "fs", "mbi"))
     for what in ("mbi", "total"):
         vals = []
         for v in VARIANTS:
@@ -538,12 +567,16 @@ def main() -> int:
         t.row(f"per module: {'phase mbi' if what == 'mbi' else 'entry -> handoff'} (least squares, 0..{max(counts)})",
               *vals, 2)
 
+
+def table_growth_placement(t: Table, by_key: dict[tuple[str, str], Result]):
+    """Table 2c: cost by guest RAM size and load address, and the spread (max - min) over them."""
     t.section("2c. RAM size and load address (empty command line, BIOS); cost should not depend on them")
     placement = [(f"mem{m}" if m != DEFAULT_MEM else "base", f"RAM {m}, preference high") for m in RAM_SIZES]
     placement.append(("low", f"RAM {DEFAULT_MEM}, preference low (build/<variant>-low)"))
     for key, what in placement:
         load = by_key[(key, "ebp")].load or by_key[(key, "fs")].load
-        t.row(f"{what}, load {load or '?'}: entry -> handoff", total(key, "ebp"), total(key, "fs"))
+        t.row(f"{what}, load {load or '?'}: entry -> handoff", total_cell(by_key, key, "ebp"),
+              total_cell(by_key, key, "fs"))
     spread, phase_spread = [], []
     for v in VARIANTS:
         rs = [by_key[(key, v)] for key, _ in placement]
@@ -556,7 +589,9 @@ def main() -> int:
     t.row(f"max - min over these {len(placement)}: entry -> handoff", *spread, with_ratio=False)
     t.row(f"max - min over these {len(placement)}: largest of any phase", *phase_spread, with_ratio=False)
 
-    # 3. Image size.
+
+def table_sizes(t: Table, sizes: dict[str, dict[str, int]]):
+    """Table 3: image sizes in bytes (from image_sizes) of each variant."""
     t.section("3. Image size (bytes, nm/readelf of relboot.elf)")
     for key, what in (("text32", "early 32-bit code (`__text32_end - __text32_start`)"),
                       ("text64", "64-bit code (`__text64_end - __text32_end`)"),
@@ -568,9 +603,11 @@ def main() -> int:
                       ("image", "whole image in memory (`__image_size`)")):
         t.row(what, sizes["ebp"][key], sizes["fs"][key])
 
-    # 4. Wall time.
+
+def table_wall_time(t: Table, wall_results: list[Result], fast_results: list[Result], wall_runs: int):
+    """Table 4: whole-boot wall time (median, min..max) per firmware, and the fastest path (qemu -kernel vs GRUB)."""
     t.section(f"4. Whole boot wall time under TCG, no -icount (power-on to QEMU's exit by `{ONE_OPTION_CMDLINE}` "
-              f"after `{OK_LINE}`; median of {args.wall_runs}, seconds; context)")
+              f"after `{OK_LINE}`; median of {wall_runs}, seconds; context)")
     for fw, mem, what in (("bios", DEFAULT_MEM, "SeaBIOS"), ("efi", EFI_MEM, "OVMF (EFI)")):
         cells = []
         for v in VARIANTS:
@@ -590,38 +627,51 @@ def main() -> int:
         rs = [r for r in fast_results if r.boot.key == key]
         fastest[key] = f"{min(r.seconds for r in rs):.2f} s" if rs and all(r.ok for r in rs) else "FAIL"
     t.text_row(f"fastest path to a running relboot (ebp, 1 GiB, `{ONE_OPTION_CMDLINE}`, minimum of "
-               f"{args.wall_runs}, interleaved)", "", "",
+               f"{wall_runs}, interleaved)", "", "",
                f"qemu -kernel (PVH) {fastest['fast-pvh']}, GRUB (SeaBIOS) {fastest['fast-grub']}")
 
-    # 5. References.
+
+def table_references(t: Table, by_key: dict[tuple[str, str], Result]):
+    """Table 5: the issue's reference figures (not measured) and the baseline against NOVA's."""
     t.section(f"5. Reference figures (source: {REFERENCE_SOURCE})")
     for ref in REFERENCES:
         t.text_row(f"reference: {ref}", "—", "—")
     t.row(f"relboot baseline entry -> handoff / NOVA's {NOVA_INSTRUCTIONS}",
-          *(total("base", v) / NOVA_INSTRUCTIONS if isinstance(total("base", v), int) else "—"
-            for v in VARIANTS), 2, with_ratio=False)
+          *(total_cell(by_key, "base", v) / NOVA_INSTRUCTIONS if isinstance(total_cell(by_key, "base", v), int)
+            else "—" for v in VARIANTS), 2, with_ratio=False)
 
-    # 6. Targets.
+
+def target_cell(value, limit) -> str:
+    """"yes (value)" or "no (value)" for value <= limit; "—" when value is not a number."""
+    return f"{yes_no(value <= limit)} ({fmt(value, 2 if isinstance(value, float) else 0)})" \
+        if isinstance(value, (int, float)) else "—"
+
+
+def table_targets(t: Table, by_key: dict[tuple[str, str], Result], slopes: dict[tuple[str, str], float | None]):
+    """Table 6: the project's targets met or not (yes/no), reported and not enforced."""
     t.section("6. Targets (yes/no; reported, not enforced)")
-
-    def target_cell(value, limit):
-        return f"{yes_no(value <= limit)} ({fmt(value, 2 if isinstance(value, float) else 0)})" \
-            if isinstance(value, (int, float)) else "—"
     t.text_row(f"entry -> handoff <= {TARGET_EMPTY}, empty command line",
-               *(target_cell(total("base", v), TARGET_EMPTY) for v in VARIANTS))
+               *(target_cell(total_cell(by_key, "base", v), TARGET_EMPTY) for v in VARIANTS))
     t.text_row(f"entry -> handoff <= {TARGET_256:,}, 256-byte command line",
-               *(target_cell(total("len256", v), TARGET_256) for v in VARIANTS))
+               *(target_cell(total_cell(by_key, "len256", v), TARGET_256) for v in VARIANTS))
     t.text_row(f"command-line parse <= {TARGET_PER_BYTE} instructions per byte (phase cmdline slope)",
-               *(target_cell(slopes[("len", "cmdline", v)], TARGET_PER_BYTE) if slopes[("len", "cmdline", v)]
+               *(target_cell(slopes[("cmdline", v)], TARGET_PER_BYTE) if slopes[("cmdline", v)]
                  is not None else "—" for v in VARIANTS))
     for key, what in (("base", "empty command line"), ("one", "one option"), ("len256", "256-byte command line")):
-        e, f = total(key, "ebp"), total(key, "fs")
+        e, f = total_cell(by_key, key, "ebp"), total_cell(by_key, key, "fs")
         if isinstance(e, int) and isinstance(f, int):
             over = f / e - 1
             t.text_row(f"fs <= {TARGET_FS_OVER_EBP:.0%} over ebp, entry -> handoff, {what}", "", "",
                        f"{yes_no(over <= TARGET_FS_OVER_EBP)} ({over:+.1%})")
 
-    elapsed = time.monotonic() - started
+
+# ---------------------------------------------------------------------------
+# The report
+# ---------------------------------------------------------------------------
+
+def report_notes(results: list[Result], failed: list[Result], jobs: int, log_dir: Path,
+                 elapsed: float) -> list[str]:
+    """The notes under the table: method, run time, failed boots and command lines GRUB did not boot."""
     notes = [
         "The baseline is a truly empty command line (GRUB's `multiboot2 /boot/relboot.elf` with no arguments; "
         f"the image reports `cmdline \"\"`). Without debug-exit relboot halts after `{OK_LINE}`, and "
@@ -633,7 +683,7 @@ def main() -> int:
         "configuration. Phases: entry = entry checks, base discovery, GDT/IDT/stack/.bss; mbi = the early MBI walk "
         "(header, tags up to 21 and 1; the 64-bit stage checks the rest); cmdline = command-line parse; paging = CPU checks and "
         "page-table fix-up; longmode = the switch to long mode.",
-        f"Every boot goes through GRUB2 (grub/mkiso, tools/qemu-boot); {args.jobs} boots at a time, wall times "
+        f"Every boot goes through GRUB2 (grub/mkiso, tools/qemu-boot); {jobs} boots at a time, wall times "
         "included. Serial logs: `" + str(log_dir) + "`.",
         f"Benchmark run time: {elapsed:.0f} s.",
     ]
@@ -643,7 +693,11 @@ def main() -> int:
     if refused:
         notes.append("GRUB did not boot: " + ", ".join(f"{r.boot.name} (command line {len(r.boot.iso.cmdline)} "
                                                         "bytes)" for r in refused))
+    return notes
 
+
+def write_report(output: Path, t: Table, notes: list[str]):
+    """Prints the Markdown report (machine, table, notes) to stdout and writes the same to output."""
     doc = "\n".join([
         "# relboot boot-cost benchmark", "",
         *machine_lines(), "",
@@ -653,9 +707,50 @@ def main() -> int:
         "build/fs, build/ebp-low and build/fs-low built).", "",
     ])
     print(doc, end="")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(doc, encoding="utf-8")
-    print(f"bench: wrote {args.output}", file=sys.stderr)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(doc, encoding="utf-8")
+    print(f"bench: wrote {output}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------
+# The benchmark
+# ---------------------------------------------------------------------------
+
+def main() -> int:
+    args = parse_args()
+    build_dir = args.build_dir.resolve()
+    folders = image_folders()
+    missing = [f for f in folders if not (build_dir / f / "relboot.elf").is_file()]
+    if missing:
+        print(f"bench: no {', '.join(str(build_dir / f / 'relboot.elf') for f in missing)}; "
+              "run `make bench` (it builds them)", file=sys.stderr)
+        return 2
+    log_dir = args.output.resolve().parent / "logs"
+    shutil.rmtree(log_dir, ignore_errors=True)
+    log_dir.mkdir(parents=True)
+    started = time.monotonic()
+
+    cmdlines = command_lines()
+    boots, wall_boots, fast_boots = boot_list(cmdlines, args.wall_runs)
+    sizes, results, wall_results, fast_results = run_all(build_dir, folders, boots, wall_boots, fast_boots,
+                                                         log_dir, args.jobs)
+    failed = [r for r in results + wall_results + fast_results if r.problem]
+    print_failures(failed, log_dir)
+
+    by_key = {(r.boot.key, r.boot.variant): r for r in results if r.boot.run == 0}
+    slopes = cmdline_slopes(by_key, cmdlines)
+    t = Table()
+    table_instructions(t, by_key, results)
+    table_growth_cmdline(t, by_key, cmdlines, slopes)
+    table_growth_modules(t, by_key)
+    table_growth_placement(t, by_key)
+    table_sizes(t, sizes)
+    table_wall_time(t, wall_results, fast_results, args.wall_runs)
+    table_references(t, by_key)
+    table_targets(t, by_key, slopes)
+
+    notes = report_notes(results, failed, args.jobs, log_dir, time.monotonic() - started)
+    write_report(args.output, t, notes)
     return 1 if failed else 0
 
 
