@@ -204,7 +204,7 @@ ASSERT(__text_end % PAGE_SIZE == 0 && __rodata_end % PAGE_SIZE == 0, "segments m
 ASSERT(idt64 % 16 == 0, "64-bit IDT must be 16-byte aligned")
 ASSERT(gdt % 8 == 0, "GDT must be 8-byte aligned")
 ASSERT(boot_state % 8 == 0, "boot_state must be 8-byte aligned")
-ASSERT(stack32_top % 16 == 0 && stack64_top % 16 == 0 && exception_stack_top % 16 == 0, "stacks must be 16-byte aligned")
+ASSERT(stack32_top % 16 == 0 && stack64_top % 16 == 0 && exception32_stack_top % 16 == 0, "stacks must be 16-byte aligned")
 ASSERT(SIZEOF(.forbidden) == 0, "static constructors, GOT/PLT or relocation sections in the image")
 ASSERT(trampoline_end - trampoline_start <= TRAMPOLINE_SIZE, "the AP trampoline (smp/trampoline.S) must fit one page")
 ASSERT(realmode_blob_end - realmode_blob <= BIOS_CALL_REGS,

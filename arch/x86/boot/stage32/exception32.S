@@ -48,7 +48,7 @@ exc32_common:
     popl    %edx
     popl    %esi
     movl    %cr2, %edi
-    leal    REG_IMG(exception_stack_top, %ebp), %esp
+    leal    REG_IMG(exception32_stack_top, %ebp), %esp
     movl    %eax, %ss                   /* EAX = SEL_DATA: flat stack segment for the new ESP */
     pushl   %edi                        /* cr2 */
     pushl   %esi                        /* eip */
@@ -79,3 +79,10 @@ idt32:
 idt32_ptr:
     .word   IDT_VECTORS * IDT32_GATE_SIZE - 1
     .long   0                           /* linear base: patched by head32.S */
+
+/* The 32-bit stage's exception stack (one CPU runs it): in .noinit, never zeroed. */
+    .section .noinit, "aw", @nobits
+    .balign 16
+    .skip   EXCEPTION_STACK_SIZE
+    .globl  exception32_stack_top
+exception32_stack_top:

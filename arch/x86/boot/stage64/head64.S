@@ -22,6 +22,12 @@ relboot_entry64:
     lidt    idt64_ptr(%rip)             /* (longmode.S loaded the IDT by its identity address) */
     LOAD_DATA_SEGMENTS64 SEL_DATA
 
+    /* The BSP's TSS (slot 0) and with it its exception stacks: before anything can fault (idt64.S). */
+    movq    %rsi, %rbx                  /* the stamp, across the call (callee-saved) */
+    xorl    %edi, %edi
+    call    cpu_local_load
+    movq    %rbx, %rsi
+
     /* relboot_main64(&boot_state, tsc_handoff) (main64.cpp) does not return. */
     leaq    boot_state(%rip), %rdi
     call    relboot_main64

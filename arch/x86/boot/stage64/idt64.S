@@ -13,7 +13,7 @@
  * before paging goes on), head64.S through idt64_ptr (its higher-half
  * address).
  *
- * Each exception gate names an IST entry (IDT64_IST(), x86/idt.h), so
+ * Each exception gate names an IST entry (x86/idt.h, IST_*), so
  * every CPU must have loaded its TSS (cpu_local_load(), stage64/cpu_local.h)
  * before it can take one: head64.S does so first thing on the BSP, ap_main()
  * on each AP.
@@ -39,7 +39,7 @@
 
 /*
  * Frame: vector, error code, RIP, CS, RFLAGS, RSP, SS.  An exception
- * arrives on its CPU's own IST stack (IDT64_IST(), stage64/cpu_local.h),
+ * arrives on its CPU's own IST stack (the table below, stage64/cpu_local.h),
  * so two CPUs that fault at once never share a stack; an interrupt
  * vector on the stack it interrupted.
  */
@@ -95,7 +95,19 @@ exc64_common:
 idt64:
     vector = 0
     .rept   IDT64_VECTORS
-    .quad   IDT_GATE_LOW(IDT64_STUB(vector), SEL_CODE64, IDT_GATE_INTR64) | IDT_GATE_IST(IDT64_IST(vector))
+    /* The IST: NMI, #DF and #MC their own, other exceptions the CPU's exception stack, interrupts none. */
+    .if vector == VEC_NMI
+    ist = IST_NMI
+    .elseif vector == VEC_DF
+    ist = IST_DF
+    .elseif vector == VEC_MC
+    ist = IST_MC
+    .elseif vector < IDT_VECTORS
+    ist = IST_EXCEPTION
+    .else
+    ist = 0
+    .endif
+    .quad   IDT_GATE_LOW(IDT64_STUB(vector), SEL_CODE64, IDT_GATE_INTR64) | IDT_GATE_IST(ist)
     .quad   IDT_GATE_HIGH(IDT64_STUB(vector))
     vector = vector + 1
     .endr

@@ -76,10 +76,6 @@
                           (1 << VEC_GP) | (1 << VEC_PF) | (1 << VEC_AC) | (1 << VEC_CP) | \
                           (1 << VEC_VC) | (1 << VEC_SX))
 
-/* The IST a 64-bit gate for vector v uses: exceptions their CPU's stacks, interrupts (v >= 32) none. */
-#define IDT64_IST(v) ((v) == VEC_NMI ? IST_NMI : (v) == VEC_DF ? IST_DF : (v) == VEC_MC ? IST_MC : \
-                      (v) < IDT_VECTORS ? IST_EXCEPTION : 0)
-
 /* Every exception stub is this many bytes long, so stub v sits at v * size. */
 #define EXC_STUB_SIZE    16
 
