@@ -73,9 +73,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const uint32_t end_size = 8;
     std::memcpy(mbi + 8 + tag_bytes + 4, &end_size, 4);
 
-    const MbiScan scan = mbi_scan(mbi, 0x100000, total);
-    if (scan.error.ok() && scan.index.cmdline) {
-        const uint32_t offset = scan.index.cmdline + 8, len = tag_size - 9;   /* the string, before the tag's last byte */
+    MbiIndex index;
+    const MbiScan scan = mbi_scan(mbi, 0x100000, total, index);
+    if (scan.error.ok() && index.cmdline) {
+        const uint32_t offset = index.cmdline + 8, len = tag_size - 9;   /* the string, before the tag's last byte */
         if (offset + len >= total)
             __builtin_trap();
         Options o{};

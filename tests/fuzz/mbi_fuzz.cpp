@@ -73,13 +73,15 @@ bool same_error(const BootError& a, const BootError& b)
  * traps.  mbi is the accepted MBI at phys.
  */
 void check_filled(const BootState& bs, const BootTables& tables, PhysAddr tables_phys, const uint8_t* mbi,
-                  uint64_t phys, const MbiScan& scan, const BootState& before)
+                  uint64_t phys, const MbiScan& scan, const MbiIndex& index, const BootState& before)
 {
     const uint32_t total = scan.total_size;
-    const MbiIndex& index = scan.index;
     if (bs.protocol != Protocol::multiboot2 || bs.info.value != phys || bs.info_size != total)
         __builtin_trap();
-    if (std::memcmp(&bs.mbi, &index, sizeof index))
+    /* The early step's index is the walk's (counts, offsets and the modules it holds). */
+    const uint32_t held = index.module_count < MODULES_MAX ? index.module_count : MODULES_MAX;
+    if (std::memcmp(&bs.mbi, &index, offsetof(MbiIndex, modules)) ||
+        std::memcmp(bs.mbi.modules, index.modules, held * sizeof(uint32_t)))
         __builtin_trap();
     if (bs.load_base != before.load_base || bs.image_size != before.image_size)
         __builtin_trap();
@@ -154,11 +156,10 @@ void check_filled(const BootState& bs, const BootTables& tables, PhysAddr tables
 }
 
 /* The walker's own checks over an MBI it accepted: mbi_for_each_tag() sees what the index says. */
-void check_scan(const std::vector<uint8_t>& mbi, size_t n, uint32_t phys, const MbiScan& scan)
+void check_scan(const std::vector<uint8_t>& mbi, size_t n, uint32_t phys, const MbiScan& scan, const MbiIndex& index)
 {
     if (scan.total_size > n || scan.total_size < 16 || phys % 8 || uint64_t(phys) + scan.total_size > (uint64_t(1) << 32))
         __builtin_trap();
-    const MbiIndex& index = scan.index;
     uint32_t tags = 0, modules = 0, first[22] = {};
     mbi_for_each_tag(mbi.data(), scan.total_size, [&](uint32_t off, uint32_t type, uint32_t size) {
         tags += type != 0;
@@ -198,9 +199,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const size_t n = size - 4;
     /* An exact-size heap copy: ASan flags even a one-byte overread. */
     std::vector<uint8_t> mbi(data, data + n);
-    const MbiScan scan = mbi_scan(mbi.data(), phys, uint32_t(n));
+    MbiIndex index;
+    const MbiScan scan = mbi_scan(mbi.data(), phys, uint32_t(n), index);
     if (scan.error.ok()) {
-        check_scan(mbi, n, phys, scan);
+        check_scan(mbi, n, phys, scan, index);
     } else {
         /* One line's worth: subject, field, expectation; at the MBI or one of its 8-aligned tags. */
         const BootError& e = scan.error;
@@ -226,9 +228,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         __builtin_trap();
     if (!early.ok()) {
         BootState want = before;
-        if (scan.index.cmdline) {
-            want.cmdline = PhysAddr{uint64_t(phys) + scan.index.cmdline + 8};
-            want.cmdline_len = load_as<mb2::Tag>(&mbi[scan.index.cmdline]).size - 9;
+        want.mbi = bs.mbi;      /* the walk's scratch */
+        if (index.cmdline) {
+            want.cmdline = PhysAddr{uint64_t(phys) + index.cmdline + 8};
+            want.cmdline_len = load_as<mb2::Tag>(&mbi[index.cmdline]).size - 9;
         }
         if (!same_bytes(&bs, &want, sizeof bs))
             __builtin_trap();
@@ -241,6 +244,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const BootError filled = boot_info_from_multiboot2(bs, FillContext{tables.get(), tables_phys, window.memory(), PhysAddr{0}});
     if (!filled.ok())
         __builtin_trap();   /* an MBI the walk accepted fills */
-    check_filled(bs, *tables, tables_phys, mbi.data(), phys, scan, before);
+    check_filled(bs, *tables, tables_phys, mbi.data(), phys, scan, index, before);
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include "protocol/mbi.h"
 
+#include <cstring>
 #include <string>
 
 using namespace relboot;
@@ -17,15 +18,25 @@ using boot_test::error_line;
 namespace {
 constexpr uint64_t PHYS = 0x100000; /* an 8-aligned physical address for the checks */
 
-MbiScan scan(const std::vector<uint64_t>& words, uint64_t phys = PHYS)
+/* A walk's result and its index. */
+struct Walk : MbiScan {
+    MbiIndex index;
+};
+
+/* The walk over words at phys, into an index that starts as garbage (0x5a): the walk resets what it relies on. */
+Walk scan(const std::vector<uint64_t>& words, uint64_t phys = PHYS, int64_t available = -1)
 {
-    return mbi_scan(reinterpret_cast<const uint8_t*>(words.data()), phys, uint32_t(words.size() * 8));
+    Walk w{};
+    std::memset(&w.index, 0x5a, sizeof w.index);
+    static_cast<MbiScan&>(w) = mbi_scan(reinterpret_cast<const uint8_t*>(words.data()), phys,
+                                         available < 0 ? uint32_t(words.size() * 8) : uint32_t(available), w.index);
+    return w;
 }
 
 /* The error line of the walk over words (empty when it accepts them). */
 std::string line(const std::vector<uint64_t>& words, uint64_t phys = PHYS)
 {
-    const MbiScan s = scan(words, phys);
+    const Walk s = scan(words, phys);
     return s.error.ok() ? std::string() : error_line(s.error);
 }
 
@@ -42,7 +53,7 @@ TEST(Mbi, GrubLikeMbi)
     b.module(0x400000, 0x401000, "mod0");
     const size_t mmap_at = b.size();
     const auto m = b.mmap(24, 6).tag(MULTIBOOT2_TAG_TYPE_BASIC_MEMINFO, MbiBuilder::u32s({639, 1047552})).end().build();
-    const MbiScan s = scan(m);
+    const Walk s = scan(m);
     ASSERT_TRUE(s.error.ok()) << error_line(s.error);
     EXPECT_EQ(s.index.load_base_addr, 8u);
     EXPECT_EQ(s.index.cmdline, cmdline_at);
@@ -67,7 +78,7 @@ TEST(Mbi, IndexesTheEfiAndAcpiTags)
     const size_t acpi_old_at = b.size();
     b.acpi_old(std::vector<uint8_t>(20, 1));
     const size_t efi_mmap_at = b.size();
-    const MbiScan s = scan(b.efi_mmap({{7, 0, 16, 0}}).efi_mmap({}, 40).end().build());
+    const Walk s = scan(b.efi_mmap({{7, 0, 16, 0}}).efi_mmap({}, 40).end().build());
     ASSERT_TRUE(s.error.ok()) << error_line(s.error);
     EXPECT_EQ(s.index.efi32, efi32_at);
     EXPECT_EQ(s.index.efi64, efi64_at);
@@ -78,7 +89,7 @@ TEST(Mbi, IndexesTheEfiAndAcpiTags)
 
 TEST(Mbi, MissingTagsAreNotErrors)
 {
-    const MbiScan s = scan(MbiBuilder().end().build());
+    const Walk s = scan(MbiBuilder().end().build());
     EXPECT_TRUE(s.error.ok());
     EXPECT_EQ(s.index.load_base_addr, 0u);
     EXPECT_EQ(s.index.cmdline, 0u);
@@ -94,7 +105,7 @@ TEST(Mbi, FirstTag21CmdlineAndMmapWin)
     const size_t first_cmdline = b.size();
     b.cmdline("a").cmdline("bb");
     const size_t first_mmap = b.size();
-    const MbiScan s = scan(b.mmap(24, 1).mmap(24, 2).end().build());
+    const Walk s = scan(b.mmap(24, 1).mmap(24, 2).end().build());
     ASSERT_TRUE(s.error.ok());
     EXPECT_EQ(s.index.load_base_addr, 8u);
     EXPECT_EQ(s.index.cmdline, first_cmdline);
@@ -109,7 +120,7 @@ TEST(Mbi, ModulesPastModulesMaxAreCountedNotIndexed)
         at.push_back(b.size());
         b.module(0x1000 * i, 0x1000 * i + 0x800, "m");
     }
-    const MbiScan s = scan(b.end().build());
+    const Walk s = scan(b.end().build());
     ASSERT_TRUE(s.error.ok());
     EXPECT_EQ(s.index.module_count, MODULES_MAX + 3);
     for (uint32_t i = 0; i < MODULES_MAX; ++i)
@@ -122,7 +133,7 @@ TEST(Mbi, OneWalkChecksTheWholeMbi)
     MbiBuilder b;
     b.load_base(0x200000).cmdline("a");
     const size_t defect_at = b.size();
-    const MbiScan s = scan(b.mmap(16, 1).end().build());
+    const Walk s = scan(b.mmap(16, 1).end().build());
     EXPECT_EQ(error_line(s.error), ERR + "0x00100028 entry_size: 16, expected at least 24 and a multiple of 8 "
                                          "(multiboot2 3.6.8)\r\n");
     EXPECT_EQ(s.error.at, PHYS + defect_at);
@@ -153,8 +164,7 @@ TEST(Mbi, TotalSizeBounds)
     EXPECT_EQ(line(MbiBuilder().end().build(), 0xfffffff8),
               ERR + "0xfffffff8 total_size: 16, expected an MBI that ends at or below 4 GiB\r\n");
     /* Fewer bytes than the fixed part. */
-    const auto m = MbiBuilder().end().build();
-    EXPECT_EQ(error_line(mbi_scan(reinterpret_cast<const uint8_t*>(m.data()), PHYS, 7).error),
+    EXPECT_EQ(error_line(scan(MbiBuilder().end().build(), PHYS, 7).error),
               ERR + "0x00100000 total_size: 7, expected at least 16 bytes readable: the 8-byte fixed part and an "
                     "end tag\r\n");
 }
@@ -196,7 +206,7 @@ TEST(Mbi, TagOverrunsTotalSize)
 TEST(Mbi, NoEndTag)
 {
     /* The command-line tag (size 10, 16 with padding) ends exactly at total_size. */
-    const MbiScan s = scan(MbiBuilder().cmdline("x").build());
+    const Walk s = scan(MbiBuilder().cmdline("x").build());
     EXPECT_EQ(error_line(s.error),
               ERR + "0x00100018 total_size: 24, expected an end tag (type 0, size 8) before it (multiboot2 3.6.2)\r\n");
     EXPECT_EQ(s.index.cmdline, 8u);   /* sound and before the fault */

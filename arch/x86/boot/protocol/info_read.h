@@ -9,6 +9,7 @@
 #ifndef RELBOOT_INFO_READ_H
 #define RELBOOT_INFO_READ_H
 
+#include <cstddef>
 #include <cstdint>
 #include "platform/acpi.h"
 #include "boot_state.h"
@@ -28,6 +29,15 @@ inline T load_as(const uint8_t* p)
     __builtin_memcpy(&v, p, sizeof(T));
     return v;
 }
+
+/*
+ * The member `field` of the spec struct T whose first byte is at p, read
+ * on its own (load_as at offsetof(T, field)).  The 32-bit stage reads
+ * fields this way, never whole structs: it links with -flto together
+ * with lib/string.cpp, so a struct's copy becomes that file's byte-loop
+ * memcpy, where a field of up to 4 bytes is one load.
+ */
+#define LOAD_FIELD(T, p, field) ::relboot::load_as<decltype(T::field)>((p) + offsetof(T, field))
 
 /*
  * What a protocol's filler (protocols.def) gets besides BootState, in the

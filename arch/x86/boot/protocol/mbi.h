@@ -27,12 +27,11 @@ namespace relboot {
 
 class Console;
 
-/* What the walk found; offsets are from the MBI's first byte. */
+/* What the walk found besides its MbiIndex. */
 struct MbiScan {
     BootError error;        /* ok(): the whole MBI is sound; else its first fault (subject "multiboot2 info") */
     uint32_t total_size;    /* the fixed part's total_size (0 when it could not be read) */
     uint32_t tag_count;     /* tags before the end tag (before the fault) */
-    MbiIndex index;         /* the tags relboot reads, among those before the fault */
 };
 
 /*
@@ -48,9 +47,13 @@ struct MbiScan {
  * beyond min(total_size, available).  The first fault ends the walk: its
  * BootError has `at` = the MBI's address plus the offset of the tag at
  * fault (of the fixed part: the MBI's address), the field by the spec's
- * name and the value found.
+ * name and the value found.  The walk records in index where the tags
+ * relboot reads are (offsets from the MBI's first byte), among those
+ * before the fault; it resets index's counts and offsets first, and
+ * writes modules[] only up to module_count (index may be BootState's own:
+ * the early step walks straight into bs.mbi, no copy).
  */
-MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available);
+MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available, MbiIndex& index);
 
 /* Bytes from a tag to the next: its size rounded up to 8 (3.6.2). */
 constexpr uint32_t mbi_tag_step(uint32_t size)
@@ -68,21 +71,22 @@ template <class F>
 void mbi_for_each_tag(const uint8_t* mbi, uint32_t total_size, F f)
 {
     for (uint32_t off = sizeof(mb2::Fixed); off + sizeof(mb2::Tag) <= total_size;) {
-        const mb2::Tag tag = load_as<mb2::Tag>(mbi + off);
-        f(off, tag.type, tag.size);
-        if (tag.type == MULTIBOOT2_TAG_TYPE_END || tag.size < sizeof(mb2::Tag))
+        const uint32_t type = LOAD_FIELD(mb2::Tag, mbi + off, type), size = LOAD_FIELD(mb2::Tag, mbi + off, size);
+        f(off, type, size);
+        if (type == MULTIBOOT2_TAG_TYPE_END || size < sizeof(mb2::Tag))
             return;
-        off += mbi_tag_step(tag.size);
+        off += mbi_tag_step(size);
     }
 }
 
 /*
  * The 32-bit stage's step (protocols.def; the contract is protocol_steps.h's):
- * the whole MBI at info, read through mem, checked by mbi_scan(); when it
- * is sound, sets protocol, info, info_size, the tag index (bs.mbi),
- * entry_efi64 = 0 (the i386 entry), loader_base (the first tag 21),
- * cmdline and cmdline_len (the first tag 1).  A fault after a sound tag 1
- * still sets cmdline and cmdline_len.
+ * the whole MBI at info, read through mem, checked by mbi_scan() with
+ * bs.mbi as its index; when it is sound, also sets protocol, info,
+ * info_size, entry_efi64 = 0 (the i386 entry), loader_base (the first tag
+ * 21), cmdline and cmdline_len (the first tag 1).  A fault after a sound
+ * tag 1 still sets cmdline and cmdline_len; bs.mbi then holds what the
+ * walk saw before the fault (unused: the run ends).
  */
 BootError multiboot2_early(BootState& bs, const PhysMemory& mem, PhysAddr info);
 

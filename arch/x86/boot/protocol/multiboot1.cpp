@@ -4,6 +4,7 @@
  * reads from a multiboot1 boot information structure is read here, every
  * pointer through the PhysMemory window and every walk bounded.
  */
+#include <cstddef>
 #include "protocol/multiboot1.h"
 #include "protocol/protocol_steps.h"
 
@@ -46,17 +47,19 @@ BootError multiboot1_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
     if (!fixed)
         return fault(info.value, "ebx", info.value, Radix::hex,
                      "116 bytes of boot information in memory relboot can read (below 4 GiB and mem=)");
-    const mb1::Info mbi = load_as<mb1::Info>(fixed);
+    /* Two fields of mb1::Info, not the whole structure (LOAD_FIELD: the 32-bit stage copies no struct). */
+    const uint32_t flags = LOAD_FIELD(mb1::Info, fixed, flags);
+    const uint32_t string = LOAD_FIELD(mb1::Info, fixed, cmdline);
     PhysAddr cmdline{0};
     uint32_t cmdline_len = 0;
-    if (mbi.flags & MULTIBOOT1_INFO_CMDLINE) {
+    if (flags & MULTIBOOT1_INFO_CMDLINE) {
         uint32_t len = 0;
-        const char* s = info_string(mem, mbi.cmdline, &len);
+        const char* s = info_string(mem, string, &len);
         if (!s)
-            return fault(info.value, "cmdline", mbi.cmdline, Radix::hex, STRING_EXPECTED);
+            return fault(info.value, "cmdline", string, Radix::hex, STRING_EXPECTED);
         /* The image's name, then the spaces after it: not relboot's command line. */
         const uint32_t skip = multiboot1_name_length(s, len);
-        cmdline = PhysAddr{mbi.cmdline + uint64_t(skip)};
+        cmdline = PhysAddr{string + uint64_t(skip)};
         cmdline_len = len - skip;
     }
     bs.protocol = Protocol::multiboot1;
@@ -106,7 +109,7 @@ BootError boot_info_from_multiboot1(BootState& bs, const FillContext& ctx)
             if (left < sizeof(uint32_t))
                 return fault(info.value, "mmap_length", mbi.mmap_length, Radix::dec,
                              "whole entries, each a 4-byte size and size bytes (multiboot 3.3)");
-            const uint32_t size = load_as<uint32_t>(map + off);
+            const uint32_t size = LOAD_FIELD(mb1::MmapEntry, map + off, size);
             if (size < sizeof(mb1::MmapEntry) - sizeof(uint32_t))
                 return fault(at, "size", size, Radix::dec, "at least 20: base_addr, length and type (multiboot 3.3)");
             if (size > left - sizeof(uint32_t))

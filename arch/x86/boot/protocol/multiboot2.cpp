@@ -55,8 +55,11 @@ MbiScan fail(MbiScan& scan, const BootError& error)
 
 } // namespace
 
-MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available)
+MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available, MbiIndex& index)
 {
+    /* The index's counts and offsets start at "none"; modules[] is valid up to module_count. */
+    index.load_base_addr = index.cmdline = index.mmap = index.efi32 = index.efi64 = 0;
+    index.acpi_old = index.acpi_new = index.efi_mmap = index.module_count = index.reserved = 0;
     MbiScan scan{};
     if (mbi_phys % MULTIBOOT2_TAG_ALIGN)
         return fail(scan, fault(mbi_phys, "ebx", mbi_phys, Radix::hex, "an 8-byte aligned MBI (multiboot2 3.6.2)"));
@@ -64,7 +67,7 @@ MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available)
         return fail(scan, fault(mbi_phys, "total_size", available, Radix::dec,
                                 "at least 16 bytes readable: the 8-byte fixed part and an end tag"));
 
-    const uint32_t total = load_as<mb2::Fixed>(mbi).total_size;
+    const uint32_t total = LOAD_FIELD(mb2::Fixed, mbi, total_size);
     scan.total_size = total;
     if (total < sizeof(mb2::Fixed) + sizeof(mb2::Tag))
         return fail(scan, fault(mbi_phys, "total_size", total, Radix::dec,
@@ -82,49 +85,50 @@ MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available)
      * One pass, in the measured boot path: a tag of a type relboot does not
      * use costs a load of type and size, three compares and the step.
      */
-    MbiIndex& index = scan.index;
     uint32_t off = sizeof(mb2::Fixed);
     for (;;) {
-        /* Here off is 8-aligned and off <= total. */
-        const uint64_t at = mbi_phys + off;
+        /* Here off is 8-aligned and off <= total; a fault is at mbi_phys + off (computed only on that way out). */
         if (total - off < sizeof(mb2::Tag))
-            return fail(scan, fault(at, "total_size", total, Radix::dec,
+            return fail(scan, fault(mbi_phys + off, "total_size", total, Radix::dec,
                                     "an end tag (type 0, size 8) before it (multiboot2 3.6.2)"));
         const uint8_t* tag = mbi + off;
-        const mb2::Tag head = load_as<mb2::Tag>(tag);
-        const uint32_t type = head.type, size = head.size;
+        const uint32_t type = LOAD_FIELD(mb2::Tag, tag, type), size = LOAD_FIELD(mb2::Tag, tag, size);
         if (size < sizeof(mb2::Tag))
-            return fail(scan, size_fault(at, type, size, "at least 8: the tag's type and size (multiboot2 3.6.2)"));
+            return fail(scan, size_fault(mbi_phys + off, type, size,
+                                         "at least 8: the tag's type and size (multiboot2 3.6.2)"));
         if (size > total - off)
-            return fail(scan, fault(at, "size", size, Radix::dec, "a tag that ends within total_size",
+            return fail(scan, fault(mbi_phys + off, "size", size, Radix::dec, "a tag that ends within total_size",
                                     "total_size", total));
 
         switch (type) {
         case MULTIBOOT2_TAG_TYPE_END:
             if (size != sizeof(mb2::Tag))
-                return fail(scan, size_fault(at, type, size, "8 for the end tag (multiboot2 3.6.2)"));
+                return fail(scan, size_fault(mbi_phys + off, type, size, "8 for the end tag (multiboot2 3.6.2)"));
             return scan;
         case MULTIBOOT2_TAG_TYPE_CMDLINE:
         case MULTIBOOT2_TAG_TYPE_BOOT_LOADER_NAME:
             if (size < sizeof(mb2::TagString) + 1)
-                return fail(scan, size_fault(at, type, size,
+                return fail(scan, size_fault(mbi_phys + off, type, size,
                                              "at least 9: type, size and a NUL-terminated string (multiboot2 3.6.5, 3.6.9)"));
             if (!has_nul(tag + sizeof(mb2::TagString), size - sizeof(mb2::TagString)))
-                return fail(scan, size_fault(at, type, size, "a string whose NUL lies within size bytes (multiboot2 3.6.5)"));
+                return fail(scan, size_fault(mbi_phys + off, type, size,
+                                             "a string whose NUL lies within size bytes (multiboot2 3.6.5)"));
             if (type == MULTIBOOT2_TAG_TYPE_CMDLINE && !index.cmdline)
                 index.cmdline = off;
             break;
         case MULTIBOOT2_TAG_TYPE_MODULE: {
             if (size < sizeof(mb2::TagModule) + 1)
-                return fail(scan, size_fault(at, type, size,
+                return fail(scan, size_fault(mbi_phys + off, type, size,
                                              "at least 17: type, size, mod_start, mod_end and a string (multiboot2 3.6.6)"));
-            const mb2::TagModule mod = load_as<mb2::TagModule>(tag);
-            if (mod.mod_start > mod.mod_end)
-                return fail(scan, fault(at, "mod_start", mod.mod_start, Radix::hex,
-                                        "at most mod_end: [mod_start, mod_end) (multiboot2 3.6.6)", "mod_end",
-                                        mod.mod_end, Radix::hex));
+            const uint32_t mod_start = LOAD_FIELD(mb2::TagModule, tag, mod_start);
+            const uint32_t mod_end = LOAD_FIELD(mb2::TagModule, tag, mod_end);
+            if (mod_start > mod_end)
+                return fail(scan, fault(mbi_phys + off, "mod_start", mod_start, Radix::hex,
+                                        "at most mod_end: [mod_start, mod_end) (multiboot2 3.6.6)", "mod_end", mod_end,
+                                        Radix::hex));
             if (!has_nul(tag + sizeof(mb2::TagModule), size - sizeof(mb2::TagModule)))
-                return fail(scan, size_fault(at, type, size, "a string whose NUL lies within size bytes (multiboot2 3.6.6)"));
+                return fail(scan, size_fault(mbi_phys + off, type, size,
+                                             "a string whose NUL lies within size bytes (multiboot2 3.6.6)"));
             if (index.module_count < MODULES_MAX)
                 index.modules[index.module_count] = off;
             ++index.module_count;
@@ -132,27 +136,27 @@ MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available)
         }
         case MULTIBOOT2_TAG_TYPE_MMAP: {
             if (size < sizeof(mb2::TagMmap))
-                return fail(scan, size_fault(at, type, size,
+                return fail(scan, size_fault(mbi_phys + off, type, size,
                                              "at least 16: type, size, entry_size and entry_version (multiboot2 3.6.8)"));
-            const mb2::TagMmap mmap = load_as<mb2::TagMmap>(tag);
-            if (mmap.entry_size < sizeof(mb2::MmapEntry) || mmap.entry_size % 8)
-                return fail(scan, fault(at, "entry_size", mmap.entry_size, Radix::dec,
+            const uint32_t entry_size = LOAD_FIELD(mb2::TagMmap, tag, entry_size);
+            if (entry_size < sizeof(mb2::MmapEntry) || entry_size % 8)
+                return fail(scan, fault(mbi_phys + off, "entry_size", entry_size, Radix::dec,
                                         "at least 24 and a multiple of 8 (multiboot2 3.6.8)"));
-            if ((size - sizeof(mb2::TagMmap)) % mmap.entry_size)
-                return fail(scan, fault(at, "size", size, Radix::dec,
+            if ((size - sizeof(mb2::TagMmap)) % entry_size)
+                return fail(scan, fault(mbi_phys + off, "size", size, Radix::dec,
                                         "16 and whole entries of entry_size bytes (multiboot2 3.6.8)", "entry_size",
-                                        mmap.entry_size));
+                                        entry_size));
             if (!index.mmap)
                 index.mmap = off;
             break;
         }
         case MULTIBOOT2_TAG_TYPE_EFI_MMAP: {
             if (size < sizeof(mb2::TagEfiMmap))
-                return fail(scan, size_fault(at, type, size,
+                return fail(scan, size_fault(mbi_phys + off, type, size,
                                              "at least 16: type, size, descr_size and descr_vers (multiboot2 3.6.19)"));
-            const uint32_t descr_size = load_as<mb2::TagEfiMmap>(tag).descr_size;
+            const uint32_t descr_size = LOAD_FIELD(mb2::TagEfiMmap, tag, descr_size);
             if (descr_size < sizeof(efi::MemoryDescriptor) || descr_size % 8)
-                return fail(scan, fault(at, "descr_size", descr_size, Radix::dec,
+                return fail(scan, fault(mbi_phys + off, "descr_size", descr_size, Radix::dec,
                                         "at least 40 and a multiple of 8 (UEFI 2.10, 7.2: EFI_MEMORY_DESCRIPTOR)"));
             if (!index.efi_mmap)
                 index.efi_mmap = off;
@@ -169,19 +173,21 @@ MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available)
             break;
         case MULTIBOOT2_TAG_TYPE_EFI32:
             if (size < sizeof(mb2::TagEfi32))
-                return fail(scan, size_fault(at, type, size, "at least 12: type, size and pointer (multiboot2 3.6.13)"));
+                return fail(scan, size_fault(mbi_phys + off, type, size,
+                                             "at least 12: type, size and pointer (multiboot2 3.6.13)"));
             if (!index.efi32)
                 index.efi32 = off;
             break;
         case MULTIBOOT2_TAG_TYPE_EFI64:
             if (size < sizeof(mb2::TagEfi64))
-                return fail(scan, size_fault(at, type, size, "at least 16: type, size and pointer (multiboot2 3.6.14)"));
+                return fail(scan, size_fault(mbi_phys + off, type, size,
+                                             "at least 16: type, size and pointer (multiboot2 3.6.14)"));
             if (!index.efi64)
                 index.efi64 = off;
             break;
         case MULTIBOOT2_TAG_TYPE_LOAD_BASE_ADDR:
             if (size < sizeof(mb2::TagLoadBaseAddr))
-                return fail(scan, size_fault(at, type, size,
+                return fail(scan, size_fault(mbi_phys + off, type, size,
                                              "at least 12: type, size and load_base_addr (multiboot2 3.6.23)"));
             if (!index.load_base_addr)
                 index.load_base_addr = off;
@@ -194,7 +200,7 @@ MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available)
         /* Next tag: size rounded up to 8; size <= total - off, so this cannot wrap. */
         const uint32_t step = mbi_tag_step(size);
         if (step > total - off)
-            return fail(scan, fault(at, "total_size", total, Radix::dec,
+            return fail(scan, fault(mbi_phys + off, "total_size", total, Radix::dec,
                                     "an end tag (type 0, size 8) before it (multiboot2 3.6.2)"));
         off += step;
     }
@@ -205,9 +211,8 @@ namespace {
 /* The command line of tag 1 at off (the walk checked it): its address and the bytes before the tag's last byte. */
 void take_cmdline(BootState& bs, const uint8_t* mbi, PhysAddr info, uint32_t off)
 {
-    const mb2::TagString tag = load_as<mb2::TagString>(mbi + off);
     bs.cmdline = info + off + sizeof(mb2::TagString);
-    bs.cmdline_len = tag.size - sizeof(mb2::TagString) - 1;
+    bs.cmdline_len = LOAD_FIELD(mb2::TagString, mbi + off, size) - uint32_t(sizeof(mb2::TagString)) - 1;
 }
 
 } // namespace
@@ -218,14 +223,16 @@ BootError multiboot2_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
     const uint8_t* fixed = mem.at(info.value, sizeof(mb2::Fixed));
     if (!fixed)
         return fault(info.value, "ebx", info.value, Radix::hex, "an MBI in memory relboot can read (below 4 GiB)");
-    const uint32_t total = load_as<mb2::Fixed>(fixed).total_size;
+    const uint32_t total = LOAD_FIELD(mb2::Fixed, fixed, total_size);
     const uint8_t* whole =
         total >= sizeof(mb2::Fixed) + sizeof(mb2::Tag) && total <= MBI_MAX_SIZE ? mem.at(info.value, total) : nullptr;
-    const MbiScan scan = mbi_scan(whole ? whole : fixed, info.value, whole ? total : uint32_t(sizeof(mb2::Fixed)));
+    /* The one walk, straight into BootState's index (the filler reads the tags it names). */
+    const MbiScan scan =
+        mbi_scan(whole ? whole : fixed, info.value, whole ? total : uint32_t(sizeof(mb2::Fixed)), bs.mbi);
 
     /* A sound tag 1 before a fault still gives the command line: its console= and debug-exit= report the fault. */
-    if (scan.index.cmdline)
-        take_cmdline(bs, whole, info, scan.index.cmdline);
+    if (bs.mbi.cmdline)
+        take_cmdline(bs, whole, info, bs.mbi.cmdline);
     if (!scan.error.ok())
         return scan.error;
 
@@ -233,9 +240,8 @@ BootError multiboot2_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
     bs.entry_efi64 = 0;     /* the i386 entry; multiboot2_efi64_early() says otherwise */
     bs.info = info;
     bs.info_size = scan.total_size;
-    bs.mbi = scan.index;
-    if (scan.index.load_base_addr)
-        bs.loader_base = PhysAddr{load_as<mb2::TagLoadBaseAddr>(whole + scan.index.load_base_addr).load_base_addr};
+    if (bs.mbi.load_base_addr)
+        bs.loader_base = PhysAddr{LOAD_FIELD(mb2::TagLoadBaseAddr, whole + bs.mbi.load_base_addr, load_base_addr)};
     return {};
 }
 
@@ -281,6 +287,7 @@ uint32_t string_length(const uint8_t* s, uint32_t max)
 
 constexpr const char* EFI_EXIT = "efi exit";
 
+/* A failed exit of the EFI amd64 entry: the field (a firmware call, a tag), its value, what UEFI or multiboot2 wants. */
 BootError efi_exit_fault(const char* field, uint64_t found, Radix radix, const char* expected, uint64_t at = 0,
                          const char* limit_name = nullptr, uint64_t limit = 0)
 {
@@ -292,14 +299,15 @@ BootError efi_exit_fault(const char* field, uint64_t found, Radix radix, const c
  * boot services were exited and the map is usable (descriptor size at
  * least 40 and a multiple of 8, the map within the buffer), the final map
  * becomes bs.efi_mmap (the descriptors stay in the record); else the
- * fault.  mbi is the MBI's address, for the faults of missing tags.
+ * fault (a missing tag's at the MBI's address, bs.info).
  */
 BootError take_efi_final_map(BootState& bs, const EfiExit& exit, PhysAddr exit_phys)
 {
     const uint64_t mbi = bs.info.value;
     switch (exit.result) {
     case EfiExitResult::exited:
-        if (exit.desc_size < sizeof(efi::MemoryDescriptor) || exit.desc_size % 8 || exit.desc_size > EFI_MMAP_BUFFER_SIZE)
+        if (exit.desc_size < sizeof(efi::MemoryDescriptor) || exit.desc_size % 8 ||
+            exit.desc_size > EFI_MMAP_BUFFER_SIZE)
             return efi_exit_fault("DescriptorSize", exit.desc_size, Radix::dec,
                                   "at least 40 and a multiple of 8 (UEFI 2.10, 7.2: GetMemoryMap())");
         if (exit.map_size > EFI_MMAP_BUFFER_SIZE)
@@ -357,7 +365,8 @@ BootError boot_info_from_multiboot2(BootState& bs, const FillContext& ctx)
     if (bs.entry_efi64) {
         const EfiExit* exit = reinterpret_cast<const EfiExit*>(ctx.mem.at(ctx.efi_exit.value, sizeof(EfiExit)));
         if (!exit)
-            return efi_exit_fault("record", ctx.efi_exit.value, Radix::hex, "the EfiExit record within the identity map");
+            return efi_exit_fault("record", ctx.efi_exit.value, Radix::hex,
+                                  "the EfiExit record within the identity map");
         const BootError error = take_efi_final_map(bs, *exit, ctx.efi_exit);
         if (!error.ok())
             return error;
@@ -401,7 +410,8 @@ BootError boot_info_from_multiboot2(BootState& bs, const FillContext& ctx)
     for (uint32_t m = 0; m < modules; ++m) {
         const uint32_t off = index.modules[m];
         const mb2::TagModule tag = load_as<mb2::TagModule>(mbi + off);
-        const uint32_t len = string_length(mbi + off + sizeof(mb2::TagModule), tag.size - uint32_t(sizeof(mb2::TagModule)));
+        const uint32_t len =
+            string_length(mbi + off + sizeof(mb2::TagModule), tag.size - uint32_t(sizeof(mb2::TagModule)));
         tables.modules[m] = BootModule{PhysAddr{tag.mod_start}, PhysAddr{tag.mod_end},
                                        info + off + sizeof(mb2::TagModule), len, 0};
     }

@@ -91,7 +91,7 @@ extern "C" void efi64_exit_boot_services(const uint8_t* mbi, EfiExit* out)
      * read.  A walk of its own: it runs before boot services end, long
      * before the 32-bit stage's checked walk (mbi.h), and reads only these.
      */
-    const uint32_t total = load_as<mb2::Fixed>(mbi).total_size;
+    const uint32_t total = LOAD_FIELD(mb2::Fixed, mbi, total_size);
     if (total < sizeof(mb2::Fixed) + sizeof(mb2::Tag) || total > MBI_MAX_SIZE)
         return set_result(out, EfiExitResult::mbi_malformed, 0);
     bool malformed = false, boot_services = false;
@@ -106,9 +106,9 @@ extern "C" void efi64_exit_boot_services(const uint8_t* mbi, EfiExit* out)
         if (type == MULTIBOOT2_TAG_TYPE_EFI_BS)
             boot_services = true;
         else if (type == MULTIBOOT2_TAG_TYPE_EFI64 && size >= sizeof(mb2::TagEfi64))
-            system_table = load_as<mb2::TagEfi64>(tag).pointer;
+            system_table = LOAD_FIELD(mb2::TagEfi64, tag, pointer);
         else if (type == MULTIBOOT2_TAG_TYPE_EFI64_IH && size >= sizeof(mb2::TagEfi64ImageHandle))
-            image_handle = load_as<mb2::TagEfi64ImageHandle>(tag).pointer;
+            image_handle = LOAD_FIELD(mb2::TagEfi64ImageHandle, tag, pointer);
         else if (type == MULTIBOOT2_TAG_TYPE_CMDLINE)
             debug = debug_ebs_token(tag + sizeof(mb2::TagString), size - sizeof(mb2::TagString));
     });

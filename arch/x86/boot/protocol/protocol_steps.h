@@ -11,9 +11,10 @@
  * protocol, info, info_size, cmdline and cmdline_len (and what the
  * protocol adds: multiboot2's loader_base, its tag index and
  * entry_efi64).  On a fault it returns the fault and sets no field but
- * one: when the command line lies before the fault and is itself sound,
- * cmdline and cmdline_len, so that the 32-bit stage parses it (console=,
- * debug-exit=) before it prints the error line.
+ * its own scratch (multiboot2's tag index, bs.mbi) and, when the command
+ * line lies before the fault and is itself sound, cmdline and
+ * cmdline_len, so that the 32-bit stage parses it (console=, debug-exit=)
+ * before it prints the error line.
  *
  * The filler, BootError filler(BootState& bs, const FillContext& ctx), in
  * the 64-bit stage after the early step: adds the firmware kind, the

@@ -4,6 +4,7 @@
  * reads from an hvm_start_info is read here, every pointer through the
  * PhysMemory window and every walk bounded.
  */
+#include <cstddef>
 #include "protocol/pvh.h"
 #include "protocol/protocol_steps.h"
 
@@ -42,17 +43,19 @@ BootError pvh_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
     if (!fixed)
         return fault(info.value, "ebx", info.value, Radix::hex,
                      "56 bytes of hvm_start_info in memory relboot can read (below 4 GiB and mem=)");
-    const pvh::hvm_start_info si = load_as<pvh::hvm_start_info>(fixed);
-    if (si.magic != XEN_HVM_START_MAGIC_VALUE)
-        return fault(info.value, "magic", si.magic, Radix::hex, "0x336ec578 (XEN_HVM_START_MAGIC_VALUE)");
+    /* Two fields of hvm_start_info, not the whole structure (LOAD_FIELD: the 32-bit stage copies no struct). */
+    const uint32_t magic = LOAD_FIELD(pvh::hvm_start_info, fixed, magic);
+    const uint64_t cmdline = LOAD_FIELD(pvh::hvm_start_info, fixed, cmdline_paddr);
+    if (magic != XEN_HVM_START_MAGIC_VALUE)
+        return fault(info.value, "magic", magic, Radix::hex, "0x336ec578 (XEN_HVM_START_MAGIC_VALUE)");
     uint32_t len = 0;
-    if (si.cmdline_paddr && !info_string(mem, si.cmdline_paddr, &len))
-        return fault(info.value, "cmdline_paddr", si.cmdline_paddr, Radix::hex, STRING_EXPECTED);
+    if (cmdline && !info_string(mem, cmdline, &len))
+        return fault(info.value, "cmdline_paddr", cmdline, Radix::hex, STRING_EXPECTED);
     bs.protocol = Protocol::pvh;
     bs.info = info;
     bs.info_size = HVM_START_INFO_SIZE;
-    if (si.cmdline_paddr) {
-        bs.cmdline = PhysAddr{si.cmdline_paddr};
+    if (cmdline) {
+        bs.cmdline = PhysAddr{cmdline};
         bs.cmdline_len = len;
     }
     return {};
