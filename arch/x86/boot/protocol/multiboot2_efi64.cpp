@@ -125,7 +125,7 @@ extern "C" void efi64_exit_boot_services(const uint8_t* mbi, EfiExit* out)
 
     /* One field, not the table: this code copies nothing larger than it needs (no memcpy to call). */
     const uint64_t boot_services_table =
-        load_as<uint64_t>(reinterpret_cast<const uint8_t*>(system_table) + efi::SYSTEM_TABLE_X64_BOOT_SERVICES);
+        LOAD_FIELD(efi::SystemTableX64, reinterpret_cast<const uint8_t*>(system_table), BootServices);
     const auto get_memory_map = service<GetMemoryMap>(boot_services_table, efi::BOOT_SERVICES_GET_MEMORY_MAP);
     const auto exit_boot_services =
         service<ExitBootServices>(boot_services_table, efi::BOOT_SERVICES_EXIT_BOOT_SERVICES);
