@@ -72,10 +72,9 @@ ApicAccess apic_x2apic_access(uint32_t msr, bool write);
  * mode), and, in x2APIC mode, for a value with a bit set that the SDM
  * makes reserved (bits 63:32, and table 11-6 and figures 11-8 and 11-23:
  * EOI and ESR take only 0, TPR and SELF IPI bits 7:0, ...), which would
- * make the host's WRMSR fault.  A false
- * is the same refusal as ApicAccess::refuse.  Registers whose write is
- * not pass in that mode (and offsets that are no register) are not its
- * business: true.
+ * make the host's WRMSR fault.  A false is the same refusal as
+ * ApicAccess::refuse.  Registers whose write is not pass in that mode
+ * (and offsets that are no register) are not its business: true.
  */
 bool apic_write_allowed(uint32_t offset, uint64_t value, bool x2apic);
 
