@@ -154,8 +154,12 @@ PROTOCOL_SRCS := $(SRC)/protocol/multiboot2.cpp $(SRC)/protocol/multiboot1.cpp $
     $(SRC)/protocol/info_read.cpp
 # What the firmware's tables say: the memory map, ACPI's RSDP and MADT, the TSC's rate.
 PLATFORM_SRCS := $(SRC)/platform/memory_map.cpp $(SRC)/platform/acpi.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/tsc.cpp
-# The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage, guest=svm.
-PAYLOAD_SRCS := $(SRC)/payload/linux/linux.cpp $(SRC)/payload/linux/linux_bios.cpp $(SRC)/payload/svm/svm.cpp
+# The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage, guest=svm, and the
+# vendor-neutral vCPU layer under it (instruction decoding, guest memory reads, the APIC, MSR and CPUID policies).
+VCPU_SRCS := $(SRC)/payload/vcpu/insn.cpp $(SRC)/payload/vcpu/guest_memory.cpp $(SRC)/payload/vcpu/apic.cpp \
+    $(SRC)/payload/vcpu/msr.cpp $(SRC)/payload/vcpu/cpuid.cpp
+PAYLOAD_SRCS := $(SRC)/payload/linux/linux.cpp $(SRC)/payload/linux/linux_bios.cpp $(SRC)/payload/svm/svm.cpp \
+    $(VCPU_SRCS)
 # The real-mode BIOS calls' pure parts (64-bit stage and host tests): low-page choice, EDD/VESA/EDID probes.
 BIOS_SRCS := $(SRC)/bios/low_memory.cpp $(SRC)/bios/bios_probe.cpp
 # AP bring-up's pure parts (64-bit stage and host tests): the trampoline's relocation, the MADT's warning lines.
@@ -437,13 +441,13 @@ build/unit/RelbootTests: $(UNIT_OBJS)
 -include $(UNIT_OBJS:.o=.d)
 
 # libFuzzer targets (clang, ASan + UBSan) for the command line, the MBI
-# walker, the multiboot1 and PVH fillers, the bzImage launcher and the MADT walk; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
+# walker, the multiboot1 and PVH fillers, the bzImage launcher, the MADT walk and the vCPU instruction decoder; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
 FUZZ_TIME ?= 20
 FUZZ_CXX ?= clang++
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror $(INCLUDES) -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all
 FUZZERS := build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz build/fuzz/linux_fuzz build/fuzz/multiboot1_fuzz \
-    build/fuzz/pvh_fuzz build/fuzz/madt_fuzz
+    build/fuzz/pvh_fuzz build/fuzz/madt_fuzz build/fuzz/insn_fuzz
 fuzz_objs = $(patsubst %.cpp,build/fuzz/obj/%.o,$(1))
 .PHONY: fuzzers
 fuzzers: $(FUZZERS)
@@ -457,6 +461,7 @@ build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS
 build/fuzz/multiboot1_fuzz: $(call fuzz_objs,tests/fuzz/multiboot1_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
 build/fuzz/pvh_fuzz: $(call fuzz_objs,tests/fuzz/pvh_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
 build/fuzz/madt_fuzz: $(call fuzz_objs,tests/fuzz/madt_fuzz.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/acpi.cpp)
+build/fuzz/insn_fuzz: $(call fuzz_objs,tests/fuzz/insn_fuzz.cpp $(SRC)/payload/vcpu/insn.cpp)
 $(FUZZERS):
 	$(call say,FUZZ    $@)
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $^ -o $@
