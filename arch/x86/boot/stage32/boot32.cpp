@@ -37,20 +37,6 @@ void stamp(BootState* bs, TscStamp which)
     bs->tsc[uint32_t(which)] = x86::rdtsc();
 }
 
-/* Starts "relboot: error: " on the console; the caller appends and calls die(). */
-Console error_line(const BootState* bs)
-{
-    Console con = report_console(bs->options);
-    con.begin().str("error: ");
-    return con;
-}
-
-[[noreturn]] void die(const BootState* bs, Console& con)
-{
-    con.end();
-    finish(bs->options, false);
-}
-
 uint64_t max(uint64_t a, uint64_t b)
 {
     return a > b ? a : b;
@@ -139,18 +125,16 @@ BOOT32_EXPORT uint32_t boot32_main(const EntryState* entry)
      * the multiboot2 header asked (GRUB before 2.12 could miss it).
      */
     if (base & (layout->reloc_align - 1)) {
-        Console con = error_line(bs);
-        con.str("load base ").hex8(base).str(" is not aligned to ").hex8(layout->reloc_align);
-        con.str(" as the multiboot2 relocatable tag requests");
-        die(bs, con);
+        boot_fail(bs->options, BootError{.subject = "image", .field = "load base", .found = base,
+                                         .expected = "a multiple of the multiboot2 relocatable tag's align",
+                                         .limit_name = "align", .limit = layout->reloc_align});
     }
 
     /* The CPU, then the page tables for the chosen NX setting and memory cap. */
     const CpuProbe cpu = cpu_probe();
     if (cpu.missing) {
-        Console con = error_line(bs);
-        con.str("CPU has no ").str(cpu.missing).str("; relboot needs a 64-bit (x86-64) CPU");
-        die(bs, con);
+        boot_fail(bs->options, BootError{.subject = "CPU", .field = cpu.missing, .found = 0,
+                                         .expected = "1: relboot needs a 64-bit (x86-64) CPU"});
     }
     if (!cpu.nx)
         bs->warnings |= WARN_NO_NX;

@@ -254,14 +254,14 @@ extern "C" [[noreturn]] void relboot_main64(BootState* state, uint64_t tsc_hando
     if (bs.options.debug_fault != DebugFault::none)
         raise_debug_fault(bs.options.debug_fault, relboot_entry64);
 
-    const bool pass = selftest_paging(bs, con);
-    if (pass)
+    const uint32_t failed = selftest_paging(bs, con);
+    if (!failed)
         info.begin().str("selftest pass").end();
     print_tsc(bs, info);
-    if (!pass) {
-        con.begin().str("error: self-test failed (see the selftest fail lines above)").end();
-        finish(bs.options, false);
-    }
+    if (failed)
+        boot_fail(bs.options, BootError{.subject = "selftest", .field = "page tables", .found = failed,
+                                        .expected = "no check failed (the selftest fail lines above)",
+                                        .found_radix = Radix::dec});
     print_platform(bs, info, debug);
     /*
      * The real-mode BIOS calls (edd=, edid=, vga=), after the report so far
