@@ -150,8 +150,8 @@ LIB_SRCS := $(SRC)/lib/console.cpp $(SRC)/lib/format.cpp $(SRC)/lib/string.cpp $
     $(SRC)/lib/debug_fault.cpp
 CMDLINE_SRCS := $(SRC)/cmdline/cmdline.cpp $(SRC)/cmdline/values.cpp
 # The protocols' code: each one's early step (32-bit) and BootInfo filler (64-bit).
-PROTOCOL_SRCS := $(SRC)/protocol/multiboot2.cpp $(SRC)/protocol/multiboot1.cpp $(SRC)/protocol/pvh.cpp \
-    $(SRC)/protocol/info_read.cpp
+PROTOCOL_SRCS := $(SRC)/protocol/mbi_scan.cpp $(SRC)/protocol/multiboot2.cpp $(SRC)/protocol/multiboot1.cpp \
+    $(SRC)/protocol/pvh.cpp $(SRC)/protocol/info_read.cpp
 # What the firmware's tables say: the memory map, ACPI's RSDP and MADT, the TSC's rate.
 PLATFORM_SRCS := $(SRC)/platform/memory_map.cpp $(SRC)/platform/acpi.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/tsc.cpp
 # The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage, guest=svm, and the
@@ -177,7 +177,9 @@ KERNEL64_SRCS := $(SRC)/stage64/main64.cpp $(SRC)/stage64/selftest.cpp $(SRC)/st
 # Every assembly file is part of the image (the linker script orders their sections).
 ASM_SRCS := $(sort $(shell find $(SRC) -name '*.S'))
 
-EFI64_SRCS := $(SRC)/protocol/multiboot2_efi64.cpp
+# The EFI amd64 entry's C++: the exit, and its own copy of the one MBI walk (also in PROTOCOL_SRCS).
+EFI64_SRCS := $(SRC)/protocol/multiboot2_efi64.cpp $(SRC)/protocol/mbi_scan.cpp
+EFI64_EXPORTS := efi64_exit_boot_services efi_exit_record
 
 BOOT32_OBJS := $(patsubst %.cpp,$(O)/boot32/%.o,$(BOOT32_SRCS))
 EFI64_OBJS := $(patsubst %.cpp,$(O)/efi64/%.o,$(EFI64_SRCS))
@@ -221,6 +223,19 @@ $(O)/efi64/%.o: %.cpp $(O)/flags.stamp
 	    echo "$$bad" >&2; rm -f $@.tmp; exit 1; fi
 	@mv $@.tmp $@
 
+# The EFI amd64 entry's objects as one (ld -r) whose only global symbols are EFI64_EXPORTS: its copy
+# of the MBI walk then neither clashes with the 64-bit stage's nor is called in its place.  It must
+# call nothing outside itself (no undefined symbol) and share no inline function with another object
+# (no weak symbol: the final link would keep one copy of it, perhaps the 64-bit stage's).
+$(O)/efi64.o: $(EFI64_OBJS)
+	$(call say,LDEFI   $@)
+	$(Q)$(LD) -m elf_x86_64 -r -o $@.tmp $(EFI64_OBJS)
+	$(Q)$(OBJCOPY) $(addprefix --keep-global-symbol=,$(EFI64_EXPORTS)) $@.tmp
+	@bad=$$($(NM) $@.tmp | awk 'NF == 2 || $$2 ~ /^[wWvV]$$/'); \
+	    if [ -n "$$bad" ]; then echo "error: $@: the EFI amd64 entry's C++ must be self-contained:" >&2; \
+	    echo "$$bad" >&2; rm -f $@.tmp; exit 1; fi
+	@mv $@.tmp $@
+
 $(O)/asm/%.o: %.S $(O)/flags.stamp $(O)/boot32_syms.h $(O)/boot32.bin
 	@mkdir -p $(@D)
 	$(call say,AS      $@)
@@ -258,9 +273,9 @@ $(O)/relboot.ld: linker/relboot.ld.S $(O)/flags.stamp
 	$(call say,LDS     $@)
 	$(Q)$(CXX64) -E -P -x assembler-with-cpp $(ASFLAGS) -MMD -MP -MT $@ -MF $@.d $< -o $@
 
-$(IMAGE): $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS) $(O)/relboot.ld
+$(IMAGE): $(ASM_OBJS) $(KERNEL64_OBJS) $(O)/efi64.o $(O)/relboot.ld
 	$(call say,LD      $@)
-	$(Q)$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS)
+	$(Q)$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS) $(O)/efi64.o
 
 # The example hypervisor (examples/hypervisor/): the same objects and linker script as $(IMAGE) plus
 # its strong hypervisor_entry().  It is compiled against include/relboot ALONE (no arch/ path, only
@@ -275,9 +290,9 @@ $(O)/example/%.o: examples/hypervisor/%.cpp $(O)/flags.stamp
 	@mkdir -p $(@D)
 	$(call say,CXX64   $@)
 	$(Q)$(CXX64) $(EXAMPLE_CXXFLAGS) -MMD -MP -c $< -o $@
-$(EXAMPLE): $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS) $(EXAMPLE_OBJS) $(O)/relboot.ld
+$(EXAMPLE): $(ASM_OBJS) $(KERNEL64_OBJS) $(O)/efi64.o $(EXAMPLE_OBJS) $(O)/relboot.ld
 	$(call say,LD      $@)
-	$(Q)$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS) $(EFI64_OBJS) $(EXAMPLE_OBJS)
+	$(Q)$(LD) $(LDFLAGS64) -T $(O)/relboot.ld -o $@ $(ASM_OBJS) $(KERNEL64_OBJS) $(O)/efi64.o $(EXAMPLE_OBJS)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 
@@ -430,7 +445,7 @@ HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror $(INCLUDES) -fsanitize=
 unit-tests: build/unit/RelbootTests
 # One object per source (build/unit/obj/<path>.o) with its .d: editing any
 # source or any header it includes rebuilds what depends on it.
-UNIT_OBJS := $(patsubst %.cpp,build/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_LIB_SRCS))
+UNIT_OBJS := $(patsubst %.cpp,build/unit/obj/%.o,$(UNIT_SRCS) $(sort $(UNIT_LIB_SRCS)))
 build/unit/obj/%.o: %.cpp
 	@mkdir -p $(@D)
 	$(call say,HOSTCXX $@)
@@ -441,13 +456,14 @@ build/unit/RelbootTests: $(UNIT_OBJS)
 -include $(UNIT_OBJS:.o=.d)
 
 # libFuzzer targets (clang, ASan + UBSan) for the command line, the MBI
-# walker, the multiboot1 and PVH fillers, the bzImage launcher, the MADT walk and the vCPU instruction decoder; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
+# walker, the multiboot1 and PVH fillers, the bzImage launcher, the MADT walk, the vCPU instruction decoder
+# and the EFI amd64 entry's early step; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
 FUZZ_TIME ?= 20
 FUZZ_CXX ?= clang++
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror $(INCLUDES) -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all
 FUZZERS := build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz build/fuzz/linux_fuzz build/fuzz/multiboot1_fuzz \
-    build/fuzz/pvh_fuzz build/fuzz/madt_fuzz build/fuzz/insn_fuzz
+    build/fuzz/pvh_fuzz build/fuzz/madt_fuzz build/fuzz/insn_fuzz build/fuzz/efi64_fuzz
 fuzz_objs = $(patsubst %.cpp,build/fuzz/obj/%.o,$(1))
 .PHONY: fuzzers
 fuzzers: $(FUZZERS)
@@ -462,10 +478,12 @@ build/fuzz/multiboot1_fuzz: $(call fuzz_objs,tests/fuzz/multiboot1_fuzz.cpp $(PR
 build/fuzz/pvh_fuzz: $(call fuzz_objs,tests/fuzz/pvh_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
 build/fuzz/madt_fuzz: $(call fuzz_objs,tests/fuzz/madt_fuzz.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/acpi.cpp)
 build/fuzz/insn_fuzz: $(call fuzz_objs,tests/fuzz/insn_fuzz.cpp $(SRC)/payload/vcpu/insn.cpp)
+build/fuzz/efi64_fuzz: $(call fuzz_objs,tests/fuzz/efi64_fuzz.cpp $(SRC)/protocol/multiboot2_efi64.cpp $(PROTOCOL_SRCS) \
+    $(SRC)/platform/memory_map.cpp)
 $(FUZZERS):
 	$(call say,FUZZ    $@)
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $^ -o $@
--include $(patsubst %.cpp,build/fuzz/obj/%.d,$(wildcard tests/fuzz/*.cpp) $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(SMP_SRCS))
+-include $(patsubst %.cpp,build/fuzz/obj/%.d,$(wildcard tests/fuzz/*.cpp) $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(SMP_SRCS) $(EFI64_SRCS))
 
 # The multiboot1 test loader for the MBI and placement cases GRUB never produces.
 include tests/loader/loader.mk

@@ -28,12 +28,15 @@ namespace {
 struct FakeFirmware {
     uint64_t key = 0x1000;
     uint32_t descriptors = 3;       /* 48-byte descriptors GetMemoryMap() returns */
+    uint32_t grow_after_query = 0;  /* descriptors the map gains right after a call that said EFI_BUFFER_TOO_SMALL */
+    bool desc_size_when_too_small = true;   /* DescriptorSize also set on EFI_BUFFER_TOO_SMALL (as EDK2 does) */
     uint32_t changes_before_exit = 0;   /* the map changes this many times right before ExitBootServices() */
     uint64_t other_error = 0;       /* ExitBootServices() returns this instead (0: none) */
     uint64_t get_map_status = 0;    /* GetMemoryMap() fails with this (0: none) */
     uint32_t get_map_calls = 0, exit_calls = 0, allocate_calls = 0;
     bool exited = false;
     std::vector<uint64_t> keys_passed;
+    std::vector<uint64_t> sizes_passed;     /* *MemoryMapSize at each GetMemoryMap() call */
 };
 FakeFirmware* fw;
 
@@ -41,6 +44,7 @@ __attribute__((ms_abi)) uint64_t get_memory_map(uint64_t* size, void* map, uint6
                                                 uint32_t* desc_version)
 {
     ++fw->get_map_calls;
+    fw->sizes_passed.push_back(*size);
     if (fw->exited)
         return efi::INVALID_PARAMETER;
     if (fw->get_map_status)
@@ -48,6 +52,10 @@ __attribute__((ms_abi)) uint64_t get_memory_map(uint64_t* size, void* map, uint6
     const uint64_t need = uint64_t(fw->descriptors) * 48;
     if (*size < need) {
         *size = need;
+        if (fw->desc_size_when_too_small)
+            *desc_size = 48;
+        fw->descriptors += fw->grow_after_query;
+        fw->key += fw->grow_after_query ? 1 : 0;
         return efi::BUFFER_TOO_SMALL;
     }
     auto* bytes = static_cast<uint8_t*>(map);
@@ -127,11 +135,14 @@ struct ExitRun {
     FakeFirmware firmware;
 };
 
+/* Where the tests say the MBI lies (GRUB's usual place on EFI): the walk checks alignment and the 4 GiB bound on it. */
+constexpr uint64_t MBI_PHYS = 0x102000;
+
 void run(ExitRun& r, const std::vector<uint64_t>& mbi)
 {
     std::memset(r.out.get(), 0xa5, sizeof(EfiExit));
     fw = &r.firmware;
-    efi64_exit_boot_services(reinterpret_cast<const uint8_t*>(mbi.data()), r.out.get());
+    efi64_exit_boot_services(reinterpret_cast<const uint8_t*>(mbi.data()), MBI_PHYS, r.out.get());
     fw = nullptr;
 }
 
@@ -157,6 +168,8 @@ TEST(EfiExit, ExitsAtTheFirstAttemptAndRecordsTheMap)
     std::memcpy(&d, r.out->map + 2 * 48, sizeof(d));
     EXPECT_EQ(d.physical_start, 2u << 20);
     EXPECT_EQ(r.firmware.allocate_calls, 0u);   /* nothing allocated */
+    /* The size first (MemoryMapSize 0, UEFI 2.10, 7.2), then the map into the whole buffer. */
+    EXPECT_EQ(r.firmware.sizes_passed, (std::vector<uint64_t>{0, EFI_MMAP_BUFFER_SIZE}));
 }
 
 TEST(EfiExit, StaleKeyOnceThenAFreshMapAndSuccess)
@@ -167,7 +180,8 @@ TEST(EfiExit, StaleKeyOnceThenAFreshMapAndSuccess)
     run(r, keep_bs_mbi(t));
     EXPECT_EQ(r.out->result, EfiExitResult::exited);
     EXPECT_EQ(r.out->attempts, 2u);
-    EXPECT_EQ(r.firmware.get_map_calls, 2u);
+    EXPECT_EQ(r.firmware.get_map_calls, 4u);  /* size and map, twice: nothing but GetMemoryMap() in between */
+    EXPECT_EQ(r.firmware.sizes_passed, (std::vector<uint64_t>{0, EFI_MMAP_BUFFER_SIZE, 0, EFI_MMAP_BUFFER_SIZE}));
     EXPECT_EQ(r.out->map_key, 0x1001u);     /* the fresh map's key */
     EXPECT_EQ(r.firmware.keys_passed, (std::vector<uint64_t>{0x1000, 0x1001}));
 }
@@ -202,8 +216,83 @@ TEST(EfiExit, MapLargerThanTheBuffer)
     r.firmware.descriptors = EFI_MMAP_BUFFER_SIZE / 48 + 1;
     run(r, keep_bs_mbi(t));
     EXPECT_EQ(r.out->result, EfiExitResult::map_too_large);
+    EXPECT_EQ(r.out->status, efi::BUFFER_TOO_SMALL);
     EXPECT_EQ(r.out->map_size, uint64_t(r.firmware.descriptors) * 48);
     EXPECT_EQ(r.firmware.exit_calls, 0u);
+    EXPECT_EQ(r.firmware.get_map_calls, 1u);    /* the size was enough to refuse */
+}
+
+TEST(EfiExit, ServerSizedMapsFit)
+{
+    /* 1,500 descriptors (a large server): 72,000 bytes. */
+    const Tables t;
+    ExitRun r;
+    r.firmware.descriptors = 1500;
+    run(r, keep_bs_mbi(t));
+    EXPECT_EQ(r.out->result, EfiExitResult::exited);
+    EXPECT_EQ(r.out->map_size, 1500u * 48);
+    efi::MemoryDescriptor last;
+    std::memcpy(&last, r.out->map + 1499 * 48, sizeof last);
+    EXPECT_EQ(last.physical_start, uint64_t(1499) << 20);
+    /* No fixed 682 (32 KiB of 48-byte descriptors) any more: the buffer holds 2,048 of 64 bytes. */
+    EXPECT_GE(EFI_MMAP_BUFFER_SIZE, 2048u * 64);
+}
+
+TEST(EfiExit, TheMapMustLeaveRoomForEightMoreDescriptors)
+{
+    const Tables t;
+    const uint32_t most = EFI_MMAP_BUFFER_SIZE / 48 - EFI_MMAP_SLACK_DESCRIPTORS;
+    ExitRun fits;
+    fits.firmware.descriptors = most;
+    run(fits, keep_bs_mbi(t));
+    EXPECT_EQ(fits.out->result, EfiExitResult::exited);
+
+    ExitRun full;
+    full.firmware.descriptors = most + 1;       /* fits the buffer, but without the room */
+    run(full, keep_bs_mbi(t));
+    EXPECT_EQ(full.out->result, EfiExitResult::map_too_large);
+    EXPECT_EQ(full.out->map_size, uint64_t(most + 1) * 48);
+    EXPECT_EQ(full.out->desc_size, 48u);
+    EXPECT_EQ(full.firmware.exit_calls, 0u);
+
+    /* A firmware that leaves DescriptorSize unset on EFI_BUFFER_TOO_SMALL: room counted in 40-byte descriptors. */
+    ExitRun quiet;
+    quiet.firmware.descriptors = most + 1;
+    quiet.firmware.desc_size_when_too_small = false;
+    run(quiet, keep_bs_mbi(t));
+    EXPECT_EQ(quiet.out->result, EfiExitResult::exited);
+}
+
+TEST(EfiExit, MapThatGrowsPastTheBufferAfterTheSizeWasAsked)
+{
+    const Tables t;
+    ExitRun r;
+    r.firmware.descriptors = 100;
+    r.firmware.grow_after_query = EFI_MMAP_BUFFER_SIZE / 48;
+    run(r, keep_bs_mbi(t));
+    EXPECT_EQ(r.out->result, EfiExitResult::map_too_large);
+    EXPECT_EQ(r.out->map_size, uint64_t(100 + EFI_MMAP_BUFFER_SIZE / 48) * 48);   /* the second answer */
+    EXPECT_EQ(r.firmware.exit_calls, 0u);
+    /* Growth within the room is fine: the map is read into the whole buffer. */
+    ExitRun small;
+    small.firmware.descriptors = 100;
+    small.firmware.grow_after_query = EFI_MMAP_SLACK_DESCRIPTORS;
+    run(small, keep_bs_mbi(t));
+    EXPECT_EQ(small.out->result, EfiExitResult::exited);
+    EXPECT_EQ(small.out->map_size, uint64_t(100 + EFI_MMAP_SLACK_DESCRIPTORS) * 48);
+}
+
+TEST(EfiExit, MapFitsNeverWraps)
+{
+    EXPECT_TRUE(efi_mmap_fits(0, 48));
+    EXPECT_TRUE(efi_mmap_fits(EFI_MMAP_BUFFER_SIZE - 8 * 48, 48));
+    EXPECT_FALSE(efi_mmap_fits(EFI_MMAP_BUFFER_SIZE - 8 * 48 + 1, 48));
+    EXPECT_TRUE(efi_mmap_fits(EFI_MMAP_BUFFER_SIZE - 8 * 40, 0));     /* no DescriptorSize: 40 */
+    EXPECT_FALSE(efi_mmap_fits(EFI_MMAP_BUFFER_SIZE - 8 * 40 + 1, 0));
+    EXPECT_FALSE(efi_mmap_fits(~uint64_t(0), 48));
+    EXPECT_FALSE(efi_mmap_fits(0, ~uint64_t(0)));
+    EXPECT_FALSE(efi_mmap_fits(0, uint64_t(1) << 61));                 /* 8 times it is 0 modulo 2^64 */
+    EXPECT_FALSE(efi_mmap_fits(EFI_MMAP_BUFFER_SIZE, 0));
 }
 
 TEST(EfiExit, GetMemoryMapFailure)
@@ -215,6 +304,7 @@ TEST(EfiExit, GetMemoryMapFailure)
     EXPECT_EQ(r.out->result, EfiExitResult::get_memory_map_failed);
     EXPECT_EQ(r.out->status, efi::INVALID_PARAMETER);
     EXPECT_EQ(r.firmware.exit_calls, 0u);
+    EXPECT_EQ(r.firmware.get_map_calls, 1u);    /* the size query already failed */
 }
 
 TEST(EfiExit, MissingTagsCallNoFirmwareService)
@@ -252,6 +342,48 @@ TEST(EfiExit, MalformedMbiCallsNoFirmwareService)
     run(r2, tiny);
     EXPECT_EQ(r2.out->result, EfiExitResult::mbi_malformed);
     EXPECT_EQ(r.firmware.get_map_calls + r2.firmware.get_map_calls, 0u);
+}
+
+/*
+ * Tag sizes whose 8-byte step wraps (0xfffffff9..0xffffffff round up to 0;
+ * 0xfffffff0 takes the offset back 16 bytes) or that are too small (0, 7),
+ * after a sound command line and before the EFI tags: the entry's walk
+ * ends at that tag, calls no firmware service, and the 32-bit stage's
+ * early step, which walks the same bytes, names the tag in the one line
+ * the run ends with (its command line before the fault gives debug-exit=).
+ */
+TEST(EfiExit, WrappingTagSizesEndTheWalkWithoutAFirmwareCall)
+{
+    const Tables t;
+    std::vector<uint32_t> sizes = {0xfffffff0, 0, 7};
+    for (uint32_t s = 0xfffffff9; s != 0; ++s)
+        sizes.push_back(s);
+    for (const uint32_t size : sizes) {
+        SCOPED_TRACE(size);
+        MbiBuilder b;
+        b.cmdline("debug-exit=0xf4").tag(99, std::vector<uint8_t>(8, 0xff), size);
+        b.efi64(reinterpret_cast<uint64_t>(t.system_table)).tag(MULTIBOOT2_TAG_TYPE_EFI_BS, {});
+        b.tag(MULTIBOOT2_TAG_TYPE_EFI64_IH, {0x00, 0x00, 0x5f, 0x7e, 0, 0, 0, 0});
+        const std::vector<uint64_t> mbi = b.end().build();
+        const uint32_t total = uint32_t(mbi.size() * 8);
+
+        ExitRun r;
+        run(r, mbi);
+        EXPECT_EQ(r.out->result, EfiExitResult::mbi_malformed);
+        EXPECT_EQ(r.firmware.get_map_calls + r.firmware.exit_calls + r.firmware.allocate_calls, 0u);
+
+        boot_test::TestMemory mem;
+        mem.add(MBI_PHYS, mbi);
+        BootState bs{};
+        const BootError e = multiboot2_efi64_early(bs, mem.memory(), PhysAddr{MBI_PHYS});
+        const std::string at = "relboot: error: multiboot2 info at 0x00102020 size: " + std::to_string(size);
+        EXPECT_EQ(boot_test::error_line(e),
+                  size < 8 ? at + ", expected at least 8: the tag's type and size (multiboot2 3.6.2); type = 99\r\n"
+                           : at + ", expected a tag that ends within total_size; total_size = " +
+                                 std::to_string(total) + "\r\n");
+        EXPECT_EQ(bs.cmdline, PhysAddr{MBI_PHYS + 16});     /* so debug-exit= ends the run */
+        EXPECT_EQ(bs.cmdline_len, 15u);
+    }
 }
 
 TEST(EfiExit, DebugEbsMakesTheKeyStale)
@@ -322,9 +454,12 @@ TEST(EfiExit, TheFillerRefusesAFailedExitWithOneLine)
          "one retry with a fresh map key); attempts = 1"},
         {EfiExitResult::get_memory_map_failed, efi::INVALID_PARAMETER, 0, 0, 0,
          "efi exit GetMemoryMap(): 0x8000000000000002, expected EFI_SUCCESS (UEFI 2.10, 7.2)"},
-        {EfiExitResult::map_too_large, efi::BUFFER_TOO_SMALL, 0, 40000, 0,
-         "efi exit MemoryMapSize: 40000, expected at most relboot's buffer (EFI_MMAP_BUFFER_SIZE); "
-         "EFI_MMAP_BUFFER_SIZE = 32768"},
+        {EfiExitResult::map_too_large, efi::BUFFER_TOO_SMALL, 0, 131000, 48,
+         "efi exit MemoryMapSize: 131000, expected room for the map and 8 more descriptors in relboot's buffer "
+         "(UEFI 2.10, 7.2; efi_exit.h); EFI_MMAP_BUFFER_SIZE = 131072"},
+        {EfiExitResult::mbi_malformed, 0, 0, 0, 0,
+         "efi exit at 0x00102000 total_size: 80, expected an MBI the one walk accepts, as the EFI amd64 entry walked "
+         "it (multiboot2 3.6.2)"},
         {EfiExitResult::no_boot_services_tag, 0, 0, 0, 0,
          "efi exit at 0x00102000 tag 18: 0, expected present: EFI boot services not terminated, with tags 12 and 20, "
          "after the EFI amd64 entry (multiboot2 3.6.20)"},
@@ -335,8 +470,8 @@ TEST(EfiExit, TheFillerRefusesAFailedExitWithOneLine)
         {EfiExitResult::exited, 0, 1, 96, 36,
          "efi exit DescriptorSize: 36, expected at least 40 and a multiple of 8 (UEFI 2.10, 7.2: GetMemoryMap())"},
         {EfiExitResult::exited, 0, 1, EFI_MMAP_BUFFER_SIZE + 48, 48,
-         "efi exit MemoryMapSize: 32816, expected at most relboot's buffer (EFI_MMAP_BUFFER_SIZE); "
-         "EFI_MMAP_BUFFER_SIZE = 32768"},
+         "efi exit MemoryMapSize: 131120, expected at most relboot's buffer (EFI_MMAP_BUFFER_SIZE); "
+         "EFI_MMAP_BUFFER_SIZE = 131072"},
         {EfiExitResult::not_run, 0, 0, 0, 0,
          "efi exit result: 0, expected the EFI amd64 entry's record written (efi_exit.h)"},
     };

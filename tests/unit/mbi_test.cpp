@@ -274,3 +274,56 @@ TEST(Mbi, ForEachTagVisitsEveryTagOfAnAcceptedMbi)
                      [&](uint32_t off, uint32_t type, uint32_t size) { seen.insert(seen.end(), {off, type, size}); });
     EXPECT_EQ(seen, (std::vector<uint32_t>{8, 21, 12, 24, 1, 12, 40, 99, 11, 56, 0, 8}));
 }
+
+/*
+ * Tag sizes whose step wraps (0xfffffff9..0xffffffff round up to 0, a walk
+ * that adds them never moves; 0xfffffff0 takes the offset back 16 bytes)
+ * and sizes below 8: the walk refuses the tag, and the bounded lookup
+ * stops before it, after visiting only the tags in front of it.
+ */
+TEST(Mbi, WrappingTagSizesAreRefusedAndEndEveryWalk)
+{
+    std::vector<uint32_t> sizes = {0xfffffff0, 0, 7};
+    for (uint32_t s = 0xfffffff9; s != 0; ++s)
+        sizes.push_back(s);
+    for (const uint32_t size : sizes) {
+        SCOPED_TRACE(size);
+        const auto m = MbiBuilder().cmdline("abc").tag(99, std::vector<uint8_t>(8, 0xff), size).load_base(1).end().build();
+        const uint32_t total = uint32_t(m.size() * 8);
+        EXPECT_EQ(line(m), size < 8 ? ERR + "0x00100018 size: " + std::to_string(size) +
+                                          ", expected at least 8: the tag's type and size (multiboot2 3.6.2); type = 99\r\n"
+                                    : ERR + "0x00100018 size: " + std::to_string(size) +
+                                          ", expected a tag that ends within total_size; total_size = " +
+                                          std::to_string(total) + "\r\n");
+        std::vector<uint32_t> seen;
+        mbi_for_each_tag(reinterpret_cast<const uint8_t*>(m.data()), total,
+                         [&](uint32_t off, uint32_t type, uint32_t) { seen.insert(seen.end(), {off, type}); });
+        EXPECT_EQ(seen, (std::vector<uint32_t>{8, 1}));
+    }
+}
+
+/* The lookup never reads past total_size, nor walks for ever, whatever total_size and the bytes say. */
+TEST(Mbi, ForEachTagIsBoundedByTotalSize)
+{
+    /* A tag whose padding runs past total_size ends the lookup after it. */
+    const auto m = MbiBuilder().cmdline("x").tag(99, {}).end().build();
+    std::vector<uint32_t> seen;
+    mbi_for_each_tag(reinterpret_cast<const uint8_t*>(m.data()), 18,
+                     [&](uint32_t off, uint32_t, uint32_t) { seen.push_back(off); });
+    EXPECT_EQ(seen, (std::vector<uint32_t>{8}));
+    /* total_size below the fixed part, or without room for a tag: nothing. */
+    for (const uint32_t total : {0u, 7u, 8u, 15u}) {
+        uint32_t calls = 0;
+        mbi_for_each_tag(reinterpret_cast<const uint8_t*>(m.data()), total, [&](uint32_t, uint32_t, uint32_t) { ++calls; });
+        EXPECT_EQ(calls, 0u) << total;
+    }
+    /* Every tag 8 bytes, no end tag: one call per tag, then the end of total_size. */
+    MbiBuilder many;
+    for (int i = 0; i < 100; ++i)
+        many.tag(99, {});
+    const auto w = many.build();
+    uint32_t calls = 0;
+    mbi_for_each_tag(reinterpret_cast<const uint8_t*>(w.data()), uint32_t(w.size() * 8),
+                     [&](uint32_t, uint32_t, uint32_t) { ++calls; });
+    EXPECT_EQ(calls, 100u);
+}

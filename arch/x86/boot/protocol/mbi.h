@@ -1,17 +1,19 @@
 /*
  * The multiboot2 protocol (Multiboot2 Specification 2.0, 3.6): the one
- * checked walk over the boot information (the MBI), the 32-bit stage's
- * early step that runs it, and the 64-bit stage's BootState filler that
- * reads the tags the walk recorded.  Pure and freestanding: the boot
- * stages run it on the loader's MBI, the host tests and the fuzzer on
- * bytes.
+ * checked walk over the boot information (the MBI, mbi_scan.cpp), the
+ * 32-bit stage's early step that runs it, and the 64-bit stage's
+ * BootState filler that reads the tags the walk recorded (multiboot2.cpp).
+ * Pure and freestanding: the boot stages run it on the loader's MBI, the
+ * host tests and the fuzzers on bytes.
  *
- * The MBI is walked once, in the 32-bit stage, before anything depends on
- * it: the walk checks every tag and records where the tags relboot reads
- * are (MbiIndex, boot_state.h); the filler reads those tags through the
- * spec's structs (include/relboot/spec/multiboot2.h) and walks no more.
- * The walk never reads outside [mbi, mbi + total_size) and never loops
- * for ever: every step advances by at least 8 bytes.
+ * The MBI is walked in the 32-bit stage, before anything depends on it
+ * (after the EFI amd64 entry, the same walk has run once before, ahead of
+ * any firmware call: multiboot2_efi64.cpp): the walk checks every tag and
+ * records where the tags relboot reads are (MbiIndex, boot_state.h); the
+ * filler reads those tags through the spec's structs
+ * (include/relboot/spec/multiboot2.h) and walks no more.  The walk never
+ * reads outside [mbi, mbi + total_size) and never loops for ever: every
+ * step advances by at least 8 bytes and the offset never wraps.
  */
 #ifndef RELBOOT_MBI_H
 #define RELBOOT_MBI_H
@@ -55,27 +57,35 @@ struct MbiScan {
  */
 MbiScan mbi_scan(const uint8_t* mbi, uint64_t mbi_phys, uint32_t available, MbiIndex& index);
 
-/* Bytes from a tag to the next: its size rounded up to 8 (3.6.2). */
+/* Bytes from a tag to the next: its size rounded up to 8 (3.6.2).  size <= 0xfffffff8, so it cannot wrap. */
 constexpr uint32_t mbi_tag_step(uint32_t size)
 {
     return (size + 7) & ~uint32_t(7);
 }
 
 /*
- * Calls f(offset, type, size) for each tag of an MBI that mbi_scan()
- * accepted, the end tag included (the walk relies on that check: it
- * bounds nothing itself beyond total_size).  For reports (loglvl=debug)
- * and tests; the filler uses the walk's MbiIndex instead.
+ * Calls f(offset, type, size) for each tag of the MBI at mbi, from the
+ * first to the end tag (included), within [mbi, mbi + total_size).  For
+ * an MBI that mbi_scan() accepted (reports at loglvl=debug, the EFI amd64
+ * entry's lookups, tests); the filler uses the walk's MbiIndex instead.
+ * Bounded whatever the bytes: it stops before a tag whose size is below 8
+ * or that ends past total_size (f is not called for it), and after a tag
+ * whose padding does, so every step advances by 8 to total_size bytes and
+ * the offset never wraps: at most total_size / 8 calls.
  */
 template <class F>
 void mbi_for_each_tag(const uint8_t* mbi, uint32_t total_size, F f)
 {
-    for (uint32_t off = sizeof(mb2::Fixed); off + sizeof(mb2::Tag) <= total_size;) {
+    for (uint32_t off = sizeof(mb2::Fixed); off <= total_size && total_size - off >= sizeof(mb2::Tag);) {
         const uint32_t type = LOAD_FIELD(mb2::Tag, mbi + off, type), size = LOAD_FIELD(mb2::Tag, mbi + off, size);
-        f(off, type, size);
-        if (type == MULTIBOOT2_TAG_TYPE_END || size < sizeof(mb2::Tag))
+        if (size < sizeof(mb2::Tag) || size > total_size - off)
             return;
-        off += mbi_tag_step(size);
+        f(off, type, size);
+        /* size <= total_size - off <= 0xfffffff7 here: the step cannot wrap. */
+        const uint32_t step = mbi_tag_step(size);
+        if (type == MULTIBOOT2_TAG_TYPE_END || step > total_size - off)
+            return;
+        off += step;
     }
 }
 

@@ -1,16 +1,20 @@
 /*
- * The EFI amd64 entry's C++ part: ExitBootServices() with one retry on a
- * stale map key (efi_exit.h says what it follows and what it leaves).
+ * The EFI amd64 entry's C++ part: the MBI checked by the one walk, then
+ * ExitBootServices() with the map sized from GetMemoryMap()'s answer and
+ * one retry on a stale map key (efi_exit.h says what it follows and what
+ * it leaves).
  *
  * Runs before anything else of relboot, called from
  * multiboot2_efi64_entry.S in 64-bit mode on the firmware's page tables
  * (identity map) and stack, with boot services alive and interrupts as
  * the firmware has them.  So it is built position-independent (-fpie, the
  * small code model: every reference RIP-relative, which the Makefile checks
- * on the object) and runs at the load address; it uses no other object's
- * code or data, and touches memory only through its arguments.  Firmware
- * calls use the Microsoft x64 convention (UEFI 2.10, 2.3.4.2), which GCC
- * emits for the ms_abi function types below.
+ * on the object) and runs at the load address.  It uses no other object's
+ * code or data: the MBI walk it runs (mbi_scan.cpp) is linked into it as
+ * a copy of its own (the Makefile's efi64.o, whose only global symbols
+ * are the two below).  It touches memory only through its arguments and
+ * on its stack.  Firmware calls use the Microsoft x64 convention (UEFI
+ * 2.10, 2.3.4.2), which GCC emits for the ms_abi function types below.
  */
 #include <relboot/spec/efi.h>
 #include "protocol/efi_exit.h"
@@ -80,42 +84,46 @@ void set_result(EfiExit* out, EfiExitResult result, uint64_t status)
 
 using namespace relboot;
 
-extern "C" void efi64_exit_boot_services(const uint8_t* mbi, EfiExit* out)
+extern "C" void efi64_exit_boot_services(const uint8_t* mbi, uint64_t mbi_phys, EfiExit* out)
 {
     out->status = 0;
+    out->system_table = out->image_handle = 0;
     out->map_size = out->map_key = out->desc_size = 0;
     out->desc_version = out->attempts = out->stale_injected = 0;
 
     /*
-     * The MBI's EFI tags, every tag bounded by total_size before a field is
-     * read.  A walk of its own: it runs before boot services end, long
-     * before the 32-bit stage's checked walk (mbi.h), and reads only these.
+     * The whole MBI through the one checked walk (mbi_scan.cpp, this
+     * object's own copy), as the 32-bit stage walks it again later: a
+     * fault ends this step before any firmware call, and the 32-bit stage
+     * prints it (its early step finds the same fault: one line, after a
+     * sound command line before it, else on COM1).  total_size is read
+     * first; the walk refuses one it may not read (outside 16..MBI_MAX_SIZE).
      */
+    MbiIndex index;
     const uint32_t total = LOAD_FIELD(mb2::Fixed, mbi, total_size);
-    if (total < sizeof(mb2::Fixed) + sizeof(mb2::Tag) || total > MBI_MAX_SIZE)
+    const uint32_t readable =
+        total >= sizeof(mb2::Fixed) + sizeof(mb2::Tag) && total <= MBI_MAX_SIZE ? total : uint32_t(sizeof(mb2::Fixed));
+    if (!mbi_scan(mbi, mbi_phys, readable, index).error.ok())
         return set_result(out, EfiExitResult::mbi_malformed, 0);
-    bool malformed = false, boot_services = false;
+
+    /* The EFI tags and debug-ebs=: tag 12 and tag 1 from the walk's index, tags 18 and 20 by the bounded lookup. */
+    bool boot_services = false;
     uint64_t system_table = 0, image_handle = 0;
-    DebugEbs debug = DebugEbs::none;
+    if (index.efi64)
+        system_table = LOAD_FIELD(mb2::TagEfi64, mbi + index.efi64, pointer);
     mbi_for_each_tag(mbi, total, [&](uint32_t off, uint32_t type, uint32_t size) {
-        if (size < sizeof(mb2::Tag) || size > total - off) {
-            malformed = true;
-            return;
-        }
-        const uint8_t* tag = mbi + off;
         if (type == MULTIBOOT2_TAG_TYPE_EFI_BS)
             boot_services = true;
-        else if (type == MULTIBOOT2_TAG_TYPE_EFI64 && size >= sizeof(mb2::TagEfi64))
-            system_table = LOAD_FIELD(mb2::TagEfi64, tag, pointer);
-        else if (type == MULTIBOOT2_TAG_TYPE_EFI64_IH && size >= sizeof(mb2::TagEfi64ImageHandle))
-            image_handle = LOAD_FIELD(mb2::TagEfi64ImageHandle, tag, pointer);
-        else if (type == MULTIBOOT2_TAG_TYPE_CMDLINE)
-            debug = debug_ebs_token(tag + sizeof(mb2::TagString), size - sizeof(mb2::TagString));
+        else if (type == MULTIBOOT2_TAG_TYPE_EFI64_IH && size >= sizeof(mb2::TagEfi64ImageHandle) && !image_handle)
+            image_handle = LOAD_FIELD(mb2::TagEfi64ImageHandle, mbi + off, pointer);
     });
+    DebugEbs debug = DebugEbs::none;
+    if (index.cmdline) {
+        const uint32_t size = LOAD_FIELD(mb2::TagString, mbi + index.cmdline, size);
+        debug = debug_ebs_token(mbi + index.cmdline + sizeof(mb2::TagString), size - uint32_t(sizeof(mb2::TagString)));
+    }
     out->system_table = system_table;
     out->image_handle = image_handle;
-    if (malformed)
-        return set_result(out, EfiExitResult::mbi_malformed, 0);
     if (!boot_services)
         return set_result(out, EfiExitResult::no_boot_services_tag, 0);
     if (!system_table)
@@ -132,8 +140,24 @@ extern "C" void efi64_exit_boot_services(const uint8_t* mbi, EfiExit* out)
 
     uint64_t status = 0, stale_key = 0;
     for (uint32_t attempt = 1; attempt <= 2; ++attempt) {
-        uint64_t size = EFI_MMAP_BUFFER_SIZE, key = 0, desc_size = 0;
+        /*
+         * The size the map needs now: a call with MemoryMapSize 0 answers
+         * EFI_BUFFER_TOO_SMALL with it (UEFI 2.10, 7.2).  It must fit
+         * relboot's buffer with room for EFI_MMAP_SLACK_DESCRIPTORS more,
+         * or the run ends with one line naming it (map_too_large).
+         */
+        uint64_t size = 0, key = 0, desc_size = 0;
         uint32_t desc_version = 0;
+        status = get_memory_map(&size, out->map, &key, &desc_size, &desc_version);
+        if (status != efi::BUFFER_TOO_SMALL && status != efi::SUCCESS)
+            return set_result(out, EfiExitResult::get_memory_map_failed, status);
+        out->map_size = size;
+        out->desc_size = desc_size;
+        if (!efi_mmap_fits(size, desc_size))
+            return set_result(out, EfiExitResult::map_too_large, efi::BUFFER_TOO_SMALL);
+
+        /* The map itself, into the whole buffer: it may have grown since, by up to the room left. */
+        size = EFI_MMAP_BUFFER_SIZE;
         status = get_memory_map(&size, out->map, &key, &desc_size, &desc_version);
         if (status == efi::BUFFER_TOO_SMALL) {
             out->map_size = size;

@@ -24,11 +24,14 @@
  * map comes from (the EfiExit record, efi_exit.h, in .boot_tables, which
  * start32 does not zero).
  *
- * A failed exit is not reported here: there is no console setting yet
- * (the command line is parsed later, and debug-exit= with it).  The
- * record keeps the outcome and the 64-bit stage prints one "relboot:
- * error:" line before it reads the MBI.  Interrupts are off from the
- * moment the firmware is done with, whatever the outcome.
+ * A failure is not reported here: there is no console setting yet (the
+ * command line is parsed later, and debug-exit= with it).  A malformed
+ * MBI (the one checked walk, mbi_scan(), runs before any firmware call)
+ * is printed by the 32-bit stage, whose early step runs the same walk on
+ * the same bytes and ends the run on the fault; a failed exit is kept in
+ * the record, and the 64-bit stage prints one "relboot: error:" line
+ * before it reads the MBI.  Either way the run ends (debug-exit or halt),
+ * and interrupts are off from the moment the firmware is done with.
  */
 #include "layout.h"
 #include "protocol/mbi_limits.h"
@@ -65,7 +68,8 @@ relboot_entry_efi64:
     movl    %edx, %r13d
     andq    $~15, %rsp
     movq    %rbx, %rdi                      /* the MBI */
-    leaq    efi_exit_record(%rip), %rsi     /* the record, in .boot_tables (efi_exit.h) */
+    movq    %rbx, %rsi                      /* its physical address: the same (identity map) */
+    leaq    efi_exit_record(%rip), %rdx     /* the record, in .boot_tables (efi_exit.h) */
     call    efi64_exit_boot_services
 
     /* The firmware is done with (or refused to be): no more interrupts through its IDT. */
