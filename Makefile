@@ -136,7 +136,7 @@ LDFLAGS64 := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecst
 # The 32-bit stage links through the compiler driver: -flto lets GCC inline across its files
 # (protocol step, parser, page-table writer), which the measured path needs (README "Performance").
 LDFLAGS32 := -nostdlib -static -Wl,-m,elf_i386,-z,max-page-size=0x1000,-z,noexecstack \
-    -Wl,--build-id=none,--orphan-handling=error,--gc-sections,-e,boot32_main,-u,boot32_exception
+    -Wl,--build-id=none,--orphan-handling=error,--gc-sections,-e,boot32_main,-u,boot32_exception,-u,boot32_outside_image
 
 # ---------------------------------------------------------------------------
 # Sources
@@ -166,7 +166,7 @@ BIOS_SRCS := $(SRC)/bios/low_memory.cpp $(SRC)/bios/bios_probe.cpp
 SMP_SRCS := $(SRC)/smp/trampoline_reloc.cpp $(SRC)/smp/madt_warnings.cpp
 BOOT32_SRCS := $(SRC)/stage32/boot32.cpp $(SRC)/stage32/pt_fixup.cpp $(SRC)/platform/memory_map.cpp \
     $(PROTOCOL_SRCS) $(CMDLINE_SRCS) $(LIB_SRCS)
-BOOT32_EXPORTS := boot32_main boot32_exception
+BOOT32_EXPORTS := boot32_main boot32_exception boot32_outside_image
 KERNEL64_SRCS := $(SRC)/stage64/main64.cpp $(SRC)/stage64/selftest.cpp $(SRC)/stage64/identity_map.cpp \
     $(SRC)/stage64/cpu_local.cpp \
     $(SRC)/cmdline/cmdline_report.cpp $(SRC)/handoff/handoff.cpp $(SRC)/handoff/boot_info.cpp $(SRC)/lib/crc32.cpp \

@@ -99,22 +99,30 @@ inline void check_filled(const Window& w, const BootState& bs, const BootTables&
 }
 
 /*
- * One fuzz input through a protocol's early step and then, on the same
+ * One fuzz input through a protocol's check before .bss is zeroed (with
+ * relboot's image at IMAGE_BASE), its early step and then, on the same
  * BootState as in the boot, its filler: a refusal is one BootError that
- * names its subject, field and expectation, and the early step's refusal
- * sets nothing; an accepted structure gives the early step's command line,
- * firmware bios and BootState's invariants.  Returns the filled BootState
- * for the protocol's own checks (nullptr when refused).
+ * names its subject, field and expectation (the check's also the image's
+ * range), and the early step's refusal sets nothing; an accepted
+ * structure gives the early step's command line, firmware bios and
+ * BootState's invariants, and when the check passed, no module over the
+ * image.  Returns the filled BootState for the protocol's own checks
+ * (nullptr when refused).
  */
-template <class Early, class Filler>
-const BootState* run_protocol(const uint8_t* data, size_t size, Protocol protocol, Early early_step, Filler filler,
-                             BootState& bs)
+template <class Outside, class Early, class Filler>
+const BootState* run_protocol(const uint8_t* data, size_t size, Protocol protocol, Outside outside_step,
+                              Early early_step, Filler filler, BootState& bs)
 {
     /* A copy of exactly size bytes, so that ASan sees any read past it. */
     std::vector<uint8_t> copy(data, data + size);
     const Window w{copy.data(), size};
     const PhysMemory mem = w.memory();
     auto named = [](const BootError& e) { return e.subject && e.field && e.expected; };
+
+    const PhysRange image{PhysAddr{IMAGE_BASE}, IMAGE_SIZE};
+    const BootError placed = outside_step(mem, PhysAddr{WINDOW_BASE}, image);
+    if (!placed.ok() && (!named(placed) || placed.limit != image.base.value || placed.limit_end != image.end()))
+        __builtin_trap();
 
     bs = BootState{};
     bs.load_base = PhysAddr{IMAGE_BASE};
@@ -143,6 +151,12 @@ const BootState* run_protocol(const uint8_t* data, size_t size, Protocol protoco
     if (bs.protocol != protocol || bs.cmdline != early.cmdline || bs.firmware != BootFirmware::bios)
         __builtin_trap();
     check_filled(w, bs, *tables, tables_phys);
+    for (uint32_t m = 0; placed.ok() && m < bs.module_count; ++m) {
+        const BootModule& mod = tables->modules[m];
+        const uint64_t bytes = mod.end.value - mod.start.value;
+        if (image.overlaps(phys_range_clamped(mod.start.value, bytes ? bytes : 1)))
+            __builtin_trap();
+    }
     return &bs;
 }
 

@@ -84,10 +84,48 @@ loader_enter:
     jmp     *%ecx
 
 /*
- * Null, flat 4 GiB 32-bit code, flat 4 GiB data (Intel SDM Vol. 3A, 3.4.5):
- * base 0, limit 0xfffff in 4 KiB units (flags G and D/B: 0xc), access byte
- * P, DPL 0, S and type 0xb (code, execute/read, accessed) or 0x3 (data,
- * read/write, accessed).
+ * loader_enter64(entry, eax, ebx, cr3) (cdecl): the hand-over to the
+ * multiboot2 EFI amd64 entry (Multiboot2 Specification 2.0, 3.4) as a
+ * firmware that kept boot services would make it, less the firmware:
+ * 64-bit mode on the identity map at cr3 (Intel SDM Vol. 3A, 10.8.5: PAE,
+ * CR3, EFER.LME, then CR0.PG; a far jump to the 64-bit code segment),
+ * interrupts off, RAX and RBX zero-extended, RSP on the loader's stack.
+ * The MBI holds no EFI tags, so relboot calls no boot service.
+ */
+    .globl  loader_enter64
+loader_enter64:
+    cli
+    movl    4(%esp), %esi                   /* entry */
+    movl    8(%esp), %edi                   /* EAX to pass */
+    movl    12(%esp), %ebx                  /* EBX to pass: the MBI */
+    movl    16(%esp), %eax
+    movl    %eax, %cr3
+    movl    %cr4, %eax
+    orl     $LOADER_CR4_PAE, %eax
+    movl    %eax, %cr4
+    movl    $LOADER_MSR_EFER, %ecx
+    rdmsr
+    orl     $LOADER_EFER_LME, %eax
+    wrmsr
+    movl    %cr0, %eax
+    orl     $LOADER_CR0_PG, %eax
+    movl    %eax, %cr0
+    ljmpl   $LOADER_SEL_CODE64, $.Llong_mode
+    .code64
+.Llong_mode:
+    movl    %esi, %esi                      /* writes to a 32-bit register clear bits 63..32 */
+    movl    %edi, %eax
+    movl    %ebx, %ebx
+    movl    %esp, %esp
+    jmp     *%rsi
+    .code32
+
+/*
+ * Null, flat 4 GiB 32-bit code, flat 4 GiB data, 64-bit code (Intel SDM
+ * Vol. 3A, 3.4.5 and 5.2.1): base 0, limit 0xfffff in 4 KiB units (flags G
+ * and D/B: 0xc; G and L for 64-bit code: 0xa), access byte P, DPL 0, S and
+ * type 0xb (code, execute/read, accessed) or 0x3 (data, read/write,
+ * accessed).
  */
     .section .rodata
     .balign 8
@@ -95,6 +133,7 @@ gdt:
     .quad   0
     .quad   0x00cf9b000000ffff
     .quad   0x00cf93000000ffff
+    .quad   0x00af9b000000ffff
 gdt_end:
     .balign 4
     .word   0

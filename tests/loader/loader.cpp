@@ -213,6 +213,74 @@ uint32_t build_acpi(uint32_t at, bool bad_checksum, const MadtCpuEntry* cpus, ui
     return rsdp;
 }
 
+/*
+ * Where the *-in-image defects put what the structure points at: the
+ * image's last page.  It lies in relboot's .boot_tables, which relboot
+ * writes only later, so the bytes are there when relboot looks.
+ */
+uint32_t in_image(uint32_t base, const Image& img)
+{
+    return base + img.span - 0x1000;
+}
+
+/*
+ * One multiboot1 module entry (mod_start, mod_end, string, reserved) at
+ * at, copied from one array: written as four put32() calls in a function
+ * of its own, i686 GCC 12.2 at -O2 lost the first value (its argument
+ * never reached the stack slot that the inlined byte copy read).
+ */
+void put_mb1_module(uint32_t at, uint32_t start, uint32_t end)
+{
+    const uint32_t entry[4] = {start, end, 0, 0};
+    memcpy(reinterpret_cast<void*>(at), entry, sizeof entry);
+}
+
+/* One hvm_modlist_entry (paddr, size, cmdline_paddr, reserved) at at, copied the same way. */
+void put_pvh_module(uint32_t at, uint64_t paddr, uint64_t size)
+{
+    const uint64_t entry[4] = {paddr, size, 0, 0};
+    memcpy(reinterpret_cast<void*>(at), entry, sizeof entry);
+}
+
+/*
+ * The EFI amd64 entry of the loaded image: multiboot2 header tag 9's
+ * entry_addr (3.1.12; the header is the image's first byte, its tags
+ * from byte 16, 8-aligned), shifted by the load delta as GRUB does.
+ */
+uint32_t efi64_entry(uint32_t base, const Image& img)
+{
+    const uint32_t length = read_unaligned<uint32_t>(base + 8);     /* header_length */
+    if (read_unaligned<uint32_t>(base) == mb2::HEADER_MAGIC && length <= 0x8000) {
+        for (uint32_t off = 16; off + 8 <= length;) {
+            const uint16_t type = read_unaligned<uint16_t>(base + off);
+            const uint32_t size = read_unaligned<uint32_t>(base + off + 4);
+            if (type == 0 || size < 8)
+                break;
+            if (type == mb2::HEADER_TAG_ENTRY_ADDRESS_EFI64 && size >= 12)
+                return read_unaligned<uint32_t>(base + off + 8) + (base - img.link_low);
+            off += (size + 7) & ~uint32_t(7);
+        }
+    }
+    Line line = error();
+    line.str("no EFI amd64 entry address (multiboot2 header tag 9) in the image: built with EFI_BS=no?");
+    fail(line);
+}
+
+/* The identity map of the first 4 GiB in 2 MiB pages (Intel SDM Vol. 3A, 4.5), as UEFI leaves it for efi64-*. */
+alignas(4096) uint64_t pml4[512], pdpt[512], pd[4][512];
+
+uint32_t identity_map()
+{
+    constexpr uint64_t PRESENT_WRITABLE = 0x3, PAGE_SIZE_2M = 0x80;
+    for (uint32_t i = 0; i < 4; ++i) {
+        pdpt[i] = uint32_t(reinterpret_cast<uintptr_t>(pd[i])) | PRESENT_WRITABLE;
+        for (uint32_t j = 0; j < 512; ++j)
+            pd[i][j] = (uint64_t(i * 512 + j) << 21) | PAGE_SIZE_2M | PRESENT_WRITABLE;
+    }
+    pml4[0] = uint32_t(reinterpret_cast<uintptr_t>(pdpt)) | PRESENT_WRITABLE;
+    return uint32_t(reinterpret_cast<uintptr_t>(pml4));
+}
+
 [[noreturn]] void enter_other(const Args& args, uint32_t base, const Image& img)
 {
     const bool pvh = defect_is_pvh(args.defect);
@@ -229,6 +297,17 @@ uint32_t build_acpi(uint32_t at, bool bad_checksum, const MadtCpuEntry* cpus, ui
     const uint32_t skip = pvh ? 0 : sizeof(name) - 1;
     memcpy(reinterpret_cast<void*>(cmdline), name, skip);
     memcpy(reinterpret_cast<void*>(cmdline + skip), args.cmdline, args.cmdline_len);   /* NUL from the memset */
+    /* The *-in-image defects: a copy of the command line, map or module list in the image (0: none). */
+    const uint32_t inside = in_image(base, img);
+    const Defect d = args.defect;
+    uint32_t placed = 0;
+    if (d == Defect::mb1_cmdline_in_image || d == Defect::pvh_cmdline_in_image) {
+        memset(reinterpret_cast<void*>(inside), 0, 0x1000);
+        memcpy(reinterpret_cast<void*>(inside), reinterpret_cast<const void*>(cmdline), skip + args.cmdline_len + 1);
+        placed = inside;
+    }
+    /* A module outside, 256 bytes of zeros after the 4 KiB of structures. */
+    const uint32_t module_outside = OTHER_HOME + 0x2000;
     uint32_t eax = 0x2badb002;
     if (!pvh) {
         /* The memory map, size-prefixed entries of 20 bytes. */
@@ -239,7 +318,7 @@ uint32_t build_acpi(uint32_t at, bool bad_checksum, const MadtCpuEntry* cpus, ui
             put32(map + 24 * i + 20, ram.entries[i].type);
         }
         uint32_t flags = MULTIBOOT1_INFO_CMDLINE | MULTIBOOT1_INFO_MEM_MAP;
-        put32(info + 16, cmdline);
+        put32(info + 16, placed ? placed : cmdline);
         if (args.defect == Defect::mb1_cmdline_no_nul) {
             memset(reinterpret_cast<void*>(OTHER_HOME + 0x1000), 'x', 0x10000);
             put32(info + 16, OTHER_HOME + 0x1000);
@@ -250,6 +329,18 @@ uint32_t build_acpi(uint32_t at, bool bad_checksum, const MadtCpuEntry* cpus, ui
             flags |= MULTIBOOT1_INFO_MODS;
             put32(info + 20, 2);
             put32(info + 24, 0xfffffff0);
+        }
+        if (d == Defect::mb1_mods_in_image || d == Defect::mb1_module_in_image) {
+            /* One module: the list in the image and the module outside, or the reverse. */
+            const uint32_t list = d == Defect::mb1_mods_in_image ? inside : OTHER_HOME + 0x1000;
+            if (d == Defect::mb1_mods_in_image)
+                put_mb1_module(list, module_outside, module_outside + 0x100);
+            else
+                put_mb1_module(list, inside, inside + 0x1000);
+            flags |= MULTIBOOT1_INFO_MODS;
+            put32(info + 20, 1);
+            put32(info + 24, list);
+            placed = d == Defect::mb1_mods_in_image ? list : inside;
         }
         put32(info, flags);
         if (args.defect == Defect::mb1_bad_magic)
@@ -262,7 +353,13 @@ uint32_t build_acpi(uint32_t at, bool bad_checksum, const MadtCpuEntry* cpus, ui
         }
         put32(info, args.defect == Defect::pvh_bad_magic ? 0x2badb002 : 0x336ec578);   /* magic */
         put32(info + 4, 1);                                                             /* version */
-        put64(info + 24, cmdline);                                                      /* cmdline_paddr */
+        put64(info + 24, placed ? placed : cmdline);                                    /* cmdline_paddr */
+        if (d == Defect::pvh_modlist_in_image) {                /* nr_modules 1, modlist_paddr in the image */
+            put_pvh_module(inside, module_outside, 0x100);
+            put32(info + 12, 1);
+            put64(info + 16, inside);
+            placed = inside;
+        }
         if (args.defect == Defect::pvh_madt || args.defect == Defect::pvh_madt_checksum ||
             args.defect == Defect::pvh_madt_ghost) {                                    /* rsdp_paddr */
             /* The defect's own CPUs (local APICs 0 and 1, enabled; 7 too for ghost), unless madt= gave others. */
@@ -274,13 +371,21 @@ uint32_t build_acpi(uint32_t at, bool bad_checksum, const MadtCpuEntry* cpus, ui
         }
         put64(info + 40, args.defect == Defect::pvh_memmap_outside ? 0xfffffff0 : map); /* memmap_paddr */
         put32(info + 48, ram.count);                                                    /* memmap_entries */
+        if (d == Defect::pvh_memmap_in_image) {                 /* the same map, copied into the image */
+            memcpy(reinterpret_cast<void*>(inside), reinterpret_cast<const void*>(map), 24 * ram.count);
+            put64(info + 40, inside);
+            placed = inside;
+        }
         eax = 0;
     }
     const uint32_t entry = other_entry(base, img, pvh);
     Line().str("cmdline ").quoted(args.cmdline, args.cmdline_len).end();
     Line line;
     line.str("base=").hex(base).str(" entry=").hex(entry).str(" info=").hex(info);
-    line.str(" defect=").str(DEFECT_NAMES[uint32_t(args.defect)]).end();
+    line.str(" defect=").str(DEFECT_NAMES[uint32_t(args.defect)]);
+    if (placed)
+        line.str(" in_image=").hex(placed);
+    line.end();
     loader_enter(entry, eax, info);
 }
 
@@ -325,7 +430,8 @@ extern "C" [[noreturn]] void loader_main(uint32_t magic, uint32_t info_addr)
     uint8_t* const dst = place_mbi(args.defect, base, img, mbi);
     memcpy(dst, mbi.data, mbi.bytes);
 
-    const uint32_t entry = base + (img.entry_link - img.link_low);
+    const bool efi64 = defect_is_efi64(args.defect);
+    const uint32_t entry = efi64 ? efi64_entry(base, img) : base + (img.entry_link - img.link_low);
     const uint32_t mbi_addr = uint32_t(reinterpret_cast<uintptr_t>(dst));
     Line().str("cmdline ").quoted(args.cmdline, args.cmdline_len).end();
     Line line;
@@ -335,6 +441,8 @@ extern "C" [[noreturn]] void loader_main(uint32_t magic, uint32_t info_addr)
         line.str(" offset=").hex(mbi.defect_offset);
     line.end();
 
+    if (efi64)
+        loader_enter64(entry, mb2::BOOTLOADER_MAGIC, mbi_addr, identity_map());
     loader_enter(entry, args.defect == Defect::bad_magic ? MULTIBOOT1_BOOTLOADER_MAGIC : mb2::BOOTLOADER_MAGIC,
                  mbi_addr);
 }

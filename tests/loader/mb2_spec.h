@@ -16,6 +16,12 @@ namespace testloader::mb2 {
 /* 3.3 I386 machine state: EAX at the OS image's entry. */
 inline constexpr uint32_t BOOTLOADER_MAGIC = 0x36d76289;
 
+/* 3.1.1: the OS image's header starts with this magic, then architecture, header_length and checksum (u32s). */
+inline constexpr uint32_t HEADER_MAGIC = 0xe85250d6;
+/* 3.1.3, 3.1.12: header tags are {u16 type, u16 flags, u32 size, ...}, 8-aligned after the 16 bytes; type 9 holds
+ * the EFI amd64 entry address (u32 entry_addr, a physical address) at byte 8. */
+inline constexpr uint16_t HEADER_TAG_ENTRY_ADDRESS_EFI64 = 9;
+
 /* 3.6.2: the MBI's start and every tag are 8-byte aligned. */
 inline constexpr uint32_t TAG_ALIGN = 8;
 

@@ -9,6 +9,8 @@ namespace {
 constexpr char LOADER_NAME[] = "relboot-testloader";
 /* The string of module-range's module tag. */
 constexpr char MODULE_NAME[] = "relboot.elf";
+/* The type of efi64-size-*'s tag: one the specification does not define (3.6). */
+constexpr uint32_t WRAP_TAG_TYPE = 99;
 
 /* The MBI is assembled here (8-byte aligned); the caller copies it to its place. */
 alignas(mb2::TAG_ALIGN) uint8_t mbi_build[MBI_BUILD_MAX];
@@ -83,6 +85,14 @@ MbiBuilt build_mbi(const MbiInput& in)
         memcpy(w.at(off + sizeof(mb2::TagModule)), MODULE_NAME, sizeof(MODULE_NAME));
     }
 
+    /*
+     * efi64-size-*: a tag of an unknown type (99) whose size, written
+     * below, makes a walk's 8-byte step wrap (in the module's room of
+     * MBI_BUILD_MAX: the two defects are never built together).
+     */
+    const bool wrap = defect == Defect::efi64_size_fffffff9 || defect == Defect::efi64_size_fffffff0;
+    const uint32_t wrap_off = wrap ? w.tag(WRAP_TAG_TYPE, 16) : 0;
+
     /* 3.6.8: memory map, from the multiboot1 one; entry_size 24 (16 for mmap-entry-small). */
     const uint32_t entry_size = defect == Defect::mmap_entry_small ? 16 : sizeof(mb2::MmapEntry);
     const uint32_t mmap_extra = defect == Defect::mmap_overrun ? 12 : 0;
@@ -115,10 +125,15 @@ MbiBuilt build_mbi(const MbiInput& in)
     case Defect::mmap_entry_small:
     case Defect::mmap_overrun: built.defect_offset = mmap_off; break;
     case Defect::module_range: built.defect_offset = module_off; break;
+    case Defect::efi64_size_fffffff9:
+    case Defect::efi64_size_fffffff0: built.defect_offset = wrap_off; break;
     default: built.has_defect_offset = false; break;
     }
     if (defect == Defect::tag_size_small)
         write32(w.at(name_off + offsetof(mb2::TagHeader, size)), 4);
+    if (wrap)
+        write32(w.at(wrap_off + offsetof(mb2::TagHeader, size)),
+                defect == Defect::efi64_size_fffffff9 ? 0xfffffff9 : 0xfffffff0);
     if (defect == Defect::tag_overrun)
         write32(w.at(meminfo_off + offsetof(mb2::TagHeader, size)), built.total_size - meminfo_off + 8);
     if (defect == Defect::total_small)

@@ -135,9 +135,13 @@ Args parse_args(const char* s)
             if (i == uint32_t(Defect::count))
                 bad_argument(tok, len, "defect=none|no-tag21|tag21-lie|total-small|total-huge|tag-size-small|"
                                        "tag-overrun|no-end-tag|cmdline-no-nul|mmap-entry-small|mmap-overrun|"
-                                       "module-range|mbi-misaligned|mbi-overlap|bad-magic|mb1-none|"
-                                       "mb1-cmdline-no-nul|mb1-mmap-size-small|mb1-mods-outside|mb1-bad-magic|"
-                                       "pvh-none|pvh-memmap-outside|pvh-bad-magic|pvh-madt|pvh-madt-checksum|pvh-madt-ghost");
+                                       "module-range|mbi-misaligned|mbi-overlap|bad-magic|efi64-none|"
+                                       "efi64-size-fffffff9|efi64-size-fffffff0|mb1-none|"
+                                       "mb1-cmdline-no-nul|mb1-mmap-size-small|mb1-mods-outside|"
+                                       "mb1-cmdline-in-image|mb1-mods-in-image|mb1-module-in-image|mb1-bad-magic|"
+                                       "pvh-none|pvh-memmap-outside|pvh-bad-magic|pvh-cmdline-in-image|"
+                                       "pvh-modlist-in-image|pvh-memmap-in-image|pvh-madt|pvh-madt-checksum|"
+                                       "pvh-madt-ghost");
             a.defect = Defect(i);
         } else if (starts_with(tok, len, "madt=")) {
             parse_madt(tok, len, &a);

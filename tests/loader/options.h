@@ -27,16 +27,26 @@ enum class Defect : uint8_t {
     mbi_misaligned,     /* MBI at an address that is 4 mod 8 */
     mbi_overlap,        /* MBI inside the image's last bytes */
     bad_magic,          /* EAX = 0x2badb002 (multiboot1's) instead of 0x36d76289 */
+    /* Entered through relboot's EFI amd64 entry (header tag 9) in 64-bit mode, on the loader's identity map: */
+    efi64_none,         /* the well-formed MBI of none, without tags 18, 12, 20 (no boot services to call) */
+    efi64_size_fffffff9,/* a tag of size 0xfffffff9 after tag 1: an 8-byte step of 0 */
+    efi64_size_fffffff0,/* a tag of size 0xfffffff0 after tag 1: a step that takes the offset back 16 bytes */
     /* Entered through relboot's multiboot1 entry (image at its link address), with a multiboot1 MBI: */
     mb1_none,           /* well-formed: command line, memory map, no modules */
     mb1_cmdline_no_nul, /* cmdline points at 64 KiB without a NUL */
     mb1_mmap_size_small,/* the memory map's second entry has size 12 */
     mb1_mods_outside,   /* mods_count 2 at mods_addr 0xfffffff0: past 4 GiB */
+    mb1_cmdline_in_image, /* cmdline in the image's last page */
+    mb1_mods_in_image,  /* the module list (1 module, outside) in the image's last page */
+    mb1_module_in_image,/* 1 module (list outside) whose bytes are the image's last page */
     mb1_bad_magic,      /* EAX = 0x36d76289 instead of 0x2badb002 */
     /* Entered through relboot's PVH entry (XEN_ELFNOTE_PHYS32_ENTRY), with an hvm_start_info: */
     pvh_none,           /* well-formed: version 1, command line, memory map, no modules */
     pvh_memmap_outside, /* memmap_paddr 0xfffffff0: past 4 GiB */
     pvh_bad_magic,      /* hvm_start_info.magic 0x2badb002 */
+    pvh_cmdline_in_image, /* cmdline_paddr in the image's last page */
+    pvh_modlist_in_image, /* the module list (1 module, outside) in the image's last page */
+    pvh_memmap_in_image,  /* the memory map in the image's last page */
     pvh_madt,           /* pvh-none plus rsdp_paddr: the loader's own ACPI tables, a MADT listing CPUs 0 and 1 */
     pvh_madt_checksum,  /* the same with the MADT's checksum off by one */
     pvh_madt_ghost,     /* pvh-madt plus an enabled local APIC 7 that no CPU has (-smp 2) */
@@ -48,13 +58,21 @@ inline constexpr const char* DEFECT_NAMES[] = {
     "none", "no-tag21", "tag21-lie", "total-small", "total-huge", "tag-size-small", "tag-overrun",
     "no-end-tag", "cmdline-no-nul", "mmap-entry-small", "mmap-overrun", "module-range",
     "mbi-misaligned", "mbi-overlap", "bad-magic",
-    "mb1-none", "mb1-cmdline-no-nul", "mb1-mmap-size-small", "mb1-mods-outside", "mb1-bad-magic",
-    "pvh-none", "pvh-memmap-outside", "pvh-bad-magic", "pvh-madt", "pvh-madt-checksum", "pvh-madt-ghost",
+    "efi64-none", "efi64-size-fffffff9", "efi64-size-fffffff0",
+    "mb1-none", "mb1-cmdline-no-nul", "mb1-mmap-size-small", "mb1-mods-outside",
+    "mb1-cmdline-in-image", "mb1-mods-in-image", "mb1-module-in-image", "mb1-bad-magic",
+    "pvh-none", "pvh-memmap-outside", "pvh-bad-magic",
+    "pvh-cmdline-in-image", "pvh-modlist-in-image", "pvh-memmap-in-image",
+    "pvh-madt", "pvh-madt-checksum", "pvh-madt-ghost",
 };
 
-/* Whether the defect enters relboot through its multiboot1 entry, its PVH entry (else multiboot2). */
+/*
+ * Whether the defect enters relboot through its multiboot1 entry, its PVH
+ * entry, its EFI amd64 entry (else the multiboot2 i386 entry).
+ */
 constexpr bool defect_is_mb1(Defect d) { return d >= Defect::mb1_none && d <= Defect::mb1_bad_magic; }
 constexpr bool defect_is_pvh(Defect d) { return d >= Defect::pvh_none && d <= Defect::pvh_madt_ghost; }
+constexpr bool defect_is_efi64(Defect d) { return d >= Defect::efi64_none && d <= Defect::efi64_size_fffffff0; }
 static_assert(sizeof(DEFECT_NAMES) / sizeof(DEFECT_NAMES[0]) == uint32_t(Defect::count));
 
 /* What tag21-lie adds to the real base in tag 21 (bytes). */

@@ -30,7 +30,15 @@ void print_error(Console& con, const BootError& e)
     con.str(", expected ").str(e.expected ? e.expected : "(unstated)");
     if (e.limit_name) {
         con.str("; ").str(e.limit_name).str(" = ");
-        number(con, e.limit, e.limit_radix);
+        if (e.limit_end) {
+            con.chr('[');
+            number(con, e.limit, Radix::hex);
+            con.str(", ");
+            number(con, e.limit_end, Radix::hex);
+            con.chr(')');
+        } else {
+            number(con, e.limit, e.limit_radix);
+        }
     }
     con.end();
 }

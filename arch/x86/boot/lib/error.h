@@ -7,7 +7,7 @@
  *   relboot: error: <subject>[ at 0x<addr>] <field>: <found>, expected <expected>[; <limit_name> = <limit>]
  *
  * found and limit are hex (0x<8>, or 0x<16> above 32 bits) or decimal as
- * the error says.  Checkers stay pure: they return a BootError (host tests
+ * the error says; a limit that is a range is "[0x<start>, 0x<end>)".  Checkers stay pure: they return a BootError (host tests
  * and fuzzers compare them) and only the stage that runs them calls
  * boot_fail().  A CPU exception is the one other error line
  * (report_exception(), report.h).
@@ -35,6 +35,7 @@ struct BootError {
     uint64_t limit = 0;                 /* its value */
     Radix found_radix = Radix::hex;
     Radix limit_radix = Radix::hex;
+    uint64_t limit_end = 0;             /* not 0: the limit is the range [limit, limit_end), in hex */
 
     constexpr bool ok() const { return subject == nullptr; }
 };

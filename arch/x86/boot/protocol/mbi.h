@@ -90,6 +90,16 @@ void mbi_for_each_tag(const uint8_t* mbi, uint32_t total_size, F f)
 }
 
 /*
+ * The 32-bit stage's check before .bss is zeroed (protocols.def; the
+ * contract is protocol_steps.h's): no fault.  Every tag relboot reads
+ * lies inside the MBI, which head32.S has checked lies outside the image.
+ * The modules (tag 3) are not looked at: that would be a second walk of
+ * the MBI in the measured path, and a multiboot2 loader places them after
+ * it has loaded the image, whose whole extent the header gives it.
+ */
+BootError multiboot2_outside_image(const PhysMemory& mem, PhysAddr info, PhysRange image);
+
+/*
  * The 32-bit stage's step (protocols.def; the contract is protocol_steps.h's):
  * the whole MBI at info, read through mem, checked by mbi_scan() with
  * bs.mbi as its index; when it is sound, also sets protocol, info,

@@ -6,6 +6,7 @@
  */
 #include <cstddef>
 #include "protocol/multiboot1.h"
+#include "protocol/outside_image.h"
 #include "protocol/protocol_steps.h"
 
 namespace relboot {
@@ -39,6 +40,45 @@ uint32_t multiboot1_name_length(const char* s, uint32_t len)
     while (skip < len && s[skip] == ' ')
         ++skip;
     return skip;
+}
+
+BootError multiboot1_outside_image(const PhysMemory& mem, PhysAddr info, PhysRange image)
+{
+    const uint8_t* fixed = info_at(mem, info);
+    if (!fixed)
+        return {};
+    const ImageCheck check{SUBJECT, image, mem};
+    const uint32_t flags = LOAD_FIELD(mb1::Info, fixed, flags);
+    BootError e;
+    if ((flags & MULTIBOOT1_INFO_CMDLINE) &&
+        !(e = check.string(info.value, "cmdline", LOAD_FIELD(mb1::Info, fixed, cmdline))).ok())
+        return e;
+    if ((flags & MULTIBOOT1_INFO_BOOT_LOADER_NAME) &&
+        !(e = check.string(info.value, "boot_loader_name", LOAD_FIELD(mb1::Info, fixed, boot_loader_name))).ok())
+        return e;
+    if ((flags & MULTIBOOT1_INFO_MEM_MAP) &&
+        !(e = check.range(info.value, "mmap_addr", LOAD_FIELD(mb1::Info, fixed, mmap_addr),
+                          LOAD_FIELD(mb1::Info, fixed, mmap_length)))
+             .ok())
+        return e;
+    const uint32_t count = LOAD_FIELD(mb1::Info, fixed, mods_count);
+    if (!(flags & MULTIBOOT1_INFO_MODS) || !count)
+        return {};
+    /* The module list, then each module and its string (where the list can be read: else the filler refuses it). */
+    const uint32_t list_at = LOAD_FIELD(mb1::Info, fixed, mods_addr);
+    const uint64_t bytes = uint64_t(count) * sizeof(mb1::Module);
+    if (!(e = check.range(info.value, "mods_addr", list_at, bytes)).ok())
+        return e;
+    const uint8_t* list = bytes <= 0xffffffff ? mem.at(list_at, bytes) : nullptr;
+    for (uint32_t m = 0; list && m < count; ++m) {
+        const uint8_t* mod = list + m * sizeof(mb1::Module);
+        const uint64_t at = list_at + uint64_t(m) * sizeof(mb1::Module);
+        const uint32_t start = LOAD_FIELD(mb1::Module, mod, mod_start), end = LOAD_FIELD(mb1::Module, mod, mod_end);
+        if (!(e = check.range(at, "mod_start", start, start <= end ? end - start : 0)).ok() ||
+            !(e = check.string(at, "string", LOAD_FIELD(mb1::Module, mod, string))).ok())
+            return e;
+    }
+    return {};
 }
 
 BootError multiboot1_early(BootState& bs, const PhysMemory& mem, PhysAddr info)

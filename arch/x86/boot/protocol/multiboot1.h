@@ -20,6 +20,17 @@ namespace relboot {
 uint32_t multiboot1_name_length(const char* s, uint32_t len);
 
 /*
+ * The 32-bit stage's check before .bss is zeroed (protocols.def; the
+ * contract is protocol_steps.h's): the structure at info, read through
+ * mem; refuses the first of cmdline (the string with its NUL),
+ * boot_loader_name, mmap_addr (mmap_length bytes), mods_addr (mods_count
+ * entries of 16 bytes), and each module's [mod_start, mod_end) and string
+ * that reaches into image, each only where flags says it is valid.  The
+ * fault is at the structure's address, or the module entry's.
+ */
+BootError multiboot1_outside_image(const PhysMemory& mem, PhysAddr info, PhysRange image);
+
+/*
  * The 32-bit stage's early step (protocols.def; the contract is
  * protocol_steps.h's): the boot information at info, read through mem,
  * as far as long mode needs it: the command line, without its first word

@@ -40,6 +40,11 @@ void take_cmdline(BootState& bs, const uint8_t* mbi, PhysAddr info, uint32_t off
 
 } // namespace
 
+BootError multiboot2_outside_image(const PhysMemory&, PhysAddr, PhysRange)
+{
+    return {};
+}
+
 BootError multiboot2_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
 {
     /* total_size first, then the whole MBI when the window maps it (the walk refuses a total_size it cannot read). */

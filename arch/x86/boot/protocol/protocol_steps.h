@@ -1,8 +1,23 @@
 /*
- * The protocols' two steps, declared and dispatched from the one table
- * (protocol/protocols.def): the 32-bit stage calls protocol_early(), the
- * 64-bit stage protocol_fill().  Each protocol's own header
- * (protocol/mbi.h, multiboot1.h, pvh.h) says what its steps check.
+ * The protocols' steps, declared and dispatched from the one table
+ * (protocol/protocols.def): the 32-bit stage calls protocol_outside_image()
+ * and protocol_early(), the 64-bit stage protocol_fill().  Each protocol's
+ * own header (protocol/mbi.h, multiboot1.h, pvh.h) says what its steps
+ * check.
+ *
+ * The check, BootError outside(const PhysMemory& mem, PhysAddr info,
+ * PhysRange image), in the 32-bit stage before head32.S zeroes .bss
+ * (paging off; mem maps memory below 4 GiB): whether anything the
+ * information structure at info points at, and that relboot reads later
+ * (a command line, a memory map, a module list, a module, their strings),
+ * lies in relboot's image [image.base, image.end()), which .bss zeroing
+ * and everything after it write.  Reads only, writes nothing (BootState
+ * lies in .bss, not zeroed yet: it is not used); returns the first such
+ * pointer as a fault (its structure's subject, the field, the pointer,
+ * expected "outside relboot's image", the limit the image's range), else
+ * no error, also for a structure it cannot read (the early step refuses
+ * that).  head32.S itself has checked that the structure at info lies
+ * outside the image.
  *
  * The early step, BootError early(BootState& bs, const PhysMemory& mem,
  * PhysAddr info), in the 32-bit stage (paging off; mem maps memory below
@@ -32,11 +47,34 @@
 
 namespace relboot {
 
-#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) \
-    BootError early(BootState& bs, const PhysMemory& mem, PhysAddr info);  \
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, outside, early, filler) \
+    BootError outside(const PhysMemory& mem, PhysAddr info, PhysRange image);        \
+    BootError early(BootState& bs, const PhysMemory& mem, PhysAddr info);           \
     BootError filler(BootState& bs, const FillContext& ctx);
-#define RELBOOT_ENTRY(ID, number, protocol, early) BootError early(BootState& bs, const PhysMemory& mem, PhysAddr info);
+#define RELBOOT_ENTRY(ID, number, protocol, outside, early)                   \
+    BootError outside(const PhysMemory& mem, PhysAddr info, PhysRange image); \
+    BootError early(BootState& bs, const PhysMemory& mem, PhysAddr info);
 #include "protocol/protocols.def"
+
+/*
+ * The check of the protocol whose entry passed `entry` (EntryState.protocol,
+ * PROTOCOL_<ID>), before .bss is zeroed.  An unknown number is no fault
+ * here: protocol_early() refuses it right after.
+ */
+inline BootError protocol_outside_image(uint32_t entry, const PhysMemory& mem, PhysAddr info, PhysRange image)
+{
+    switch (entry) {
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, outside, early, filler) \
+    case PROTOCOL_##ID:                                                               \
+        return outside(mem, info, image);
+#define RELBOOT_ENTRY(ID, number, protocol, outside, early) \
+    case PROTOCOL_##ID:                                      \
+        return outside(mem, info, image);
+#include "protocol/protocols.def"
+    default:
+        return {};
+    }
+}
 
 /*
  * The early step of the protocol whose entry passed `entry` (EntryState.protocol,
@@ -46,11 +84,11 @@ namespace relboot {
 inline BootError protocol_early(uint32_t entry, BootState& bs, const PhysMemory& mem, PhysAddr info)
 {
     switch (entry) {
-#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) \
-    case PROTOCOL_##ID:                                                     \
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, outside, early, filler) \
+    case PROTOCOL_##ID:                                                               \
         return early(bs, mem, info);
-#define RELBOOT_ENTRY(ID, number, protocol, early) \
-    case PROTOCOL_##ID:                            \
+#define RELBOOT_ENTRY(ID, number, protocol, outside, early) \
+    case PROTOCOL_##ID:                                      \
         return early(bs, mem, info);
 #include "protocol/protocols.def"
     default:
@@ -66,8 +104,8 @@ inline BootError protocol_early(uint32_t entry, BootState& bs, const PhysMemory&
 inline BootError protocol_fill(BootState& bs, const FillContext& ctx)
 {
     switch (bs.protocol) {
-#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) \
-    case Protocol::id:                                                      \
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, outside, early, filler) \
+    case Protocol::id:                                                                \
         return filler(bs, ctx);
 #include "protocol/protocols.def"
     default:

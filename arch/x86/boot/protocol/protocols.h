@@ -14,8 +14,8 @@
 
 #ifdef __ASSEMBLER__
 
-#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) .equ PROTOCOL_##ID, number;
-#define RELBOOT_ENTRY(ID, number, protocol, early) .equ PROTOCOL_##ID, number;
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, outside, early, filler) .equ PROTOCOL_##ID, number;
+#define RELBOOT_ENTRY(ID, number, protocol, outside, early) .equ PROTOCOL_##ID, number;
 #include "protocol/protocols.def"
 
 #else
@@ -25,15 +25,15 @@
 namespace relboot {
 
 /* PROTOCOL_<ID>: what the entry files pass in ESI (EntryState.protocol). */
-#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) \
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, outside, early, filler) \
     inline constexpr uint32_t PROTOCOL_##ID = number;
-#define RELBOOT_ENTRY(ID, number, protocol, early) inline constexpr uint32_t PROTOCOL_##ID = number;
+#define RELBOOT_ENTRY(ID, number, protocol, outside, early) inline constexpr uint32_t PROTOCOL_##ID = number;
 #include "protocol/protocols.def"
 
 /* How relboot was entered (BootState.protocol): one row of protocols.def each; none before the early step. */
 enum class Protocol : uint8_t {
     none = 0,
-#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) id = number,
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, outside, early, filler) id = number,
 #include "protocol/protocols.def"
 };
 
@@ -41,7 +41,7 @@ enum class Protocol : uint8_t {
 constexpr const char* protocol_name(Protocol p)
 {
     switch (p) {
-#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) \
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, outside, early, filler) \
     case Protocol::id:                                                      \
         return name;
 #include "protocol/protocols.def"
@@ -58,7 +58,7 @@ constexpr const char* protocol_name(Protocol p)
 constexpr bool protocol_reports_base(Protocol p)
 {
     switch (p) {
-#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) \
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, outside, early, filler) \
     case Protocol::id:                                                      \
         return reports_base;
 #include "protocol/protocols.def"

@@ -5,8 +5,9 @@
  * PhysMemory window and every walk bounded.
  */
 #include <cstddef>
-#include "protocol/pvh.h"
+#include "protocol/outside_image.h"
 #include "protocol/protocol_steps.h"
+#include "protocol/pvh.h"
 
 namespace relboot {
 
@@ -36,6 +37,45 @@ MemoryType from_pvh_type(uint32_t type)
 }
 
 } // namespace
+
+BootError pvh_outside_image(const PhysMemory& mem, PhysAddr info, PhysRange image)
+{
+    const uint8_t* fixed = info_at(mem, info);
+    if (!fixed || LOAD_FIELD(pvh::hvm_start_info, fixed, magic) != XEN_HVM_START_MAGIC_VALUE)
+        return {};
+    const ImageCheck check{SUBJECT, image, mem};
+    BootError e;
+    if (!(e = check.string(info.value, "cmdline_paddr", LOAD_FIELD(pvh::hvm_start_info, fixed, cmdline_paddr))).ok())
+        return e;
+    const uint32_t entries = LOAD_FIELD(pvh::hvm_start_info, fixed, memmap_entries);
+    if (LOAD_FIELD(pvh::hvm_start_info, fixed, version) >= 1 && entries &&
+        !(e = check.range(info.value, "memmap_paddr", LOAD_FIELD(pvh::hvm_start_info, fixed, memmap_paddr),
+                          uint64_t(entries) * sizeof(pvh::hvm_memmap_table_entry)))
+             .ok())
+        return e;
+    const uint64_t rsdp = LOAD_FIELD(pvh::hvm_start_info, fixed, rsdp_paddr);
+    if (rsdp && !(e = check.range(info.value, "rsdp_paddr", rsdp, sizeof(AcpiRsdp))).ok())
+        return e;
+    const uint32_t count = LOAD_FIELD(pvh::hvm_start_info, fixed, nr_modules);
+    if (!count)
+        return {};
+    /* The module list, then each module and its string (where the list can be read: else the filler refuses it). */
+    const uint64_t list_at = LOAD_FIELD(pvh::hvm_start_info, fixed, modlist_paddr);
+    const uint64_t bytes = uint64_t(count) * sizeof(pvh::hvm_modlist_entry);
+    if (!(e = check.range(info.value, "modlist_paddr", list_at, bytes)).ok())
+        return e;
+    const uint8_t* list = list_at ? mem.at(list_at, bytes) : nullptr;
+    for (uint32_t m = 0; list && m < count; ++m) {
+        const uint8_t* mod = list + uint64_t(m) * sizeof(pvh::hvm_modlist_entry);
+        const uint64_t at = list_at + uint64_t(m) * sizeof(pvh::hvm_modlist_entry);
+        if (!(e = check.range(at, "paddr", LOAD_FIELD(pvh::hvm_modlist_entry, mod, paddr),
+                              LOAD_FIELD(pvh::hvm_modlist_entry, mod, size)))
+                 .ok() ||
+            !(e = check.string(at, "cmdline_paddr", LOAD_FIELD(pvh::hvm_modlist_entry, mod, cmdline_paddr))).ok())
+            return e;
+    }
+    return {};
+}
 
 BootError pvh_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
 {

@@ -12,6 +12,18 @@
 namespace relboot {
 
 /*
+ * The 32-bit stage's check before .bss is zeroed (protocols.def; the
+ * contract is protocol_steps.h's): the start info at info, read through
+ * mem (a wrong magic: no fault here, the early step refuses it); refuses
+ * the first of cmdline_paddr (the string with its NUL), memmap_paddr
+ * (memmap_entries entries of 24 bytes, version 1), rsdp_paddr (36 bytes),
+ * modlist_paddr (nr_modules entries of 32 bytes), and each module's
+ * [paddr, paddr + size) and cmdline_paddr that reaches into image.  The
+ * fault is at the start info's address, or the module entry's.
+ */
+BootError pvh_outside_image(const PhysMemory& mem, PhysAddr info, PhysRange image);
+
+/*
  * The 32-bit stage's early step (protocols.def; the contract is
  * protocol_steps.h's): the start info at info, read through mem, as far
  * as long mode needs it (the magic, the command line taken as it is).  On

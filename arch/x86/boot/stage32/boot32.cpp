@@ -74,6 +74,26 @@ void decide_base_source(BootState* bs)
 using namespace relboot;
 
 /*
+ * Called by head32.S (cdecl) before it zeroes .bss, with the entry's
+ * protocol number, the information structure's address and the image's
+ * bounds: the protocol's check that nothing the structure points at lies
+ * in the image (protocol_steps.h), which .bss zeroing and everything after
+ * would overwrite.  Reads only; BootState, in .bss, is not used.  Returns
+ * when the check passes; else one "relboot: error:" line on COM1 with
+ * default settings (the command line may be what lies in the image, so it
+ * is not parsed) and halt.
+ */
+BOOT32_EXPORT void boot32_outside_image(uint32_t protocol, uint32_t info, uint32_t base, uint32_t image_size)
+{
+    const BootError e = protocol_outside_image(protocol, PhysMemory{flat_at, nullptr}, PhysAddr{info},
+                                               PhysRange{PhysAddr{base}, image_size});
+    if (!e.ok()) {
+        const Options defaults{};
+        boot_fail(defaults, e);
+    }
+}
+
+/*
  * entry: built by head32.S (entry32.h).  Returns the EFER bits to set
  * (LME, and NXE when NX is used).  Never returns on failure: one
  * "relboot: error:" line, then debug-exit or halt.

@@ -11,8 +11,9 @@
  * memory the loader does not reserve), not the IDT (base 0 on BIOS, the
  * firmware's 64-bit IDT on EFI: any fault before ours is loaded is a
  * triple fault).  So the order below is: find ourselves, check where we
- * and the information structure are, own stack, own GDT, own IDT, and
- * only then anything that could fault.
+ * and the information structure are, own stack, own GDT, own IDT, check
+ * that nothing the structure points at lies in the image, and only then
+ * zero .bss and run the C++ stage.
  *
  * Registers until the stack exists: ESI = protocol, EDX:EDI = entry TSC,
  * EBX = information structure, ECX = its size, EBP = load base.
@@ -106,6 +107,21 @@ boot32_setup:
     IMG_LEA idt32, %eax
     movl    %eax, IMG(idt32_ptr + 2)
     lidtl   IMG(idt32_ptr)
+
+    /*
+     * Before .bss is touched: nothing the information structure points at
+     * may lie in the image (.bss zeroing and everything after write
+     * there).  boot32_outside_image(protocol, info, base, image size)
+     * (boot32.cpp, cdecl; reads only) returns when so, else prints one
+     * error line on COM1 and halts.  The protocol is EntryState's slot
+     * pushed first, at 12(%esp) once the other three are pushed.
+     */
+    pushl   $__image_size
+    pushl   %ebp
+    pushl   %ebx
+    pushl   12(%esp)
+    call    boot32_blob + BOOT32_boot32_outside_image
+    addl    $16, %esp
 
     /*
      * Zero .bss, all of it.  rep stos writes through %es (flat) whatever
