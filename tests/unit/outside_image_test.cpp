@@ -3,8 +3,8 @@
  * column, protocol_steps.h): every multiboot1 and PVH pointer that reaches
  * into relboot's image is refused with one line naming the field, the
  * pointer and the image's range; what lies outside, up to the image's
- * first byte and from its end on, is not.  The image lies inside the test
- * window, so strings that run into it can be read as in a boot.
+ * first byte and from its end on, is not.  Lists, maps and modules count
+ * with their extent, strings by their first byte.
  */
 #include "../fuzz/info_window.h"
 #include "boot_test_util.h"
@@ -113,13 +113,15 @@ TEST(OutsideImage, Multiboot1EachPointerIntoTheImage)
 
 TEST(OutsideImage, Multiboot1ExtentsNotJustPointers)
 {
-    /* A string that starts before the image and whose NUL is its first byte: refused; one byte shorter: not. */
+    /* A string by its first byte: at the image's base refused, just below it not (its length is the early step's). */
     Memory m = mb1_outside();
-    const std::string s(0x10, 'x');
-    m.put32(B + 16, IMAGE.base.value - 0x10);
-    m.str(IMAGE.base.value - 0x10, s);
-    EXPECT_EQ(mb1_line(m), MB1 + "0x00009000 cmdline: 0x00009ff0, expected outside relboot's image" + RANGE);
-    m.str(IMAGE.base.value - 0x10, s.substr(1));
+    m.put32(B + 16, IMAGE.base.value);
+    EXPECT_EQ(mb1_line(m), MB1 + "0x00009000 cmdline: 0x0000a000, expected outside relboot's image" + RANGE);
+    m.put32(B + 16, IMAGE.base.value - 1);
+    EXPECT_EQ(mb1_line(m), "");
+    m.put32(B + 16, IMAGE.end() - 1);
+    EXPECT_EQ(mb1_line(m), MB1 + "0x00009000 cmdline: 0x0000a7ff, expected outside relboot's image" + RANGE);
+    m.put32(B + 16, IMAGE.end());
     EXPECT_EQ(mb1_line(m), "");
     /* A memory map whose last byte is the image's first; a module that ends at the image (exclusive) or starts at its end. */
     m = mb1_outside();

@@ -47,36 +47,35 @@ BootError multiboot1_outside_image(const PhysMemory& mem, PhysAddr info, PhysRan
     const uint8_t* fixed = info_at(mem, info);
     if (!fixed)
         return {};
-    const ImageCheck check{SUBJECT, image, mem};
+    const ImageCheck check{SUBJECT, image};
     const uint32_t flags = LOAD_FIELD(mb1::Info, fixed, flags);
-    BootError e;
-    if ((flags & MULTIBOOT1_INFO_CMDLINE) &&
-        !(e = check.string(info.value, "cmdline", LOAD_FIELD(mb1::Info, fixed, cmdline))).ok())
-        return e;
-    if ((flags & MULTIBOOT1_INFO_BOOT_LOADER_NAME) &&
-        !(e = check.string(info.value, "boot_loader_name", LOAD_FIELD(mb1::Info, fixed, boot_loader_name))).ok())
-        return e;
-    if ((flags & MULTIBOOT1_INFO_MEM_MAP) &&
-        !(e = check.range(info.value, "mmap_addr", LOAD_FIELD(mb1::Info, fixed, mmap_addr),
-                          LOAD_FIELD(mb1::Info, fixed, mmap_length)))
-             .ok())
-        return e;
+    const uint32_t cmdline = LOAD_FIELD(mb1::Info, fixed, cmdline);
+    if ((flags & MULTIBOOT1_INFO_CMDLINE) && check.string_reaches(cmdline))
+        return check.fault(info.value, "cmdline", cmdline);
+    const uint32_t name = LOAD_FIELD(mb1::Info, fixed, boot_loader_name);
+    if ((flags & MULTIBOOT1_INFO_BOOT_LOADER_NAME) && check.string_reaches(name))
+        return check.fault(info.value, "boot_loader_name", name);
+    const uint32_t map = LOAD_FIELD(mb1::Info, fixed, mmap_addr);
+    if ((flags & MULTIBOOT1_INFO_MEM_MAP) && check.reaches(map, LOAD_FIELD(mb1::Info, fixed, mmap_length)))
+        return check.fault(info.value, "mmap_addr", map);
     const uint32_t count = LOAD_FIELD(mb1::Info, fixed, mods_count);
     if (!(flags & MULTIBOOT1_INFO_MODS) || !count)
         return {};
     /* The module list, then each module and its string (where the list can be read: else the filler refuses it). */
     const uint32_t list_at = LOAD_FIELD(mb1::Info, fixed, mods_addr);
     const uint64_t bytes = uint64_t(count) * sizeof(mb1::Module);
-    if (!(e = check.range(info.value, "mods_addr", list_at, bytes)).ok())
-        return e;
+    if (check.reaches(list_at, bytes))
+        return check.fault(info.value, "mods_addr", list_at);
     const uint8_t* list = bytes <= 0xffffffff ? mem.at(list_at, bytes) : nullptr;
     for (uint32_t m = 0; list && m < count; ++m) {
         const uint8_t* mod = list + m * sizeof(mb1::Module);
         const uint64_t at = list_at + uint64_t(m) * sizeof(mb1::Module);
         const uint32_t start = LOAD_FIELD(mb1::Module, mod, mod_start), end = LOAD_FIELD(mb1::Module, mod, mod_end);
-        if (!(e = check.range(at, "mod_start", start, start <= end ? end - start : 0)).ok() ||
-            !(e = check.string(at, "string", LOAD_FIELD(mb1::Module, mod, string))).ok())
-            return e;
+        if (check.reaches(start, start <= end ? end - start : 0))
+            return check.fault(at, "mod_start", start);
+        const uint32_t string = LOAD_FIELD(mb1::Module, mod, string);
+        if (check.string_reaches(string))
+            return check.fault(at, "string", string);
     }
     return {};
 }

@@ -22,8 +22,8 @@ uint32_t multiboot1_name_length(const char* s, uint32_t len);
 /*
  * The 32-bit stage's check before .bss is zeroed (protocols.def; the
  * contract is protocol_steps.h's): the structure at info, read through
- * mem; refuses the first of cmdline (the string with its NUL),
- * boot_loader_name, mmap_addr (mmap_length bytes), mods_addr (mods_count
+ * mem; refuses the first of cmdline, boot_loader_name (a string by its
+ * first byte), mmap_addr (mmap_length bytes), mods_addr (mods_count
  * entries of 16 bytes), and each module's [mod_start, mod_end) and string
  * that reaches into image, each only where flags says it is valid.  The
  * fault is at the structure's address, or the module entry's.

@@ -7,52 +7,47 @@
  *   relboot: error: <subject> at 0x<structure> <field>: 0x<pointer>, expected outside relboot's image;
  *   image = [0x<load base>, 0x<image end>)
  *
- * Pure, read-only (through a PhysMemory window), for the 32-bit stage
- * (which runs it before BootState, in .bss, is zeroed) and host tests.
+ * Pure, for the 32-bit stage (which runs it before BootState, in .bss, is
+ * zeroed) and host tests.
  */
 #ifndef RELBOOT_OUTSIDE_IMAGE_H
 #define RELBOOT_OUTSIDE_IMAGE_H
 
 #include <cstdint>
 #include "lib/error.h"
-#include "protocol/info_read.h"
 #include <relboot/phys.h>
 
 namespace relboot {
 
-/* One structure's check: its subject ("multiboot1 info", "pvh info"), the image, the memory to read strings from. */
+/* One structure's check: its subject ("multiboot1 info", "pvh info") and the image. */
 struct ImageCheck {
     const char* subject;
     PhysRange image;        /* [load base, load base + image size) */
-    const PhysMemory& mem;
 
     /*
-     * The fault of the field at the structure (or entry) at `at` whose
-     * pointer ptr names bytes [ptr, ptr + len) (len 0: the pointer itself)
-     * that reach into the image; no error when none does.  Ranges past
-     * 2^64 are clamped, never wrapped.
+     * Whether the bytes [ptr, ptr + len) a pointer names (len 0: the
+     * pointer itself) reach into the image.  Ranges past 2^64 are
+     * clamped, never wrapped.
      */
-    BootError range(uint64_t at, const char* field, uint64_t ptr, uint64_t len) const
+    bool reaches(uint64_t ptr, uint64_t len) const
     {
-        if (!image.overlaps(phys_range_clamped(ptr, len ? len : 1)))
-            return {};
-        return BootError{.subject = subject, .field = field, .found = ptr, .expected = "outside relboot's image",
-                         .at = at, .limit_name = "image", .limit = image.base.value, .limit_end = image.end()};
+        return image.overlaps(phys_range_clamped(ptr, len ? len : 1));
     }
 
     /*
-     * The same for a NUL-terminated string at ptr: its bytes up to and
-     * with the NUL when there is one within INFO_STRING_MAX (info_string()),
-     * else only its first byte (the early step refuses such a string).
-     * ptr 0 is no string.
+     * The same for a NUL-terminated string at ptr, by its first byte: its
+     * length is not known without a scan, which the early step and the
+     * filler make (in the measured path once is enough), and a string
+     * that a loader wrote from below the image into it has overwritten
+     * the image's own bytes already.  ptr 0 is no string.
      */
-    BootError string(uint64_t at, const char* field, uint64_t ptr) const
+    bool string_reaches(uint64_t ptr) const { return ptr && reaches(ptr, 1); }
+
+    /* The fault: the field at the structure (or entry) at `at` holds ptr, which reaches into the image. */
+    BootError fault(uint64_t at, const char* field, uint64_t ptr) const
     {
-        if (!ptr)
-            return {};
-        uint32_t len = 0;
-        const bool terminated = info_string(mem, ptr, &len) != nullptr;
-        return range(at, field, ptr, terminated ? uint64_t(len) + 1 : 1);
+        return BootError{.subject = subject, .field = field, .found = ptr, .expected = "outside relboot's image",
+                         .at = at, .limit_name = "image", .limit = image.base.value, .limit_end = image.end()};
     }
 };
 

@@ -9,8 +9,8 @@
  * PhysRange image), in the 32-bit stage before head32.S zeroes .bss
  * (paging off; mem maps memory below 4 GiB): whether anything the
  * information structure at info points at, and that relboot reads later
- * (a command line, a memory map, a module list, a module, their strings),
- * lies in relboot's image [image.base, image.end()), which .bss zeroing
+ * (a memory map, a module list, a module, with their extent; a command
+ * line or another string by its first byte), lies in relboot's image [image.base, image.end()), which .bss zeroing
  * and everything after it write.  Reads only, writes nothing (BootState
  * lies in .bss, not zeroed yet: it is not used); returns the first such
  * pointer as a fault (its structure's subject, the field, the pointer,

@@ -43,36 +43,36 @@ BootError pvh_outside_image(const PhysMemory& mem, PhysAddr info, PhysRange imag
     const uint8_t* fixed = info_at(mem, info);
     if (!fixed || LOAD_FIELD(pvh::hvm_start_info, fixed, magic) != XEN_HVM_START_MAGIC_VALUE)
         return {};
-    const ImageCheck check{SUBJECT, image, mem};
-    BootError e;
-    if (!(e = check.string(info.value, "cmdline_paddr", LOAD_FIELD(pvh::hvm_start_info, fixed, cmdline_paddr))).ok())
-        return e;
+    const ImageCheck check{SUBJECT, image};
+    const uint64_t cmdline = LOAD_FIELD(pvh::hvm_start_info, fixed, cmdline_paddr);
+    if (check.string_reaches(cmdline))
+        return check.fault(info.value, "cmdline_paddr", cmdline);
+    const uint64_t map = LOAD_FIELD(pvh::hvm_start_info, fixed, memmap_paddr);
     const uint32_t entries = LOAD_FIELD(pvh::hvm_start_info, fixed, memmap_entries);
     if (LOAD_FIELD(pvh::hvm_start_info, fixed, version) >= 1 && entries &&
-        !(e = check.range(info.value, "memmap_paddr", LOAD_FIELD(pvh::hvm_start_info, fixed, memmap_paddr),
-                          uint64_t(entries) * sizeof(pvh::hvm_memmap_table_entry)))
-             .ok())
-        return e;
+        check.reaches(map, uint64_t(entries) * sizeof(pvh::hvm_memmap_table_entry)))
+        return check.fault(info.value, "memmap_paddr", map);
     const uint64_t rsdp = LOAD_FIELD(pvh::hvm_start_info, fixed, rsdp_paddr);
-    if (rsdp && !(e = check.range(info.value, "rsdp_paddr", rsdp, sizeof(AcpiRsdp))).ok())
-        return e;
+    if (rsdp && check.reaches(rsdp, sizeof(AcpiRsdp)))
+        return check.fault(info.value, "rsdp_paddr", rsdp);
     const uint32_t count = LOAD_FIELD(pvh::hvm_start_info, fixed, nr_modules);
     if (!count)
         return {};
     /* The module list, then each module and its string (where the list can be read: else the filler refuses it). */
     const uint64_t list_at = LOAD_FIELD(pvh::hvm_start_info, fixed, modlist_paddr);
     const uint64_t bytes = uint64_t(count) * sizeof(pvh::hvm_modlist_entry);
-    if (!(e = check.range(info.value, "modlist_paddr", list_at, bytes)).ok())
-        return e;
+    if (check.reaches(list_at, bytes))
+        return check.fault(info.value, "modlist_paddr", list_at);
     const uint8_t* list = list_at ? mem.at(list_at, bytes) : nullptr;
     for (uint32_t m = 0; list && m < count; ++m) {
         const uint8_t* mod = list + uint64_t(m) * sizeof(pvh::hvm_modlist_entry);
         const uint64_t at = list_at + uint64_t(m) * sizeof(pvh::hvm_modlist_entry);
-        if (!(e = check.range(at, "paddr", LOAD_FIELD(pvh::hvm_modlist_entry, mod, paddr),
-                              LOAD_FIELD(pvh::hvm_modlist_entry, mod, size)))
-                 .ok() ||
-            !(e = check.string(at, "cmdline_paddr", LOAD_FIELD(pvh::hvm_modlist_entry, mod, cmdline_paddr))).ok())
-            return e;
+        const uint64_t paddr = LOAD_FIELD(pvh::hvm_modlist_entry, mod, paddr);
+        if (check.reaches(paddr, LOAD_FIELD(pvh::hvm_modlist_entry, mod, size)))
+            return check.fault(at, "paddr", paddr);
+        const uint64_t string = LOAD_FIELD(pvh::hvm_modlist_entry, mod, cmdline_paddr);
+        if (check.string_reaches(string))
+            return check.fault(at, "cmdline_paddr", string);
     }
     return {};
 }

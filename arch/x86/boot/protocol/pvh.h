@@ -15,7 +15,7 @@ namespace relboot {
  * The 32-bit stage's check before .bss is zeroed (protocols.def; the
  * contract is protocol_steps.h's): the start info at info, read through
  * mem (a wrong magic: no fault here, the early step refuses it); refuses
- * the first of cmdline_paddr (the string with its NUL), memmap_paddr
+ * the first of cmdline_paddr (a string by its first byte), memmap_paddr
  * (memmap_entries entries of 24 bytes, version 1), rsdp_paddr (36 bytes),
  * modlist_paddr (nr_modules entries of 32 bytes), and each module's
  * [paddr, paddr + size) and cmdline_paddr that reaches into image.  The
