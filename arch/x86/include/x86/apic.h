@@ -31,6 +31,7 @@
 /* x2APIC MSRs: 800H + (xAPIC offset >> 4) (SDM Table 11-6). */
 #define MSR_X2APIC_APICID       UINT32(0x00000802)
 #define MSR_X2APIC_EOI          UINT32(0x0000080b)
+#define MSR_X2APIC_LDR          UINT32(0x0000080d)  /* logical destination: read-only, derived from the ID */
 #define MSR_X2APIC_SVR          UINT32(0x0000080f)
 #define MSR_X2APIC_ICR          UINT32(0x00000830)  /* one 64-bit write: destination in bits 63:32 */
 #define MSR_X2APIC_ICR_DEST_SHIFT   32
@@ -41,10 +42,12 @@
 /* ICR low word (SDM Figure 11-12). */
 #define APIC_ICR_DM_FIXED       UINT32(0x00000000)  /* delivery mode Fixed; bits 7:0 the vector */
 #define APIC_ICR_DM_INIT        UINT32(0x00000500)  /* delivery mode INIT */
+#define APIC_ICR_DM_NMI         UINT32(0x00000400)  /* delivery mode NMI (the vector is ignored) */
 #define APIC_ICR_DM_STARTUP     UINT32(0x00000600)  /* delivery mode Start Up; bits 7:0 the vector (page number) */
 #define APIC_ICR_BUSY           BIT32(12)   /* delivery status: send pending (xAPIC only) */
 #define APIC_ICR_LEVEL_ASSERT   BIT32(14)
 #define APIC_ICR_TRIGGER_LEVEL  BIT32(15)
+#define APIC_ICR_DEST_SELF      BIT32(18)   /* destination shorthand 01: self (bits 19:18) */
 
 /*
  * The physical destination that names every CPU rather than one, in each

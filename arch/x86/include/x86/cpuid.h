@@ -29,8 +29,13 @@
 #define CPUID_1_ECX_HYPERVISOR    BIT32(31)  /* running under a hypervisor (reserved 0 on hardware) */
 
 /* CPUID.80000001H:EDX */
+#define CPUID_80000001_EDX_SYSCALL BIT32(11) /* SYSCALL/SYSRET (EFER.SCE) */
 #define CPUID_80000001_EDX_NX     BIT32(20)  /* Execute Disable Bit */
+#define CPUID_80000001_EDX_FFXSR  BIT32(25)  /* fast FXSAVE/FXRSTOR (EFER.FFXSR; AMD) */
 #define CPUID_80000001_EDX_LM     BIT32(29)  /* Intel 64 Architecture (long mode) */
+
+/* CPUID.80000001H:ECX (AMD APM vol. 3, E.4.2) */
+#define CPUID_80000001_ECX_TCE    BIT32(17)  /* translation cache extension (EFER.TCE) */
 
 #ifndef __ASSEMBLER__
 #include <cstdint>

@@ -29,9 +29,12 @@
 
 /* IA32_EFER (MSR C000_0080H) */
 #define MSR_IA32_EFER   UINT32(0xc0000080)
+#define EFER_SCE        BIT32(0)    /* SYSCALL Enable */
 #define EFER_LME        BIT32(8)    /* IA-32e Mode Enable */
 #define EFER_LMA        BIT32(10)   /* IA-32e Mode Active */
 #define EFER_NXE        BIT32(11)   /* Execute Disable Bit Enable */
+#define EFER_FFXSR      BIT32(14)   /* Fast FXSAVE/FXRSTOR (AMD APM vol. 2, 3.1.7) */
+#define EFER_TCE        BIT32(15)   /* Translation Cache Extension (AMD) */
 
 #ifdef __ASSEMBLER__
 /*

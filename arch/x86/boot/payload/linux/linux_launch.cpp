@@ -16,8 +16,9 @@
  * the initrd moves if it must, the protected-mode code is copied, and the
  * kernel is entered (linux_entry.S), or, for guest=svm (the "linux-svm"
  * target), run as an SVM guest (svm_launch.cpp): the host's SVM checks
- * come first, before anything is decided, and the kernel's command line
- * gets " nosmp" (the guest has one vCPU and must not INIT relboot's APs).
+ * come first, before anything is decided.  The command line is the same
+ * for both: under guest=svm every online CPU is a vCPU, and the kernel
+ * starts its APs itself through relboot's emulated local APIC.
  */
 #include "lib/console.h"
 #include "lib/error.h"
@@ -38,13 +39,6 @@ namespace {
 
 /* Longest command line relboot composes (bytes with the NUL); Debian's kernel takes 2047. */
 constexpr uint32_t CMDLINE_BUFFER = 4096;
-/*
- * Appended to an SVM guest's command line: one vCPU, and no INIT/SIPI to
- * the other CPUs, which under QEMU's TCG would reset them even when INIT
- * is intercepted (svm-facts 1.5).
- */
-constexpr char SVM_CMDLINE_TAIL[] = " nosmp";
-constexpr uint32_t SVM_CMDLINE_TAIL_LEN = sizeof SVM_CMDLINE_TAIL - 1;
 /* Largest EFI memory map passed on (bytes): 341 of OVMF's 48-byte descriptors. */
 constexpr uint32_t EFI_MEMMAP_BUFFER = 16384;
 
@@ -152,8 +146,7 @@ namespace {
     const uint32_t passthrough_len = bs.passthrough_len;
     const char* args = kernel.string.present() ? phys_ptr<char>(kernel.string) : "";
     const uint32_t args_len = kernel.string_len;
-    const uint32_t cmdline_len =
-        args_len + (passthrough_len ? 1 + passthrough_len : 0) + (svm ? SVM_CMDLINE_TAIL_LEN : 0);
+    const uint32_t cmdline_len = args_len + (passthrough_len ? 1 + passthrough_len : 0);
     if (cmdline_len >= CMDLINE_BUFFER)
         boot_fail(bs.options,
                   refusal("cmdline", cmdline_len, "at most 4095 bytes (module 0's string and relboot's -- text)"));
@@ -201,8 +194,6 @@ namespace {
         for (uint32_t i = 0; i < passthrough_len; ++i)
             buf.cmdline[n++] = passthrough[i];
     }
-    for (uint32_t i = 0; svm && i < SVM_CMDLINE_TAIL_LEN; ++i)
-        buf.cmdline[n++] = SVM_CMDLINE_TAIL[i];
     buf.cmdline[n] = '\0';
     LinuxBootParamsInput params{};
     params.cmd_line_ptr = reinterpret_cast<uint64_t>(buf.cmdline);
