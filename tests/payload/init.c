@@ -16,7 +16,11 @@
  *                                     each online CPU in turn, pinned to it:
  *                                     "check svm-hidden" (CPUID shows no SVM)
  *                                     and the hello hypercall (VMMCALL, RAX =
- *                                     0x72656c62), which came back; then
+ *                                     0x72656c62), which came back; with more
+ *                                     than one CPU "check cpu-replug" (the
+ *                                     last CPU offline and online again: the
+ *                                     kernel's INIT reaches a running vCPU)
+ *                                     and the hypercall once more on it; then
  *                                     "check vmmcall-other" (any other RAX:
  *                                     #UD, so a child dies of SIGILL)
  *   result pass|fail
@@ -274,9 +278,35 @@ static int cpuinfo_svm(int *cpus)
     return -1;
 }
 
-/* CPUID shows no SVM on the running CPU (Fn8000_0001 ECX bit 2 clear, Fn8000_000A all zero). */
-static void check_svm_hidden(int cpu)
+/* The hello hypercall pinned to cpu (relboot prints its line with its vCPU); false when it cannot be pinned. */
+static int hello_on(int cpu)
 {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (sched_setaffinity(0, sizeof one, &one) != 0 || sched_getcpu() != cpu) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "cpu=%d sched_setaffinity: %s, running on %d", cpu, strerror(errno),
+                 sched_getcpu());
+        check("pinned", 0, detail);
+        return 0;
+    }
+    /* relboot's line must not land inside ours: let the console drain first. */
+    tcdrain(out);
+    unsigned long rax = 0x72656c62;
+    __asm__ volatile("vmmcall" : "+a"(rax) : : "memory");
+    say("vmmcall returned cpu=%d", sched_getcpu());
+    return 1;
+}
+
+/* CPUID shows no SVM on cpu, pinned to it (Fn8000_0001 ECX bit 2 clear, Fn8000_000A all zero). */
+static void check_svm_hidden_on(int cpu)
+{
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (sched_setaffinity(0, sizeof one, &one) != 0 || sched_getcpu() != cpu)
+        return;     /* hello_on() reports it */
     unsigned a, b, c, d, max_ext;
     __asm__ volatile("cpuid" : "=a"(max_ext), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0));
     __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000001u), "c"(0));
@@ -290,6 +320,47 @@ static void check_svm_hidden(int cpu)
     snprintf(detail, sizeof detail, "cpu=%d 80000001.ecx=0x%08x 8000000a.eax=0x%08x 8000000a.edx=0x%08x", cpu, ecx,
              svm_eax, svm_edx);
     check("svm-hidden", !(ecx & 4) && !svm_eax && !svm_edx, detail);
+}
+
+/* Writes value to a sysfs file; 0 or the errno. */
+static int write_file(const char *path, const char *value)
+{
+    int fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return errno;
+    int err = write(fd, value, strlen(value)) < 0 ? errno : 0;
+    close(fd);
+    return err;
+}
+
+/*
+ * The last online CPU taken offline and back online (sysfs): the kernel
+ * parks it (play_dead), then wakes it with INIT, SIPI, SIPI; under
+ * guest=svm that INIT reaches a vCPU that is running the guest, which
+ * relboot resets and restarts.  The online set must be whole again.
+ */
+static void check_replug(const cpu_set_t *online, int count)
+{
+    int last = -1;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+        if (CPU_ISSET(cpu, online))
+            last = cpu;
+    char path[96], text[256], detail[512];
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/online", last);
+    const int off = write_file(path, "0");
+    cpu_set_t after_off;
+    const int count_off = online_cpus(&after_off, text, sizeof text);
+    const int on = write_file(path, "1");
+    cpu_set_t after;
+    const int count_on = online_cpus(&after, text, sizeof text);
+    snprintf(detail, sizeof detail, "cpu=%d offline: %s (%d online), online: %s, online=%s count=%d", last,
+             off ? strerror(off) : "ok", count_off, on ? strerror(on) : "ok", count_on < 0 ? "unreadable" : text,
+             count_on);
+    const int whole = !off && !on && count_off == count - 1 && count_on == count && CPU_EQUAL(&after, online);
+    check("cpu-replug", whole, detail);
+    if (whole)
+        hello_on(last);     /* it runs as relboot's vCPU again */
+    sched_setaffinity(0, sizeof *online, online);
 }
 
 /*
@@ -323,23 +394,12 @@ static void svm_hello(const char *cmdline)
     for (int cpu = 0; count > 0 && cpu < CPU_SETSIZE; cpu++) {
         if (!CPU_ISSET(cpu, &online))
             continue;
-        cpu_set_t one;
-        CPU_ZERO(&one);
-        CPU_SET(cpu, &one);
-        if (sched_setaffinity(0, sizeof one, &one) != 0 || sched_getcpu() != cpu) {
-            snprintf(detail, sizeof detail, "cpu=%d sched_setaffinity: %s, running on %d", cpu, strerror(errno),
-                     sched_getcpu());
-            check("pinned", 0, detail);
-            continue;
-        }
-        check_svm_hidden(cpu);
-        /* relboot's line must not land inside ours: let the console drain first. */
-        tcdrain(out);
-        unsigned long rax = 0x72656c62;
-        __asm__ volatile("vmmcall" : "+a"(rax) : : "memory");
-        say("vmmcall returned cpu=%d", sched_getcpu());
+        check_svm_hidden_on(cpu);
+        hello_on(cpu);
     }
     sched_setaffinity(0, sizeof online, &online);
+    if (count > 1)
+        check_replug(&online, count);
 
     /* Any other RAX: relboot injects #UD, as a CPU without a hypervisor does. */
     pid_t child = fork();
