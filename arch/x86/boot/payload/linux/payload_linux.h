@@ -243,8 +243,8 @@ bool linux_wanted(const BootState& bs);
 
 /*
  * The "linux-svm" target (guest=svm): as linux_launch(), but first the
- * host's SVM checks (svm_check_host()), " nosmp" appended to the kernel's
- * command line, and the kernel run as an SVM guest (svm_launch()).
+ * host's SVM checks (svm_check_host()), and the kernel run as an SVM
+ * guest with one vCPU per online CPU (svm_prepare(), svm_run()).
  */
 [[noreturn]] void linux_launch_svm(const BootState& bs, Console& console);
 
