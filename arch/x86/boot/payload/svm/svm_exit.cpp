@@ -234,15 +234,18 @@ bool npt_read(const void* ctx, uint64_t gpa, void* out, uint32_t len)
 void exit_apic(Ctx& c)
 {
     x86::Vmcb& vmcb = c.vmcb();
+    const CodeSize code = svm_code_size(vmcb.save);
     uint8_t bytes[INSN_MAX] = {};
     uint32_t count = 0;
     if (c.shared.decode && vmcb.control.insn_len) {
         count = vmcb.control.insn_len < INSN_MAX ? vmcb.control.insn_len : INSN_MAX;
         __builtin_memcpy(bytes, vmcb.control.insn_bytes, count);
     } else {
+        /* 64-bit code ignores CS.base (SDM Vol. 3A, 3.4.4). */
         const GuestPhysReader reader{npt_read, &c.shared};
         const GuestPaging paging{vmcb.save.cr0, vmcb.save.cr3, vmcb.save.cr4, vmcb.save.efer};
-        count = guest_read_linear(reader, paging, vmcb.save.cs.base + vmcb.save.rip, bytes, INSN_MAX);
+        const uint64_t base = code == CodeSize::bits64 ? 0 : vmcb.save.cs.base;
+        count = guest_read_linear(reader, paging, base + vmcb.save.rip, bytes, INSN_MAX);
     }
     const uint64_t info = vmcb.control.exitinfo1;
     if (info & SVM_NPF_FETCH)
@@ -250,7 +253,7 @@ void exit_apic(Ctx& c)
     if (!count)
         apic_refused(c, bytes, count, "instruction unreadable");
     MemMove mv{};
-    const InsnError e = insn_decode_mem_move(bytes, count, svm_code_size(vmcb.save), &mv);
+    const InsnError e = insn_decode_mem_move(bytes, count, code, &mv);
     if (e != InsnError::none)
         apic_refused(c, bytes, count, insn_error_name(e));
     const uint32_t offset = uint32_t(vmcb.control.exitinfo2 & (SVM_PAGE - 1));
