@@ -66,7 +66,8 @@ void vcpu_host_enter(VcpuTable& table, Vcpu& v, bool bsp)
             __atomic_store_n(&table.apic[v.index].ldr, uint32_t(ldr), __ATOMIC_RELAXED);
     }
     v.nmis_seen = vcpu_nmi_count(v.slot);
-    __atomic_store_n(&nmi_quiet[v.slot], 1, __ATOMIC_RELEASE);
+    if (v.slot < CPU_SLOTS)     /* else (no TSS of relboot's: cannot happen after cpu_local_load()) NMIs stay errors */
+        __atomic_store_n(&nmi_quiet[v.slot], 1, __ATOMIC_RELEASE);
     __atomic_store_n(&v.state, uint32_t(bsp ? VcpuState::running : VcpuState::wait_for_sipi), __ATOMIC_RELEASE);
 }
 
