@@ -154,12 +154,12 @@ PROTOCOL_SRCS := $(SRC)/protocol/multiboot2.cpp $(SRC)/protocol/multiboot1.cpp $
     $(SRC)/protocol/info_read.cpp
 # What the firmware's tables say: the memory map, ACPI's RSDP and MADT, the TSC's rate.
 PLATFORM_SRCS := $(SRC)/platform/memory_map.cpp $(SRC)/platform/acpi.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/tsc.cpp
-# The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage, guest=svm.
-PAYLOAD_SRCS := $(SRC)/payload/linux/linux.cpp $(SRC)/payload/linux/linux_bios.cpp $(SRC)/payload/svm/svm.cpp
-# The vendor-neutral vCPU layer's pure parts (64-bit stage and host tests): instruction decoding, guest
-# memory reads, the local APIC's emulation, the MSR and CPUID policies, the vCPU state machine.
+# The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage, guest=svm, and the
+# vendor-neutral vCPU layer under it (instruction decoding, guest memory reads, the APIC, MSR and CPUID policies, the vCPU state machine).
 VCPU_SRCS := $(SRC)/payload/vcpu/insn.cpp $(SRC)/payload/vcpu/guest_memory.cpp $(SRC)/payload/vcpu/apic.cpp \
     $(SRC)/payload/vcpu/msr.cpp $(SRC)/payload/vcpu/cpuid.cpp $(SRC)/payload/vcpu/vcpu.cpp
+PAYLOAD_SRCS := $(SRC)/payload/linux/linux.cpp $(SRC)/payload/linux/linux_bios.cpp $(SRC)/payload/svm/svm.cpp \
+    $(VCPU_SRCS)
 # The real-mode BIOS calls' pure parts (64-bit stage and host tests): low-page choice, EDD/VESA/EDID probes.
 BIOS_SRCS := $(SRC)/bios/low_memory.cpp $(SRC)/bios/bios_probe.cpp
 # AP bring-up's pure parts (64-bit stage and host tests): the trampoline's relocation, the MADT's warning lines.
@@ -174,7 +174,7 @@ KERNEL64_SRCS := $(SRC)/stage64/main64.cpp $(SRC)/stage64/selftest.cpp $(SRC)/st
     $(SRC)/bios/bios.cpp $(SRC)/bios/bios_call.cpp $(SRC)/smp/smp.cpp \
     $(SRC)/payload/linux/linux_launch.cpp $(SRC)/payload/svm/svm_launch.cpp $(SRC)/payload/svm/svm_exit.cpp \
     $(SRC)/payload/vcpu/vcpu_host.cpp \
-    $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(LIB_SRCS) $(PAYLOAD_SRCS) $(VCPU_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
+    $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(LIB_SRCS) $(PAYLOAD_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
 # Every assembly file is part of the image (the linker script orders their sections).
 ASM_SRCS := $(sort $(shell find $(SRC) -name '*.S'))
 
@@ -424,7 +424,7 @@ bench: | deps-check
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
 UNIT_LIB_SRCS := $(SRC)/lib/format.cpp $(SRC)/lib/crc32.cpp $(SRC)/stage32/pt_fixup.cpp $(SRC)/handoff/boot_info.cpp \
     $(SRC)/lib/report.cpp $(SRC)/lib/console.cpp $(SRC)/lib/error.cpp \
-    $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(VCPU_SRCS) $(EFI64_SRCS) $(BIOS_SRCS) \
+    $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(EFI64_SRCS) $(BIOS_SRCS) \
     $(SMP_SRCS)
 HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror $(INCLUDES) -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -443,13 +443,13 @@ build/unit/RelbootTests: $(UNIT_OBJS)
 -include $(UNIT_OBJS:.o=.d)
 
 # libFuzzer targets (clang, ASan + UBSan) for the command line, the MBI
-# walker, the multiboot1 and PVH fillers, the bzImage launcher and the MADT walk; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
+# walker, the multiboot1 and PVH fillers, the bzImage launcher, the MADT walk and the vCPU instruction decoder; `make check` runs each for FUZZ_TIME seconds on its corpus in tests/fuzz/corpus.
 FUZZ_TIME ?= 20
 FUZZ_CXX ?= clang++
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror $(INCLUDES) -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all
 FUZZERS := build/fuzz/cmdline_fuzz build/fuzz/mbi_fuzz build/fuzz/linux_fuzz build/fuzz/multiboot1_fuzz \
-    build/fuzz/pvh_fuzz build/fuzz/madt_fuzz
+    build/fuzz/pvh_fuzz build/fuzz/madt_fuzz build/fuzz/insn_fuzz
 fuzz_objs = $(patsubst %.cpp,build/fuzz/obj/%.o,$(1))
 .PHONY: fuzzers
 fuzzers: $(FUZZERS)
@@ -463,6 +463,7 @@ build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS
 build/fuzz/multiboot1_fuzz: $(call fuzz_objs,tests/fuzz/multiboot1_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
 build/fuzz/pvh_fuzz: $(call fuzz_objs,tests/fuzz/pvh_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
 build/fuzz/madt_fuzz: $(call fuzz_objs,tests/fuzz/madt_fuzz.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/acpi.cpp)
+build/fuzz/insn_fuzz: $(call fuzz_objs,tests/fuzz/insn_fuzz.cpp $(SRC)/payload/vcpu/insn.cpp)
 $(FUZZERS):
 	$(call say,FUZZ    $@)
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $^ -o $@

@@ -73,15 +73,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const uint32_t end_size = 8;
     std::memcpy(mbi + 8 + tag_bytes + 4, &end_size, 4);
 
-    const MbiScan scan = mbi_scan(mbi, 0x100000, total);
-    if (scan.error == MbiError::none && scan.cmdline_present) {
-        if (scan.cmdline_offset + scan.cmdline_len >= total)
+    MbiIndex index;
+    const MbiScan scan = mbi_scan(mbi, 0x100000, total, index);
+    if (scan.error.ok() && index.cmdline) {
+        const uint32_t offset = index.cmdline + 8, len = tag_size - 9;   /* the string, before the tag's last byte */
+        if (offset + len >= total)
             __builtin_trap();
         Options o{};
         CmdlineSpans spans;
-        const char* line = reinterpret_cast<const char*>(mbi + scan.cmdline_offset);
-        cmdline_parse(line, scan.cmdline_len, &o, &spans);
-        check_parse(line, scan.cmdline_len, o, spans);
+        const char* line = reinterpret_cast<const char*>(mbi + offset);
+        cmdline_parse(line, len, &o, &spans);
+        check_parse(line, len, o, spans);
     }
 
     /* The parser alone: the raw bytes NUL-terminated, parsed with a length taken from the input. */

@@ -99,11 +99,12 @@ inline void check_filled(const Window& w, const BootState& bs, const BootTables&
 }
 
 /*
- * One fuzz input through a protocol's early step and filler: the filler
- * refuses whatever the early step refused and names the field; an
- * accepted structure gives the early step's command line, firmware bios
- * and BootState's invariants.  Returns the filled BootState for the
- * protocol's own checks (nullptr when refused).
+ * One fuzz input through a protocol's early step and then, on the same
+ * BootState as in the boot, its filler: a refusal is one BootError that
+ * names its subject, field and expectation, and the early step's refusal
+ * sets nothing; an accepted structure gives the early step's command line,
+ * firmware bios and BootState's invariants.  Returns the filled BootState
+ * for the protocol's own checks (nullptr when refused).
  */
 template <class Early, class Filler>
 const BootState* run_protocol(const uint8_t* data, size_t size, Protocol protocol, Early early_step, Filler filler,
@@ -113,22 +114,32 @@ const BootState* run_protocol(const uint8_t* data, size_t size, Protocol protoco
     std::vector<uint8_t> copy(data, data + size);
     const Window w{copy.data(), size};
     const PhysMemory mem = w.memory();
+    auto named = [](const BootError& e) { return e.subject && e.field && e.expected; };
 
-    BootState early{};
-    const InfoCheck e = early_step(early, mem, PhysAddr{WINDOW_BASE});
-    if (!e.error && early.cmdline.present())
-        check_string(w, early.cmdline, early.cmdline_len);
-
-    auto tables = std::make_unique<BootTables>();
-    const PhysAddr tables_phys{IMAGE_BASE + 0x20000};
     bs = BootState{};
     bs.load_base = PhysAddr{IMAGE_BASE};
     bs.image_size = IMAGE_SIZE;
-    const InfoCheck c = filler(bs, *tables, tables_phys, mem, PhysAddr{WINDOW_BASE});
-    if ((e.error && !c.error) || (c.error && !c.field))
-        __builtin_trap();
-    if (c.error)
+    const BootState before = bs;
+    const BootError e = early_step(bs, mem, PhysAddr{WINDOW_BASE});
+    if (!e.ok()) {
+        if (!named(e) || std::memcmp(&bs, &before, sizeof bs))
+            __builtin_trap();
         return nullptr;
+    }
+    if (bs.protocol != protocol || bs.info.value != WINDOW_BASE)
+        __builtin_trap();
+    if (bs.cmdline.present())
+        check_string(w, bs.cmdline, bs.cmdline_len);
+    const BootState early = bs;
+
+    auto tables = std::make_unique<BootTables>();
+    const PhysAddr tables_phys{IMAGE_BASE + 0x20000};
+    const BootError c = filler(bs, FillContext{tables.get(), tables_phys, mem, PhysAddr{0}});
+    if (!c.ok()) {
+        if (!named(c))
+            __builtin_trap();
+        return nullptr;
+    }
     if (bs.protocol != protocol || bs.cmdline != early.cmdline || bs.firmware != BootFirmware::bios)
         __builtin_trap();
     check_filled(w, bs, *tables, tables_phys);

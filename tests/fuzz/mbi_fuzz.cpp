@@ -1,9 +1,10 @@
 /*
- * libFuzzer target for the MBI walker and the multiboot2 BootState filler:
- * arbitrary bytes as the MBI (the buffer is exactly as long as the input,
- * 8-byte aligned), at a physical address taken from the input's last 4
- * bytes.  ASan catches any read outside [mbi, mbi + size); a walk that
- * does not end is a time-out.
+ * libFuzzer target for the one MBI walk, the multiboot2 early step that
+ * runs it and the BootState filler that reads what it recorded: arbitrary
+ * bytes as the MBI (the buffer is exactly as long as the input, 8-byte
+ * aligned), at a physical address taken from the input's last 4 bytes.
+ * ASan catches any read outside [mbi, mbi + size); a walk that does not
+ * end is a time-out.
  *
  * The filler also needs relboot's image: its load base and size come from
  * the MBI's reserved word (bytes 4..7, which the walker ignores), so the
@@ -34,21 +35,61 @@ bool inside(PhysAddr at, uint64_t len, uint64_t phys, uint32_t total)
     return at.value >= phys && at.value - phys <= total && len <= total - (at.value - phys);
 }
 
+/* The physical window [phys, phys + size) on the input's bytes, as PhysMemory. */
+struct MbiWindow {
+    const uint8_t* bytes;
+    uint64_t phys, size;
+
+    PhysMemory memory() const
+    {
+        return PhysMemory{[](const void* ctx, uint64_t at, uint64_t len) -> const uint8_t* {
+                              const MbiWindow& w = *static_cast<const MbiWindow*>(ctx);
+                              return at >= w.phys && at - w.phys <= w.size && len <= w.size - (at - w.phys)
+                                         ? w.bytes + (at - w.phys)
+                                         : nullptr;
+                          },
+                          this};
+    }
+};
+
+bool same_text(const char* a, const char* b)
+{
+    return a == b || (a && b && std::strcmp(a, b) == 0);
+}
+
+/*
+ * The same error line, but for the limit of "readable": the early step
+ * cannot know how many bytes its window holds, the walk on the buffer can.
+ */
+bool same_error(const BootError& a, const BootError& b)
+{
+    const bool readable = same_text(a.limit_name, "readable");
+    return same_text(a.subject, b.subject) && same_text(a.field, b.field) && a.found == b.found && a.at == b.at &&
+           same_text(a.expected, b.expected) && same_text(a.limit_name, b.limit_name) && (readable || a.limit == b.limit);
+}
+
 /*
  * The filler's invariants (mbi.h, boot_state.h, memory_map.h); a violation
  * traps.  mbi is the accepted MBI at phys.
  */
 void check_filled(const BootState& bs, const BootTables& tables, PhysAddr tables_phys, const uint8_t* mbi,
-                  uint64_t phys, const MbiScan& scan, const BootState& before)
+                  uint64_t phys, const MbiScan& scan, const MbiIndex& index, const BootState& before)
 {
     const uint32_t total = scan.total_size;
     if (bs.protocol != Protocol::multiboot2 || bs.info.value != phys || bs.info_size != total)
         __builtin_trap();
+    /* The early step's index is the walk's (counts, offsets and the modules it holds). */
+    const uint32_t held = index.module_count < MODULES_MAX ? index.module_count : MODULES_MAX;
+    if (std::memcmp(&bs.mbi, &index, offsetof(MbiIndex, modules)) ||
+        std::memcmp(bs.mbi.modules, index.modules, held * sizeof(uint32_t)))
+        __builtin_trap();
     if (bs.load_base != before.load_base || bs.image_size != before.image_size)
         __builtin_trap();
-    if (bs.loader_base.value != (scan.tag21_present ? scan.tag21 : before.loader_base.value))
+    const uint64_t tag21 = index.load_base_addr ? load_as<mb2::TagLoadBaseAddr>(mbi + index.load_base_addr).load_base_addr
+                                                : before.loader_base.value;
+    if (bs.loader_base.value != tag21)
         __builtin_trap();
-    if (bs.firmware != (scan.efi ? BootFirmware::efi : BootFirmware::bios))
+    if (bs.firmware != (index.efi32 || index.efi64 ? BootFirmware::efi : BootFirmware::bios))
         __builtin_trap();
     if (bs.memory_map != tables_phys + offsetof(BootTables, memory_map) ||
         bs.modules != tables_phys + offsetof(BootTables, modules))
@@ -83,8 +124,8 @@ void check_filled(const BootState& bs, const BootTables& tables, PhysAddr tables
     }
 
     /* Modules: in the loader's order, at most MODULES_MAX, strings inside the MBI and NUL-terminated. */
-    const uint32_t want_modules = scan.module_count < MODULES_MAX ? scan.module_count : MODULES_MAX;
-    if (bs.module_count != want_modules || bool(bs.warnings & WARN_MODULES_TRUNCATED) != (scan.module_count > MODULES_MAX))
+    const uint32_t want_modules = index.module_count < MODULES_MAX ? index.module_count : MODULES_MAX;
+    if (bs.module_count != want_modules || bool(bs.warnings & WARN_MODULES_TRUNCATED) != (index.module_count > MODULES_MAX))
         __builtin_trap();
     for (uint32_t m = 0; m < bs.module_count; ++m) {
         const BootModule& mod = tables.modules[m];
@@ -96,8 +137,8 @@ void check_filled(const BootState& bs, const BootTables& tables, PhysAddr tables
     }
 
     /* The command line: the first tag 1, its NUL within cmdline_len + 1 bytes of the MBI. */
-    if (scan.cmdline_present) {
-        if (bs.cmdline.value != phys + scan.cmdline_offset || bs.cmdline_len != scan.cmdline_len ||
+    if (index.cmdline) {
+        if (bs.cmdline.value != phys + index.cmdline + 8 ||
             !inside(bs.cmdline, uint64_t(bs.cmdline_len) + 1, phys, total) ||
             !std::memchr(mbi + (bs.cmdline.value - phys), 0, bs.cmdline_len + 1))
             __builtin_trap();
@@ -114,24 +155,37 @@ void check_filled(const BootState& bs, const BootTables& tables, PhysAddr tables
         __builtin_trap();
 }
 
-/* The walker's own checks over an MBI it accepted. */
-void check_scan(const std::vector<uint8_t>& mbi, size_t n, uint32_t phys, const MbiScan& scan)
+/* The walker's own checks over an MBI it accepted: mbi_for_each_tag() sees what the index says. */
+void check_scan(const std::vector<uint8_t>& mbi, size_t n, uint32_t phys, const MbiScan& scan, const MbiIndex& index)
 {
-    if (scan.total_size > n || phys % 8 || uint64_t(phys) + scan.total_size > (uint64_t(1) << 32))
+    if (scan.total_size > n || scan.total_size < 16 || phys % 8 || uint64_t(phys) + scan.total_size > (uint64_t(1) << 32))
         __builtin_trap();
-    if (scan.cmdline_present && scan.cmdline_offset + scan.cmdline_len >= scan.total_size)
-        __builtin_trap();
-    /* The walk's findings, checked again over the accepted MBI: the command line has its NUL. */
-    if (scan.total_size < 16 || !scan.complete ||
-        (scan.cmdline_present && !std::memchr(&mbi[scan.cmdline_offset], 0, scan.cmdline_len + 1)))
-        __builtin_trap();
-    uint32_t tags = 0, modules = 0;
-    mbi_for_each_tag(mbi.data(), scan.total_size, [&](uint32_t, uint32_t type, uint32_t) {
+    uint32_t tags = 0, modules = 0, first[22] = {};
+    mbi_for_each_tag(mbi.data(), scan.total_size, [&](uint32_t off, uint32_t type, uint32_t size) {
         tags += type != 0;
-        modules += type == 3;
+        if (type == MULTIBOOT2_TAG_TYPE_MODULE) {
+            if (modules < MODULES_MAX && index.modules[modules] != off)
+                __builtin_trap();
+            ++modules;
+        }
+        /* The ACPI tags are indexed only when they hold a copy. */
+        const bool counts = (type != MULTIBOOT2_TAG_TYPE_ACPI_OLD && type != MULTIBOOT2_TAG_TYPE_ACPI_NEW) || size > 8;
+        if (type < 22 && !first[type] && counts)
+            first[type] = off;
     });
-    if (tags != scan.tag_count || modules != scan.module_count)
+    if (tags != scan.tag_count || modules != index.module_count)
         __builtin_trap();
+    if (index.load_base_addr != first[MULTIBOOT2_TAG_TYPE_LOAD_BASE_ADDR] || index.cmdline != first[MULTIBOOT2_TAG_TYPE_CMDLINE] ||
+        index.mmap != first[MULTIBOOT2_TAG_TYPE_MMAP] || index.efi32 != first[MULTIBOOT2_TAG_TYPE_EFI32] ||
+        index.efi64 != first[MULTIBOOT2_TAG_TYPE_EFI64] || index.acpi_old != first[MULTIBOOT2_TAG_TYPE_ACPI_OLD] ||
+        index.acpi_new != first[MULTIBOOT2_TAG_TYPE_ACPI_NEW] || index.efi_mmap != first[MULTIBOOT2_TAG_TYPE_EFI_MMAP])
+        __builtin_trap();
+    /* The command line has its NUL within its tag. */
+    if (index.cmdline) {
+        const uint32_t size = load_as<mb2::Tag>(&mbi[index.cmdline]).size;
+        if (!std::memchr(&mbi[index.cmdline + 8], 0, size - 8))
+            __builtin_trap();
+    }
 }
 
 } // namespace
@@ -145,13 +199,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const size_t n = size - 4;
     /* An exact-size heap copy: ASan flags even a one-byte overread. */
     std::vector<uint8_t> mbi(data, data + n);
-    const MbiScan scan = mbi_scan(mbi.data(), phys, uint32_t(n));
-    if (scan.error == MbiError::none)
-        check_scan(mbi, n, phys, scan);
-    else if (scan.error_offset % 8)
-        __builtin_trap(); /* the fixed part (0) or a tag, and tags are 8-aligned */
+    MbiIndex index;
+    const MbiScan scan = mbi_scan(mbi.data(), phys, uint32_t(n), index);
+    if (scan.error.ok()) {
+        check_scan(mbi, n, phys, scan, index);
+    } else {
+        /* One line's worth: subject, field, expectation; at the MBI or one of its 8-aligned tags. */
+        const BootError& e = scan.error;
+        if (!e.subject || !e.field || !e.expected || e.at < phys || (e.at - phys) % 8 || e.at - phys >= n + 8)
+            __builtin_trap();
+    }
 
-    /* The filler on the same bytes: it must agree with the walk, and on error change nothing. */
+    /*
+     * The early step on the same bytes, through a window at phys: it
+     * agrees with the walk (the window maps what the buffer holds), and a
+     * refusal sets nothing but a sound command line before the fault.
+     */
     uint32_t word = 0;
     if (n >= 8)
         std::memcpy(&word, &mbi[4], 4);
@@ -159,21 +222,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     bs.load_base = PhysAddr{word & ~uint32_t(0xfff)};
     bs.image_size = uint64_t(word & 0xfff) * 4096;
     const BootState before = bs;
-    const auto tables = std::make_unique<BootTables>();   /* zeroed: any write shows */
-    const PhysAddr tables_phys{bs.load_base.value + 0x10000};
-    const MbiScan filled = boot_info_from_multiboot2(bs, *tables, tables_phys, mbi.data(), PhysAddr{phys}, uint32_t(n));
-    if (filled.error != scan.error || filled.error_offset != scan.error_offset || filled.total_size != scan.total_size)
+    const MbiWindow window{mbi.data(), phys, n};
+    const BootError early = multiboot2_early(bs, window.memory(), PhysAddr{phys});
+    if (n >= 8 && !same_error(early, scan.error))
         __builtin_trap();
-    if (filled.error == MbiError::none) {
-        check_filled(bs, *tables, tables_phys, mbi.data(), phys, scan, before);
-    } else {
-        static const BootTables zero{};
-        if (!same_bytes(&bs, &before, sizeof(bs)) || !same_bytes(tables.get(), &zero, sizeof(zero)))
+    if (!early.ok()) {
+        BootState want = before;
+        want.mbi = bs.mbi;      /* the walk's scratch */
+        if (index.cmdline) {
+            want.cmdline = PhysAddr{uint64_t(phys) + index.cmdline + 8};
+            want.cmdline_len = load_as<mb2::Tag>(&mbi[index.cmdline]).size - 9;
+        }
+        if (!same_bytes(&bs, &want, sizeof bs))
             __builtin_trap();
+        return 0;
     }
 
-    const char* text = mbi_error_text(scan.error);
-    if (!text[0] || (scan.error == MbiError::none) != (std::strcmp(text, "no error") == 0))
-        __builtin_trap();
+    /* The filler on what the early step recorded. */
+    const auto tables = std::make_unique<BootTables>();   /* zeroed: any write shows */
+    const PhysAddr tables_phys{bs.load_base.value + 0x10000};
+    const BootError filled = boot_info_from_multiboot2(bs, FillContext{tables.get(), tables_phys, window.memory(), PhysAddr{0}});
+    if (!filled.ok())
+        __builtin_trap();   /* an MBI the walk accepted fills */
+    check_filled(bs, *tables, tables_phys, mbi.data(), phys, scan, index, before);
     return 0;
 }

@@ -2,7 +2,7 @@
  * libFuzzer target for multiboot1's early step and BootState filler
  * (protocol/multiboot1.cpp): arbitrary bytes as the physical memory that
  * holds the boot information (info_window.h).  A malformed structure must
- * end in one InfoCheck, never in a read outside the window; an accepted
+ * end in one BootError, never in a read outside the window; an accepted
  * one must give a BootState that keeps its invariants.
  */
 #include "protocol/multiboot1.h"

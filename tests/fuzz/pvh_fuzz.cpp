@@ -2,7 +2,7 @@
  * libFuzzer target for PVH's early step and BootState filler
  * (protocol/pvh.cpp): arbitrary bytes as the physical memory that holds
  * the hvm_start_info (info_window.h).  A malformed structure must end in
- * one InfoCheck, never in a read outside the window; an accepted one must
+ * one BootError, never in a read outside the window; an accepted one must
  * give a BootState that keeps its invariants.
  */
 #include "protocol/pvh.h"

@@ -1,15 +1,19 @@
 /*
- * boot_info_from_multiboot2() and multiboot2_early() (arch/x86/boot/protocol/mbi.h)
- * on MBIs shaped like GRUB's, on BIOS and on EFI, and on malformed ones.
+ * multiboot2_early() and boot_info_from_multiboot2() (arch/x86/boot/protocol/mbi.h),
+ * run in the boot's order (the early step's one walk, then the filler on the
+ * same BootState), on MBIs shaped like GRUB's, on BIOS and on EFI, and on
+ * malformed ones.
  */
 #include "boot_test_util.h"
 #include "mbi_builder.h"
 
 #include <gtest/gtest.h>
 #include <relboot/spec/efi.h>
+#include "protocol/efi_exit.h"
 #include "protocol/mbi.h"
 
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -17,6 +21,7 @@
 
 using namespace relboot;
 using namespace boot_test;
+using boot_test::TestMemory;
 
 namespace {
 
@@ -44,13 +49,16 @@ BootState start_info(uint8_t fill = 0)
     return bs;
 }
 
-/* One call of the filler on an MBI at phys, with the tables on the heap (filled with 0xa5). */
+/*
+ * The early step and then (when it accepted the MBI) the filler on an MBI
+ * at phys, with the tables on the heap (filled with 0xa5).
+ */
 struct Filled {
     std::vector<uint64_t> mbi;
     uint64_t phys;
     BootState bs;
     std::unique_ptr<BootTables> tables;
-    MbiScan scan;
+    BootError error;    /* the early step's, else the filler's */
 
     std::vector<MemoryRange> map() const
     {
@@ -69,8 +77,11 @@ Filled fill(std::vector<uint64_t> mbi, const BootState& bs = start_info(), uint6
 {
     Filled f{std::move(mbi), phys, bs, std::make_unique<BootTables>(), {}};
     std::memset(f.tables.get(), 0xa5, sizeof(BootTables));
-    f.scan = boot_info_from_multiboot2(f.bs, *f.tables, TABLES, reinterpret_cast<const uint8_t*>(f.mbi.data()),
-                                       PhysAddr{phys}, uint32_t(f.mbi.size() * 8));
+    TestMemory mem;
+    mem.add(phys, f.mbi);
+    f.error = multiboot2_early(f.bs, mem.memory(), PhysAddr{phys});
+    if (f.error.ok())
+        f.error = boot_info_from_multiboot2(f.bs, FillContext{f.tables.get(), TABLES, mem.memory(), PhysAddr{0}});
     return f;
 }
 
@@ -84,6 +95,14 @@ testing::AssertionResult same_bytes(const T& a, const T& b)
         if (x[i] != y[i])
             return testing::AssertionFailure() << "first difference at byte " << i << " of " << sizeof(T);
     return testing::AssertionSuccess();
+}
+
+/* v as 8 lower-case hex digits, as an error line writes an address below 4 GiB. */
+std::string hex8(uint64_t v)
+{
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%08llx", static_cast<unsigned long long>(v));
+    return buf;
 }
 
 uint32_t total_size(const std::vector<uint64_t>& mbi)
@@ -108,17 +127,25 @@ TEST(BootInfoMultiboot2, GrubLikeBiosMbi)
     const size_t mod1_at = b.size();
     b.module(0x10b000, 0x10c5a7, "");
     b.tag(MULTIBOOT2_TAG_TYPE_BASIC_MEMINFO, MbiBuilder::u32s({639, 1047424}))
-        .tag(MULTIBOOT2_TAG_TYPE_BOOTDEV, MbiBuilder::u32s({0xe0, 0xffffffff, 0xffffffff}))
-        .mmap_entries(entries_of(boot_test::seabios_1g()));
+        .tag(MULTIBOOT2_TAG_TYPE_BOOTDEV, MbiBuilder::u32s({0xe0, 0xffffffff, 0xffffffff}));
+    const size_t mmap_at = b.size();
+    b.mmap_entries(entries_of(boot_test::seabios_1g()));
     const size_t acpi_at = b.size();
     b.acpi_old(rsdp).end();
     const BootState before = start_info();
     const Filled f = fill(b.build(), before);
-    ASSERT_EQ(f.scan.error, MbiError::none) << mbi_error_text(f.scan.error);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     const uint32_t total = total_size(f.mbi);
 
-    /* Every field the filler sets, and nothing else. */
+    /* Every field the early step and the filler set, and nothing else. */
     BootState want = before;
+    want.mbi.load_base_addr = 8;
+    want.mbi.cmdline = uint32_t(cmdline_at);
+    want.mbi.module_count = 2;
+    want.mbi.modules[0] = uint32_t(mod0_at);
+    want.mbi.modules[1] = uint32_t(mod1_at);
+    want.mbi.mmap = uint32_t(mmap_at);
+    want.mbi.acpi_old = uint32_t(acpi_at);
     want.protocol = Protocol::multiboot2;
     want.info = PhysAddr{MBI_PHYS};
     want.info_size = total;
@@ -187,7 +214,7 @@ TEST(BootInfoMultiboot2, MemoryMapEntriesLargerThan24Bytes)
 {
     /* entry_size 32: the reader steps by it (the padding is 0xee garbage). */
     const Filled f = fill(MbiBuilder().mmap_entries(entries_of(boot_test::seabios_1g()), 32).end().build());
-    ASSERT_EQ(f.scan.error, MbiError::none);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     const std::vector<MemoryRange> map = f.map();
     ASSERT_EQ(map.size(), 11u);
     EXPECT_EQ(map.front(), span(0x0, 0x9fc00, U));
@@ -209,7 +236,7 @@ TEST(BootInfoMultiboot2, AcpiCopyPrefersTag15WhateverTheOrder)
             b.acpi_new(v2);
         }
         const Filled f = fill(b.end().build());
-        ASSERT_EQ(f.scan.error, MbiError::none);
+        ASSERT_TRUE(f.error.ok()) << error_line(f.error);
         EXPECT_EQ(f.bs.acpi_rsdp_copy, PhysAddr{MBI_PHYS + new_at + 8}) << "tag 15 first: " << new_first;
         EXPECT_EQ(f.bs.acpi_rsdp_copy_len, 36u);
         EXPECT_EQ(f.bytes_at(f.bs.acpi_rsdp_copy, 36), std::string(v2.begin(), v2.end()));
@@ -269,7 +296,7 @@ TEST(BootInfoMultiboot2, EfiMbiConvertsTheEfiMemoryMap)
     const auto descs = ovmf_descriptors();
     b.efi_mmap(descs, 48).tag(MULTIBOOT2_TAG_TYPE_EFI_BS, {}).end();
     const Filled f = fill(b.build());
-    ASSERT_EQ(f.scan.error, MbiError::none) << mbi_error_text(f.scan.error);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     const uint32_t total = total_size(f.mbi);
 
     EXPECT_EQ(f.bs.firmware, BootFirmware::efi);
@@ -309,7 +336,7 @@ TEST(BootInfoMultiboot2, EfiMbiConvertsTheEfiMemoryMap)
 TEST(BootInfoMultiboot2, EfiDescriptorsOf40Bytes)
 {
     const Filled f = fill(MbiBuilder().efi_mmap(ovmf_descriptors(), 40).end().build());
-    ASSERT_EQ(f.scan.error, MbiError::none);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     EXPECT_EQ(f.bs.efi_mmap_desc_size, 40u);
     EXPECT_EQ(f.bs.memory_map_count, 17u);   /* as with 48-byte descriptors */
     EXPECT_EQ(f.map().back(), span(0xffc00000, 0x100001000, R));
@@ -323,7 +350,7 @@ TEST(BootInfoMultiboot2, EfiDescriptorClampedAtTheTop)
                                          {efi::CONVENTIONAL_MEMORY, 0x0, 0x10, 0}})
                               .end()
                               .build());
-    ASSERT_EQ(f.scan.error, MbiError::none);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     EXPECT_EQ(f.map(), (std::vector<MemoryRange>{span(0x0, 0x10000, U), span(0x100000000, PHYS_END_MAX, U)}));
 }
 
@@ -332,7 +359,7 @@ TEST(BootInfoMultiboot2, Tag6WinsOverTheEfiMap)
     MbiBuilder b;
     b.efi64(SYSTAB).efi_mmap(ovmf_descriptors());
     const Filled f = fill(b.mmap_entries({{0x0, 0x9f000, 1}, {0x100000, 0x3ff00000, 1}}).end().build());
-    ASSERT_EQ(f.scan.error, MbiError::none);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     EXPECT_TRUE(f.bs.efi_mmap.present());   /* still passed on as it came */
     const uint32_t total = total_size(f.mbi);
     EXPECT_EQ(f.map(), (std::vector<MemoryRange>{
@@ -347,26 +374,35 @@ TEST(BootInfoMultiboot2, Tag6WinsOverTheEfiMap)
 
 /*
  * The EFI amd64 entry (GRUB kept boot services, relboot exited them): the
- * map GetMemoryMap() gave just before ExitBootServices() succeeded replaces
- * tags 6 and 17, as the memory map and as efi_mmap.
+ * map GetMemoryMap() gave just before ExitBootServices() succeeded, in the
+ * EfiExit record, replaces tags 6 and 17, as the memory map and as
+ * efi_mmap.
  */
 TEST(BootInfoMultiboot2, EfiFinalMapReplacesTags6And17)
 {
     const auto descs = ovmf_descriptors();
     const std::vector<uint64_t> holder = MbiBuilder().efi_mmap(descs).end().build();
-    const uint8_t* descriptors = reinterpret_cast<const uint8_t*>(holder.data()) + 8 + 16;
-    const PhysAddr final_phys{0x1f00000};
-    const EfiFinalMap final_map{descriptors, final_phys, uint32_t(descs.size() * 48), 48, 1};
+    auto exit = std::make_unique<EfiExit>();
+    std::memset(exit.get(), 0xa5, sizeof(EfiExit));
+    exit->result = EfiExitResult::exited;
+    exit->map_size = descs.size() * 48;
+    exit->desc_size = 48;
+    exit->desc_version = 1;
+    std::memcpy(exit->map, reinterpret_cast<const uint8_t*>(holder.data()) + 8 + 16, exit->map_size);
+    const PhysAddr exit_phys{0x1f00000};
 
     MbiBuilder b;
     b.efi64(SYSTAB).mmap_entries({{0x0, 0x9f000, 1}}).efi_mmap({{efi::CONVENTIONAL_MEMORY, 0x0, 0x10, 0}}, 40);
     const std::vector<uint64_t> mbi = b.tag(MULTIBOOT2_TAG_TYPE_EFI_BS, {}).end().build();
+    TestMemory mem;
+    mem.add(MBI_PHYS, mbi).add(exit_phys.value, exit.get(), sizeof(EfiExit));
     BootState bs = start_info();
     auto tables = std::make_unique<BootTables>();
-    const MbiScan scan = boot_info_from_multiboot2(bs, *tables, TABLES, reinterpret_cast<const uint8_t*>(mbi.data()),
-                                                   PhysAddr{MBI_PHYS}, uint32_t(mbi.size() * 8), &final_map);
-    ASSERT_EQ(scan.error, MbiError::none);
-    EXPECT_EQ(bs.efi_mmap, final_phys);
+    ASSERT_TRUE(multiboot2_efi64_early(bs, mem.memory(), PhysAddr{MBI_PHYS}).ok());
+    EXPECT_EQ(bs.entry_efi64, 1u);
+    const BootError error = boot_info_from_multiboot2(bs, FillContext{tables.get(), TABLES, mem.memory(), exit_phys});
+    ASSERT_TRUE(error.ok()) << error_line(error);
+    EXPECT_EQ(bs.efi_mmap, exit_phys + offsetof(EfiExit, map));
     EXPECT_EQ(bs.efi_mmap_size, descs.size() * 48);
     EXPECT_EQ(bs.efi_mmap_desc_size, 48u);
     EXPECT_EQ(bs.efi_mmap_desc_version, 1u);
@@ -381,7 +417,7 @@ TEST(BootInfoMultiboot2, EfiFinalMapReplacesTags6And17)
 TEST(BootInfoMultiboot2, Efi32SystemTable)
 {
     const Filled f = fill(MbiBuilder().efi32(0x7fb5e018).end().build(), start_info(0xff));
-    ASSERT_EQ(f.scan.error, MbiError::none);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     EXPECT_EQ(f.bs.firmware, BootFirmware::efi);
     EXPECT_EQ(f.bs.efi_system_table, PhysAddr{0x7fb5e018});
     EXPECT_EQ(f.bs.efi_64, 0u);
@@ -395,8 +431,8 @@ TEST(BootInfoMultiboot2, MoreModulesThanModulesMax)
         b.module(0x200000 + i * 0x2000, 0x201000 + i * 0x2000, "m" + std::to_string(i));
     b.mmap_entries({{0x100000, 0x1000000, 1}});
     const Filled f = fill(b.end().build());
-    ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_EQ(f.scan.module_count, n);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
+    EXPECT_EQ(f.bs.mbi.module_count, n);
     EXPECT_EQ(f.bs.module_count, MODULES_MAX);
     EXPECT_EQ(f.bs.warnings, uint32_t(WARN_MODULES_TRUNCATED));
     for (uint32_t i = 0; i < MODULES_MAX; ++i) {
@@ -427,7 +463,7 @@ TEST(BootInfoMultiboot2, MoreMemoryRangesThanMemoryMapMax)
     for (uint32_t i = 0; i < 300; ++i)
         entries.push_back({uint64_t(i) * 0x1000, 0x1000, i % 2 ? 2u : 1u});
     const Filled f = fill(MbiBuilder().mmap_entries(entries).end().build());
-    ASSERT_EQ(f.scan.error, MbiError::none);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     EXPECT_EQ(f.bs.warnings, uint32_t(WARN_MMAP_TRUNCATED));
     ASSERT_EQ(f.bs.memory_map_count, MEMORY_MAP_MAX);
     EXPECT_EQ(f.map().back(), sized((MEMORY_MAP_MAX - 1) * 0x1000, 0x1000, R));
@@ -441,7 +477,7 @@ TEST(BootInfoMultiboot2, InUseRangesSplitTheMapPastItsCapacity)
     for (uint32_t i = 1; i < MEMORY_MAP_MAX - 1; ++i)
         entries.push_back({0x2000000 + uint64_t(i) * 0x1000, 0x1000, i % 2 ? 2u : 1u});
     const Filled f = fill(MbiBuilder().mmap_entries(entries).end().build());
-    ASSERT_EQ(f.scan.error, MbiError::none);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     EXPECT_EQ(f.bs.warnings, uint32_t(WARN_MMAP_TRUNCATED));
     EXPECT_EQ(f.bs.memory_map_count, MEMORY_MAP_MAX);
 }
@@ -452,7 +488,7 @@ TEST(BootInfoMultiboot2, FirstCmdlineAndTag21Win)
     b.load_base(0x200000).load_base(0x400000);
     const size_t first = b.size();
     const Filled f = fill(b.cmdline("a").cmdline("bb").end().build());
-    ASSERT_EQ(f.scan.error, MbiError::none);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     EXPECT_EQ(f.bs.loader_base, PhysAddr{0x200000});
     EXPECT_EQ(f.bs.cmdline, PhysAddr{MBI_PHYS + first + 8});
     EXPECT_EQ(f.bs.cmdline_len, 1u);
@@ -461,57 +497,71 @@ TEST(BootInfoMultiboot2, FirstCmdlineAndTag21Win)
 TEST(BootInfoMultiboot2, FirstTag21WinsEvenWhenItSaysZero)
 {
     /*
-     * The first tag 21 is the loader's word (mbi_scan() and multiboot2_early()
-     * take it, and the 32-bit stage decided base_source and its warning on
-     * it): the filler must not take a later tag instead.
+     * The first tag 21 is the loader's word (the walk indexes it, the early
+     * step takes it, and the 32-bit stage decided base_source and its
+     * warning on it): no later tag replaces it.
      */
-    const auto mbi = MbiBuilder().load_base(0).load_base(uint32_t(IMAGE)).end().build();
-    BootState bs = start_info();
-    ASSERT_EQ(multiboot2_early(bs, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
-              MbiError::none);
-    EXPECT_EQ(bs.loader_base, PhysAddr{0});
-    const Filled f = fill(mbi, bs);
-    ASSERT_EQ(f.scan.error, MbiError::none);
+    const Filled f = fill(MbiBuilder().load_base(0).load_base(uint32_t(IMAGE)).end().build());
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
+    EXPECT_EQ(f.bs.mbi.load_base_addr, 8u);
     EXPECT_EQ(f.bs.loader_base, PhysAddr{0});
 }
 
 TEST(BootInfoMultiboot2, TakesTags1And21WhateverBootInfoHeld)
 {
-    /* Stale values in BootState (every byte 0x5a) do not stop the filler from taking the tags. */
+    /* Stale values in BootState (every byte 0x5a) do not stop the early step from taking the tags. */
     MbiBuilder b;
     b.load_base(0x200000);
     const size_t cmdline_at = b.size();
     const Filled f = fill(b.cmdline("abc").end().build(), start_info(0x5a));
-    ASSERT_EQ(f.scan.error, MbiError::none);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     EXPECT_EQ(f.bs.loader_base, PhysAddr{0x200000});
     EXPECT_EQ(f.bs.cmdline, PhysAddr{MBI_PHYS + cmdline_at + 8});
     EXPECT_EQ(f.bs.cmdline_len, 3u);
 }
 
-TEST(BootInfoMultiboot2, AfterTheEarlyStepTheSameValues)
+TEST(BootInfoMultiboot2, TheFillerReadsTheTagsTheWalkRecorded)
 {
-    /* The boot's order: .bss zeroed, the early step, then the filler over the same BootState. */
+    /*
+     * The filler walks no more: it reads the tags bs.mbi names.  Without
+     * tag 6 in the index (as if the walk had not found it) the filler takes
+     * tag 17's map; without any module, no module.
+     */
     MbiBuilder b;
-    b.load_base(uint32_t(IMAGE));
-    const size_t cmdline_at = b.size();
-    const auto mbi = b.cmdline("loglvl=debug").mmap_entries(entries_of(boot_test::seabios_1g())).end().build();
+    b.module(0x103000, 0x104000, "mod").mmap_entries({{0x0, 0x9f000, 1}});
+    const auto mbi = b.efi_mmap(ovmf_descriptors()).end().build();
+    TestMemory mem;
+    mem.add(MBI_PHYS, mbi);
     BootState bs = start_info();
-    ASSERT_EQ(multiboot2_early(bs, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
-              MbiError::none);
-    const Filled f = fill(mbi, bs);
-    ASSERT_EQ(f.scan.error, MbiError::none);
-    EXPECT_EQ(f.bs.cmdline, PhysAddr{MBI_PHYS + cmdline_at + 8});
-    EXPECT_EQ(f.bs.cmdline_len, 12u);
-    EXPECT_EQ(f.bs.loader_base, PhysAddr{IMAGE});
-    EXPECT_EQ(f.bs.info_size, total_size(mbi));
-    EXPECT_EQ(f.map(), fill(mbi).map());
+    ASSERT_TRUE(multiboot2_early(bs, mem.memory(), PhysAddr{MBI_PHYS}).ok());
+    ASSERT_NE(bs.mbi.mmap, 0u);
+    bs.mbi.mmap = 0;
+    bs.mbi.module_count = 0;
+    auto tables = std::make_unique<BootTables>();
+    ASSERT_TRUE(boot_info_from_multiboot2(bs, FillContext{tables.get(), TABLES, mem.memory(), PhysAddr{0}}).ok());
+    EXPECT_EQ(bs.module_count, 0u);
+    EXPECT_EQ(bs.memory_map_count, 17u);   /* tag 17's ranges, as in EfiDescriptorsOf40Bytes */
+}
+
+TEST(BootInfoMultiboot2, TheMbiOutsideTheWindowIsRefused)
+{
+    /* The filler reads the MBI through its window (the identity map): one it cannot map is a fault. */
+    const auto mbi = MbiBuilder().cmdline("x").end().build();
+    TestMemory mem;
+    mem.add(MBI_PHYS, mbi);
+    BootState bs = start_info();
+    ASSERT_TRUE(multiboot2_early(bs, mem.memory(), PhysAddr{MBI_PHYS}).ok());
+    auto tables = std::make_unique<BootTables>();
+    const TestMemory none;
+    EXPECT_EQ(error_line(boot_info_from_multiboot2(bs, FillContext{tables.get(), TABLES, none.memory(), PhysAddr{0}})),
+              "relboot: error: multiboot2 info at 0x00102000 total_size: 32, expected an MBI within the identity map\r\n");
 }
 
 TEST(BootInfoMultiboot2, NoMemoryMapAtAll)
 {
     /* Neither tag 6 nor tag 17: an empty map, its address still set. */
     const Filled f = fill(MbiBuilder().cmdline("x").end().build());
-    ASSERT_EQ(f.scan.error, MbiError::none);
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     EXPECT_EQ(f.bs.memory_map_count, 0u);
     EXPECT_EQ(f.bs.memory_map, MEMORY_MAP_AT);
     EXPECT_EQ(f.bs.modules, MODULES_AT);
@@ -520,7 +570,7 @@ TEST(BootInfoMultiboot2, NoMemoryMapAtAll)
 
 namespace {
 
-/* Valid tags the filler would take something from, then the defect. */
+/* Valid tags the filler would take something from (tag 1 the second), then the defect. */
 MbiBuilder good_prefix()
 {
     MbiBuilder b;
@@ -533,13 +583,16 @@ MbiBuilder good_prefix()
         .acpi_new(make_rsdp(2, "OVMF  "));
     return b;
 }
+/* Where good_prefix()'s command line lies: tag 1 at offset 24, its string 8 bytes in. */
+constexpr uint64_t PREFIX_CMDLINE = MBI_PHYS + 24 + 8;
 
 struct Malformed {
     const char* name;
     std::vector<uint64_t> mbi;
-    MbiError error;
+    const char* field;          /* the error line's field */
+    bool after_cmdline;         /* the fault lies after the sound tag 1 */
     uint64_t phys = MBI_PHYS;
-    int64_t available = -1;   /* bytes; -1: the whole buffer */
+    int64_t readable = -1;      /* bytes the window maps; -1: the whole buffer */
 };
 
 std::vector<Malformed> malformed_mbis()
@@ -550,59 +603,61 @@ std::vector<Malformed> malformed_mbis()
     module_no_nul.push_back('m');
     const auto good = good_prefix().end().build();
     return {
-        {"misaligned", good, MbiError::misaligned, MBI_PHYS + 4},
-        {"total_size below 16", good_prefix().end().build(8), MbiError::total_size_small},
-        {"fewer bytes than the fixed part", good, MbiError::total_size_small, MBI_PHYS, 7},
-        {"total_size past the buffer", good_prefix().end().build(0x2000), MbiError::total_size_large},
-        {"total_size past 1 MiB", good_prefix().end().build(MBI_MAX_SIZE + 8), MbiError::total_size_large},
-        {"runs past 4 GiB", good, MbiError::total_size_large, 0x100000000 - 0x100},
-        {"tag size below 8", good_prefix().tag(99, {}, 4).end().build(), MbiError::tag_size_small},
-        {"tag 21 without its field", good_prefix().tag(MULTIBOOT2_TAG_TYPE_LOAD_BASE_ADDR, {}).end().build(),
-         MbiError::tag_size_small},
-        {"tag 12 of 12 bytes", good_prefix().tag(MULTIBOOT2_TAG_TYPE_EFI64, MbiBuilder::u32s({1})).end().build(),
-         MbiError::tag_size_small},
-        {"tag 17 without descr_size", good_prefix().tag(MULTIBOOT2_TAG_TYPE_EFI_MMAP, {1, 2}).end().build(),
-         MbiError::tag_size_small},
-        {"end tag of 16 bytes", good_prefix().tag(MULTIBOOT2_TAG_TYPE_END, std::vector<uint8_t>(8)).build(),
-         MbiError::tag_size_small},
-        {"tag overrun", good_prefix().tag(99, std::vector<uint8_t>(8), 4000).end().build(), MbiError::tag_overrun},
-        {"no end tag", good_prefix().build(), MbiError::no_end_tag},
-        {"end tag cut off", good_prefix().end().build(int64_t(good.size() * 8 - 8)), MbiError::no_end_tag},
-        {"command line without NUL", good_prefix().tag(MULTIBOOT2_TAG_TYPE_CMDLINE, {'a', 'b'}).end().build(),
-         MbiError::string_unterminated},
+        {"misaligned", good, "ebx", false, MBI_PHYS + 4},
+        {"total_size below 16", good_prefix().end().build(8), "total_size", false},
+        {"fewer bytes than the fixed part", good, "ebx", false, MBI_PHYS, 7},
+        {"total_size past the buffer", good_prefix().end().build(0x2000), "total_size", false},
+        {"total_size past 1 MiB", good_prefix().end().build(MBI_MAX_SIZE + 8), "total_size", false},
+        {"runs past 4 GiB", good, "total_size", false, 0x100000000 - 0x100},
+        {"tag size below 8", good_prefix().tag(99, {}, 4).end().build(), "size", true},
+        {"tag 21 without its field", good_prefix().tag(MULTIBOOT2_TAG_TYPE_LOAD_BASE_ADDR, {}).end().build(), "size",
+         true},
+        {"tag 12 of 12 bytes", good_prefix().tag(MULTIBOOT2_TAG_TYPE_EFI64, MbiBuilder::u32s({1})).end().build(), "size",
+         true},
+        {"tag 17 without descr_size", good_prefix().tag(MULTIBOOT2_TAG_TYPE_EFI_MMAP, {1, 2}).end().build(), "size",
+         true},
+        {"end tag of 16 bytes", good_prefix().tag(MULTIBOOT2_TAG_TYPE_END, std::vector<uint8_t>(8)).build(), "size",
+         true},
+        {"tag overrun", good_prefix().tag(99, std::vector<uint8_t>(8), 4000).end().build(), "size", true},
+        {"no end tag", good_prefix().build(), "total_size", true},
+        {"end tag cut off", good_prefix().end().build(int64_t(good.size() * 8 - 8)), "total_size", true},
+        {"command line without NUL", good_prefix().tag(MULTIBOOT2_TAG_TYPE_CMDLINE, {'a', 'b'}).end().build(), "size",
+         true},
         {"module string without NUL", good_prefix().tag(MULTIBOOT2_TAG_TYPE_MODULE, module_no_nul).end().build(),
-         MbiError::string_unterminated},
-        {"mmap entry_size 16", good_prefix().mmap(16, 2).end().build(), MbiError::mmap_entry_size},
-        {"mmap entry_size 28", good_prefix().mmap(28, 2).end().build(), MbiError::mmap_entry_size},
-        {"mmap entries short", good_prefix().tag(MULTIBOOT2_TAG_TYPE_MMAP, mmap_short).end().build(),
-         MbiError::mmap_overrun},
-        {"module start above end", good_prefix().module(0x2000, 0x1000, "m").end().build(), MbiError::module_range},
-        {"EFI descr_size 32", good_prefix().efi_mmap(ovmf_descriptors(), 32).end().build(),
-         MbiError::efi_mmap_descr_size},
-        {"EFI descr_size 44", good_prefix().efi_mmap(ovmf_descriptors(), 44).end().build(),
-         MbiError::efi_mmap_descr_size},
-        {"EFI descr_size 0", good_prefix().efi_mmap({}, 0).end().build(), MbiError::efi_mmap_descr_size},
+         "size", true},
+        {"mmap entry_size 16", good_prefix().mmap(16, 2).end().build(), "entry_size", true},
+        {"mmap entry_size 28", good_prefix().mmap(28, 2).end().build(), "entry_size", true},
+        {"mmap entries short", good_prefix().tag(MULTIBOOT2_TAG_TYPE_MMAP, mmap_short).end().build(), "size", true},
+        {"module start above end", good_prefix().module(0x2000, 0x1000, "m").end().build(), "mod_start", true},
+        {"EFI descr_size 32", good_prefix().efi_mmap(ovmf_descriptors(), 32).end().build(), "descr_size", true},
+        {"EFI descr_size 44", good_prefix().efi_mmap(ovmf_descriptors(), 44).end().build(), "descr_size", true},
+        {"EFI descr_size 0", good_prefix().efi_mmap({}, 0).end().build(), "descr_size", true},
     };
 }
 
 } // namespace
 
-TEST(BootInfoMultiboot2, MalformedMbisChangeNothing)
+TEST(BootInfoMultiboot2, MalformedMbisChangeNothingButTheCommandLine)
 {
     for (const Malformed& m : malformed_mbis()) {
         SCOPED_TRACE(m.name);
         /* Patterns everywhere, so that any write shows (the image fields set, as the filler needs). */
         BootState bs = start_info(0x5a);
-        auto tables = std::make_unique<BootTables>();
-        std::memset(tables.get(), 0xa5, sizeof(BootTables));
-        const BootState bi_before = bs;
-        const auto tables_before = std::make_unique<BootTables>(*tables);
-        const uint32_t available = m.available < 0 ? uint32_t(m.mbi.size() * 8) : uint32_t(m.available);
-        const MbiScan s = boot_info_from_multiboot2(bs, *tables, TABLES, reinterpret_cast<const uint8_t*>(m.mbi.data()),
-                                                    PhysAddr{m.phys}, available);
-        EXPECT_EQ(s.error, m.error) << mbi_error_text(s.error);
-        EXPECT_TRUE(same_bytes(bs, bi_before));
-        EXPECT_TRUE(same_bytes(*tables, *tables_before));
+        const BootState before = bs;
+        TestMemory mem;
+        mem.add(m.phys, m.mbi.data(), m.readable < 0 ? m.mbi.size() * 8 : uint64_t(m.readable));
+        const BootError e = multiboot2_early(bs, mem.memory(), PhysAddr{m.phys});
+        ASSERT_FALSE(e.ok());
+        EXPECT_STREQ(e.subject, "multiboot2 info");
+        EXPECT_STREQ(e.field, m.field);
+        /* Only a sound tag 1 before the fault is taken (and the walk's scratch, bs.mbi, written). */
+        BootState want = before;
+        want.mbi = bs.mbi;
+        if (m.after_cmdline) {
+            want.cmdline = PhysAddr{PREFIX_CMDLINE};
+            want.cmdline_len = 15;
+        }
+        EXPECT_TRUE(same_bytes(bs, want));
     }
 }
 
@@ -611,25 +666,43 @@ TEST(BootInfoMultiboot2, MalformedTailIsFoundAfterGoodTags)
     /* The error points at the defect, past the tags the filler could have taken. */
     MbiBuilder b = good_prefix();
     const size_t defect_at = b.size();
-    const auto mbi = b.efi_mmap({}, 44).end().build();
-    const Filled f = fill(mbi, start_info(0x5a));
-    EXPECT_EQ(f.scan.error, MbiError::efi_mmap_descr_size);
-    EXPECT_EQ(f.scan.error_offset, defect_at);
-    EXPECT_EQ(f.scan.error_value, 44u);
+    const Filled f = fill(b.efi_mmap({}, 44).end().build(), start_info(0x5a));
+    EXPECT_EQ(error_line(f.error), "relboot: error: multiboot2 info at 0x" + hex8(MBI_PHYS + defect_at) +
+                                       " descr_size: 44, expected at least 40 and a multiple of 8 (UEFI 2.10, 7.2: "
+                                       "EFI_MEMORY_DESCRIPTOR)\r\n");
+    /* The filler never ran: the tables are as they were. */
+    for (const MemoryRange& r : f.tables->memory_map)
+        ASSERT_EQ(r.type, MemoryType(0xa5a5a5a5));
 }
+
+namespace {
+
+/* An index the walk reset: counts and offsets 0, modules[] as it was (valid only up to module_count). */
+MbiIndex walked_index(const MbiIndex& before)
+{
+    MbiIndex index = before;
+    index.load_base_addr = index.cmdline = index.mmap = index.efi32 = index.efi64 = 0;
+    index.acpi_old = index.acpi_new = index.efi_mmap = index.module_count = index.reserved = 0;
+    return index;
+}
+
+} // namespace
 
 TEST(Multiboot2Early, SetsOnlyItsFields)
 {
     MbiBuilder b;
-    b.loader_name("GRUB 2.06").load_base(0x3fe00000);
+    b.loader_name("GRUB 2.06");
+    const size_t load_base_at = b.size();
+    b.load_base(0x3fe00000);
     const size_t cmdline_at = b.size();
-    /* A defect after tags 21 and 1 is the filler's to find, not the early step's. */
-    const auto mbi = b.cmdline("a b").efi_mmap({}, 44).end().build();
+    b.cmdline("a b");
+    const size_t mmap_at = b.size();
+    const auto mbi = b.mmap(24, 2).end().build();
     BootState bs = start_info(0x5a);
     const BootState before = bs;
-    const MbiScan s = multiboot2_early(bs, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS));
-    ASSERT_EQ(s.error, MbiError::none);
-    EXPECT_FALSE(s.complete);
+    TestMemory mem;
+    mem.add(MBI_PHYS, mbi);
+    ASSERT_TRUE(multiboot2_early(bs, mem.memory(), PhysAddr{MBI_PHYS}).ok());
     BootState want = before;
     want.protocol = Protocol::multiboot2;
     want.info = PhysAddr{MBI_PHYS};
@@ -637,6 +710,11 @@ TEST(Multiboot2Early, SetsOnlyItsFields)
     want.loader_base = PhysAddr{0x3fe00000};
     want.cmdline = PhysAddr{MBI_PHYS + cmdline_at + 8};
     want.cmdline_len = 3;
+    want.entry_efi64 = 0;
+    want.mbi = walked_index(before.mbi);
+    want.mbi.load_base_addr = uint32_t(load_base_at);
+    want.mbi.cmdline = uint32_t(cmdline_at);
+    want.mbi.mmap = uint32_t(mmap_at);
     EXPECT_TRUE(same_bytes(bs, want));
 }
 
@@ -645,34 +723,46 @@ TEST(Multiboot2Early, WithoutTags21And1)
     const auto mbi = MbiBuilder().loader_name("x").end().build();
     BootState bs = start_info(0x5a);
     const BootState before = bs;
-    ASSERT_EQ(multiboot2_early(bs, reinterpret_cast<const uint8_t*>(mbi.data()), uint32_t(MBI_PHYS)).error,
-              MbiError::none);
+    TestMemory mem;
+    mem.add(MBI_PHYS, mbi);
+    ASSERT_TRUE(multiboot2_early(bs, mem.memory(), PhysAddr{MBI_PHYS}).ok());
     BootState want = before;
     want.protocol = Protocol::multiboot2;
     want.info = PhysAddr{MBI_PHYS};
     want.info_size = total_size(mbi);
+    want.entry_efi64 = 0;
+    want.mbi = walked_index(before.mbi);
     EXPECT_TRUE(same_bytes(bs, want));   /* loader_base and cmdline as they were */
 }
 
-TEST(Multiboot2Early, ErrorsWriteNothing)
+TEST(Multiboot2Early, FaultsWriteNothingButTheIndexAndASoundCommandLineBeforeThem)
 {
     struct Case {
         std::vector<uint64_t> mbi;
-        uint32_t phys;
-        MbiError error;
+        uint64_t phys;
+        const char* field;
+        bool cmdline;
     };
     const Case cases[] = {
-        {MbiBuilder().load_base(1).cmdline("x").end().build(), uint32_t(MBI_PHYS + 4), MbiError::misaligned},
-        {MbiBuilder().load_base(1).cmdline("x").end().build(), 0xfffffff8, MbiError::total_size_large},
-        {MbiBuilder().load_base(1).mmap(16, 1).cmdline("x").end().build(), uint32_t(MBI_PHYS),
-         MbiError::mmap_entry_size},
-        {MbiBuilder().load_base(1).tag(MULTIBOOT2_TAG_TYPE_CMDLINE, {'x'}).end().build(), uint32_t(MBI_PHYS),
-         MbiError::string_unterminated},
+        {MbiBuilder().load_base(1).cmdline("x").end().build(), MBI_PHYS + 4, "ebx", false},
+        {MbiBuilder().load_base(1).cmdline("x").end().build(), 0xfffffff8, "total_size", false},
+        {MbiBuilder().load_base(1).mmap(16, 1).cmdline("x").end().build(), MBI_PHYS, "entry_size", false},
+        {MbiBuilder().load_base(1).tag(MULTIBOOT2_TAG_TYPE_CMDLINE, {'x'}).end().build(), MBI_PHYS, "size", false},
+        {MbiBuilder().load_base(1).cmdline("x").mmap(16, 1).end().build(), MBI_PHYS, "entry_size", true},
     };
     for (const Case& c : cases) {
+        SCOPED_TRACE(c.field);
         BootState bs = start_info(0x5a);
-        const BootState before = bs;
-        EXPECT_EQ(multiboot2_early(bs, reinterpret_cast<const uint8_t*>(c.mbi.data()), c.phys).error, c.error);
-        EXPECT_TRUE(same_bytes(bs, before));
+        BootState want = bs;
+        if (c.cmdline) {
+            want.cmdline = PhysAddr{c.phys + 24 + 8};
+            want.cmdline_len = 1;
+        }
+        TestMemory mem;
+        mem.add(c.phys, c.mbi);
+        const BootError e = multiboot2_early(bs, mem.memory(), PhysAddr{c.phys});
+        EXPECT_STREQ(e.field, c.field);
+        want.mbi = bs.mbi;   /* the walk's scratch */
+        EXPECT_TRUE(same_bytes(bs, want));
     }
 }

@@ -1,18 +1,21 @@
 /*
  * Helpers shared by the BootState tests (memory map, multiboot2 filler,
- * ACPI): memory ranges that compare and print, and RSDPs with correct
- * checksums.
+ * ACPI): memory ranges that compare and print, physical memory made of
+ * buffers, error lines as text, and RSDPs with correct checksums.
  */
 #ifndef RELBOOT_TESTS_BOOT_TEST_UTIL_H
 #define RELBOOT_TESTS_BOOT_TEST_UTIL_H
 
 #include "platform/acpi.h"
 #include "boot_state.h"
+#include "lib/console.h"
+#include "lib/error.h"
 #include "platform/memory_map.h"
 
 #include <cstdint>
 #include <cstring>
 #include <ostream>
+#include <string>
 #include <vector>
 
 namespace relboot {
@@ -36,6 +39,15 @@ inline void PrintTo(PhysAddr a, std::ostream* os)
 
 namespace boot_test {
 
+/* The error line print_error() writes for e, "relboot: error: ...\r\n" (lib/error.h). */
+inline std::string error_line(const relboot::BootError& e)
+{
+    char buf[512];
+    relboot::Console con(buf, sizeof buf);
+    relboot::print_error(con, e);
+    return buf;
+}
+
 using relboot::MemoryRange;
 using relboot::MemoryType;
 using relboot::PhysAddr;
@@ -49,6 +61,42 @@ inline constexpr MemoryType BAD = MemoryType::bad;
 inline constexpr MemoryType IMG = MemoryType::relboot;
 inline constexpr MemoryType DATA = MemoryType::boot_data;
 inline constexpr MemoryType MOD = MemoryType::module;
+
+/*
+ * Physical memory for the tests: byte buffers placed at physical
+ * addresses, read through a PhysMemory window (acpi.h) as the early steps
+ * and fillers read the loader's memory.  A read is mapped only when it
+ * lies wholly inside one buffer.  The buffers must outlive the window.
+ */
+struct TestMemory {
+    struct Region {
+        uint64_t phys;
+        const uint8_t* bytes;
+        uint64_t size;
+    };
+    std::vector<Region> regions;
+
+    TestMemory& add(uint64_t phys, const void* bytes, uint64_t size)
+    {
+        regions.push_back({phys, static_cast<const uint8_t*>(bytes), size});
+        return *this;
+    }
+    /* A multiboot2 MBI as MbiBuilder builds it (a vector of words). */
+    TestMemory& add(uint64_t phys, const std::vector<uint64_t>& words)
+    {
+        return add(phys, words.data(), words.size() * 8);
+    }
+    relboot::PhysMemory memory() const
+    {
+        return relboot::PhysMemory{[](const void* ctx, uint64_t phys, uint64_t len) -> const uint8_t* {
+                                       for (const Region& r : static_cast<const TestMemory*>(ctx)->regions)
+                                           if (phys >= r.phys && phys - r.phys <= r.size && len <= r.size - (phys - r.phys))
+                                               return r.bytes + (phys - r.phys);
+                                       return nullptr;
+                                   },
+                                   this};
+    }
+};
 
 /* [base, end) of one type: the tests write ranges as the firmware tables print them. */
 inline MemoryRange span(uint64_t base, uint64_t end, MemoryType type)

@@ -4,13 +4,17 @@
  * GetMemoryMap(), ExitBootServices() and AllocatePages() as ms_abi
  * functions, as the x64 UEFI calling convention has them.  The fake keeps
  * a map key that changes whenever its map changes, and refuses a stale
- * key with EFI_INVALID_PARAMETER (UEFI 2.10, 7.4), as OVMF does.
+ * key with EFI_INVALID_PARAMETER (UEFI 2.10, 7.4), as OVMF does.  And
+ * what the multiboot2 filler (mbi.h) makes of the record it leaves: the
+ * final map, or one "efi exit" error line.
  */
+#include "boot_test_util.h"
 #include "mbi_builder.h"
 
 #include <gtest/gtest.h>
 #include <relboot/spec/efi.h>
 #include "protocol/efi_exit.h"
+#include "protocol/mbi.h"
 
 #include <cstring>
 #include <memory>
@@ -275,4 +279,91 @@ TEST(EfiExit, DebugEbsMakesTheKeyStale)
         EXPECT_EQ(r.out->attempts, 1u) << line;
         EXPECT_EQ(r.out->stale_injected, 0u) << line;
     }
+}
+
+namespace {
+
+/*
+ * The multiboot2 filler after the EFI amd64 entry, on a record holding
+ * result (the other fields as given): the early step over GRUB's MBI at
+ * 0x102000, then the filler with the record at 0x1f00000.
+ */
+BootError fill_after_exit(const EfiExit& record)
+{
+    const Tables t;
+    const std::vector<uint64_t> mbi = keep_bs_mbi(t);
+    boot_test::TestMemory mem;
+    mem.add(0x102000, mbi).add(0x1f00000, &record, sizeof(EfiExit));
+    BootState bs{};
+    bs.load_base = PhysAddr{0x1000000};
+    bs.image_size = 0x40000;
+    EXPECT_TRUE(multiboot2_efi64_early(bs, mem.memory(), PhysAddr{0x102000}).ok());
+    auto tables = std::make_unique<BootTables>();
+    return boot_info_from_multiboot2(bs, FillContext{tables.get(), PhysAddr{0x1020000}, mem.memory(), PhysAddr{0x1f00000}});
+}
+
+} // namespace
+
+TEST(EfiExit, TheFillerRefusesAFailedExitWithOneLine)
+{
+    struct Case {
+        EfiExitResult result;
+        uint64_t status;
+        uint32_t attempts;
+        uint64_t map_size, desc_size;
+        const char* line;
+    };
+    const Case cases[] = {
+        {EfiExitResult::exit_refused, efi::INVALID_PARAMETER, 2, 0, 0,
+         "efi exit ExitBootServices(): 0x8000000000000002, expected EFI_SUCCESS within 2 attempts (UEFI 2.10, 7.4: "
+         "one retry with a fresh map key); attempts = 2"},
+        {EfiExitResult::exit_refused, efi::ERROR_BIT | 7, 1, 0, 0,
+         "efi exit ExitBootServices(): 0x8000000000000007, expected EFI_SUCCESS within 2 attempts (UEFI 2.10, 7.4: "
+         "one retry with a fresh map key); attempts = 1"},
+        {EfiExitResult::get_memory_map_failed, efi::INVALID_PARAMETER, 0, 0, 0,
+         "efi exit GetMemoryMap(): 0x8000000000000002, expected EFI_SUCCESS (UEFI 2.10, 7.2)"},
+        {EfiExitResult::map_too_large, efi::BUFFER_TOO_SMALL, 0, 40000, 0,
+         "efi exit MemoryMapSize: 40000, expected at most relboot's buffer (EFI_MMAP_BUFFER_SIZE); "
+         "EFI_MMAP_BUFFER_SIZE = 32768"},
+        {EfiExitResult::no_boot_services_tag, 0, 0, 0, 0,
+         "efi exit at 0x00102000 tag 18: 0, expected present: EFI boot services not terminated, with tags 12 and 20, "
+         "after the EFI amd64 entry (multiboot2 3.6.20)"},
+        {EfiExitResult::no_system_table, 0, 0, 0, 0,
+         "efi exit at 0x00102000 tag 12: 0, expected present: the EFI 64-bit system table pointer (multiboot2 3.6.14)"},
+        {EfiExitResult::no_image_handle, 0, 0, 0, 0,
+         "efi exit at 0x00102000 tag 20: 0, expected present: the EFI 64-bit image handle pointer (multiboot2 3.6.22)"},
+        {EfiExitResult::exited, 0, 1, 96, 36,
+         "efi exit DescriptorSize: 36, expected at least 40 and a multiple of 8 (UEFI 2.10, 7.2: GetMemoryMap())"},
+        {EfiExitResult::exited, 0, 1, EFI_MMAP_BUFFER_SIZE + 48, 48,
+         "efi exit MemoryMapSize: 32816, expected at most relboot's buffer (EFI_MMAP_BUFFER_SIZE); "
+         "EFI_MMAP_BUFFER_SIZE = 32768"},
+        {EfiExitResult::not_run, 0, 0, 0, 0,
+         "efi exit result: 0, expected the EFI amd64 entry's record written (efi_exit.h)"},
+    };
+    for (const Case& c : cases) {
+        auto record = std::make_unique<EfiExit>();
+        std::memset(record.get(), 0, sizeof(EfiExit));
+        record->result = c.result;
+        record->status = c.status;
+        record->attempts = c.attempts;
+        record->map_size = c.map_size;
+        record->desc_size = c.desc_size;
+        EXPECT_EQ(boot_test::error_line(fill_after_exit(*record)), std::string("relboot: error: ") + c.line + "\r\n");
+    }
+}
+
+TEST(EfiExit, TheFillerTakesTheFinalMapOfAnExit)
+{
+    auto record = std::make_unique<EfiExit>();
+    std::memset(record.get(), 0, sizeof(EfiExit));
+    record->result = EfiExitResult::exited;
+    record->attempts = 1;
+    record->map_size = 2 * 48;
+    record->desc_size = 48;
+    record->desc_version = 1;
+    const efi::MemoryDescriptor d{efi::CONVENTIONAL_MEMORY, 0, 0x100000, 0, 0x100, 0xf};
+    std::memcpy(record->map, &d, sizeof d);
+    std::memcpy(record->map + 48, &d, sizeof d);
+    const BootError e = fill_after_exit(*record);
+    EXPECT_TRUE(e.ok()) << boot_test::error_line(e);
 }

@@ -5,6 +5,7 @@
  * malformed ones: each refusal names its field.
  */
 #include "../fuzz/info_window.h"
+#include "boot_test_util.h"
 
 #include <gtest/gtest.h>
 #include "protocol/multiboot1.h"
@@ -16,6 +17,7 @@
 #include <vector>
 
 using namespace relboot;
+using boot_test::error_line;
 
 namespace {
 
@@ -29,6 +31,12 @@ struct Memory {
     void put64(uint64_t off, uint64_t v) { std::memcpy(&bytes[off], &v, 8); }
     void str(uint64_t off, const std::string& s) { std::memcpy(&bytes[off], s.c_str(), s.size() + 1); }
 };
+
+/* The filler's context: the tables on the heap at TABLES, memory the window. */
+FillContext context(BootTables& tables, const fuzz::Window& w)
+{
+    return FillContext{&tables, TABLES, w.memory(), PhysAddr{0}};
+}
 
 BootState image_info()
 {
@@ -71,8 +79,9 @@ TEST(Multiboot1, QemuLayout)
     const fuzz::Window w = m.window();
     BootState bs = image_info();
     auto tables = std::make_unique<BootTables>();
-    const InfoCheck c = boot_info_from_multiboot1(bs, *tables, TABLES, w.memory(), PhysAddr{B});
-    ASSERT_EQ(c.error, nullptr) << c.error;
+    bs.info = PhysAddr{B};
+    const BootError c = boot_info_from_multiboot1(bs, context(*tables, w));
+    ASSERT_TRUE(c.ok()) << error_line(c);
     EXPECT_EQ(bs.protocol, Protocol::multiboot1);
     EXPECT_EQ(bs.info.value, B);
     EXPECT_EQ(bs.info_size, uint32_t(MULTIBOOT1_INFO_SIZE));
@@ -105,48 +114,87 @@ TEST(Multiboot1, EmptyAppendLeavesAnEmptyCommandLine)
     Memory m = qemu_mb1();
     m.str(0x100, "relboot.elf ");
     BootState bs{};
-    ASSERT_EQ(multiboot1_early(bs, m.window().memory(), PhysAddr{B}).error, nullptr);
+    ASSERT_TRUE(multiboot1_early(bs, m.window().memory(), PhysAddr{B}).ok());
     EXPECT_EQ(bs.cmdline_len, 0u);
 }
 
-/* One refusal per malformed field: the field named, nothing filled past it. */
+/* One refusal per malformed field: the field named, at the structure's or the entry's address. */
 struct Mb1Case {
     const char* field;
+    uint64_t at;                /* offset from B of what the error line names */
     void (*spoil)(Memory&);
 };
 
 TEST(Multiboot1, Refusals)
 {
     const Mb1Case cases[] = {
-        {"cmdline", [](Memory& m) { m.put32(16, 0x7fff0000); }},
-        {"cmdline", [](Memory& m) { std::memset(&m.bytes[0x100], 'x', 0xf00); }},
-        {"boot_loader_name", [](Memory& m) { m.put32(64, 0); }},
-        {"mmap_addr", [](Memory& m) { m.put32(44, 0x10000); }},
-        {"size", [](Memory& m) { m.put32(0x218, 12); }},
-        {"size", [](Memory& m) { m.put32(0x230, 100); }},
-        {"mmap_length", [](Memory& m) { m.put32(44, 74); }},
-        {"mods_addr", [](Memory& m) { m.put32(20, 0x10000000); }},
-        {"mod_start", [](Memory& m) { m.put32(0x300, 0x2000020); }},
-        {"string", [](Memory& m) { m.put32(0x318, 0xfff0); }},
+        {"cmdline", 0, [](Memory& m) { m.put32(16, 0x7fff0000); }},
+        {"cmdline", 0, [](Memory& m) { std::memset(&m.bytes[0x100], 'x', 0xf00); }},
+        {"boot_loader_name", 0, [](Memory& m) { m.put32(64, 0); }},
+        {"mmap_addr", 0, [](Memory& m) { m.put32(44, 0x10000); }},
+        {"size", 0x218, [](Memory& m) { m.put32(0x218, 12); }},
+        {"size", 0x230, [](Memory& m) { m.put32(0x230, 100); }},
+        {"mmap_length", 0, [](Memory& m) { m.put32(44, 74); }},
+        {"mods_addr", 0, [](Memory& m) { m.put32(20, 0x10000000); }},
+        {"mod_start", 0x300, [](Memory& m) { m.put32(0x300, 0x2000020); }},
+        {"string", 0x310, [](Memory& m) { m.put32(0x318, 0xfff0); }},
     };
     for (const Mb1Case& k : cases) {
+        SCOPED_TRACE(k.field);
         Memory m = qemu_mb1();
         k.spoil(m);
         BootState bs = image_info();
+        bs.info = PhysAddr{B};
         auto tables = std::make_unique<BootTables>();
-        const InfoCheck c = boot_info_from_multiboot1(bs, *tables, TABLES, m.window().memory(), PhysAddr{B});
-        ASSERT_NE(c.error, nullptr) << k.field;
+        const fuzz::Window w = m.window();
+        const BootError c = boot_info_from_multiboot1(bs, context(*tables, w));
+        ASSERT_FALSE(c.ok());
+        EXPECT_STREQ(c.subject, "multiboot1 info");
         EXPECT_STREQ(c.field, k.field);
+        EXPECT_EQ(c.at, B + k.at);
     }
+}
+
+TEST(Multiboot1, RefusalLines)
+{
+    /* The lines tests/loader/multiboot1-entry.test expects, here for a structure at B. */
+    Memory m = qemu_mb1();
+    std::memset(&m.bytes[0x100], 'x', 0xf00);
+    BootState bs{};
+    EXPECT_EQ(error_line(multiboot1_early(bs, m.window().memory(), PhysAddr{B})),
+              "relboot: error: multiboot1 info at 0x00009000 cmdline: 0x00009100, expected a NUL-terminated string "
+              "within 64 KiB, in memory relboot can read (below 4 GiB and mem=)\r\n");
+    EXPECT_FALSE(bs.cmdline.present());   /* a faulty command line is not taken */
+
+    m = qemu_mb1();
+    m.put32(0x218, 12);
+    bs = image_info();
+    bs.info = PhysAddr{B};
+    auto tables = std::make_unique<BootTables>();
+    const fuzz::Window w = m.window();
+    EXPECT_EQ(error_line(boot_info_from_multiboot1(bs, context(*tables, w))),
+              "relboot: error: multiboot1 info at 0x00009218 size: 12, expected at least 20: base_addr, length and "
+              "type (multiboot 3.3)\r\n");
+
+    m = qemu_mb1();
+    m.put32(24, 0xfffffff0);
+    bs = image_info();
+    bs.info = PhysAddr{B};
+    const fuzz::Window w2 = m.window();
+    EXPECT_EQ(error_line(boot_info_from_multiboot1(bs, context(*tables, w2))),
+              "relboot: error: multiboot1 info at 0x00009000 mods_addr: 0xfffffff0, expected mods_count entries of 16 "
+              "bytes in memory relboot can read (below 4 GiB and mem=); mods_count = 2\r\n");
 }
 
 TEST(Multiboot1, InfoOutsideMemory)
 {
     Memory m = qemu_mb1();
     BootState bs{};
-    const InfoCheck c = multiboot1_early(bs, m.window().memory(), PhysAddr{B + 0xfc0});
-    ASSERT_NE(c.error, nullptr);
+    const BootState before = bs;
+    const BootError c = multiboot1_early(bs, m.window().memory(), PhysAddr{B + 0xfc0});
+    ASSERT_FALSE(c.ok());
     EXPECT_STREQ(c.field, "ebx");
+    EXPECT_EQ(std::memcmp(&bs, &before, sizeof bs), 0);   /* a refusal sets nothing */
 }
 
 /* QEMU's PVH start info: version 1, the -append string, one module without a string, the RSDP. */
@@ -178,8 +226,9 @@ TEST(Pvh, QemuLayout)
     const fuzz::Window w = m.window();
     BootState bs = image_info();
     auto tables = std::make_unique<BootTables>();
-    const InfoCheck c = boot_info_from_pvh(bs, *tables, TABLES, w.memory(), PhysAddr{B});
-    ASSERT_EQ(c.error, nullptr) << c.error;
+    bs.info = PhysAddr{B};
+    const BootError c = boot_info_from_pvh(bs, context(*tables, w));
+    ASSERT_TRUE(c.ok()) << error_line(c);
     EXPECT_EQ(bs.protocol, Protocol::pvh);
     EXPECT_EQ(bs.info_size, uint32_t(HVM_START_INFO_SIZE));
     EXPECT_EQ(bs.cmdline.value, B + 0x100);
@@ -199,30 +248,56 @@ TEST(Pvh, VersionZeroHasNoMemoryMap)
     m.put32(4, 0);
     BootState bs = image_info();
     auto tables = std::make_unique<BootTables>();
-    ASSERT_EQ(boot_info_from_pvh(bs, *tables, TABLES, m.window().memory(), PhysAddr{B}).error, nullptr);
+    bs.info = PhysAddr{B};
+    const fuzz::Window w = m.window();
+    ASSERT_TRUE(boot_info_from_pvh(bs, context(*tables, w)).ok());
     EXPECT_EQ(bs.memory_map_count, 0u);
 }
 
 TEST(Pvh, Refusals)
 {
     const Mb1Case cases[] = {
-        {"magic", [](Memory& m) { m.put32(0, 0x2badb002); }},
-        {"cmdline_paddr", [](Memory& m) { std::memset(&m.bytes[0x100], 'x', 0xf00); }},
-        {"memmap_paddr", [](Memory& m) { m.put32(48, 1000); }},
-        {"modlist_paddr", [](Memory& m) { m.put32(12, 0x8000000); }},
-        {"modlist_paddr", [](Memory& m) { m.put64(16, 0); }},
-        {"size", [](Memory& m) { m.put64(0x208, ~uint64_t(0)); }},
-        {"cmdline_paddr", [](Memory& m) { m.put64(0x210, 0x1234567); }},
+        {"magic", 0, [](Memory& m) { m.put32(0, 0x2badb002); }},
+        {"cmdline_paddr", 0, [](Memory& m) { std::memset(&m.bytes[0x100], 'x', 0xf00); }},
+        {"memmap_paddr", 0, [](Memory& m) { m.put32(48, 1000); }},
+        {"modlist_paddr", 0, [](Memory& m) { m.put32(12, 0x8000000); }},
+        {"modlist_paddr", 0, [](Memory& m) { m.put64(16, 0); }},
+        {"size", 0x200, [](Memory& m) { m.put64(0x208, ~uint64_t(0)); }},
+        {"cmdline_paddr", 0x200, [](Memory& m) { m.put64(0x210, 0x1234567); }},
     };
     for (const Mb1Case& k : cases) {
+        SCOPED_TRACE(k.field);
         Memory m = qemu_pvh();
         k.spoil(m);
         BootState bs = image_info();
+        bs.info = PhysAddr{B};
         auto tables = std::make_unique<BootTables>();
-        const InfoCheck c = boot_info_from_pvh(bs, *tables, TABLES, m.window().memory(), PhysAddr{B});
-        ASSERT_NE(c.error, nullptr) << k.field;
+        const fuzz::Window w = m.window();
+        const BootError c = boot_info_from_pvh(bs, context(*tables, w));
+        ASSERT_FALSE(c.ok());
+        EXPECT_STREQ(c.subject, "pvh info");
         EXPECT_STREQ(c.field, k.field);
+        EXPECT_EQ(c.at, B + k.at);
     }
+}
+
+TEST(Pvh, RefusalLines)
+{
+    /* The line tests/loader/pvh-entry.test expects, here for a start info at B. */
+    Memory m = qemu_pvh();
+    m.put64(40, 0xfffffff0);
+    BootState bs = image_info();
+    bs.info = PhysAddr{B};
+    auto tables = std::make_unique<BootTables>();
+    const fuzz::Window w = m.window();
+    EXPECT_EQ(error_line(boot_info_from_pvh(bs, context(*tables, w))),
+              "relboot: error: pvh info at 0x00009000 memmap_paddr: 0xfffffff0, expected memmap_entries entries of 24 "
+              "bytes in memory relboot can read (below 4 GiB and mem=); memmap_entries = 3\r\n");
+    m = qemu_pvh();
+    m.put32(0, 0x2badb002);
+    EXPECT_EQ(error_line(pvh_early(bs, m.window().memory(), PhysAddr{B})),
+              "relboot: error: pvh info at 0x00009000 magic: 0x2badb002, expected 0x336ec578 "
+              "(XEN_HVM_START_MAGIC_VALUE)\r\n");
 }
 
 } // namespace

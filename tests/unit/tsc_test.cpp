@@ -59,13 +59,14 @@ TEST(TscCpuid, HypervisorLeaf)
     EXPECT_EQ(s, TscSource::cpuid);
 }
 
-/* Rates no TSC has are not believed: below 100 MHz or above the assumed 10 GHz. */
+/* Rates CPUID cannot mean are not believed: below 1 MHz or above the assumed 10 GHz. */
 TEST(TscCpuid, UnbelievableRates)
 {
     TscSource s;
-    EXPECT_EQ(rate({.max_leaf = 0x1b, .leaf15_eax = 1000, .leaf15_ebx = 1, .leaf15_ecx = 25000000}, &s), 0u);
+    EXPECT_EQ(rate({.max_leaf = 0x1b, .leaf15_eax = 100, .leaf15_ebx = 1, .leaf15_ecx = 25000000}, &s), 0u);
+    EXPECT_EQ(rate({.max_leaf = 0x1b, .leaf15_eax = 25, .leaf15_ebx = 1, .leaf15_ecx = 25000000}, &s), 1000u);
     EXPECT_EQ(rate({.max_leaf = 0x1b, .leaf15_eax = 1, .leaf15_ebx = 1000, .leaf15_ecx = 25000000}, &s), 0u);
-    EXPECT_EQ(rate({.max_leaf = 0x0d, .hypervisor_max = 0x40000010, .hv_timing_eax = 99999}, &s), 0u);
+    EXPECT_EQ(rate({.max_leaf = 0x0d, .hypervisor_max = 0x40000010, .hv_timing_eax = 999}, &s), 0u);
     EXPECT_EQ(rate({.max_leaf = 0x0d, .hypervisor_max = 0x40000010, .hv_timing_eax = 10000000}, &s), 10000000u);
 }
 

@@ -7,10 +7,11 @@
  * One instance, boot_state, lives in the image's .bss.  It is filled in
  * the order of the boot (docs/boot-flow.md):
  *   - the 32-bit stage: the load base, the protocol and its information
- *     structure, the command line and its parsed options, the CPU's NX,
- *     the identity-map limit and the TSC stamps: what long mode needs;
- *   - the 64-bit stage: the protocol's filler (boot_info_from_<protocol>(),
- *     one per protocol) adds the firmware kind, the modules, the memory
+ *     structure (the protocol's early step, protocol/protocols.def), the
+ *     command line and its parsed options, the CPU's NX, the identity-map
+ *     limit and the TSC stamps: what long mode needs;
+ *   - the 64-bit stage: the protocol's filler (protocols.def's filler
+ *     column, one per protocol) adds the firmware kind, the modules, the memory
  *     map and what the firmware tables say; then the common code adds the
  *     ACPI RSDP, CR3, the link base, the BIOS calls' results (bios.h) and
  *     the CPUs (smp.h).
@@ -36,35 +37,6 @@
 #include "protocol/protocols.h"
 
 namespace relboot {
-
-/* How relboot was entered: one entry file and one filler per protocol. */
-enum class Protocol : uint8_t {
-    none = 0,
-    multiboot2 = PROTOCOL_MULTIBOOT2,
-    multiboot1 = PROTOCOL_MULTIBOOT1,
-    pvh = PROTOCOL_PVH,
-};
-
-/* The protocol's name in the report ("relboot: loader=<name>"). */
-constexpr const char* protocol_name(Protocol p)
-{
-    switch (p) {
-    case Protocol::multiboot2: return "multiboot2";
-    case Protocol::multiboot1: return "multiboot1";
-    case Protocol::pvh: return "pvh";
-    default: return "none";
-    }
-}
-
-/*
- * Whether the protocol can say where the loader put the image (multiboot2:
- * tag 21).  Without such a word the base comes from EIP and that is no
- * cause for a warning; multiboot1 and PVH load at the link address.
- */
-constexpr bool protocol_reports_base(Protocol p)
-{
-    return p == Protocol::multiboot2;
-}
 
 /* Where load_base came from (docs/report.md, "base ... source="). */
 enum class BaseSource : uint8_t {
@@ -111,6 +83,28 @@ enum BootWarning : uint32_t {
 inline constexpr uint32_t MEMORY_MAP_MAX = 256;
 inline constexpr uint32_t MODULES_MAX = 64;
 
+/*
+ * Where the multiboot2 tags the filler reads lie in the MBI: recorded by
+ * the one checked walk of the MBI (mbi_scan(), protocol/mbi.h) in the
+ * 32-bit stage, so that the 64-bit filler reads them without walking
+ * again.  Byte offsets from the MBI's first byte; 0 = no such tag (offset
+ * 0 is the fixed part, never a tag).  Multiboot2 Specification 2.0, 3.6.
+ */
+struct MbiIndex {
+    uint32_t load_base_addr;    /* the first tag 21 (3.6.23) */
+    uint32_t cmdline;           /* the first tag 1 (3.6.5) */
+    uint32_t mmap;              /* the first tag 6 (3.6.8) */
+    uint32_t efi32;             /* the first tag 11 (3.6.13) */
+    uint32_t efi64;             /* the first tag 12 (3.6.14) */
+    uint32_t acpi_old;          /* the first tag 14 that holds a copy (size > 8) (3.6.16) */
+    uint32_t acpi_new;          /* the first such tag 15 (3.6.17) */
+    uint32_t efi_mmap;          /* the first tag 17 (3.6.19) */
+    uint32_t module_count;      /* every tag 3 (3.6.6), also those past MODULES_MAX */
+    uint32_t reserved;
+    uint32_t modules[MODULES_MAX];  /* the first MODULES_MAX tags 3, in the MBI's order */
+};
+static_assert(sizeof(MbiIndex) % 8 == 0);
+
 struct alignas(8) BootState {
     /* Where relboot is (32-bit stage), and the paging it hands over (handoff.h). */
     PhysAddr load_base;         /* the image's first byte (EIP-derived) */
@@ -139,6 +133,7 @@ struct alignas(8) BootState {
 
     uint64_t tsc[uint32_t(TscStamp::count)];   /* by TscStamp */
     Options options;            /* relboot's parsed command line */
+    MbiIndex mbi;               /* multiboot2 only: the MBI's tags, as the early step's walk found them */
 
     uint32_t info_size;         /* bytes of the information structure */
     uint32_t cmdline_len;       /* bytes before the command line's NUL (the tag may hold an earlier NUL) */
@@ -171,7 +166,8 @@ struct alignas(8) BootState {
  * stages include this header and check the size (8-byte fields first,
  * then the 32-bit ones, then the bytes, so no padding depends on the ABI).
  */
-inline constexpr uint32_t BOOT_STATE_SIZE = 19 * 8 + uint32_t(TscStamp::count) * 8 + sizeof(Options) + 16 * 4 + 8;
+inline constexpr uint32_t BOOT_STATE_SIZE =
+    19 * 8 + uint32_t(TscStamp::count) * 8 + sizeof(Options) + sizeof(MbiIndex) + 16 * 4 + 8;
 static_assert(alignof(BootState) == 8 && sizeof(Options) % 8 == 0);
 static_assert(sizeof(BootState) == BOOT_STATE_SIZE);
 static_assert(offsetof(BootState, options) == 19 * 8 + uint32_t(TscStamp::count) * 8);

@@ -1,16 +1,17 @@
 /*
  * The few UEFI structures relboot reads: the system table's configuration
  * table (to find the ACPI RSDP), memory descriptors (the EFI memory map),
- * and, for the EFI amd64 entry (multiboot2_efi64_entry.S), the two boot
- * services it calls itself.  UEFI Specification 2.10: 4.3.1
- * EFI_SYSTEM_TABLE, 4.4.1 EFI_BOOT_SERVICES, 4.6 EFI_CONFIGURATION_TABLE,
- * 7.2 GetMemoryMap() and AllocatePages(), 7.4 ExitBootServices(),
- * Appendix D status codes.  Offsets for the 64-bit (x64) and the 32-bit
- * (IA32) table layouts.
+ * and, for the EFI amd64 entry (multiboot2_efi64_entry.S), the system
+ * table and the boot services it calls itself.  UEFI Specification 2.10:
+ * 4.2.1 EFI_TABLE_HEADER, 4.3.1 EFI_SYSTEM_TABLE, 4.4.1 EFI_BOOT_SERVICES,
+ * 4.6 EFI_CONFIGURATION_TABLE, 7.2 GetMemoryMap() and AllocatePages(),
+ * 7.4 ExitBootServices(), Appendix D status codes.  Offsets for the
+ * 64-bit (x64) and the 32-bit (IA32) table layouts.
  */
 #ifndef RELBOOT_EFI_H
 #define RELBOOT_EFI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace relboot::efi {
@@ -29,16 +30,83 @@ struct SystemTableLayout {
 inline constexpr SystemTableLayout SYSTEM_TABLE_X64 = {120, 104, 112, 8, 24};
 inline constexpr SystemTableLayout SYSTEM_TABLE_IA32 = {72, 64, 68, 4, 20};
 
-/* x64 EFI_SYSTEM_TABLE.BootServices (4.3.1): the EFI_BOOT_SERVICES pointer, byte offset. */
-inline constexpr uint32_t SYSTEM_TABLE_X64_BOOT_SERVICES = 96;
+/* 4.2.1: EFI_TABLE_HEADER, the first 24 bytes of every EFI table. */
+struct TableHeader {
+    uint64_t Signature;
+    uint32_t Revision;
+    uint32_t HeaderSize;            /* bytes of the table, this header included */
+    uint32_t CRC32;
+    uint32_t Reserved;
+};
+static_assert(sizeof(TableHeader) == 24);
+
+/* 4.3.1: EFI_SYSTEM_TABLE as x64 firmware lays it out (every pointer and UINTN 8 bytes). */
+struct SystemTableX64 {
+    TableHeader Hdr;
+    uint64_t FirmwareVendor;        /* CHAR16 * */
+    uint32_t FirmwareRevision;
+    uint32_t pad;                   /* the next pointer's alignment */
+    uint64_t ConsoleInHandle;
+    uint64_t ConIn;
+    uint64_t ConsoleOutHandle;
+    uint64_t ConOut;
+    uint64_t StandardErrorHandle;
+    uint64_t StdErr;
+    uint64_t RuntimeServices;
+    uint64_t BootServices;          /* EFI_BOOT_SERVICES * (BootServicesX64) */
+    uint64_t NumberOfTableEntries;
+    uint64_t ConfigurationTable;    /* EFI_CONFIGURATION_TABLE * */
+};
+static_assert(sizeof(SystemTableX64) == SYSTEM_TABLE_X64.size);
+static_assert(offsetof(SystemTableX64, NumberOfTableEntries) == SYSTEM_TABLE_X64.number_of_table_entries);
+static_assert(offsetof(SystemTableX64, ConfigurationTable) == SYSTEM_TABLE_X64.configuration_table);
 
 /*
- * x64 EFI_BOOT_SERVICES (4.4.1): byte offsets of the function pointers the
- * efi64 entry calls (a 24-byte header, then one 8-byte pointer each).
+ * 4.4.1: EFI_BOOT_SERVICES (x64) up to ExitBootServices(), the last
+ * service relboot calls: each entry is a function pointer (ms_abi, 2.3.4.2).
  */
-inline constexpr uint32_t BOOT_SERVICES_ALLOCATE_PAGES = 40;
-inline constexpr uint32_t BOOT_SERVICES_GET_MEMORY_MAP = 56;
-inline constexpr uint32_t BOOT_SERVICES_EXIT_BOOT_SERVICES = 232;
+struct BootServicesX64 {
+    TableHeader Hdr;
+    uint64_t RaiseTPL;
+    uint64_t RestoreTPL;
+    uint64_t AllocatePages;
+    uint64_t FreePages;
+    uint64_t GetMemoryMap;
+    uint64_t AllocatePool;
+    uint64_t FreePool;
+    uint64_t CreateEvent;
+    uint64_t SetTimer;
+    uint64_t WaitForEvent;
+    uint64_t SignalEvent;
+    uint64_t CloseEvent;
+    uint64_t CheckEvent;
+    uint64_t InstallProtocolInterface;
+    uint64_t ReinstallProtocolInterface;
+    uint64_t UninstallProtocolInterface;
+    uint64_t HandleProtocol;
+    uint64_t Reserved;
+    uint64_t RegisterProtocolNotify;
+    uint64_t LocateHandle;
+    uint64_t LocateDevicePath;
+    uint64_t InstallConfigurationTable;
+    uint64_t LoadImage;
+    uint64_t StartImage;
+    uint64_t Exit;
+    uint64_t UnloadImage;
+    uint64_t ExitBootServices;
+    /* ... the rest of the table (not read) */
+};
+
+/* x64 EFI_SYSTEM_TABLE.BootServices (4.3.1): the EFI_BOOT_SERVICES pointer, byte offset. */
+inline constexpr uint32_t SYSTEM_TABLE_X64_BOOT_SERVICES = offsetof(SystemTableX64, BootServices);
+static_assert(SYSTEM_TABLE_X64_BOOT_SERVICES == 96);
+
+/* x64 EFI_BOOT_SERVICES (4.4.1): byte offsets of the function pointers the efi64 entry calls. */
+inline constexpr uint32_t BOOT_SERVICES_ALLOCATE_PAGES = offsetof(BootServicesX64, AllocatePages);
+inline constexpr uint32_t BOOT_SERVICES_GET_MEMORY_MAP = offsetof(BootServicesX64, GetMemoryMap);
+inline constexpr uint32_t BOOT_SERVICES_EXIT_BOOT_SERVICES = offsetof(BootServicesX64, ExitBootServices);
+static_assert(BOOT_SERVICES_ALLOCATE_PAGES == 40 && BOOT_SERVICES_GET_MEMORY_MAP == 56 &&
+              BOOT_SERVICES_EXIT_BOOT_SERVICES == 232);
 
 /* EFI_STATUS values (Appendix D): errors have the top bit set. */
 inline constexpr uint64_t SUCCESS = 0;
@@ -89,7 +157,8 @@ struct MemoryDescriptor {
     uint64_t number_of_pages;      /* 4 KiB pages (EFI_PAGE_SIZE) */
     uint64_t attribute;
 };
-static_assert(sizeof(MemoryDescriptor) == 40);
+static_assert(sizeof(MemoryDescriptor) == 40 && offsetof(MemoryDescriptor, physical_start) == 8);
+static_assert(offsetof(MemoryDescriptor, number_of_pages) == 24);
 
 inline constexpr uint64_t PAGE_SIZE = 4096;
 

@@ -95,7 +95,9 @@ struct [[gnu::packed]] Info {
     uint8_t color_info[6];
 };
 static_assert(sizeof(Info) == MULTIBOOT1_INFO_SIZE);
-static_assert(offsetof(Info, mmap_length) == 44 && offsetof(Info, boot_loader_name) == 64);
+static_assert(offsetof(Info, cmdline) == 16 && offsetof(Info, mods_count) == 20 && offsetof(Info, mods_addr) == 24);
+static_assert(offsetof(Info, mmap_length) == 44 && offsetof(Info, mmap_addr) == 48);
+static_assert(offsetof(Info, boot_loader_name) == 64);
 static_assert(offsetof(Info, framebuffer_addr) == 88);
 
 /* 3.3: one module; mod_end is exclusive. */
@@ -105,7 +107,7 @@ struct Module {
     uint32_t string;            /* physical address of a NUL-terminated string; 0 = none */
     uint32_t reserved;
 };
-static_assert(sizeof(Module) == 16);
+static_assert(sizeof(Module) == 16 && offsetof(Module, mod_end) == 4 && offsetof(Module, string) == 8);
 
 /*
  * 3.3: one memory map entry.  size (the bytes after it) comes first, so
@@ -118,7 +120,8 @@ struct [[gnu::packed]] MmapEntry {
     uint64_t length;
     uint32_t type;
 };
-static_assert(sizeof(MmapEntry) == 24);
+static_assert(sizeof(MmapEntry) == 24 && offsetof(MmapEntry, base_addr) == 4 && offsetof(MmapEntry, length) == 12);
+static_assert(offsetof(MmapEntry, type) == 20);
 
 } // namespace relboot::mb1
 

@@ -68,6 +68,7 @@
 #define MULTIBOOT2_TAG_TYPE_LOAD_BASE_ADDR    21
 
 #ifndef __ASSEMBLER__
+#include <stddef.h>
 #include <stdint.h>
 
 namespace relboot::mb2 {
@@ -77,14 +78,14 @@ struct Fixed {
     uint32_t total_size;   /* bytes, including this part and the end tag */
     uint32_t reserved;
 };
-static_assert(sizeof(Fixed) == 8);
+static_assert(sizeof(Fixed) == 8 && offsetof(Fixed, total_size) == 0);
 
 /* 3.6.2: every tag starts with type and size (size excludes padding). */
 struct Tag {
     uint32_t type;
     uint32_t size;
 };
-static_assert(sizeof(Tag) == 8);
+static_assert(sizeof(Tag) == 8 && offsetof(Tag, size) == 4);
 
 /* 3.6.5 (type 1, command line) and 3.6.9 (type 2, loader name): a NUL-terminated UTF-8 string follows. */
 struct TagString {
@@ -102,7 +103,7 @@ struct TagModule {
     uint32_t mod_end;
     /* char string[size - 16]; */
 };
-static_assert(sizeof(TagModule) == 16);
+static_assert(sizeof(TagModule) == 16 && offsetof(TagModule, mod_start) == 8 && offsetof(TagModule, mod_end) == 12);
 
 /* 3.6.8 (type 6): entry_size-byte entries follow (step by entry_size, >= 24). */
 struct TagMmap {
@@ -111,15 +112,16 @@ struct TagMmap {
     uint32_t entry_size;
     uint32_t entry_version;
 };
-static_assert(sizeof(TagMmap) == 16);
+static_assert(sizeof(TagMmap) == 16 && offsetof(TagMmap, entry_size) == 8);
 
+/* 3.6.8: one memory map entry; type 1 is RAM, 3 ACPI, 4 preserve on hibernation, 5 defective, others reserved. */
 struct MmapEntry {
     uint64_t base_addr;
     uint64_t length;
     uint32_t type;
     uint32_t reserved;
 };
-static_assert(sizeof(MmapEntry) == 24);
+static_assert(sizeof(MmapEntry) == 24 && offsetof(MmapEntry, length) == 8 && offsetof(MmapEntry, type) == 16);
 
 /* 3.6.13 (type 11): EFI 32-bit system table pointer. */
 struct TagEfi32 {
@@ -127,16 +129,15 @@ struct TagEfi32 {
     uint32_t size;
     uint32_t pointer;
 };
-static_assert(sizeof(TagEfi32) == 12);
+static_assert(sizeof(TagEfi32) == 12 && offsetof(TagEfi32, pointer) == 8);
 
-/* 3.6.14 (type 12): EFI 64-bit system table pointer (4-byte aligned u64). */
+/* 3.6.14 (type 12): EFI 64-bit system table pointer. */
 struct TagEfi64 {
     uint32_t type;
     uint32_t size;
-    uint32_t pointer_low;
-    uint32_t pointer_high;
+    uint64_t pointer;
 };
-static_assert(sizeof(TagEfi64) == 16);
+static_assert(sizeof(TagEfi64) == 16 && offsetof(TagEfi64, pointer) == 8);
 
 /* 3.6.16 (type 14) and 3.6.17 (type 15): a copy of the RSDP (ACPI 1.0: 20 bytes; 2.0: its length) follows. */
 struct TagAcpi {
@@ -153,7 +154,26 @@ struct TagEfiMmap {
     uint32_t descr_size;        /* step by this, not by sizeof(EFI_MEMORY_DESCRIPTOR) */
     uint32_t descr_vers;
 };
-static_assert(sizeof(TagEfiMmap) == 16);
+static_assert(sizeof(TagEfiMmap) == 16 && offsetof(TagEfiMmap, descr_size) == 8 && offsetof(TagEfiMmap, descr_vers) == 12);
+
+/* 3.6.20 (type 18): EFI boot services not terminated; the tag is type and size only. */
+using TagEfiBs = Tag;
+
+/* 3.6.21 (type 19): EFI 32-bit image handle pointer. */
+struct TagEfi32ImageHandle {
+    uint32_t type;
+    uint32_t size;
+    uint32_t pointer;
+};
+static_assert(sizeof(TagEfi32ImageHandle) == 12 && offsetof(TagEfi32ImageHandle, pointer) == 8);
+
+/* 3.6.22 (type 20): EFI 64-bit image handle pointer. */
+struct TagEfi64ImageHandle {
+    uint32_t type;
+    uint32_t size;
+    uint64_t pointer;
+};
+static_assert(sizeof(TagEfi64ImageHandle) == 16 && offsetof(TagEfi64ImageHandle, pointer) == 8);
 
 /* 3.6.23 (type 21): physical address at which the image was loaded. */
 struct TagLoadBaseAddr {
@@ -161,7 +181,7 @@ struct TagLoadBaseAddr {
     uint32_t size;
     uint32_t load_base_addr;
 };
-static_assert(sizeof(TagLoadBaseAddr) == 12);
+static_assert(sizeof(TagLoadBaseAddr) == 12 && offsetof(TagLoadBaseAddr, load_base_addr) == 8);
 
 } // namespace relboot::mb2
 #endif

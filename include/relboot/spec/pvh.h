@@ -51,7 +51,9 @@ struct hvm_start_info {
     uint32_t reserved;
 };
 static_assert(sizeof(hvm_start_info) == HVM_START_INFO_SIZE);
-static_assert(offsetof(hvm_start_info, modlist_paddr) == 16 && offsetof(hvm_start_info, memmap_paddr) == 40);
+static_assert(offsetof(hvm_start_info, nr_modules) == 12 && offsetof(hvm_start_info, modlist_paddr) == 16);
+static_assert(offsetof(hvm_start_info, cmdline_paddr) == 24 && offsetof(hvm_start_info, rsdp_paddr) == 32);
+static_assert(offsetof(hvm_start_info, memmap_paddr) == 40 && offsetof(hvm_start_info, memmap_entries) == 48);
 
 struct hvm_modlist_entry {
     uint64_t paddr;
@@ -59,7 +61,7 @@ struct hvm_modlist_entry {
     uint64_t cmdline_paddr;     /* NUL-terminated; 0 = none */
     uint64_t reserved;
 };
-static_assert(sizeof(hvm_modlist_entry) == 32);
+static_assert(sizeof(hvm_modlist_entry) == 32 && offsetof(hvm_modlist_entry, cmdline_paddr) == 16);
 
 struct hvm_memmap_table_entry {
     uint64_t addr;
@@ -67,7 +69,7 @@ struct hvm_memmap_table_entry {
     uint32_t type;              /* XEN_HVM_MEMMAP_TYPE_* */
     uint32_t reserved;
 };
-static_assert(sizeof(hvm_memmap_table_entry) == 24);
+static_assert(sizeof(hvm_memmap_table_entry) == 24 && offsetof(hvm_memmap_table_entry, type) == 16);
 
 } // namespace relboot::pvh
 

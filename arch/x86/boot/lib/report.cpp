@@ -51,16 +51,4 @@ void report_exception(const Options& options, uint32_t vector, uint64_t error, u
     finish(options, false);
 }
 
-void report_mbi_error(Console& con, const MbiScan& scan, uint32_t mbi)
-{
-    con.begin().str("error: ").str(mbi_error_text(scan.error)).str(" (MBI at ").hex8(mbi).str(", offset ");
-    con.hex8(scan.error_offset).str(", value ").hex8(scan.error_value).str(")").end();
-}
-
-void report_info_error(Console& con, const char* protocol, uint64_t info, const InfoCheck& check)
-{
-    con.begin().str("error: ").str(protocol).str(" info at ").hex8(uint32_t(info)).str(": ").str(check.error);
-    con.str(" (").str(check.field).str("=").hex16(check.value).str(")").end();
-}
-
 } // namespace relboot

@@ -8,8 +8,6 @@
 #include <cstdint>
 #include "cmdline/cmdline.h"
 #include "lib/console.h"
-#include "protocol/info_read.h"
-#include "protocol/mbi.h"
 
 namespace relboot {
 
@@ -47,16 +45,6 @@ void print_exception(Console& con, uint32_t vector, uint64_t error, uint64_t ip,
 /* Prints the exception line on the options' console and ends the run as a failure (one CPU: the 32-bit stage). */
 [[noreturn]] void report_exception(const Options& options, uint32_t vector, uint64_t error,
                                    uint64_t ip, uint64_t cr2);
-
-/*
- * Prints "relboot: error: <mbi_error_text> (MBI at 0x<8>, offset 0x<8>,
- * value 0x<8>)" for a refused MBI (both stages: the 32-bit stage's early
- * check and the 64-bit filler's full one).
- */
-void report_mbi_error(Console& con, const MbiScan& scan, uint32_t mbi);
-
-/* A multiboot1 or PVH information structure refused: "error: <protocol> info at 0x<8>: <error> (<field>=0x<16>)". */
-void report_info_error(Console& con, const char* protocol, uint64_t info, const InfoCheck& check);
 
 } // namespace relboot
 

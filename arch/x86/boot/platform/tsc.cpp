@@ -10,6 +10,7 @@ namespace relboot {
 
 namespace {
 
+/* A rate CPUID may give (tsc.h). */
 bool believable(uint64_t khz)
 {
     return khz >= TSC_MIN_KHZ && khz <= TSC_ASSUMED_KHZ;
@@ -109,14 +110,14 @@ uint64_t tsc_calibrate_pit_khz()
     /*
      * A window the CPU spent partly elsewhere (an SMI, or a host that
      * descheduled an emulator) only ever counts too many ticks: the
-     * smaller of two that agree within 1%, else the smallest believable.
+     * smaller of two that agree within 1%, else the smallest.
      */
     uint64_t best = 0, previous = 0;
     for (uint32_t attempt = 0; attempt < TSC_PIT_ATTEMPTS; ++attempt) {
         const uint64_t khz = pit_window_khz(port_b);
         if (!khz && !attempt)
             return 0;   /* the PIT does not count at all */
-        if (!believable(khz))
+        if (khz < TSC_MIN_KHZ)
             continue;
         best = best && best < khz ? best : khz;
         if (previous && (previous > khz ? previous - khz : khz - previous) * 100 <= khz)

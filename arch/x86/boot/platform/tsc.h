@@ -34,8 +34,15 @@ const char* tsc_source_name(TscSource source);
  * long as stated (and every delay longer than asked).
  */
 inline constexpr uint64_t TSC_ASSUMED_KHZ = 10000000;
-/* Rates outside [TSC_MIN_KHZ, TSC_ASSUMED_KHZ] are not believed, whatever gave them. */
-inline constexpr uint64_t TSC_MIN_KHZ = 100000;
+/*
+ * No TSC runs below 1 MHz (emulators with a slow instruction clock
+ * included): a lower rate is garbage, whatever gave it.  CPUID values
+ * above TSC_ASSUMED_KHZ are garbage too; a PIT window that counted too
+ * many ticks (the CPU was elsewhere part of the time: an SMI, or an
+ * emulator's thread descheduled) is kept, since a too-high rate only
+ * makes every delay and time-out longer.
+ */
+inline constexpr uint64_t TSC_MIN_KHZ = 1000;
 
 /* The CPUID words the rate may come from (0 where the leaf is absent). */
 struct TscCpuid {
@@ -70,13 +77,13 @@ inline constexpr uint32_t TSC_PIT_ATTEMPTS = 5;
  * The TSC rate in kHz from the ticks during TSC_CALIBRATION_US of PIT
  * channel 2 in mode 0 (its gate opened through port 61H, the speaker left
  * off): the smaller of the first two windows that agree within 1%, else
- * the smallest believable one of TSC_PIT_ATTEMPTS (a window the CPU spent
- * partly elsewhere only counts too many ticks).  Returns 0 at once when
+ * the smallest one of TSC_PIT_ATTEMPTS (a window the CPU spent partly
+ * elsewhere only counts too many ticks).  Returns 0 at once when
  * port 61H reads 0xff (no such port), and soon when the PIT does not
  * count: its count, read back, must change within PIT_STILL_READS reads
  * (a clock-gated PIT is common on current machines), and OUT2 must rise
- * within 10 windows of TSC ticks at TSC_ASSUMED_KHZ.  Results outside
- * [TSC_MIN_KHZ, TSC_ASSUMED_KHZ] are not taken.
+ * within 10 windows of TSC ticks at TSC_ASSUMED_KHZ.  Results below
+ * TSC_MIN_KHZ are not taken.
  */
 uint64_t tsc_calibrate_pit_khz();
 

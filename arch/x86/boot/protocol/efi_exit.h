@@ -3,8 +3,8 @@
  * and 9; protocol/multiboot2_efi64_entry.S and multiboot2_efi64.cpp) and
  * what it leaves for the rest of relboot: one EfiExit record in the
  * image's .boot_tables, which start32 does not zero.  The multiboot2
- * filler takes the memory map from it; the 64-bit stage reports a failed
- * exit from it (report_efi_exit_error()).
+ * filler (mbi.h) takes the memory map from it, or refuses a failed exit
+ * with a BootError (subject "efi exit").
  *
  * The exit follows UEFI Specification 2.10, 7.4 ExitBootServices(): get
  * the memory map, call ExitBootServices() with its key, and on
@@ -20,7 +20,6 @@
 
 #include <cstdint>
 #include "lib/console.h"
-#include "protocol/mbi.h"
 
 namespace relboot {
 
@@ -63,16 +62,6 @@ struct EfiExit {
  * when all three EFI tags are there.  Writes *out and nothing else.
  */
 extern "C" void efi64_exit_boot_services(const uint8_t* mbi, EfiExit* out);
-
-/*
- * 64-bit stage, BootState.entry_efi64 (multiboot2_efi64_report.cpp): the
- * record's outcome.  When boot services were exited and the map is
- * usable (desc_size at least 40 and a multiple of 8, map_size within the
- * buffer), fills *map (descriptors read through the identity map at
- * exit_phys + offsetof(EfiExit, map)) and returns true; else prints one
- * "relboot: error:" line on con and returns false.
- */
-bool efi64_final_map(const EfiExit& exit, PhysAddr exit_phys, Console& con, EfiFinalMap* map);
 
 /* loglvl=debug: one "debug: efi exit ..." line with the attempts, the stale keys injected and the map's shape. */
 void efi64_print_exit(const EfiExit& exit, Console& con);

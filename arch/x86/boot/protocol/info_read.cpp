@@ -1,7 +1,4 @@
-/*
- * Shared by the fillers of multiboot1, PVH and multiboot2 (info_read.h).  The error
- * line is report.cpp's (report_info_error).
- */
+/* Shared by the early steps and fillers of multiboot1, PVH and multiboot2 (info_read.h). */
 #include "protocol/info_read.h"
 #include "platform/memory_map.h"
 

@@ -1,42 +1,59 @@
 /*
- * What the fillers of the protocols whose information structure points
- * elsewhere in memory (multiboot1, PVH) share: reading through a
- * PhysMemory window (acpi.h), so that the host tests and fuzzers run the
- * same code on a buffer; the result of a check; and the last step of
- * every filler, the memory map with what relboot keeps in use.
+ * What the protocols' early steps and fillers share: reading a loader's
+ * structures through a PhysMemory window (acpi.h), so that the host tests
+ * and fuzzers run the same code on a buffer; what a filler is given
+ * (FillContext); and the last step of every filler, the memory map with
+ * what relboot keeps in use.  A structure relboot cannot use is refused
+ * with a BootError (lib/error.h).
  */
 #ifndef RELBOOT_INFO_READ_H
 #define RELBOOT_INFO_READ_H
 
+#include <cstddef>
 #include <cstdint>
 #include "platform/acpi.h"
 #include "boot_state.h"
+#include "lib/error.h"
 
 namespace relboot {
 
-/* A check of a loader's information structure: error is nullptr when it is usable. */
-struct InfoCheck {
-    const char* error;      /* what is wrong and what was expected */
-    const char* field;      /* the field at fault, by the specification's name */
-    uint64_t value;         /* its value */
+/*
+ * The T at p, copied: a loader's structures need not be aligned for T,
+ * and a copy assumes neither alignment nor aliasing (one load on x86).
+ * T is one of the specifications' structs (include/relboot/spec/).
+ */
+template <class T>
+inline T load_as(const uint8_t* p)
+{
+    T v;
+    __builtin_memcpy(&v, p, sizeof(T));
+    return v;
+}
+
+/*
+ * The member `field` of the spec struct T whose first byte is at p, read
+ * on its own (load_as at offsetof(T, field)).  The 32-bit stage reads
+ * fields this way, never whole structs: it links with -flto together
+ * with lib/string.cpp, so a struct's copy becomes that file's byte-loop
+ * memcpy, where a field of up to 4 bytes is one load.
+ */
+#define LOAD_FIELD(T, p, field) ::relboot::load_as<decltype(T::field)>((p) + offsetof(T, field))
+
+/*
+ * What a protocol's filler (protocols.def) gets besides BootState, in the
+ * 64-bit stage from fill_boot_info() (stage64/main64.cpp), in the host
+ * tests and fuzzers from buffers.
+ */
+struct FillContext {
+    BootTables* tables;     /* BootState's tables, to fill */
+    PhysAddr tables_phys;   /* their physical address (BootState names them by it) */
+    PhysMemory mem;         /* the physical memory the filler may read: the identity map */
+    PhysAddr efi_exit;      /* the EFI amd64 entry's EfiExit record (efi_exit.h), read through mem;
+                               multiboot2 with BootState.entry_efi64 only */
 };
 
 /* Longest string (command line, module string) relboot looks for a NUL in. */
 inline constexpr uint32_t INFO_STRING_MAX = 0x10000;
-
-inline uint32_t info_read32(const uint8_t* p)
-{
-    uint32_t v;
-    __builtin_memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-inline uint64_t info_read64(const uint8_t* p)
-{
-    uint64_t v;
-    __builtin_memcpy(&v, p, sizeof(v));
-    return v;
-}
 
 /*
  * The NUL-terminated string at phys: where it can be read, with *len its

@@ -4,18 +4,29 @@
  * reads from a multiboot1 boot information structure is read here, every
  * pointer through the PhysMemory window and every walk bounded.
  */
+#include <cstddef>
 #include "protocol/multiboot1.h"
+#include "protocol/protocol_steps.h"
 
 namespace relboot {
 
 namespace {
 
-constexpr InfoCheck ok{nullptr, nullptr, 0};
+constexpr const char* SUBJECT = "multiboot1 info";
+constexpr const char* STRING_EXPECTED =
+    "a NUL-terminated string within 64 KiB, in memory relboot can read (below 4 GiB and mem=)";
+
+/* A fault of the boot information: at the structure's (or an entry's) address, field, value, what is expected. */
+BootError fault(uint64_t at, const char* field, uint64_t found, Radix radix, const char* expected,
+                const char* limit_name = nullptr, uint64_t limit = 0)
+{
+    return BootError{SUBJECT, field, found, expected, at, limit_name, limit, radix, Radix::dec};
+}
 
 /* The fixed part, where mem can map it. */
-const mb1::Info* info_at(const PhysMemory& mem, PhysAddr info)
+const uint8_t* info_at(const PhysMemory& mem, PhysAddr info)
 {
-    return reinterpret_cast<const mb1::Info*>(mem.at(info.value, sizeof(mb1::Info)));
+    return mem.at(info.value, sizeof(mb1::Info));
 }
 
 } // namespace
@@ -30,36 +41,46 @@ uint32_t multiboot1_name_length(const char* s, uint32_t len)
     return skip;
 }
 
-InfoCheck multiboot1_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
+BootError multiboot1_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
 {
+    const uint8_t* fixed = info_at(mem, info);
+    if (!fixed)
+        return fault(info.value, "ebx", info.value, Radix::hex,
+                     "116 bytes of boot information in memory relboot can read (below 4 GiB and mem=)");
+    /* Two fields of mb1::Info, not the whole structure (LOAD_FIELD: the 32-bit stage copies no struct). */
+    const uint32_t flags = LOAD_FIELD(mb1::Info, fixed, flags);
+    const uint32_t string = LOAD_FIELD(mb1::Info, fixed, cmdline);
+    PhysAddr cmdline{0};
+    uint32_t cmdline_len = 0;
+    if (flags & MULTIBOOT1_INFO_CMDLINE) {
+        uint32_t len = 0;
+        const char* s = info_string(mem, string, &len);
+        if (!s)
+            return fault(info.value, "cmdline", string, Radix::hex, STRING_EXPECTED);
+        /* The image's name, then the spaces after it: not relboot's command line. */
+        const uint32_t skip = multiboot1_name_length(s, len);
+        cmdline = PhysAddr{string + uint64_t(skip)};
+        cmdline_len = len - skip;
+    }
     bs.protocol = Protocol::multiboot1;
     bs.info = info;
     bs.info_size = MULTIBOOT1_INFO_SIZE;
-    const mb1::Info* mbi = info_at(mem, info);
-    if (!mbi)
-        return {"the boot information lies outside the mapped memory (below 4 GiB and mem=)", "ebx", info.value};
-    if (!(mbi->flags & MULTIBOOT1_INFO_CMDLINE))
-        return ok;
-
-    uint32_t len = 0;
-    const char* s = info_string(mem, mbi->cmdline, &len);
-    if (!s)
-        return {"command line not in memory or without a NUL within 64 KiB", "cmdline", mbi->cmdline};
-    /* The image's name, then the spaces after it: not relboot's command line. */
-    const uint32_t skip = multiboot1_name_length(s, len);
-    bs.cmdline = PhysAddr{mbi->cmdline + uint64_t(skip)};
-    bs.cmdline_len = len - skip;
-    return ok;
+    if (cmdline.present()) {
+        bs.cmdline = cmdline;
+        bs.cmdline_len = cmdline_len;
+    }
+    return {};
 }
 
-InfoCheck boot_info_from_multiboot1(BootState& bs, BootTables& tables, PhysAddr tables_phys, const PhysMemory& mem,
-                                    PhysAddr info)
+BootError boot_info_from_multiboot1(BootState& bs, const FillContext& ctx)
 {
-    const InfoCheck early = multiboot1_early(bs, mem, info);
-    if (early.error)
+    const PhysMemory& mem = ctx.mem;
+    const PhysAddr info = bs.info;
+    const BootError early = multiboot1_early(bs, mem, info);
+    if (!early.ok())
         return early;
-    mb1::Info mbi;
-    __builtin_memcpy(&mbi, info_at(mem, info), sizeof(mbi));
+    BootTables& tables = *ctx.tables;
+    const mb1::Info mbi = load_as<mb1::Info>(info_at(mem, info));
     bs.firmware = BootFirmware::bios;
 
     /* What relboot keeps in use: its image, the boot information, the strings and the module list, the modules. */
@@ -71,8 +92,7 @@ InfoCheck boot_info_from_multiboot1(BootState& bs, BootTables& tables, PhysAddr 
     if (mbi.flags & MULTIBOOT1_INFO_BOOT_LOADER_NAME) {
         uint32_t len;
         if (!info_string(mem, mbi.boot_loader_name, &len))
-            return {"boot loader name not in memory or without a NUL within 64 KiB", "boot_loader_name",
-                    mbi.boot_loader_name};
+            return fault(info.value, "boot_loader_name", mbi.boot_loader_name, Radix::hex, STRING_EXPECTED);
     }
 
     /* The memory map: size-prefixed entries (the next at entry + size + 4), else mem_lower/mem_upper. */
@@ -80,19 +100,24 @@ InfoCheck boot_info_from_multiboot1(BootState& bs, BootTables& tables, PhysAddr 
     if (mbi.flags & MULTIBOOT1_INFO_MEM_MAP) {
         const uint8_t* map = mem.at(mbi.mmap_addr, mbi.mmap_length);
         if (!map)
-            return {"memory map lies outside the mapped memory (below 4 GiB and mem=)", "mmap_addr", mbi.mmap_addr};
+            return fault(info.value, "mmap_addr", mbi.mmap_addr, Radix::hex,
+                         "mmap_length bytes of memory map in memory relboot can read (below 4 GiB and mem=)",
+                         "mmap_length", mbi.mmap_length);
         for (uint32_t off = 0; off < mbi.mmap_length;) {
+            const uint64_t at = uint64_t(mbi.mmap_addr) + off;
             const uint32_t left = mbi.mmap_length - off;
             if (left < sizeof(uint32_t))
-                return {"memory map entry runs past mmap_length", "mmap_length", mbi.mmap_length};
-            const uint32_t size = info_read32(map + off);
+                return fault(info.value, "mmap_length", mbi.mmap_length, Radix::dec,
+                             "whole entries, each a 4-byte size and size bytes (multiboot 3.3)");
+            const uint32_t size = LOAD_FIELD(mb1::MmapEntry, map + off, size);
             if (size < sizeof(mb1::MmapEntry) - sizeof(uint32_t))
-                return {"memory map entry size below 20", "size", size};
+                return fault(at, "size", size, Radix::dec, "at least 20: base_addr, length and type (multiboot 3.3)");
             if (size > left - sizeof(uint32_t))
-                return {"memory map entry runs past mmap_length", "size", size};
+                return fault(at, "size", size, Radix::dec, "an entry that ends within mmap_length (multiboot 3.3)",
+                             "mmap_length", mbi.mmap_length);
             /* Past MEMORY_MAP_MAX the rest is still checked, not kept. */
-            raw_range_add(bs, tables, &raw, info_read64(map + off + 4), info_read64(map + off + 12),
-                          MemoryType(info_read32(map + off + 20)));
+            const mb1::MmapEntry entry = load_as<mb1::MmapEntry>(map + off);
+            raw_range_add(bs, tables, &raw, entry.base_addr, entry.length, MemoryType(entry.type));
             off += size + sizeof(uint32_t);
         }
     } else if (mbi.flags & MULTIBOOT1_INFO_MEMORY) {
@@ -112,18 +137,20 @@ InfoCheck boot_info_from_multiboot1(BootState& bs, BootTables& tables, PhysAddr 
         const uint64_t bytes = uint64_t(mbi.mods_count) * sizeof(mb1::Module);
         const uint8_t* list = bytes <= 0xffffffff ? mem.at(mbi.mods_addr, bytes) : nullptr;
         if (!list)
-            return {"module list (mods_count entries of 16 bytes) lies outside the mapped memory (below 4 GiB and mem=)", "mods_addr",
-                    mbi.mods_addr};
+            return fault(info.value, "mods_addr", mbi.mods_addr, Radix::hex,
+                         "mods_count entries of 16 bytes in memory relboot can read (below 4 GiB and mem=)",
+                         "mods_count", mbi.mods_count);
         used.add(PhysAddr{mbi.mods_addr}, bytes, MemoryType::boot_data);
         for (uint32_t m = 0; m < mbi.mods_count; ++m) {
-            mb1::Module mod;
-            __builtin_memcpy(&mod, list + m * sizeof(mod), sizeof(mod));
+            const uint64_t at = uint64_t(mbi.mods_addr) + uint64_t(m) * sizeof(mb1::Module);
+            const mb1::Module mod = load_as<mb1::Module>(list + m * sizeof(mb1::Module));
             if (mod.mod_start > mod.mod_end)
-                return {"module has mod_start above mod_end", "mod_start", mod.mod_start};
+                return BootError{SUBJECT, "mod_start", mod.mod_start, "at most mod_end (multiboot 3.3)", at, "mod_end",
+                                 mod.mod_end, Radix::hex, Radix::hex};
             uint32_t len = 0;
             const char* s = info_string(mem, mod.string, &len);
             if (mod.string && !s)
-                return {"module string not in memory or without a NUL within 64 KiB", "string", mod.string};
+                return fault(at, "string", mod.string, Radix::hex, STRING_EXPECTED);
             if (modules == MODULES_MAX) {
                 bs.warnings |= WARN_MODULES_TRUNCATED;
                 continue;
@@ -137,8 +164,8 @@ InfoCheck boot_info_from_multiboot1(BootState& bs, BootTables& tables, PhysAddr 
         }
     }
 
-    boot_tables_finish(bs, tables, tables_phys, raw, used.ranges, used.count, modules);
-    return ok;
+    boot_tables_finish(bs, tables, ctx.tables_phys, raw, used.ranges, used.count, modules);
+    return {};
 }
 
 } // namespace relboot

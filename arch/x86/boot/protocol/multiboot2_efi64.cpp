@@ -31,20 +31,11 @@ using ExitBootServices = uint64_t(__attribute__((ms_abi)) *)(uint64_t image_hand
 using AllocatePages = uint64_t(__attribute__((ms_abi)) *)(uint32_t type, uint32_t memory_type, uint64_t pages,
                                                           uint64_t* memory);
 
-uint64_t read64(const uint8_t* p)
-{
-    uint64_t v;
-    __builtin_memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-/* The function pointer at byte offset off of a firmware table (efi.h's offsets). */
+/* The function pointer at byte offset off of EFI_BOOT_SERVICES (an offsetof of efi::BootServicesX64). */
 template <class Fn>
 Fn service(uint64_t table, uint32_t off)
 {
-    Fn f;
-    __builtin_memcpy(&f, reinterpret_cast<const uint8_t*>(table) + off, sizeof(f));
-    return f;
+    return load_as<Fn>(reinterpret_cast<const uint8_t*>(table) + off);
 }
 
 /*
@@ -95,9 +86,12 @@ extern "C" void efi64_exit_boot_services(const uint8_t* mbi, EfiExit* out)
     out->map_size = out->map_key = out->desc_size = 0;
     out->desc_version = out->attempts = out->stale_injected = 0;
 
-    /* The MBI's EFI tags, every tag bounded by total_size before a field is read. */
-    uint32_t total;
-    __builtin_memcpy(&total, mbi, sizeof(total));
+    /*
+     * The MBI's EFI tags, every tag bounded by total_size before a field is
+     * read.  A walk of its own: it runs before boot services end, long
+     * before the 32-bit stage's checked walk (mbi.h), and reads only these.
+     */
+    const uint32_t total = LOAD_FIELD(mb2::Fixed, mbi, total_size);
     if (total < sizeof(mb2::Fixed) + sizeof(mb2::Tag) || total > MBI_MAX_SIZE)
         return set_result(out, EfiExitResult::mbi_malformed, 0);
     bool malformed = false, boot_services = false;
@@ -112,9 +106,9 @@ extern "C" void efi64_exit_boot_services(const uint8_t* mbi, EfiExit* out)
         if (type == MULTIBOOT2_TAG_TYPE_EFI_BS)
             boot_services = true;
         else if (type == MULTIBOOT2_TAG_TYPE_EFI64 && size >= sizeof(mb2::TagEfi64))
-            system_table = read64(tag + 8);
-        else if (type == MULTIBOOT2_TAG_TYPE_EFI64_IH && size >= 16)
-            image_handle = read64(tag + 8);
+            system_table = LOAD_FIELD(mb2::TagEfi64, tag, pointer);
+        else if (type == MULTIBOOT2_TAG_TYPE_EFI64_IH && size >= sizeof(mb2::TagEfi64ImageHandle))
+            image_handle = LOAD_FIELD(mb2::TagEfi64ImageHandle, tag, pointer);
         else if (type == MULTIBOOT2_TAG_TYPE_CMDLINE)
             debug = debug_ebs_token(tag + sizeof(mb2::TagString), size - sizeof(mb2::TagString));
     });
@@ -129,8 +123,9 @@ extern "C" void efi64_exit_boot_services(const uint8_t* mbi, EfiExit* out)
     if (!image_handle)
         return set_result(out, EfiExitResult::no_image_handle, 0);
 
-    const uint64_t boot_services_table = read64(reinterpret_cast<const uint8_t*>(system_table) +
-                                                efi::SYSTEM_TABLE_X64_BOOT_SERVICES);
+    /* One field, not the table: this code copies nothing larger than it needs (no memcpy to call). */
+    const uint64_t boot_services_table =
+        LOAD_FIELD(efi::SystemTableX64, reinterpret_cast<const uint8_t*>(system_table), BootServices);
     const auto get_memory_map = service<GetMemoryMap>(boot_services_table, efi::BOOT_SERVICES_GET_MEMORY_MAP);
     const auto exit_boot_services =
         service<ExitBootServices>(boot_services_table, efi::BOOT_SERVICES_EXIT_BOOT_SERVICES);

@@ -1,19 +1,74 @@
 /*
- * The entry protocols relboot speaks, as numbers that assembly (the entry
- * files hand one to the common 32-bit start) and C++ (BootState.protocol)
- * share.  Adding a protocol: one entry file, one filler, one number here.
+ * The entry protocols' numbers, names and properties, all generated from
+ * the one table, protocol/protocols.def.
+ *
+ * Assembly gets PROTOCOL_<ID> as assembler symbols (one ".equ" a row; GNU
+ * as takes ';' between statements), the number an entry file puts in ESI
+ * before it jumps to start32.  C++ gets the same PROTOCOL_<ID> constants,
+ * the Protocol enum (BootState.protocol), protocol_name() and
+ * protocol_reports_base().  The early steps and fillers are dispatched
+ * in protocol_steps.h.
  */
-#ifndef RELBOOT_PROTOCOL_H
-#define RELBOOT_PROTOCOL_H
+#ifndef RELBOOT_PROTOCOLS_H
+#define RELBOOT_PROTOCOLS_H
 
-#define PROTOCOL_MULTIBOOT2   1   /* Multiboot2 Specification 2.0, i386 machine state (3.3) */
-#define PROTOCOL_MULTIBOOT1   2   /* Multiboot Specification 0.6.96, machine state (3.2) */
-#define PROTOCOL_PVH          3   /* Xen's x86/HVM direct boot ABI (docs/misc/pvh.pandoc) */
+#ifdef __ASSEMBLER__
+
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) .equ PROTOCOL_##ID, number;
+#define RELBOOT_ENTRY(ID, number, protocol, early) .equ PROTOCOL_##ID, number;
+#include "protocol/protocols.def"
+
+#else
+
+#include <cstdint>
+
+namespace relboot {
+
+/* PROTOCOL_<ID>: what the entry files pass in ESI (EntryState.protocol). */
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) \
+    inline constexpr uint32_t PROTOCOL_##ID = number;
+#define RELBOOT_ENTRY(ID, number, protocol, early) inline constexpr uint32_t PROTOCOL_##ID = number;
+#include "protocol/protocols.def"
+
+/* How relboot was entered (BootState.protocol): one row of protocols.def each; none before the early step. */
+enum class Protocol : uint8_t {
+    none = 0,
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) id = number,
+#include "protocol/protocols.def"
+};
+
+/* The protocol's name in the report ("relboot: loader=<name>"); "none" for none. */
+constexpr const char* protocol_name(Protocol p)
+{
+    switch (p) {
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) \
+    case Protocol::id:                                                      \
+        return name;
+#include "protocol/protocols.def"
+    default:
+        return "none";
+    }
+}
+
 /*
- * Multiboot2 through the EFI amd64 entry (header tags 7 and 9, 3.1.10 and
- * 3.1.12): the entry called ExitBootServices() itself and then joined the
- * i386 path, so BootState.protocol is multiboot2 with entry_efi64 set.
+ * Whether the protocol can say where the loader put the image (multiboot2:
+ * tag 21).  Without such a word the base comes from EIP and that is no
+ * cause for a warning; multiboot1 and PVH load at the link address.
  */
-#define PROTOCOL_MULTIBOOT2_EFI64 4
+constexpr bool protocol_reports_base(Protocol p)
+{
+    switch (p) {
+#define RELBOOT_PROTOCOL(id, ID, number, name, reports_base, early, filler) \
+    case Protocol::id:                                                      \
+        return reports_base;
+#include "protocol/protocols.def"
+    default:
+        return false;
+    }
+}
+
+} // namespace relboot
+
+#endif
 
 #endif

@@ -4,17 +4,28 @@
  * reads from an hvm_start_info is read here, every pointer through the
  * PhysMemory window and every walk bounded.
  */
+#include <cstddef>
 #include "protocol/pvh.h"
+#include "protocol/protocol_steps.h"
 
 namespace relboot {
 
 namespace {
 
-constexpr InfoCheck ok{nullptr, nullptr, 0};
+constexpr const char* SUBJECT = "pvh info";
+constexpr const char* STRING_EXPECTED =
+    "a NUL-terminated string within 64 KiB, in memory relboot can read (below 4 GiB and mem=)";
 
-const pvh::hvm_start_info* info_at(const PhysMemory& mem, PhysAddr info)
+/* A fault of the start info: at its (or a module entry's) address, field, value, what is expected. */
+BootError fault(uint64_t at, const char* field, uint64_t found, Radix radix, const char* expected,
+                const char* limit_name = nullptr, uint64_t limit = 0, Radix limit_radix = Radix::dec)
 {
-    return reinterpret_cast<const pvh::hvm_start_info*>(mem.at(info.value, sizeof(pvh::hvm_start_info)));
+    return BootError{SUBJECT, field, found, expected, at, limit_name, limit, radix, limit_radix};
+}
+
+const uint8_t* info_at(const PhysMemory& mem, PhysAddr info)
+{
+    return mem.at(info.value, sizeof(pvh::hvm_start_info));
 }
 
 /* Memory map types: 1..5 are the E820 numbers; disabled (6) and PMEM (7) are not RAM relboot may hand on. */
@@ -26,34 +37,39 @@ MemoryType from_pvh_type(uint32_t type)
 
 } // namespace
 
-InfoCheck pvh_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
+BootError pvh_early(BootState& bs, const PhysMemory& mem, PhysAddr info)
 {
+    const uint8_t* fixed = info_at(mem, info);
+    if (!fixed)
+        return fault(info.value, "ebx", info.value, Radix::hex,
+                     "56 bytes of hvm_start_info in memory relboot can read (below 4 GiB and mem=)");
+    /* Two fields of hvm_start_info, not the whole structure (LOAD_FIELD: the 32-bit stage copies no struct). */
+    const uint32_t magic = LOAD_FIELD(pvh::hvm_start_info, fixed, magic);
+    const uint64_t cmdline = LOAD_FIELD(pvh::hvm_start_info, fixed, cmdline_paddr);
+    if (magic != XEN_HVM_START_MAGIC_VALUE)
+        return fault(info.value, "magic", magic, Radix::hex, "0x336ec578 (XEN_HVM_START_MAGIC_VALUE)");
+    uint32_t len = 0;
+    if (cmdline && !info_string(mem, cmdline, &len))
+        return fault(info.value, "cmdline_paddr", cmdline, Radix::hex, STRING_EXPECTED);
     bs.protocol = Protocol::pvh;
     bs.info = info;
     bs.info_size = HVM_START_INFO_SIZE;
-    const pvh::hvm_start_info* si = info_at(mem, info);
-    if (!si)
-        return {"hvm_start_info lies outside the mapped memory (below 4 GiB and mem=)", "ebx", info.value};
-    if (si->magic != XEN_HVM_START_MAGIC_VALUE)
-        return {"hvm_start_info magic is not 0x336ec578", "magic", si->magic};
-    if (!si->cmdline_paddr)
-        return ok;
-    uint32_t len = 0;
-    if (!info_string(mem, si->cmdline_paddr, &len))
-        return {"command line not in memory or without a NUL within 64 KiB", "cmdline_paddr", si->cmdline_paddr};
-    bs.cmdline = PhysAddr{si->cmdline_paddr};
-    bs.cmdline_len = len;
-    return ok;
+    if (cmdline) {
+        bs.cmdline = PhysAddr{cmdline};
+        bs.cmdline_len = len;
+    }
+    return {};
 }
 
-InfoCheck boot_info_from_pvh(BootState& bs, BootTables& tables, PhysAddr tables_phys, const PhysMemory& mem,
-                             PhysAddr info)
+BootError boot_info_from_pvh(BootState& bs, const FillContext& ctx)
 {
-    const InfoCheck early = pvh_early(bs, mem, info);
-    if (early.error)
+    const PhysMemory& mem = ctx.mem;
+    const PhysAddr info = bs.info;
+    const BootError early = pvh_early(bs, mem, info);
+    if (!early.ok())
         return early;
-    pvh::hvm_start_info si;
-    __builtin_memcpy(&si, info_at(mem, info), sizeof(si));
+    BootTables& tables = *ctx.tables;
+    const pvh::hvm_start_info si = load_as<pvh::hvm_start_info>(info_at(mem, info));
     bs.firmware = BootFirmware::bios;
     if (si.rsdp_paddr) {
         bs.acpi_rsdp = PhysAddr{si.rsdp_paddr};
@@ -72,11 +88,11 @@ InfoCheck boot_info_from_pvh(BootState& bs, BootTables& tables, PhysAddr tables_
         const uint64_t bytes = uint64_t(si.memmap_entries) * sizeof(pvh::hvm_memmap_table_entry);
         const uint8_t* map = mem.at(si.memmap_paddr, bytes);
         if (!map)
-            return {"memory map (memmap_entries entries of 24 bytes) lies outside the mapped memory (below 4 GiB and mem=)",
-                    "memmap_paddr", si.memmap_paddr};
+            return fault(info.value, "memmap_paddr", si.memmap_paddr, Radix::hex,
+                         "memmap_entries entries of 24 bytes in memory relboot can read (below 4 GiB and mem=)",
+                         "memmap_entries", si.memmap_entries);
         for (uint32_t e = 0; e < si.memmap_entries; ++e) {
-            pvh::hvm_memmap_table_entry entry;
-            __builtin_memcpy(&entry, map + e * sizeof(entry), sizeof(entry));
+            const auto entry = load_as<pvh::hvm_memmap_table_entry>(map + e * sizeof(pvh::hvm_memmap_table_entry));
             if (!raw_range_add(bs, tables, &raw, entry.addr, entry.size, from_pvh_type(entry.type)))
                 break;
         }
@@ -88,19 +104,20 @@ InfoCheck boot_info_from_pvh(BootState& bs, BootTables& tables, PhysAddr tables_
         const uint64_t bytes = uint64_t(si.nr_modules) * sizeof(pvh::hvm_modlist_entry);
         const uint8_t* list = si.modlist_paddr ? mem.at(si.modlist_paddr, bytes) : nullptr;
         if (!list)
-            return {"module list (nr_modules entries of 32 bytes) lies outside the mapped memory (below 4 GiB and mem=)",
-                    "modlist_paddr", si.modlist_paddr};
+            return fault(info.value, "modlist_paddr", si.modlist_paddr, Radix::hex,
+                         "nr_modules entries of 32 bytes in memory relboot can read (below 4 GiB and mem=)",
+                         "nr_modules", si.nr_modules);
         used.add(PhysAddr{si.modlist_paddr}, bytes, MemoryType::boot_data);
         for (uint32_t m = 0; m < si.nr_modules; ++m) {
-            pvh::hvm_modlist_entry mod;
-            __builtin_memcpy(&mod, list + m * sizeof(mod), sizeof(mod));
+            const uint64_t at = si.modlist_paddr + uint64_t(m) * sizeof(pvh::hvm_modlist_entry);
+            const auto mod = load_as<pvh::hvm_modlist_entry>(list + m * sizeof(pvh::hvm_modlist_entry));
             if (mod.size > PHYS_END_MAX - mod.paddr)
-                return {"module runs past the end of the address space", "size", mod.size};
+                return fault(at, "size", mod.size, Radix::hex, "a module that ends within the address space",
+                             "paddr", mod.paddr, Radix::hex);
             uint32_t len = 0;
             const char* s = info_string(mem, mod.cmdline_paddr, &len);
             if (mod.cmdline_paddr && !s)
-                return {"module string not in memory or without a NUL within 64 KiB", "cmdline_paddr",
-                        mod.cmdline_paddr};
+                return fault(at, "cmdline_paddr", mod.cmdline_paddr, Radix::hex, STRING_EXPECTED);
             if (modules == MODULES_MAX) {
                 bs.warnings |= WARN_MODULES_TRUNCATED;
                 continue;
@@ -113,8 +130,8 @@ InfoCheck boot_info_from_pvh(BootState& bs, BootTables& tables, PhysAddr tables_
         }
     }
 
-    boot_tables_finish(bs, tables, tables_phys, raw, used.ranges, used.count, modules);
-    return ok;
+    boot_tables_finish(bs, tables, ctx.tables_phys, raw, used.ranges, used.count, modules);
+    return {};
 }
 
 } // namespace relboot

@@ -79,7 +79,7 @@ struct LocalApic {
      */
     void send_self(uint32_t low) const
     {
-        write_icr(0, low | APIC_ICR_DEST_SELF);
+        write_icr(0, low | APIC_ICR_SHORTHAND_SELF);
     }
 
     /*

@@ -1,8 +1,9 @@
 /*
  * The 32-bit C++ stage: everything between "we know where we are"
  * (head32.S) and the switch to long mode (longmode.S), in the order of
- * the boot: the protocol's early step, the command line, the placement
- * and CPU checks, the page tables.  Only what long mode needs happens
+ * the boot: the protocol's early step (for multiboot2 the one checked
+ * walk of the whole MBI), the command line, the placement and CPU
+ * checks, the page tables.  Otherwise only what long mode needs happens
  * here; the protocol's BootState filler runs in the 64-bit stage.
  *
  * Runs in 32-bit protected mode, paging off, flat segments, on the
@@ -14,12 +15,11 @@
 #include "boot_state.h"
 #include "stage32/cpu.h"
 #include "lib/debug_fault.h"
+#include "lib/error.h"
 #include "stage32/image_layout.h"
 #include "layout.h"
-#include "protocol/mbi.h"
-#include "protocol/multiboot1.h"
+#include "protocol/protocol_steps.h"
 #include "stage32/pt_fixup.h"
-#include "protocol/pvh.h"
 #include "lib/report.h"
 #include <x86/cr.h>
 #include <x86/io.h>
@@ -37,20 +37,6 @@ void stamp(BootState* bs, TscStamp which)
     bs->tsc[uint32_t(which)] = x86::rdtsc();
 }
 
-/* Starts "relboot: error: " on the console; the caller appends and calls die(). */
-Console error_line(const BootState* bs)
-{
-    Console con = report_console(bs->options);
-    con.begin().str("error: ");
-    return con;
-}
-
-[[noreturn]] void die(const BootState* bs, Console& con)
-{
-    con.end();
-    finish(bs->options, false);
-}
-
 uint64_t max(uint64_t a, uint64_t b)
 {
     return a > b ? a : b;
@@ -64,49 +50,21 @@ const uint8_t* flat_at(const void*, uint64_t phys, uint64_t len)
     return reinterpret_cast<const uint8_t*>(uint32_t(phys));
 }
 
-[[noreturn]] void info_error(const BootState* bs, const char* protocol, uint32_t info, const InfoCheck& check)
-{
-    Console con = report_console(bs->options);
-    report_info_error(con, protocol, info, check);
-    finish(bs->options, false);
-}
-
 /*
- * The protocol's early step: its information structure checked as far as
- * long mode needs it, the command line and the loader's idea of the base
- * found.  Does not return on bad input.
+ * Where load_base came from: the loader's word (multiboot2's tag 21)
+ * against EIP's, with a warning only when the protocol could have said.
  */
-void protocol_early(BootState* bs, const EntryState& entry)
+void decide_base_source(BootState* bs)
 {
-    switch (entry.protocol) {
-    case PROTOCOL_MULTIBOOT2_EFI64:
-        bs->entry_efi64 = 1;    /* then the i386 entry's step: the MBI is the same protocol's */
-        [[fallthrough]];
-    case PROTOCOL_MULTIBOOT2: {
-        const MbiScan scan = multiboot2_early(*bs, reinterpret_cast<const uint8_t*>(entry.info), entry.info);
-        if (scan.error == MbiError::none)
-            return;
-        Console con = report_console(bs->options);
-        report_mbi_error(con, scan, entry.info);
-        finish(bs->options, false);
-    }
-    case PROTOCOL_MULTIBOOT1: {
-        const InfoCheck check = multiboot1_early(*bs, PhysMemory{flat_at, nullptr}, PhysAddr{entry.info});
-        if (!check.error)
-            return;
-        info_error(bs, "multiboot1", entry.info, check);
-    }
-    case PROTOCOL_PVH: {
-        const InfoCheck check = pvh_early(*bs, PhysMemory{flat_at, nullptr}, PhysAddr{entry.info});
-        if (!check.error)
-            return;
-        info_error(bs, "pvh", entry.info, check);
-    }
-    default: {
-        Console con = error_line(bs);
-        con.str("entered with unknown protocol ").dec(entry.protocol).str(", expected one of protocol.h's PROTOCOL_*");
-        die(bs, con);
-    }
+    if (!bs->loader_base.present()) {
+        bs->base_source = BaseSource::eip;
+        if (protocol_reports_base(bs->protocol))
+            bs->warnings |= WARN_TAG21_MISSING;
+    } else if (bs->loader_base != bs->load_base) {
+        bs->base_source = BaseSource::eip;
+        bs->warnings |= WARN_TAG21_MISMATCH;
+    } else {
+        bs->base_source = BaseSource::loader;
     }
 }
 
@@ -131,18 +89,15 @@ BOOT32_EXPORT uint32_t boot32_main(const EntryState* entry)
     bs->load_base = PhysAddr{base};     /* link_base: the 64-bit stage's link-time constant */
     bs->image_size = layout->image_size;
 
-    /* The protocol's early step, then where the base came from: the loader's word against EIP's. */
-    protocol_early(bs, *entry);
-    if (!bs->loader_base.present()) {
-        bs->base_source = BaseSource::eip;
-        if (protocol_reports_base(bs->protocol))
-            bs->warnings |= WARN_TAG21_MISSING;
-    } else if (bs->loader_base != bs->load_base) {
-        bs->base_source = BaseSource::eip;
-        bs->warnings |= WARN_TAG21_MISMATCH;
-    } else {
-        bs->base_source = BaseSource::loader;
-    }
+    /*
+     * The protocol's early step (protocol/protocols.def, by the entry's
+     * number): its information structure checked as far as the rest
+     * relies on it, the command line found.  Then where the base came
+     * from: the loader's word against EIP's.
+     */
+    const BootError early = protocol_early(entry->protocol, *bs, PhysMemory{flat_at, nullptr}, PhysAddr{entry->info});
+    if (early.ok())
+        decide_base_source(bs);
     stamp(bs, TscStamp::mbi_done);
 
     cmdline_parse(reinterpret_cast<const char*>(uint32_t(bs->cmdline.value)), bs->cmdline_len, &bs->options,
@@ -154,6 +109,15 @@ BOOT32_EXPORT uint32_t boot32_main(const EntryState* entry)
     stamp(bs, TscStamp::cmdline_done);
 
     /*
+     * A refused information structure ends the run here, before anything
+     * is placed: one error line on the console the command line chose,
+     * when its command line lay before the fault and was sound (then
+     * debug-exit= ends the run too), else on COM1, then halt.
+     */
+    if (!early.ok())
+        boot_fail(bs->options, early);
+
+    /*
      * Where the image sits.  Checked after the command line, so that a
      * refusal honours debug-exit= and console= (head32.S already refused,
      * before writing anything, an image that runs past 4 GiB and an
@@ -161,18 +125,16 @@ BOOT32_EXPORT uint32_t boot32_main(const EntryState* entry)
      * the multiboot2 header asked (GRUB before 2.12 could miss it).
      */
     if (base & (layout->reloc_align - 1)) {
-        Console con = error_line(bs);
-        con.str("load base ").hex8(base).str(" is not aligned to ").hex8(layout->reloc_align);
-        con.str(" as the multiboot2 relocatable tag requests");
-        die(bs, con);
+        boot_fail(bs->options, BootError{.subject = "image", .field = "load base", .found = base,
+                                         .expected = "a multiple of the multiboot2 relocatable tag's align",
+                                         .limit_name = "align", .limit = layout->reloc_align});
     }
 
     /* The CPU, then the page tables for the chosen NX setting and memory cap. */
     const CpuProbe cpu = cpu_probe();
     if (cpu.missing) {
-        Console con = error_line(bs);
-        con.str("CPU has no ").str(cpu.missing).str("; relboot needs a 64-bit (x86-64) CPU");
-        die(bs, con);
+        boot_fail(bs->options, BootError{.subject = "CPU", .field = cpu.missing, .found = 0,
+                                         .expected = "1: relboot needs a 64-bit (x86-64) CPU"});
     }
     if (!cpu.nx)
         bs->warnings |= WARN_NO_NX;

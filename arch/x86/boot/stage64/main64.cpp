@@ -17,10 +17,10 @@
 #include "stage64/identity_map.h"
 #include "stage64/image_symbols.h"
 #include "layout.h"
+#include "lib/error.h"
 #include "protocol/mbi.h"
 #include "platform/memory_map.h"
-#include "protocol/multiboot1.h"
-#include "protocol/pvh.h"
+#include "protocol/protocol_steps.h"
 #include "lib/report.h"
 #include "stage64/selftest.h"
 #include "platform/tsc.h"
@@ -66,45 +66,19 @@ const char* str(AcpiSource s)
 }
 
 /*
- * The protocol's filler: BootState from the loader's structures.  Does not
- * return when they are unusable (one "relboot: error:" line).
+ * The protocol's filler (protocol/protocols.def): BootState from the
+ * loader's structures, read through the identity map.  Does not return
+ * when they are unusable (one "relboot: error:" line, then debug-exit or
+ * halt).
  */
-void fill_boot_info(BootState& bs, Console& con)
+void fill_boot_info(BootState& bs)
 {
-    switch (bs.protocol) {
-    case Protocol::multiboot2: {
-        const PhysAddr tables = image_phys(bs, &boot_tables);
-        /* The EFI amd64 entry: its ExitBootServices() outcome first, and the final map it got. */
-        EfiFinalMap final_map{};
-        const PhysAddr exit_phys = image_phys(bs, &efi_exit_record);
-        if (bs.entry_efi64 && !efi64_final_map(*phys_ptr<EfiExit>(exit_phys), exit_phys, con, &final_map))
-            break;
-        const MbiScan scan = boot_info_from_multiboot2(bs, *reinterpret_cast<BootTables*>(tables.value), tables,
-                                                       phys_ptr<uint8_t>(bs.info), bs.info, MBI_MAX_SIZE,
-                                                       bs.entry_efi64 ? &final_map : nullptr);
-        if (scan.error == MbiError::none)
-            return;
-        report_mbi_error(con, scan, uint32_t(bs.info.value));
-        break;
-    }
-    case Protocol::multiboot1:
-    case Protocol::pvh: {
-        const PhysAddr tables = image_phys(bs, &boot_tables);
-        BootTables& t = *reinterpret_cast<BootTables*>(tables.value);
-        const PhysMemory mem = identity_memory(&bs.identity_limit);
-        const InfoCheck check = bs.protocol == Protocol::multiboot1
-                                    ? boot_info_from_multiboot1(bs, t, tables, mem, bs.info)
-                                    : boot_info_from_pvh(bs, t, tables, mem, bs.info);
-        if (!check.error)
-            return;
-        report_info_error(con, protocol_name(bs.protocol), bs.info.value, check);
-        break;
-    }
-    default:
-        con.begin().str("error: BootState has protocol ").dec(uint32_t(bs.protocol)).str(", expected one of protocol.h").end();
-        break;
-    }
-    finish(bs.options, false);
+    const PhysAddr tables = image_phys(bs, &boot_tables);
+    const FillContext ctx{reinterpret_cast<BootTables*>(tables.value), tables, identity_memory(&bs.identity_limit),
+                          image_phys(bs, &efi_exit_record)};
+    const BootError error = protocol_fill(bs, ctx);
+    if (!error.ok())
+        boot_fail(bs.options, error);
 }
 
 /* The firmware's RSDP, found from what BootState holds (acpi.h). */
@@ -247,7 +221,7 @@ extern "C" [[noreturn]] void relboot_main64(BootState* state, uint64_t tsc_hando
     info.begin().str("relboot ").str(RELBOOT_VERSION).str(" variant=").str(RELBOOT_VARIANT).end();
 
     /* BootState, complete: the protocol's part, then the firmware's RSDP; the header last. */
-    fill_boot_info(bs, con);
+    fill_boot_info(bs);
     find_acpi(bs);
     bs.tsc[uint32_t(TscStamp::boot_info_done)] = x86::rdtsc();
 
@@ -280,14 +254,14 @@ extern "C" [[noreturn]] void relboot_main64(BootState* state, uint64_t tsc_hando
     if (bs.options.debug_fault != DebugFault::none)
         raise_debug_fault(bs.options.debug_fault, relboot_entry64);
 
-    const bool pass = selftest_paging(bs, con);
-    if (pass)
+    const uint32_t failed = selftest_paging(bs, con);
+    if (!failed)
         info.begin().str("selftest pass").end();
     print_tsc(bs, info);
-    if (!pass) {
-        con.begin().str("error: self-test failed (see the selftest fail lines above)").end();
-        finish(bs.options, false);
-    }
+    if (failed)
+        boot_fail(bs.options, BootError{.subject = "selftest", .field = "page tables", .found = failed,
+                                        .expected = "no check failed (the selftest fail lines above)",
+                                        .found_radix = Radix::dec});
     print_platform(bs, info, debug);
     /*
      * The real-mode BIOS calls (edd=, edid=, vga=), after the report so far

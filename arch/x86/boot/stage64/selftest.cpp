@@ -100,7 +100,7 @@ private:
 
 } // namespace
 
-bool selftest_paging(const BootState& bs, Console& con)
+uint32_t selftest_paging(const BootState& bs, Console& con)
 {
     Checker c(bs, con);
     uint64_t cr3;
@@ -164,7 +164,7 @@ bool selftest_paging(const BootState& bs, Console& con)
     /* The bytes at the load base, read through the identity map, are the image's own. */
     c.check("identity-image", read_phys(bs.load_base.value) == *reinterpret_cast<const uint64_t*>(__image_start) &&
                                   static_cast<uint32_t>(read_phys(bs.load_base.value)) == MULTIBOOT2_HEADER_MAGIC);
-    return c.failures() == 0;
+    return c.failures();
 }
 
 } // namespace relboot

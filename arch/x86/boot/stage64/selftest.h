@@ -18,9 +18,9 @@ namespace relboot {
  * read-only and data writable, both no-execute when NX is on; and the
  * identity map reaches the MBI and the top of 4 GiB.  Prints one
  * "relboot: selftest fail <what>" line per failed check (at most a few
- * per table) and returns whether all passed.
+ * per table) and returns the number of checks that failed (0: pass).
  */
-bool selftest_paging(const BootState& bs, Console& con);
+uint32_t selftest_paging(const BootState& bs, Console& con);
 
 } // namespace relboot
 

@@ -19,16 +19,63 @@
 #define APIC_BASE_EN            BIT32(11)   /* APIC global enable */
 #define APIC_BASE_ADDR_MASK     UINT64(0x000ffffffffff000)  /* xAPIC MMIO page */
 
-/* xAPIC registers: byte offsets in the MMIO page (SDM Table 11-1). */
+/*
+ * xAPIC registers: byte offsets in the MMIO page (SDM Table 11-1), one
+ * 32-bit register every 16 bytes (accessed as 32 bits at a 16-byte
+ * aligned offset only, SDM 11.4.1).
+ */
+#define APIC_PAGE_SIZE          0x1000
+#define APIC_REGISTER_STRIDE    0x10
 #define APIC_ID                 0x020       /* bits 31:24 the APIC ID */
 #define APIC_ID_SHIFT           24
+#define APIC_VERSION            0x030       /* read-only */
+#define APIC_TPR                0x080       /* task priority */
+#define APIC_APR                0x090       /* arbitration priority, read-only */
+#define APIC_PPR                0x0a0       /* processor priority, read-only */
 #define APIC_EOI                0x0b0       /* write 0: end of interrupt */
+#define APIC_RRD                0x0c0       /* remote read, read-only */
+#define APIC_LDR                0x0d0       /* logical destination: bits 31:24 the logical APIC ID */
+#define APIC_LDR_SHIFT          24
+#define APIC_DFR                0x0e0       /* destination format: bits 31:28 the model (xAPIC only) */
+#define APIC_DFR_MODEL_SHIFT    28
+#define APIC_DFR_MODEL_FLAT     0xf         /* flat model: the logical ID is a bit mask */
+#define APIC_DFR_MODEL_CLUSTER  0x0         /* cluster model: bits 7:4 the cluster, 3:0 a mask in it */
+#define APIC_DFR_RESET          UINT32(0xffffffff)   /* after reset and INIT: flat */
 #define APIC_SVR                0x0f0       /* spurious-interrupt vector register */
+#define APIC_ISR                0x100       /* in-service, 8 registers to 170H, read-only */
+#define APIC_TMR                0x180       /* trigger mode, 8 registers to 1F0H, read-only */
+#define APIC_IRR                0x200       /* interrupt request, 8 registers to 270H, read-only */
+#define APIC_ESR                0x280       /* error status */
+#define APIC_LVT_CMCI           0x2f0       /* LVT corrected machine-check interrupt */
 #define APIC_ICR_LOW            0x300
 #define APIC_ICR_HIGH           0x310       /* bits 31:24 the destination */
 #define APIC_ICR_DEST_SHIFT     24
+#define APIC_LVT_TIMER          0x320
+#define APIC_LVT_THERMAL        0x330
+#define APIC_LVT_PERF           0x340       /* performance monitoring counters */
+#define APIC_LVT_LINT0          0x350
+#define APIC_LVT_LINT1          0x360
+#define APIC_LVT_ERROR          0x370
+#define APIC_TIMER_INITIAL      0x380       /* initial count */
+#define APIC_TIMER_CURRENT      0x390       /* current count, read-only */
+#define APIC_TIMER_DIVIDE       0x3e0       /* divide configuration */
+#define APIC_SELF_IPI           0x3f0       /* x2APIC only (MSR 83FH): write a vector, a fixed IPI to self */
 
-/* x2APIC MSRs: 800H + (xAPIC offset >> 4) (SDM Table 11-6). */
+/*
+ * AMD's extended APIC registers (AMD APM vol. 2, chapter 16 "Advanced
+ * Programmable Interrupt Controller (APIC)", "Extended APIC Registers";
+ * present with CPUID Fn8000_0001 ECX[3] ExtApicSpace).
+ */
+#define APIC_EXT_FEATURE        0x400       /* extended APIC feature, read-only: bits 23:16 the extended LVT count */
+#define APIC_EXT_CONTROL        0x410       /* extended APIC control: IER, SEOI, extended APIC ID enables */
+#define APIC_SEOI               0x420       /* specific end of interrupt */
+#define APIC_IER                0x480       /* interrupt enable, 8 registers to 4F0H */
+#define APIC_EXT_LVT0           0x500       /* extended interrupt LVTs, 4 registers to 530H (IBS, MCE thresholds, ...) */
+#define APIC_EXT_LVT3           0x530
+
+/* x2APIC MSRs: 800H + (xAPIC offset >> 4) (SDM 11.12.1.2, Table 11-6). */
+#define MSR_X2APIC_FIRST        UINT32(0x00000800)
+#define MSR_X2APIC_LAST         UINT32(0x000008ff)
 #define MSR_X2APIC_APICID       UINT32(0x00000802)
 #define MSR_X2APIC_EOI          UINT32(0x0000080b)
 #define MSR_X2APIC_LDR          UINT32(0x0000080d)  /* logical destination: read-only, derived from the ID */
@@ -39,15 +86,43 @@
 /* SVR (SDM Figure 11-23): bits 7:0 the spurious vector; bit 8 enables the APIC in software (0 after INIT). */
 #define APIC_SVR_ENABLE         BIT32(8)
 
-/* ICR low word (SDM Figure 11-12). */
+/* ICR low word (SDM 11.6.1, Figure 11-12). */
+#define APIC_ICR_VECTOR_MASK    UINT32(0x000000ff)  /* bits 7:0 the vector */
+#define APIC_ICR_DM_MASK        UINT32(0x00000700)  /* bits 10:8 the delivery mode (values below; 011B and 111B reserved) */
 #define APIC_ICR_DM_FIXED       UINT32(0x00000000)  /* delivery mode Fixed; bits 7:0 the vector */
+#define APIC_ICR_DM_LOWEST      UINT32(0x00000100)  /* delivery mode Lowest Priority; bits 7:0 the vector */
+#define APIC_ICR_DM_SMI         UINT32(0x00000200)  /* delivery mode SMI */
+#define APIC_ICR_DM_NMI         UINT32(0x00000400)  /* delivery mode NMI */
 #define APIC_ICR_DM_INIT        UINT32(0x00000500)  /* delivery mode INIT */
 #define APIC_ICR_DM_NMI         UINT32(0x00000400)  /* delivery mode NMI (the vector is ignored) */
 #define APIC_ICR_DM_STARTUP     UINT32(0x00000600)  /* delivery mode Start Up; bits 7:0 the vector (page number) */
+#define APIC_ICR_DEST_LOGICAL   BIT32(11)   /* destination mode: 0 physical, 1 logical */
 #define APIC_ICR_BUSY           BIT32(12)   /* delivery status: send pending (xAPIC only) */
 #define APIC_ICR_LEVEL_ASSERT   BIT32(14)
 #define APIC_ICR_TRIGGER_LEVEL  BIT32(15)
-#define APIC_ICR_DEST_SELF      BIT32(18)   /* destination shorthand 01: self (bits 19:18) */
+#define APIC_ICR_SHORTHAND_MASK UINT32(0x000c0000)  /* bits 19:18 the destination shorthand: */
+#define APIC_ICR_SHORTHAND_NONE UINT32(0x00000000)  /*   no shorthand: the destination field */
+#define APIC_ICR_SHORTHAND_SELF UINT32(0x00040000)  /*   self */
+#define APIC_ICR_SHORTHAND_ALL  UINT32(0x00080000)  /*   all including self */
+#define APIC_ICR_SHORTHAND_OTHERS UINT32(0x000c0000) /*  all excluding self */
+
+/*
+ * Local vector table entries (SDM 11.5.1, Figure 11-8): bits 7:0 the
+ * vector, bits 10:8 the delivery mode (the ICR's encoding: Fixed, SMI,
+ * NMI, INIT, and ExtINT below; the timer and error entries have none),
+ * bit 16 the mask.
+ */
+#define APIC_LVT_DM_EXTINT      UINT32(0x00000700)  /* ExtINT: the interrupt comes from an 8259A-compatible controller */
+#define APIC_LVT_MASKED         BIT32(16)
+
+/*
+ * x2APIC logical destination (SDM 11.12.10.2 "Deriving Logical x2APIC ID
+ * from the Local x2APIC ID"): the LDR, read-only, is the cluster
+ * (x2APIC ID bits 19:4) in bits 31:16 and one bit (1 << x2APIC ID bits
+ * 3:0) in bits 15:0; a logical destination has the same layout.
+ */
+#define X2APIC_LDR_CLUSTER_SHIFT 16
+#define X2APIC_LDR_MEMBER_MASK  UINT32(0x0000ffff)
 
 /*
  * The physical destination that names every CPU rather than one, in each

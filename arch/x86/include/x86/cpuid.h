@@ -19,6 +19,8 @@
 #define CPUID_LEAF_HV_TIMING      UINT32(0x40000010)
 #define CPUID_LEAF_EXT_MAX        UINT32(0x80000000)
 #define CPUID_LEAF_EXT_FEATURES   UINT32(0x80000001)
+/* Leaf 80000021H (AMD: extended feature identification 2; APM vol. 3, appendix E). */
+#define CPUID_LEAF_EXT_FEATURES2  UINT32(0x80000021)
 
 /* CPUID.01H:EDX */
 #define CPUID_1_EDX_TSC           BIT32(4)
@@ -26,16 +28,20 @@
 #define CPUID_1_EDX_PAE           BIT32(6)
 
 /* CPUID.01H:ECX */
+#define CPUID_1_ECX_VMX           BIT32(5)   /* Virtual Machine Extensions (VT-x) */
 #define CPUID_1_ECX_HYPERVISOR    BIT32(31)  /* running under a hypervisor (reserved 0 on hardware) */
 
 /* CPUID.80000001H:EDX */
 #define CPUID_80000001_EDX_SYSCALL BIT32(11) /* SYSCALL/SYSRET (EFER.SCE) */
 #define CPUID_80000001_EDX_NX     BIT32(20)  /* Execute Disable Bit */
-#define CPUID_80000001_EDX_FFXSR  BIT32(25)  /* fast FXSAVE/FXRSTOR (EFER.FFXSR; AMD) */
+#define CPUID_80000001_EDX_FFXSR  BIT32(25)  /* AMD: fast FXSAVE/FXRSTOR (EFER.FFXSR) */
 #define CPUID_80000001_EDX_LM     BIT32(29)  /* Intel 64 Architecture (long mode) */
 
-/* CPUID.80000001H:ECX (AMD APM vol. 3, E.4.2) */
+/* CPUID.80000001H:ECX (AMD; SVM itself is in svm.h) */
 #define CPUID_80000001_ECX_TCE    BIT32(17)  /* translation cache extension (EFER.TCE) */
+
+/* CPUID.80000021H:EAX (AMD) */
+#define CPUID_80000021_EAX_AUTOIBRS BIT32(8) /* automatic IBRS (EFER.AIBRSE) */
 
 #ifndef __ASSEMBLER__
 #include <cstdint>

@@ -19,22 +19,30 @@
 #define CR0_PG          BIT32(31)   /* Paging */
 
 /* CR4 */
+#define CR4_PSE         BIT32(4)    /* Page Size Extensions: 4 MiB pages under 32-bit paging (SDM 4.3) */
 #define CR4_PAE         BIT32(5)    /* Physical Address Extension */
 #define CR4_MCE         BIT32(6)    /* Machine-Check Enable: without it a #MC shuts the CPU down */
+#define CR4_LA57        BIT32(12)   /* 57-bit linear addresses: 5-level paging (SDM 4.5) */
 #define CR4_PCIDE       BIT32(17)   /* PCID Enable: CR0.PG cannot be cleared while it is set (SDM 4.10.1) */
 
 /* EFLAGS */
 #define EFLAGS_IF       BIT32(9)    /* Interrupt enable */
 #define EFLAGS_ID       BIT32(21)   /* CPUID available when software can toggle it */
 
-/* IA32_EFER (MSR C000_0080H) */
+/*
+ * IA32_EFER (MSR C000_0080H).  SDM Vol. 3A, 2.2.1; AMD APM vol. 2, 3.1.7
+ * "Extended Feature Enable Register (EFER)" for the AMD-only bits (SVME
+ * is in svm.h).
+ */
 #define MSR_IA32_EFER   UINT32(0xc0000080)
-#define EFER_SCE        BIT32(0)    /* SYSCALL Enable */
+#define EFER_SCE        BIT32(0)    /* System Call Extensions: SYSCALL/SYSRET */
 #define EFER_LME        BIT32(8)    /* IA-32e Mode Enable */
 #define EFER_LMA        BIT32(10)   /* IA-32e Mode Active */
 #define EFER_NXE        BIT32(11)   /* Execute Disable Bit Enable */
-#define EFER_FFXSR      BIT32(14)   /* Fast FXSAVE/FXRSTOR (AMD APM vol. 2, 3.1.7) */
-#define EFER_TCE        BIT32(15)   /* Translation Cache Extension (AMD) */
+#define EFER_LMSLE      BIT32(13)   /* AMD: Long Mode Segment Limit Enable (gone since Zen 3) */
+#define EFER_FFXSR      BIT32(14)   /* AMD: Fast FXSAVE/FXRSTOR */
+#define EFER_TCE        BIT32(15)   /* AMD: Translation Cache Extension */
+#define EFER_AIBRSE     BIT32(21)   /* AMD: Automatic IBRS Enable */
 
 #ifdef __ASSEMBLER__
 /*

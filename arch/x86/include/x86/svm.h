@@ -14,6 +14,7 @@
 /* CPUID Fn8000_0001 ECX and Fn8000_000A (APM vol. 3, appendix E.4.1 and E.4.9). */
 #define CPUID_LEAF_SVM            UINT32(0x8000000a)
 #define CPUID_80000001_ECX_SVM    BIT32(2)    /* SVM: secure virtual machine */
+#define CPUID_80000001_ECX_SKINIT BIT32(12)   /* SKINIT and STGI (also present with SVM) */
 #define CPUID_8000000A_EDX_NP     BIT32(0)    /* nested paging */
 #define CPUID_8000000A_EDX_NRIPS  BIT32(3)    /* NRIP save: the VMCB's nRIP on #VMEXIT */
 #define CPUID_8000000A_EDX_DECODE_ASSISTS BIT32(7) /* the guest's instruction bytes in the VMCB (0xD0) on #NPF */
@@ -21,10 +22,18 @@
 /* EFER (APM vol. 2, 3.1.7) */
 #define EFER_SVME                 BIT32(12)   /* Secure Virtual Machine Enable */
 
-/* MSRs (APM vol. 2, 15.30 "SVM-Related MSRs") */
+/*
+ * MSRs (APM vol. 2, 15.30 "SVM-Related MSRs", 15.31 "SVM-Lock", the AVIC's
+ * "Doorbell Register" and "TSC Ratio MSR"; appendix A).
+ */
+#define MSR_TSC_RATIO             UINT32(0xc0000104)   /* the guest TSC's multiplier (TSC scaling) */
 #define MSR_VM_CR                 UINT32(0xc0010114)
 #define VM_CR_SVMDIS              BIT32(4)    /* SVME cannot be set (firmware disabled SVM) */
+#define MSR_IGNNE                 UINT32(0xc0010115)   /* the IGNNE signal's state */
+#define MSR_SMM_CTL               UINT32(0xc0010116)   /* SMM control: enter/exit SMM, SMI special cycles */
 #define MSR_VM_HSAVE_PA           UINT32(0xc0010117)   /* host state-save area, 4 KiB aligned */
+#define MSR_SVM_KEY               UINT32(0xc0010118)   /* SVM-Lock key: unlocks VM_CR.SVMDIS */
+#define MSR_AVIC_DOORBELL         UINT32(0xc001011b)   /* AVIC: a write signals the physical APIC ID it names */
 
 /* VMCB control area intercept vectors (APM vol. 2, table B-1). */
 /* Offset 0x00C: */
@@ -80,8 +89,19 @@
  */
 #define VMEXIT_INVALID_LOW32      UINT32(0xffffffff)
 
-/* MSR permission map: 8 KiB, three 2 KiB vectors of 2 bits an MSR (read, then write; APM vol. 2, 15.11). */
+/*
+ * MSR permission map: 8 KiB, three 2 KiB vectors of 2 bits an MSR, the
+ * read bit (even) then the write bit (odd) (APM vol. 2, 15.11): MSRs
+ * 0000_0000..0000_1FFF at byte 0, C000_0000..C000_1FFF at 800H,
+ * C001_0000..C001_1FFF at 1000H; 1800H..1FFFH reserved.  An MSR outside
+ * the three ranges always exits when MSR_PROT is set.
+ */
 #define SVM_MSRPM_SIZE            0x2000
+#define SVM_MSRPM_RANGE_MSRS      0x2000      /* MSRs a vector covers */
+#define SVM_MSRPM_RANGE_BYTES     0x800       /* bytes of a vector */
+#define SVM_MSRPM_RANGE0_FIRST    UINT32(0x00000000)
+#define SVM_MSRPM_RANGE1_FIRST    UINT32(0xc0000000)
+#define SVM_MSRPM_RANGE2_FIRST    UINT32(0xc0010000)
 /* I/O permission map: 12 KiB, one bit a port (APM vol. 2, 15.10.1). */
 #define SVM_IOPM_SIZE             0x3000
 

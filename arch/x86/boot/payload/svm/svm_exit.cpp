@@ -40,8 +40,6 @@ namespace relboot {
 
 namespace {
 
-/* The x2APIC MSRs (SDM 11.12.1.2): the policy table's emulate row, apic_x2apic_access(). */
-constexpr uint32_t MSR_X2APIC_FIRST = 0x800, MSR_X2APIC_LAST = 0x8ff;
 /* The vendor's word on the error lines (vcpu.h). */
 constexpr const char* VENDOR = "svm";
 
@@ -125,26 +123,12 @@ struct ErrorLine {
 void exit_cpuid(Ctx& c)
 {
     const uint32_t leaf = uint32_t(c.vmcb().save.rax), subleaf = uint32_t(c.gprs.rcx);
-    const x86::CpuidResult r = vcpu_cpuid_filter(leaf, subleaf, x86::cpuid(leaf, subleaf));
+    const x86::CpuidResult r = vcpu_cpuid_filter(leaf, subleaf, x86::cpuid(leaf, subleaf),
+                                                 c.table.x2apic ? x86::ApicMode::x2apic : x86::ApicMode::xapic);
     c.vmcb().save.rax = r.eax;
     c.gprs.rbx = r.ebx;
     c.gprs.rcx = r.ecx;
     c.gprs.rdx = r.edx;
-}
-
-/*
- * An EFER write the guest may make: the policy's check of the bits, and
- * the architectural one the policy cannot see (AMD APM vol. 2, 3.1.7;
- * SDM Vol. 4, IA32_EFER): LME cannot change while paging is on, which
- * VMRUN would otherwise refuse (VMEXIT_INVALID) instead of the guest
- * getting its #GP.
- */
-bool efer_write(Ctx& c, uint64_t value)
-{
-    x86::VmcbSave& s = c.vmcb().save;
-    if ((s.cr0 & CR0_PG) && ((value ^ s.efer) & EFER_LME))
-        return false;
-    return efer_guest_write(value, c.shared.efer_supported, &s.efer);
 }
 
 /*
@@ -172,7 +156,8 @@ bool exit_msr(Ctx& c)
         break;
     case MsrAction::emulate:
         if (msr == MSR_IA32_EFER)
-            ok = write ? efer_write(c, value) : (value = efer_guest_read(vmcb.save.efer), true);
+            ok = write ? efer_guest_write(value, c.shared.efer_supported, vmcb.save.cr0, &vmcb.save.efer)
+                       : (value = efer_guest_read(vmcb.save.efer), true);
         else if (msr == MSR_IA32_APIC_BASE)
             ok = write ? apic_base_write_allowed(x86::rdmsr(MSR_IA32_APIC_BASE), value)   /* nothing changes */
                        : (value = x86::rdmsr(MSR_IA32_APIC_BASE), true);

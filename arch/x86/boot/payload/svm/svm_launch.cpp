@@ -110,26 +110,6 @@ x86::VmcbSegment segment(uint16_t selector, uint64_t desc)
     return x86::VmcbSegment{selector, attrib, 0xffffffff, 0};
 }
 
-/* EFER bits the CPU implements (CPUID 8000_0001; AMD APM vol. 2, 3.1.7): what a guest may set. */
-uint64_t efer_supported()
-{
-    const uint32_t max_ext = x86::cpuid(CPUID_LEAF_EXT_MAX).eax;
-    const x86::CpuidResult f = max_ext >= CPUID_LEAF_EXT_FEATURES ? x86::cpuid(CPUID_LEAF_EXT_FEATURES)
-                                                                   : x86::CpuidResult{0, 0, 0, 0};
-    uint64_t bits = EFER_SVME;      /* svm_check_host() saw SVM */
-    if (f.edx & CPUID_80000001_EDX_SYSCALL)
-        bits |= EFER_SCE;
-    if (f.edx & CPUID_80000001_EDX_LM)
-        bits |= EFER_LME | EFER_LMA;
-    if (f.edx & CPUID_80000001_EDX_NX)
-        bits |= EFER_NXE;
-    if (f.edx & CPUID_80000001_EDX_FFXSR)
-        bits |= EFER_FFXSR;
-    if (f.ecx & CPUID_80000001_ECX_TCE)
-        bits |= EFER_TCE;
-    return bits;
-}
-
 /* SVM on for the running CPU (APM vol. 2, 15.4, 15.30.4): EFER.SVME and its host save area. */
 void svm_enable(SvmVcpu& sv)
 {
@@ -212,11 +192,14 @@ void svm_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_param
 
     /* The permission maps; what the CPU has. */
     __builtin_memset(shared.iopm, 0, sizeof shared.iopm);
-    msr_fill_svm_permission_map(shared.msrpm, x86::cpuid(CPUID_LEAF_FEATURES).ecx & CPUID_1_ECX_X2APIC);
+    msr_fill_svm_permission_map(shared.msrpm, bs.x2apic);
     const uint32_t svm_edx = x86::cpuid(CPUID_LEAF_SVM).edx;
     shared.nrips = svm_edx & CPUID_8000000A_EDX_NRIPS;
     shared.decode = svm_edx & CPUID_8000000A_EDX_DECODE_ASSISTS;
-    shared.efer_supported = efer_supported();
+    const uint32_t max_ext = x86::cpuid(CPUID_LEAF_EXT_MAX).eax;
+    const x86::CpuidResult ext = x86::cpuid(CPUID_LEAF_EXT_FEATURES);     /* svm_check_host() saw the leaf */
+    shared.efer_supported =
+        efer_supported(ext.ecx, ext.edx, max_ext >= CPUID_LEAF_EXT_FEATURES2 ? x86::cpuid(CPUID_LEAF_EXT_FEATURES2).eax : 0);
     shared.init_edx = x86::cpuid(CPUID_LEAF_FEATURES).eax;
 
     /* A VMCB per online CPU (APM vol. 2, appendix B): the BSP's as linux_entry.S's jump leaves the state, the APs' as INIT. */

@@ -27,7 +27,7 @@ struct GuestPhysReader {
     const void* ctx;
 };
 
-/* The guest's paging registers, as the VMCB (or VMCS) holds them. */
+/* The guest's paging registers, as the VMCB (or VMCS) holds them (bits: x86/cr.h). */
 struct GuestPaging {
     uint64_t cr0;
     uint64_t cr3;
@@ -37,17 +37,26 @@ struct GuestPaging {
 
 /*
  * gpa for the guest-linear address linear, as a supervisor read would
- * translate it: paging off (CR0.PG clear): linear itself; 32-bit paging,
- * PAE or 4-level paging (CR4.PAE, EFER.LMA), 4 MiB / 2 MiB / 1 GiB pages
- * included.  False when an entry is not present, has a reserved bit set
- * the walk must honour, or a table lies where the reader refuses.
+ * translate it (access rights and A/D bits are neither checked nor set):
+ * paging off (CR0.PG clear): linear itself; 32-bit paging (4 MiB pages
+ * with CR4.PSE, PSE-36 address bits), PAE (the PDPTEs read from memory
+ * at CR3, not from the CPU's PDPTE registers) or 4-level paging (CR4.PAE,
+ * EFER.LMA), 2 MiB / 1 GiB pages included.  Outside long mode linear is
+ * taken modulo 4 GiB (32-bit linear addresses).  False when an entry is
+ * not present, has a reserved bit set that the walk honours (PS in a
+ * PML4E; XD without EFER.NXE; a PAE PDPTE's bits 2:1, 8:5 or 63; a large
+ * page's bits between the PAT bit and its frame; a 4 MiB PDE's bit 21),
+ * when a table lies where the reader refuses, for a non-canonical
+ * address in long mode, or with CR4.LA57 (5-level paging is not walked).
  */
 bool guest_linear_to_phys(const GuestPhysReader& mem, const GuestPaging& paging, uint64_t linear, uint64_t* gpa);
 
 /*
- * Reads up to len bytes (len <= 64) at the guest-linear address linear,
- * page by page; returns how many bytes it could read from the start (0
- * when the first byte cannot be translated or read).
+ * Reads up to len bytes (len <= 64; more is read as 64) at the
+ * guest-linear address linear into out, one reader call for each 4 KiB
+ * page it touches; returns how many bytes it could read from the start
+ * (0 when the first byte cannot be translated or read): a page that does
+ * not translate, or that the reader refuses, ends the read.
  */
 uint32_t guest_read_linear(const GuestPhysReader& mem, const GuestPaging& paging, uint64_t linear, uint8_t* out,
                            uint32_t len);

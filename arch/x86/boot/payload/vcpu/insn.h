@@ -24,12 +24,17 @@ inline constexpr uint32_t INSN_MAX = 15;
 /* The guest's code size at the instruction (CS.L, CS.D, CR0.PE). */
 enum class CodeSize : uint8_t { bits16 = 0, bits32 = 1, bits64 = 2 };
 
-/* What a decoded register <-> memory move does. */
+/*
+ * What a decoded register <-> memory move does.  The memory operand's
+ * address is not decoded (the caller has it from the fault: the NPF's
+ * guest-physical address); its bytes are only counted in length.
+ */
 struct MemMove {
     uint8_t length;         /* bytes of the instruction, 2..INSN_MAX */
-    uint8_t size;           /* bytes moved: 1, 2, 4 or 8 */
+    uint8_t size;           /* bytes moved: 1 (88, 8A), or 2, 4 or 8 (89, 8B, 87: 66, REX.W and the code size) */
     uint8_t reg;            /* the general register (SDM numbering: 0 rAX, 1 rCX, 2 rDX, 3 rBX, 4 rSP, 5 rBP, 6 rSI, 7 rDI, 8..15 r8..r15) */
-    bool store;             /* true: register -> memory (MOV 89 /r, XCHG 87 /r); false: memory -> register (8B /r) */
+    bool high_byte;         /* size 1 without REX, ModR/M.reg 4..7: AH, CH, DH, BH, i.e. bits 15:8 of reg (then 0..3) */
+    bool store;             /* true: register -> memory (MOV 88/89 /r, XCHG 87 /r); false: memory -> register (8A/8B /r) */
     bool exchange;          /* XCHG: the register also gets the memory's old value */
 };
 
@@ -39,22 +44,27 @@ enum class InsnError : uint8_t {
     truncated,              /* fewer bytes than the instruction needs (count, or INSN_MAX) */
     opcode,                 /* not one of 88, 89, 8A, 8B, 87 (with the prefixes below) */
     register_operand,       /* ModR/M.mod = 3: no memory operand */
-    prefix,                 /* a prefix other than REX, 66 (operand size), segment overrides; or LOCK/REP */
+    prefix,                 /* a prefix other than REX, 66 (operand size), segment overrides (LOCK F0, REP F2/F3,
+                               address size 67); or a REX that is not the last byte before the opcode */
 };
 
 /*
- * Decodes the instruction at bytes[0, count) (count >= 1; at most
- * INSN_MAX are looked at) for code of the given size into *out.  Knows
- * MOV r/m <-> r (88, 89, 8A, 8B) and XCHG r/m, r (87) with a memory
- * operand, with 66, segment-override and REX prefixes (REX only in
- * 64-bit code, last), every ModR/M and SIB form and 8/16/32-bit
- * displacements (RIP-relative in 64-bit code; 16-bit addressing in
- * 16-bit code).  Returns InsnError::none and fills *out, or the error
- * and leaves *out alone.  Never reads past bytes[count - 1].
+ * Decodes the instruction at bytes[0, count) (at most INSN_MAX are
+ * looked at; count 0 is truncated) for code of the given size into *out.
+ * Knows MOV r/m <-> r (88, 89, 8A, 8B) and XCHG r/m, r (87) with a
+ * memory operand, with 66, segment-override (26, 2E, 36, 3E, 64, 65; any
+ * number, in any order) and REX prefixes (40..4F only in 64-bit code,
+ * one, the last byte before the opcode: elsewhere they are INC/DEC and
+ * refused as opcodes), every ModR/M and SIB form and 8/16/32-bit
+ * displacements (mod 00 r/m 101 is RIP-relative disp32 in 64-bit code,
+ * disp32 in 32-bit code; 16-bit code uses 16-bit addressing, SDM table
+ * 2-1, with disp16).  The first error met, reading from the start, is
+ * returned.  Returns InsnError::none and fills *out, or the error and
+ * leaves *out alone.  Never reads past bytes[count - 1].
  */
 InsnError insn_decode_mem_move(const uint8_t* bytes, uint32_t count, CodeSize code, MemMove* out);
 
-/* The error's text for the error line ("opcode", "truncated", ...). */
+/* The error's text for the error line: "none", "truncated", "opcode", "register_operand", "prefix" ("?" for a value outside the enum). */
 const char* insn_error_name(InsnError e);
 
 } // namespace relboot

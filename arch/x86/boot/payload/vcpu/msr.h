@@ -1,8 +1,8 @@
 /*
  * The guest's MSRs: ONE policy table (msr.cpp) says, for each MSR relboot
  * does not let through, what a read and what a write does; everything not
- * in the table passes through to the hardware, and the table says so in
- * its last row's comment.  The SVM MSR permission map (and, in issue 23,
+ * in the table passes through to the hardware, and the table says so
+ * below its last row.  The SVM MSR permission map (and, in issue 23,
  * the VMX MSR bitmap) is filled from the table, and README lists it.
  * AMD APM vol. 2, 15.11 (MSR intercepts), 15.30 (SVM MSRs), appendix A;
  * Intel SDM Vol. 4 (MSR index).
@@ -32,7 +32,7 @@ struct MsrRule {
     const char* why;        /* one line for README's table */
 };
 
-/* The table, in index order (msr_rule_count() rows). */
+/* The table, in index order, rows disjoint (msr_rule_count() rows). */
 const MsrRule* msr_rules();
 uint32_t msr_rule_count();
 
@@ -40,27 +40,46 @@ uint32_t msr_rule_count();
 const MsrRule* msr_rule(uint32_t msr);
 
 /*
- * EFER as the guest may see and set it.  The guest reads its own value
- * with SVME (and, for VMX, nothing extra) clear; a write keeps SVME set in
- * the VMCB (VMRUN refuses a guest without it) and is refused (#GP) when
- * it sets a bit outside the architectural ones the CPU supports
- * (supported: EFER bits the host CPU implements, from CPUID).
+ * The EFER bits a guest may set on this host (supported for
+ * efer_guest_write()), from CPUID Fn8000_0001 ECX and EDX and
+ * Fn8000_0021 EAX (0 for a leaf the CPU lacks): SCE (SYSCALL), LME and
+ * LMA (LM), NXE (NX), FFXSR (FFXSR), TCE (TCE), AIBRSE (AutomaticIBRS).
+ * Never SVME (the guest sees no SVM) nor LMSLE (no CPUID bit says a CPU
+ * has it; Zen 3 and later have not): a write of either is refused.
  */
-uint64_t efer_guest_read(uint64_t vmcb_efer);
-bool efer_guest_write(uint64_t value, uint64_t supported, uint64_t* vmcb_efer);
+uint64_t efer_supported(uint32_t ext_features_ecx, uint32_t ext_features_edx, uint32_t ext_features2_eax);
 
 /*
- * IA32_APIC_BASE: a write is taken only when it keeps the APIC's base
- * address and its EN and EXTD bits as they are (the BSP bit is
- * read-only and ignored); anything else is refused (#GP).
+ * EFER as the guest may see and set it (AMD APM vol. 2, 3.1.7; Intel SDM
+ * Vol. 3A, 2.2.1).  The guest reads its own value with SVME clear.  A
+ * write of value is refused (false, *vmcb_efer untouched: #GP) when it
+ * sets a bit outside supported (efer_supported()), or changes LME while
+ * the guest's CR0.PG is set (the hardware's #GP); else *vmcb_efer becomes
+ * value with LMA kept as it was (the CPU sets LMA, a write does not) and
+ * SVME set (VMRUN refuses a guest without it).
+ */
+uint64_t efer_guest_read(uint64_t vmcb_efer);
+bool efer_guest_write(uint64_t value, uint64_t supported, uint64_t guest_cr0, uint64_t* vmcb_efer);
+
+/*
+ * IA32_APIC_BASE (SDM 11.4.4): a write is taken only when it changes
+ * nothing but the BSP bit (read-only, ignored): the APIC's base address,
+ * its EN and EXTD bits and the reserved bits stay as they are, so a
+ * taken write has nothing to write to the hardware.  Anything else (a
+ * move, a switch between xAPIC and x2APIC mode or off, a reserved bit) is
+ * refused (#GP).
  */
 bool apic_base_write_allowed(uint64_t current, uint64_t value);
 
 /*
- * Fills an SVM MSR permission map (8 KiB, APM 15.11) from the table: a
- * rule whose read (write) action is not pass intercepts reads (writes) of
- * its MSRs.  x2apic: the CPU has x2APIC; then 0x800..0x8ff are
- * intercepted too (apic.h), else left as the table says.
+ * Fills an SVM MSR permission map (SVM_MSRPM_SIZE bytes, APM 15.11) from
+ * the table: all zero, then a rule whose read (write) action is not pass
+ * intercepts reads (writes) of its MSRs, the x2APIC rule (0x800..0x8ff)
+ * only when x2apic: the local APIC is in x2APIC mode (IA32_APIC_BASE.
+ * EXTD, which the guest cannot change); in xAPIC mode those MSRs pass
+ * and the hardware's #GP reaches the guest.  MSRs outside the map's
+ * three ranges always exit when MSR_PROT is set: the exit handler looks
+ * every MSR exit up with msr_rule() (nullptr: pass).
  */
 void msr_fill_svm_permission_map(uint8_t* msrpm, bool x2apic);
 

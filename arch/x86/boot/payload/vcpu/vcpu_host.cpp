@@ -122,6 +122,8 @@ bool vcpu_xapic_access(VcpuTable& table, Vcpu& v, uint32_t offset, uint32_t size
     if (access == ApicAccess::refuse || !v.apic_mmio || offset >= PAGE_SIZE)
         return false;
     volatile uint32_t* reg = reinterpret_cast<volatile uint32_t*>(v.apic_mmio + offset);
+    if (write && access == ApicAccess::pass && !apic_write_allowed(offset, *value, false))
+        return false;       /* an LVT delivery mode the guest may not use (SMI, INIT) */
     ++v.n.apic;
     switch (access) {
     case ApicAccess::icr_low:
@@ -166,6 +168,8 @@ bool vcpu_x2apic_access(VcpuTable& table, Vcpu& v, uint32_t msr, bool write, uin
     const ApicAccess access = apic_x2apic_access(msr, write);
     if (!table.x2apic || access == ApicAccess::refuse)
         return false;
+    if (write && access == ApicAccess::pass && !apic_write_allowed((msr - MSR_X2APIC_FIRST) << 4, *value, true))
+        return false;       /* an LVT delivery mode the guest may not use, or a reserved bit */
     ++v.n.apic;
     switch (access) {
     case ApicAccess::icr_low:
