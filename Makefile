@@ -375,7 +375,7 @@ check: | deps-check
 	$(MAKE) check-images
 	$(MAKE) -j$(JOBS) example BASE=ebp
 	$(MAKE) -j$(JOBS) example BASE=fs
-	$(MAKE) unit-tests build/tools/optdoc testloader fuzzers payload-inputs
+	$(MAKE) unit-tests build/tools/optdoc testloader fuzzers payload-inputs svm-guests
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) --param fuzz_time=$(FUZZ_TIME) tests tests/unit tests/fuzz
 
 # --- payload test inputs (tests/payload) ---------------------------------
@@ -471,6 +471,9 @@ $(FUZZERS):
 
 # The multiboot1 test loader for the MBI and placement cases GRUB never produces.
 include tests/loader/loader.mk
+
+# The hostile guests that attack guest=svm (tests/svm/): tiny bzImages built from GNU assembly.
+include tests/svm/guests/guests.mk
 
 # The option reference in docs/cmdline.md comes from the option list.
 .PHONY: option-doc

@@ -57,6 +57,13 @@ config.substitutions.append(("%pvh-image", os.path.join(root, "tools", "pvh-imag
 config.substitutions.append(("%linux-boot", os.path.join(root, "tools", "linux-boot")))
 config.substitutions.append(("%mkiso", os.path.join(root, "grub", "mkiso")))
 
+# The hostile guests that attack guest=svm (tests/svm/), built by `make
+# svm-guests` from tests/svm/guests/: tiny bzImages of GNU assembly, booted
+# as module 0 through `qemu-boot --kernel` (relboot's multiboot1 entry).
+svm_guests = os.path.join(build, "svm")
+for guest in ("hello", "initsipi", "ipi", "msr"):
+    config.substitutions.append(("%svm-guest-" + guest, os.path.join(svm_guests, guest + ".bzimage")))
+
 # A second emulator and a network loader: Bochs (tests/bochs; it has no
 # isa-debug-exit, bochs-boot stops it on relboot's last line) and iPXE under
 # QEMU (tests/ipxe); serial-lines.py checks a raw serial log's lines whole.
