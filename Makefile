@@ -375,7 +375,7 @@ check: | deps-check
 	$(MAKE) check-images
 	$(MAKE) -j$(JOBS) example BASE=ebp
 	$(MAKE) -j$(JOBS) example BASE=fs
-	$(MAKE) unit-tests build/tools/optdoc testloader fuzzers payload-inputs svm-guests
+	$(MAKE) unit-tests build/tools/optdoc build/tools/msrdoc testloader fuzzers payload-inputs svm-guests
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) --param fuzz_time=$(FUZZ_TIME) tests tests/unit tests/fuzz
 
 # --- payload test inputs (tests/payload) ---------------------------------
@@ -484,6 +484,16 @@ build/tools/optdoc: tools/optdoc.cpp
 -include build/tools/optdoc.d
 option-doc: build/tools/optdoc
 	@build/tools/optdoc
+
+# README's table of the guest's MSRs comes from the MSR policy table (payload/vcpu/msr.cpp).
+.PHONY: msr-doc
+build/tools/msrdoc: tools/msrdoc.cpp $(SRC)/payload/vcpu/msr.cpp
+	@mkdir -p $(@D)
+	$(call say,HOSTCXX $@)
+	$(Q)$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror $(INCLUDES) -MMD -MP -MT $@ -MF $@.d tools/msrdoc.cpp $(SRC)/payload/vcpu/msr.cpp -o $@
+-include build/tools/msrdoc.d
+msr-doc: build/tools/msrdoc
+	@build/tools/msrdoc
 
 # ---------------------------------------------------------------------------
 # Dependencies (Debian 12)
