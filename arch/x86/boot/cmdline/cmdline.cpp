@@ -129,14 +129,12 @@ void record_malformed(OptionId id, Span raw, Options* out, CmdlineSpans* spans)
 }
 
 /*
- * One token: tok is its decoded text, raw where it lies in the line.
- * name, name=value, or no-name for a FLAG option; anything else is unknown.
+ * One token: tok is its decoded text, eq the index of its first '='
+ * (tok.len when it has none), raw where it lies in the line.  name,
+ * name=value, or no-name for a FLAG option; anything else is unknown.
  */
-void handle_token(Text tok, Span raw, Options* out, CmdlineSpans* spans)
+void handle_token(Text tok, uint32_t eq, Span raw, Options* out, CmdlineSpans* spans)
 {
-    uint32_t eq = 0;
-    while (eq < tok.len && tok.s[eq] != '=')
-        ++eq;
     const bool has_value = eq < tok.len;
     const Text value = has_value ? Text{tok.s + eq + 1, tok.len - eq - 1} : Text{tok.s + eq, 0};
 
@@ -159,6 +157,7 @@ void handle_token(Text tok, Span raw, Options* out, CmdlineSpans* spans)
 /* Where a token ends, and what the lexer saw in it (scan_token()). */
 struct TokenEnd {
     uint32_t end;           /* one past its last byte: a separator outside quotes, a NUL or len */
+    uint32_t eq;            /* where its first '=' is (end when it has none) */
     bool needs_decoding;    /* it holds '"' or a GRUB escape: its text differs from its bytes */
     bool unterminated;      /* a '"' in it was never closed */
 };
@@ -166,23 +165,33 @@ struct TokenEnd {
 /*
  * Scans the token that starts at s[start] (no separator) up to a
  * separator outside quotes, a NUL or len: '"' groups, and a '\' before a
- * GRUB-escaped byte makes that byte literal.
+ * GRUB-escaped byte makes that byte literal.  The same pass notes the
+ * first '=', so the name is found without a second look at the token.
  */
 TokenEnd scan_token(const char* s, uint32_t len, uint32_t start)
 {
-    TokenEnd t{start, false, false};
+    TokenEnd t{start, len, false, false};
     bool quoted = false;
     for (; t.end < len; ++t.end) {
         switch (s[t.end]) {
         case '\0':
             t.unterminated = quoted;
+            if (t.eq > t.end)
+                t.eq = t.end;
             return t;
         case ' ':   /* the separators (is_separator()) */
         case '\t':
         case '\r':
         case '\n':
-            if (!quoted)
+            if (!quoted) {
+                if (t.eq > t.end)
+                    t.eq = t.end;
                 return t;
+            }
+            break;
+        case '=':
+            if (t.eq > t.end)
+                t.eq = t.end;
             break;
         case '"':
             quoted = !quoted;
@@ -199,6 +208,8 @@ TokenEnd scan_token(const char* s, uint32_t len, uint32_t start)
         }
     }
     t.unterminated = quoted;
+    if (t.eq > t.end)
+        t.eq = t.end;
     return t;
 }
 
@@ -255,9 +266,13 @@ void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* span
             return;
         }
         Text tok{s + pos, raw.length};
-        if (t.needs_decoding)
+        uint32_t eq = t.eq - pos;
+        if (t.needs_decoding) {
             tok = Text{scratch, cmdline_decode(tok.s, tok.len, scratch)};
-        handle_token(tok, raw, out, spans);
+            for (eq = 0; eq < tok.len && tok.s[eq] != '=';)
+                ++eq;
+        }
+        handle_token(tok, eq, raw, out, spans);
         pos = skip_separators(s, len, t.end);
     }
 }
