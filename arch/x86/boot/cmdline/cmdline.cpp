@@ -154,71 +154,61 @@ void handle_token(Text tok, uint32_t eq, Span raw, Options* out, CmdlineSpans* s
         record_malformed(id, raw, out, spans);
 }
 
+/* The bytes a token scan must look at: NUL, the separators, '=', '"' and '\'.  Any other is text. */
+constexpr bool is_special(char c)
+{
+    return c == '\0' || is_separator(c) || c == '=' || c == '"' || c == '\\';
+}
+
 /* Where a token ends, and what the lexer saw in it (scan_token()). */
-struct TokenEnd {
-    uint32_t end;           /* one past its last byte: a separator outside quotes, a NUL or len */
-    uint32_t eq;            /* where its first '=' is (end when it has none) */
+struct Token {
+    const char* end;        /* one past its last byte: a separator outside quotes, a NUL or the line's end */
+    const char* eq;         /* its first '=' (end when it has none) */
     bool needs_decoding;    /* it holds '"' or a GRUB escape: its text differs from its bytes */
     bool unterminated;      /* a '"' in it was never closed */
 };
 
 /*
- * Scans the token that starts at s[start] (no separator) up to a
- * separator outside quotes, a NUL or len: '"' groups, and a '\' before a
+ * Scans the token that starts at p (no separator) up to a separator
+ * outside quotes, a NUL or line_end: '"' groups, and a '\' before a
  * GRUB-escaped byte makes that byte literal.  The same pass notes the
  * first '=', so the name is found without a second look at the token.
  */
-TokenEnd scan_token(const char* s, uint32_t len, uint32_t start)
+Token scan_token(const char* p, const char* line_end)
 {
-    TokenEnd t{start, len, false, false};
+    Token t{line_end, nullptr, false, false};
     bool quoted = false;
-    for (; t.end < len; ++t.end) {
-        switch (s[t.end]) {
-        case '\0':
-            t.unterminated = quoted;
-            if (t.eq > t.end)
-                t.eq = t.end;
-            return t;
-        case ' ':   /* the separators (is_separator()) */
-        case '\t':
-        case '\r':
-        case '\n':
-            if (!quoted) {
-                if (t.eq > t.end)
-                    t.eq = t.end;
-                return t;
-            }
+    for (; p < line_end; ++p) {
+        const char c = *p;
+        if (!is_special(c))
+            continue;   /* most bytes: letters, digits, punctuation */
+        if (c == '\0' || (is_separator(c) && !quoted)) {
+            t.end = p;
             break;
-        case '=':
-            if (t.eq > t.end)
-                t.eq = t.end;
-            break;
-        case '"':
+        }
+        if (c == '=') {
+            if (!t.eq)
+                t.eq = p;
+        } else if (c == '"') {
             quoted = !quoted;
             t.needs_decoding = true;
-            break;
-        case '\\':
-            if (t.end + 1 < len && grub_escaped(s[t.end + 1])) {
-                ++t.end;   /* the escaped byte is literal: an escaped '"' does not group */
-                t.needs_decoding = true;
-            }
-            break;
-        default:
-            break;
+        } else if (c == '\\' && p + 1 < line_end && grub_escaped(p[1])) {
+            ++p;   /* the escaped byte is literal: an escaped '"' does not group */
+            t.needs_decoding = true;
         }
     }
     t.unterminated = quoted;
-    if (t.eq > t.end)
+    if (!t.eq)
         t.eq = t.end;
     return t;
 }
 
-/* The first byte at or after pos that is no separator (len when there is none). */
-uint32_t skip_separators(const char* s, uint32_t len, uint32_t pos)
+/* The first byte at or after p that is no separator (line_end when there is none). */
+const char* skip_separators(const char* p, const char* line_end)
 {
-    while (pos < len && is_separator(s[pos]))
-        ++pos;
-    return pos;
+    while (p < line_end && is_separator(*p))
+        ++p;
+    return p;
 }
 
 } // namespace
@@ -249,31 +239,32 @@ void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* span
         out->truncated = n == CMDLINE_MAX;
         len = CMDLINE_MAX;
     }
+    const char* const line_end = s + len;
     char scratch[CMDLINE_MAX];   /* a decoded token; the 32-bit stage's stack has room (layout.h) */
-    for (uint32_t pos = skip_separators(s, len, 0); pos < len && s[pos] != '\0';) {
-        const TokenEnd t = scan_token(s, len, pos);
-        const Span raw{uint16_t(pos), uint16_t(t.end - pos)};
+    for (const char* p = skip_separators(s, line_end); p < line_end && *p != '\0';) {
+        const Token t = scan_token(p, line_end);
+        const Span raw{uint16_t(p - s), uint16_t(t.end - p)};
         if (t.unterminated)
             out->unterminated_quote = 1;
-        if (!t.needs_decoding && raw.length == 2 && s[pos] == '-' && s[pos + 1] == '-') {
+        if (!t.needs_decoding && raw.length == 2 && p[0] == '-' && p[1] == '-') {
             /* "--" alone: the rest of the line, after its separators, is for whatever relboot hands over to. */
-            const uint32_t first = skip_separators(s, len, t.end);
-            uint32_t stop = first;
-            while (stop < len && s[stop] != '\0')
+            const char* const first = skip_separators(t.end, line_end);
+            const char* stop = first;
+            while (stop < line_end && *stop != '\0')
                 ++stop;
             out->has_passthrough = 1;
-            out->passthrough = Span{uint16_t(first), uint16_t(stop - first)};
+            out->passthrough = Span{uint16_t(first - s), uint16_t(stop - first)};
             return;
         }
-        Text tok{s + pos, raw.length};
-        uint32_t eq = t.eq - pos;
+        Text tok{p, raw.length};
+        uint32_t eq = uint32_t(t.eq - p);
         if (t.needs_decoding) {
             tok = Text{scratch, cmdline_decode(tok.s, tok.len, scratch)};
             for (eq = 0; eq < tok.len && tok.s[eq] != '=';)
                 ++eq;
         }
         handle_token(tok, eq, raw, out, spans);
-        pos = skip_separators(s, len, t.end);
+        p = skip_separators(t.end, line_end);
     }
 }
 
