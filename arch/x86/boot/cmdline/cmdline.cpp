@@ -28,7 +28,6 @@ constexpr uint32_t NAME_MAX = 16;
 /* One row of cmdline_options.def: its name, kind and form text. */
 struct OptionInfo {
     char name[NAME_MAX];        /* NUL-terminated */
-    uint8_t name_len;           /* bytes before the NUL */
     Kind kind;
     FormText form;              /* option_form() */
 };
@@ -36,10 +35,8 @@ struct OptionInfo {
 constexpr OptionInfo make_info(const char* name, Kind kind, FormText form)
 {
     OptionInfo o{};
-    uint32_t i = 0;
-    for (; name[i]; ++i)
+    for (uint32_t i = 0; name[i]; ++i)
         o.name[i] = name[i];   /* past NAME_MAX - 1: not a constant expression, the build fails */
-    o.name_len = uint8_t(i);
     o.kind = kind;
     o.form = form;
     return o;
@@ -65,26 +62,50 @@ constexpr bool grub_escaped(char c)
     return c == '\\' || c == '"' || c == '\'';
 }
 
-/* A name is found as written: it must hold no byte that the lexer treats specially. */
+/* The bytes a token scan must look at: NUL, the separators, '=', '"' and '\'.  Any other is text. */
+constexpr bool is_special(char c)
+{
+    return c == '\0' || is_separator(c) || c == '=' || c == '"' || c == '\\';
+}
+
+/* A name is found as written: it must be neither empty nor hold a byte that the lexer treats specially. */
 constexpr bool names_are_plain()
 {
     for (const OptionInfo& o : OPTIONS) {
-        if (o.name_len == 0)
+        if (o.name[0] == '\0')
             return false;
-        for (uint32_t i = 0; i < o.name_len; ++i)
-            if (is_separator(o.name[i]) || o.name[i] == '=' || o.name[i] == '"' || o.name[i] == '\\')
+        for (uint32_t i = 0; o.name[i] != '\0'; ++i)
+            if (is_special(o.name[i]))
                 return false;
     }
     return true;
 }
 static_assert(names_are_plain(), "an option name is empty or holds a space, '=', '\"' or '\\'");
 
-/* The option named name (any length), or OptionId::count for none. */
+/* True when name is word (a string literal) exactly: the lengths first, then the bytes. */
+template <uint32_t N>
+constexpr bool is_named(Text name, const char (&word)[N])
+{
+    if (name.len != N - 1)
+        return false;
+    for (uint32_t i = 0; i < N - 1; ++i)
+        if (name.s[i] != word[i])
+            return false;
+    return true;
+}
+
+/*
+ * The option named name (any length), or OptionId::count for none: one
+ * test per row of cmdline_options.def, where a name of another length
+ * costs one compare with a constant.
+ */
 OptionId lookup(Text name)
 {
-    for (const OptionInfo& o : OPTIONS)
-        if (o.name_len == name.len && name.equals(o.name))
-            return OptionId(&o - OPTIONS);
+#define RELBOOT_OPTION(id, option, kind, form, help) \
+    if (is_named(name, option))                      \
+        return OptionId::id;
+#include "cmdline/cmdline_options.def"
+#undef RELBOOT_OPTION
     return OptionId::count;
 }
 
@@ -152,12 +173,6 @@ void handle_token(Text tok, uint32_t eq, Span raw, Options* out, CmdlineSpans* s
         out->present |= 1u << uint32_t(id);
     else
         record_malformed(id, raw, out, spans);
-}
-
-/* The bytes a token scan must look at: NUL, the separators, '=', '"' and '\'.  Any other is text. */
-constexpr bool is_special(char c)
-{
-    return c == '\0' || is_separator(c) || c == '=' || c == '"' || c == '\\';
 }
 
 /* Where a token ends, and what the lexer saw in it (scan_token()). */
