@@ -150,11 +150,27 @@ void record_malformed(OptionId id, Span raw, Options* out, CmdlineSpans* spans)
 }
 
 /*
+ * Parses the value of option id, from the token at raw: the option is
+ * then present, or the token is recorded as malformed.  Out of line: the
+ * switch over every option's parser is large, and most tokens (unknown
+ * names) never get here.
+ */
+[[gnu::noinline]] void set_option(OptionId id, Text value, bool has_value, bool negate, Span raw, Options* out,
+                                  CmdlineSpans* spans)
+{
+    if (parse_option(id, value, has_value, negate, out))
+        out->present |= 1u << uint32_t(id);
+    else
+        record_malformed(id, raw, out, spans);
+}
+
+/*
  * One token: tok is its decoded text, eq the index of its first '='
  * (tok.len when it has none), raw where it lies in the line.  name,
  * name=value, or no-name for a FLAG option; anything else is unknown.
+ * Inline: it runs for every token of the line (cmdline_parse()).
  */
-void handle_token(Text tok, uint32_t eq, Span raw, Options* out, CmdlineSpans* spans)
+inline void handle_token(Text tok, uint32_t eq, Span raw, Options* out, CmdlineSpans* spans)
 {
     const bool has_value = eq < tok.len;
     const Text value = has_value ? Text{tok.s + eq + 1, tok.len - eq - 1} : Text{tok.s + eq, 0};
@@ -169,10 +185,24 @@ void handle_token(Text tok, uint32_t eq, Span raw, Options* out, CmdlineSpans* s
     }
     if (id == OptionId::count)
         record_unknown(raw, out, spans);
-    else if (parse_option(id, value, has_value, negate, out))
-        out->present |= 1u << uint32_t(id);
     else
-        record_malformed(id, raw, out, spans);
+        set_option(id, value, has_value, negate, raw, out, spans);
+}
+
+/*
+ * A token that holds quotes or GRUB escapes, at raw_text: decoded into a
+ * scratch buffer, then handled.  Out of line, so that only this rare path
+ * has the buffer in its stack frame: cmdline_parse() keeps a small frame
+ * and is inlined into its caller.
+ */
+[[gnu::noinline]] void handle_decoded_token(const char* raw_text, Span raw, Options* out, CmdlineSpans* spans)
+{
+    char scratch[CMDLINE_MAX];   /* the 32-bit stage's stack has room (layout.h) */
+    const uint32_t len = cmdline_decode(raw_text, raw.length, scratch);
+    uint32_t eq = 0;
+    while (eq < len && scratch[eq] != '=')
+        ++eq;
+    handle_token(Text{scratch, len}, eq, raw, out, spans);
 }
 
 /* Where a token ends, and what the lexer saw in it (scan_token()). */
@@ -255,7 +285,6 @@ void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* span
         len = CMDLINE_MAX;
     }
     const char* const line_end = s + len;
-    char scratch[CMDLINE_MAX];   /* a decoded token; the 32-bit stage's stack has room (layout.h) */
     for (const char* p = skip_separators(s, line_end); p < line_end && *p != '\0';) {
         const Token t = scan_token(p, line_end);
         const Span raw{uint16_t(p - s), uint16_t(t.end - p)};
@@ -271,14 +300,10 @@ void cmdline_parse(const char* s, uint32_t len, Options* out, CmdlineSpans* span
             out->passthrough = Span{uint16_t(first - s), uint16_t(stop - first)};
             return;
         }
-        Text tok{p, raw.length};
-        uint32_t eq = uint32_t(t.eq - p);
-        if (t.needs_decoding) {
-            tok = Text{scratch, cmdline_decode(tok.s, tok.len, scratch)};
-            for (eq = 0; eq < tok.len && tok.s[eq] != '=';)
-                ++eq;
-        }
-        handle_token(tok, eq, raw, out, spans);
+        if (t.needs_decoding)
+            handle_decoded_token(p, raw, out, spans);
+        else
+            handle_token(Text{p, raw.length}, uint32_t(t.eq - p), raw, out, spans);
         p = skip_separators(t.end, line_end);
     }
 }
