@@ -51,7 +51,7 @@ constexpr OptionInfo OPTIONS[] = {
 static_assert(sizeof(OPTIONS) / sizeof(OPTIONS[0]) == uint32_t(OptionId::count));
 
 /* Space, tab, CR and LF separate tokens; runs of them count as one. */
-constexpr bool is_separator(char c)
+constexpr bool is_separator(uint8_t c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
@@ -63,7 +63,7 @@ constexpr bool grub_escaped(char c)
 }
 
 /* The bytes a token scan must look at: NUL, the separators, '=', '"' and '\'.  Any other is text. */
-constexpr bool is_special(char c)
+constexpr bool is_special(uint8_t c)
 {
     return c == '\0' || is_separator(c) || c == '=' || c == '"' || c == '\\';
 }
@@ -214,23 +214,24 @@ struct Token {
 };
 
 /*
- * Scans the token that starts at p (no separator) up to a separator
- * outside quotes, a NUL or line_end: '"' groups, and a '\' before a
- * GRUB-escaped byte makes that byte literal.  The same pass notes the
- * first '=', so the name is found without a second look at the token.
+ * Scans the token that starts at p (no separator), before line_end, up
+ * to a separator outside quotes, a NUL or line_end: '"' groups, and a '\'
+ * before a GRUB-escaped byte makes that byte literal.  The same pass
+ * notes the first '=', so the name is found without a second look at the
+ * token.  Text bytes are read without checking line_end: the line ends
+ * with a NUL (cmdline_parse()), so every run of them stops at a special
+ * byte, and only a special byte is checked against line_end.
  */
 Token scan_token(const char* p, const char* line_end)
 {
-    Token t{line_end, nullptr, false, false};
+    Token t{nullptr, nullptr, false, false};
     bool quoted = false;
-    for (; p < line_end; ++p) {
-        const char c = *p;
+    for (;; ++p) {
+        const uint8_t c = uint8_t(*p);
         if (!is_special(c))
             continue;   /* most bytes: letters, digits, punctuation */
-        if (c == '\0' || (is_separator(c) && !quoted)) {
-            t.end = p;
+        if (p >= line_end || c == '\0' || (is_separator(c) && !quoted))
             break;
-        }
         if (c == '=') {
             if (!t.eq)
                 t.eq = p;
@@ -242,6 +243,7 @@ Token scan_token(const char* p, const char* line_end)
             t.needs_decoding = true;
         }
     }
+    t.end = p < line_end ? p : line_end;
     t.unterminated = quoted;
     if (!t.eq)
         t.eq = t.end;
