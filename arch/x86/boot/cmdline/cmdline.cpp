@@ -150,14 +150,17 @@ void record_malformed(OptionId id, Span raw, Options* out, CmdlineSpans* spans)
 }
 
 /*
- * Parses the value of option id, from the token at raw: the option is
- * then present, or the token is recorded as malformed.  Out of line: the
- * switch over every option's parser is large, and most tokens (unknown
- * names) never get here.
+ * Option id was named by tok, whose first '=' is at eq (tok.len when it
+ * has none); raw is where tok lies in the line.  Parses the value after
+ * the '=': the option is then present, or the token is recorded as
+ * malformed.  Out of line: the switch over every option's parser is
+ * large, and most tokens (unknown names) never get here.
  */
-[[gnu::noinline]] void set_option(OptionId id, Text value, bool has_value, bool negate, Span raw, Options* out,
+[[gnu::noinline]] void set_option(OptionId id, Text tok, uint32_t eq, bool negate, Span raw, Options* out,
                                   CmdlineSpans* spans)
 {
+    const bool has_value = eq < tok.len;
+    const Text value = has_value ? Text{tok.s + eq + 1, tok.len - eq - 1} : Text{tok.s + eq, 0};
     if (parse_option(id, value, has_value, negate, out))
         out->present |= 1u << uint32_t(id);
     else
@@ -172,12 +175,9 @@ void record_malformed(OptionId id, Span raw, Options* out, CmdlineSpans* spans)
  */
 inline void handle_token(Text tok, uint32_t eq, Span raw, Options* out, CmdlineSpans* spans)
 {
-    const bool has_value = eq < tok.len;
-    const Text value = has_value ? Text{tok.s + eq + 1, tok.len - eq - 1} : Text{tok.s + eq, 0};
-
     OptionId id = lookup(Text{tok.s, eq});
     bool negate = false;
-    if (id == OptionId::count && !has_value && eq > 3 && tok.s[0] == 'n' && tok.s[1] == 'o' && tok.s[2] == '-') {
+    if (id == OptionId::count && eq == tok.len && eq > 3 && tok.s[0] == 'n' && tok.s[1] == 'o' && tok.s[2] == '-') {
         id = lookup(Text{tok.s + 3, eq - 3});
         if (id != OptionId::count && OPTIONS[uint32_t(id)].kind != Kind::FLAG)
             id = OptionId::count;
@@ -186,7 +186,7 @@ inline void handle_token(Text tok, uint32_t eq, Span raw, Options* out, CmdlineS
     if (id == OptionId::count)
         record_unknown(raw, out, spans);
     else
-        set_option(id, value, has_value, negate, raw, out, spans);
+        set_option(id, tok, eq, negate, raw, out, spans);
 }
 
 /*
