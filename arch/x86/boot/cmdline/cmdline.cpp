@@ -1,12 +1,13 @@
 /*
  * The command-line lexer and the option table (grammar: docs/cmdline.md).
  *
- * One pass over the line, token by token: a token is found as a span of
- * the raw line; one that holds '"' or a GRUB escape is decoded into a
- * scratch buffer on the stack, any other is used where it lies.  Its name
- * (the text before the first '=') is looked up in the option table with a
- * loop, and the option's id picks its value parser in a switch.  No
- * pointers in static data: the table is characters and small integers.
+ * One pass over the line, token by token: one scan finds a token's end
+ * and its first '=' as a span of the raw line; a token that holds '"' or
+ * a GRUB escape is decoded into a scratch buffer on the stack, any other
+ * is used where it lies.  Its name (the text before the first '=') is
+ * looked up with one test per row of cmdline_options.def, the name's
+ * length first, and the option's id picks its value parser in a switch.
+ * No pointers in static data: the table is characters and small integers.
  */
 #include "cmdline/cmdline.h"
 #include "lib/uart16550.h"
