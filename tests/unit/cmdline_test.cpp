@@ -160,6 +160,40 @@ TEST(CmdlineGrammar, LengthBoundsTheParseNotJustNul)
     EXPECT_EQ(o.debug_fault, DebugFault::none);
 }
 
+/*
+ * The scan reads a run of text bytes past len up to the next special byte
+ * (the line ends with a NUL), but acts on no byte past len: an '=', a
+ * '"', a '\\' or a separator there changes nothing.
+ */
+TEST(CmdlineGrammar, SpecialBytesPastTheLengthAreNotParsed)
+{
+    const Parsed flag = parse("nosmp=off", 5);   /* "nosmp": the bare flag */
+    EXPECT_TRUE(flag.has(OptionId::nosmp));
+    EXPECT_TRUE(flag_value(flag.o, OptionId::nosmp, false));
+    EXPECT_EQ(flag.malformed(), Strings{});
+
+    const Parsed quote = parse("ab\"c d\"", 2);
+    EXPECT_EQ(quote.unknown(), Strings{"ab"});
+    EXPECT_FALSE(quote.o.unterminated_quote);
+    EXPECT_EQ(quote.spans.unknown[0].length, 2u);
+
+    const Parsed open_quote = parse("ab\"c d", 4);   /* the '"' is inside, its close would be past len */
+    EXPECT_EQ(open_quote.unknown(), Strings{"abc"});
+    EXPECT_TRUE(open_quote.o.unterminated_quote);
+
+    EXPECT_FALSE(parse("ab\"c", 2).o.unterminated_quote);   /* a '"' past len opens nothing */
+
+    EXPECT_EQ(parse("x\\\"y", 1).unknown(), Strings{"x"});   /* the escape starts at len */
+    const Parsed escape = parse("xy\\\"z", 3);   /* its escaped byte lies past len: a plain '\\' */
+    EXPECT_EQ(escape.unknown(), Strings{"xy\\"});
+    EXPECT_FALSE(escape.o.unterminated_quote);
+
+    const Parsed next = parse("debug-exit=0xf4 loglvl=debug", 15);
+    EXPECT_EQ(next.o.debug_exit_port, 0xf4);
+    EXPECT_FALSE(next.has(OptionId::loglvl));
+    EXPECT_EQ(next.unknown(), Strings{});
+}
+
 TEST(CmdlineGrammar, FourKiBParsedLongerTruncatedAndReported)
 {
     std::string line(CMDLINE_MAX - 15, 'x');
