@@ -459,7 +459,8 @@ build/fuzz/obj/%.o: %.cpp
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -MMD -MP -c $< -o $@
 build/fuzz/cmdline_fuzz: $(call fuzz_objs,tests/fuzz/cmdline_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp $(CMDLINE_SRCS))
 build/fuzz/mbi_fuzz: $(call fuzz_objs,tests/fuzz/mbi_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
-build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS) $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
+build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS) $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp \
+    $(SRC)/lib/console.cpp $(SRC)/lib/format.cpp)
 build/fuzz/multiboot1_fuzz: $(call fuzz_objs,tests/fuzz/multiboot1_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
 build/fuzz/pvh_fuzz: $(call fuzz_objs,tests/fuzz/pvh_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
 build/fuzz/madt_fuzz: $(call fuzz_objs,tests/fuzz/madt_fuzz.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/acpi.cpp)
