@@ -83,9 +83,10 @@ enum BootWarning : uint32_t {
 /*
  * Capacities of the tables BootState points at (entries).  The memory map
  * counts ranges after merging (memory_map.h): a loader's map of any
- * length is read whole, and only more than MEMORY_MAP_MAX distinct ranges
- * (servers' EFI maps have 300 to 700 descriptors, most of which merge)
- * reach the cap.  24 bytes each: 24 KiB in .boot_tables.
+ * length is read whole and merged as it comes, so in ascending order only
+ * more than MEMORY_MAP_MAX distinct ranges reach the cap (servers' EFI
+ * maps have 300 to 700 descriptors, most of which merge).  24 bytes each:
+ * 24 KiB in .boot_tables.
  */
 inline constexpr uint32_t MEMORY_MAP_MAX = 1024;
 inline constexpr uint32_t MODULES_MAX = 64;

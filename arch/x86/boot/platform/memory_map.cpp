@@ -140,21 +140,37 @@ void MemoryMapBuilder::add_firmware(uint64_t base, uint64_t size, MemoryType typ
             return;
         end = cut;
     }
-    /* Piece by piece: a gap takes the new type, a range keeps its own unless the new one is stricter. */
+    /*
+     * Piece by piece: a gap takes the new type, a range keeps its own
+     * unless the new one is as strict or stricter.  Each run of pieces
+     * that take it becomes one range in one step, so that a range over
+     * many weaker ones never needs more entries on the way.
+     */
+    uint64_t run = 0;
+    bool in_run = false;
     while (pos < end) {
         const uint32_t k = first_ending_after(pos);
         uint64_t piece_end;
+        bool takes;
         if (k == count || map[k].base.value > pos) {
             piece_end = k < count ? min_u64(map[k].base.value, end) : end;
-            set(pos, piece_end, t);
+            takes = true;
         } else {
             piece_end = min_u64(end_of(map[k]), end);
-            if (firmware_rank(t) > firmware_rank(map[k].type))
-                set(pos, piece_end, t);
+            takes = map[k].type == t || firmware_rank(t) > firmware_rank(map[k].type);
+        }
+        if (takes && !in_run) {
+            run = pos;
+            in_run = true;
+        } else if (!takes && in_run) {
+            set(run, pos, t);
+            in_run = false;
+            end = min_u64(end, cut);    /* a step that dropped entries brought the cut down */
         }
         pos = piece_end;
-        end = min_u64(end, cut);        /* a step that dropped entries brought the cut down */
     }
+    if (in_run && run < end)
+        set(run, end, t);
 }
 
 void MemoryMapBuilder::claim(uint64_t base, uint64_t size, MemoryType type)

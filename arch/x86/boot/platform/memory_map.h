@@ -3,7 +3,8 @@
  * them (any order, overlapping, with gaps), to one sorted list of
  * non-overlapping typed ranges, with what relboot keeps in use marked.
  * The map is built in place as the ranges come (MemoryMapBuilder), so a
- * loader's map of any length needs no more room than its merged result.
+ * loader's map of any length, in ascending order as firmware gives it,
+ * needs at no step more room than its merged result.
  * Pure and freestanding: the 64-bit stage builds the map with it, the host
  * tests and the fuzzers run the same code.
  */
@@ -32,8 +33,11 @@ namespace relboot {
  * map, and each range added or split off at or above the cut (in whole or
  * in part); ranges that would have merged above the cut count one each.
  *
- * Each step costs O(log count) to find its place and O(count) to shift
- * the entries above it; a map added in ascending order shifts nothing.
+ * Ranges in ascending order need at no step more entries than the
+ * merged result; in another order a step may need one entry for each
+ * range not merged yet, so the cap may be reached on the way to a result
+ * that would fit.  Each step costs O(log count) to find its place and
+ * O(count) to shift the entries above it; ascending order shifts nothing.
  */
 struct MemoryMapBuilder {
     MemoryRange* map;
