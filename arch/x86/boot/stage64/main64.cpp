@@ -127,10 +127,14 @@ void print_warnings(const BootState& bs, Console& con)
         con.begin().str("warning: mem=").hex16(bs.options.mem).str(" is below the image or the MBI; the identity map ");
         con.str("covers up to ").hex16(bs.identity_limit).str(" instead").end();
     }
-    if (bs.warnings & WARN_MODULES_TRUNCATED)
-        con.begin().str("warning: more than ").dec(MODULES_MAX).str(" modules; the rest are not passed on").end();
-    if (bs.warnings & WARN_MMAP_TRUNCATED)
-        con.begin().str("warning: more than ").dec(MEMORY_MAP_MAX).str(" memory ranges; the highest are dropped").end();
+    if (bs.warnings & WARN_MODULES_TRUNCATED) {
+        con.begin().str("warning: more than ").dec(MODULES_MAX).str(" modules; the last ").dec(bs.modules_dropped);
+        con.str(" (module ").dec(MODULES_MAX).str(" on) are not passed on").end();
+    }
+    if (bs.warnings & WARN_MMAP_TRUNCATED) {
+        con.begin().str("warning: more than ").dec(MEMORY_MAP_MAX).str(" memory ranges after merging; ");
+        con.dec(bs.memory_map_dropped).str(" ranges from ").hex16(bs.memory_map_cut).str(" up are not passed on").end();
+    }
     if (bs.warnings & WARN_EFI_UNREACHABLE) {
         con.begin().str("warning: EFI system table at ").hex16(bs.efi_system_table.value);
         con.str(" lies beyond the identity map ").hex16(bs.identity_limit).str("; not read").end();
