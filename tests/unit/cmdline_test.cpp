@@ -577,7 +577,7 @@ TEST(CmdlineKeywords, DocumentedWordsMeanTheirValues)
                      {"none", uint32_t(PayloadSel::none)}}},
         {"guest", {{"native", uint32_t(GuestSel::native)}, {"svm", uint32_t(GuestSel::svm)}}},
         {"debug-fault", {{"ud2", uint32_t(DebugFault::ud2)}, {"gp", uint32_t(DebugFault::gp)},
-                         {"pf", uint32_t(DebugFault::pf)}}},
+                         {"pf", uint32_t(DebugFault::pf)}, {"ud2-all", uint32_t(DebugFault::ud2_all)}}},
         {"debug-fault32", {{"ud2", uint32_t(DebugFault::ud2)}, {"gp", uint32_t(DebugFault::gp)}}},
         {"debug-ebs", {{"stale-once", uint32_t(DebugEbs::stale_once)},
                        {"stale-twice", uint32_t(DebugEbs::stale_twice)}}},

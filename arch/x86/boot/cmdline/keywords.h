@@ -57,9 +57,9 @@ inline constexpr Keyword<PayloadSel> PAYLOAD_KEYWORDS[] = {
 inline constexpr Keyword<GuestSel> GUEST_KEYWORDS[] = {
     {"native", GuestSel::native}, {"svm", GuestSel::svm},
 };
-/* debug-fault= (DebugFault): the 64-bit stage raises any of the three. */
+/* debug-fault= (DebugFault): the 64-bit stage raises any of them. */
 inline constexpr Keyword<DebugFault> DEBUG_FAULT_KEYWORDS[] = {
-    {"ud2", DebugFault::ud2}, {"gp", DebugFault::gp}, {"pf", DebugFault::pf},
+    {"ud2", DebugFault::ud2}, {"gp", DebugFault::gp}, {"pf", DebugFault::pf}, {"ud2-all", DebugFault::ud2_all},
 };
 /* debug-fault32= (DebugFault): no paging in the 32-bit stage, so no #PF to raise there. */
 inline constexpr Keyword<DebugFault> DEBUG_FAULT32_KEYWORDS[] = {
