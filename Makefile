@@ -155,9 +155,9 @@ PROTOCOL_SRCS := $(SRC)/protocol/mbi_scan.cpp $(SRC)/protocol/multiboot2.cpp $(S
 # What the firmware's tables say: the memory map, ACPI's RSDP and MADT, the TSC's rate.
 PLATFORM_SRCS := $(SRC)/platform/memory_map.cpp $(SRC)/platform/acpi.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/tsc.cpp
 # The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage, guest=svm, and the
-# vendor-neutral vCPU layer under it (instruction decoding, guest memory reads, the APIC, MSR and CPUID policies).
+# vendor-neutral vCPU layer under it (instruction decoding, guest memory reads, the APIC, MSR and CPUID policies, the vCPU state machine).
 VCPU_SRCS := $(SRC)/payload/vcpu/insn.cpp $(SRC)/payload/vcpu/guest_memory.cpp $(SRC)/payload/vcpu/apic.cpp \
-    $(SRC)/payload/vcpu/msr.cpp $(SRC)/payload/vcpu/cpuid.cpp
+    $(SRC)/payload/vcpu/msr.cpp $(SRC)/payload/vcpu/cpuid.cpp $(SRC)/payload/vcpu/vcpu.cpp
 PAYLOAD_SRCS := $(SRC)/payload/linux/linux.cpp $(SRC)/payload/linux/linux_bios.cpp $(SRC)/payload/svm/svm.cpp \
     $(VCPU_SRCS)
 # The real-mode BIOS calls' pure parts (64-bit stage and host tests): low-page choice, EDD/VESA/EDID probes.
@@ -172,7 +172,8 @@ KERNEL64_SRCS := $(SRC)/stage64/main64.cpp $(SRC)/stage64/selftest.cpp $(SRC)/st
     $(SRC)/cmdline/cmdline_report.cpp $(SRC)/handoff/handoff.cpp $(SRC)/handoff/boot_info.cpp $(SRC)/lib/crc32.cpp \
     $(SRC)/protocol/multiboot2_report.cpp $(SRC)/protocol/multiboot2_efi64_report.cpp \
     $(SRC)/bios/bios.cpp $(SRC)/bios/bios_call.cpp $(SRC)/smp/smp.cpp \
-    $(SRC)/payload/linux/linux_launch.cpp $(SRC)/payload/svm/svm_launch.cpp \
+    $(SRC)/payload/linux/linux_launch.cpp $(SRC)/payload/svm/svm_launch.cpp $(SRC)/payload/svm/svm_exit.cpp \
+    $(SRC)/payload/vcpu/vcpu_host.cpp \
     $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(LIB_SRCS) $(PAYLOAD_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
 # Every assembly file is part of the image (the linker script orders their sections).
 ASM_SRCS := $(sort $(shell find $(SRC) -name '*.S'))
@@ -389,7 +390,7 @@ check: | deps-check
 	$(MAKE) check-images
 	$(MAKE) -j$(JOBS) example BASE=ebp
 	$(MAKE) -j$(JOBS) example BASE=fs
-	$(MAKE) unit-tests build/tools/optdoc testloader fuzzers payload-inputs
+	$(MAKE) unit-tests build/tools/optdoc build/tools/msrdoc testloader fuzzers payload-inputs svm-guests
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) --param fuzz_time=$(FUZZ_TIME) tests tests/unit tests/fuzz
 
 # --- payload test inputs (tests/payload) ---------------------------------
@@ -438,7 +439,8 @@ bench: | deps-check
 UNIT_SRCS := $(wildcard tests/unit/*_test.cpp)
 UNIT_LIB_SRCS := $(SRC)/lib/format.cpp $(SRC)/lib/crc32.cpp $(SRC)/stage32/pt_fixup.cpp $(SRC)/handoff/boot_info.cpp \
     $(SRC)/lib/report.cpp $(SRC)/lib/console.cpp $(SRC)/lib/error.cpp \
-    $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(EFI64_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
+    $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(PAYLOAD_SRCS) $(EFI64_SRCS) $(BIOS_SRCS) \
+    $(SMP_SRCS)
 HOSTCXX ?= g++
 HOST_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -Werror $(INCLUDES) -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-tests
@@ -473,7 +475,8 @@ build/fuzz/obj/%.o: %.cpp
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -MMD -MP -c $< -o $@
 build/fuzz/cmdline_fuzz: $(call fuzz_objs,tests/fuzz/cmdline_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp $(CMDLINE_SRCS))
 build/fuzz/mbi_fuzz: $(call fuzz_objs,tests/fuzz/mbi_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
-build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS) $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
+build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS) $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp \
+    $(SRC)/lib/console.cpp $(SRC)/lib/format.cpp)
 build/fuzz/multiboot1_fuzz: $(call fuzz_objs,tests/fuzz/multiboot1_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
 build/fuzz/pvh_fuzz: $(call fuzz_objs,tests/fuzz/pvh_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
 build/fuzz/madt_fuzz: $(call fuzz_objs,tests/fuzz/madt_fuzz.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/acpi.cpp)
@@ -488,6 +491,9 @@ $(FUZZERS):
 # The multiboot1 test loader for the MBI and placement cases GRUB never produces.
 include tests/loader/loader.mk
 
+# The hostile guests that attack guest=svm (tests/svm/): tiny bzImages built from GNU assembly.
+include tests/svm/guests/guests.mk
+
 # The option reference in docs/cmdline.md comes from the option list.
 .PHONY: option-doc
 build/tools/optdoc: tools/optdoc.cpp
@@ -497,6 +503,16 @@ build/tools/optdoc: tools/optdoc.cpp
 -include build/tools/optdoc.d
 option-doc: build/tools/optdoc
 	@build/tools/optdoc
+
+# README's table of the guest's MSRs comes from the MSR policy table (payload/vcpu/msr.cpp).
+.PHONY: msr-doc
+build/tools/msrdoc: tools/msrdoc.cpp $(SRC)/payload/vcpu/msr.cpp
+	@mkdir -p $(@D)
+	$(call say,HOSTCXX $@)
+	$(Q)$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror $(INCLUDES) -MMD -MP -MT $@ -MF $@.d tools/msrdoc.cpp $(SRC)/payload/vcpu/msr.cpp -o $@
+-include build/tools/msrdoc.d
+msr-doc: build/tools/msrdoc
+	@build/tools/msrdoc
 
 # ---------------------------------------------------------------------------
 # Dependencies (Debian 12)

@@ -45,6 +45,7 @@ config.substitutions.append(("%check-report", "python3 " + os.path.join(root, "t
 config.substitutions.append(("%check-modules", "python3 " + os.path.join(root, "tools", "check-modules.py")))
 config.substitutions.append(("%mb2-header", "python3 " + os.path.join(root, "tools", "mb2-header.py")))
 config.substitutions.append(("%optdoc", os.path.join(build, "tools", "optdoc")))
+config.substitutions.append(("%msrdoc", os.path.join(build, "tools", "msrdoc")))
 
 # Linux-payload inputs built by `make payload-inputs` (tests/payload): Debian's
 # kernel, the same with relocatable_kernel cleared, and the test initramfs.
@@ -56,6 +57,13 @@ config.substitutions.append(("%initramfs", os.path.join(linux, "initramfs.cpio.g
 config.substitutions.append(("%pvh-image", os.path.join(root, "tools", "pvh-image")))
 config.substitutions.append(("%linux-boot", os.path.join(root, "tools", "linux-boot")))
 config.substitutions.append(("%mkiso", os.path.join(root, "grub", "mkiso")))
+
+# The hostile guests that attack guest=svm (tests/svm/), built by `make
+# svm-guests` from tests/svm/guests/: tiny bzImages of GNU assembly, booted
+# as module 0 through `qemu-boot --kernel` (relboot's multiboot1 entry).
+svm_guests = os.path.join(build, "svm")
+for guest in ("hello", "initsipi", "ipi", "msr"):
+    config.substitutions.append(("%svm-guest-" + guest, os.path.join(svm_guests, guest + ".bzimage")))
 
 # A second emulator and a network loader: Bochs (tests/bochs; it has no
 # isa-debug-exit, bochs-boot stops it on relboot's last line) and iPXE under

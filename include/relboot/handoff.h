@@ -18,7 +18,7 @@
  *   linux-svm  the same kernel as an AMD SVM guest of relboot (guest=svm,
  *           arch/x86/boot/payload/svm/): "relboot: svm ..." and "relboot: handoff
  *           linux-svm entry=0x<16> boot_params=0x<16>"; relboot stays
- *           resident as a thin hypervisor.
+ *           resident as a thin hypervisor, every online CPU one vCPU.
  *
  * What holds when a target is entered (x86-64, CPL 0, on the boot CPU;
  * the other CPUs are parked, below):
@@ -71,8 +71,11 @@
  *     used and stays usable RAM in the memory map.  The linux target, after
  *     its last check and its "handoff linux" line, sends INIT to every
  *     parked AP: they wait for a SIPI, as after the
- *     firmware, and the kernel starts them itself.  linux-svm leaves them
- *     parked: relboot stays the host, and its guest runs with nosmp.
+ *     firmware, and the kernel starts them itself.  linux-svm calls every
+ *     parked AP into its vCPU through its mailbox (smp_call()): from then
+ *     on it runs relboot's vCPU loop, never the park loop again, waiting
+ *     for the INIT and SIPI the guest sends through relboot's emulated
+ *     local APIC.
  *   - The serial console relboot used (console=) is initialised.
  *   - BIOS (BootInfo.bios present): relboot made its real-mode BIOS calls
  *     (docs/bios.md; the results are BiosInfo, bios_info.h) and is back in the state above; the low page they used is

@@ -8,19 +8,30 @@
  *   boot_params k=v ...               fields of /sys/kernel/boot_params/data
  *   e820 <i> <addr> <size> <type>     the e820 table of that zero page
  *   check <name> ok|FAIL <detail>     one line per check of the kernel log
- *   vmmcall returned                  with relboot.svm-hello on the command
- *                                     line (guest=svm): after "check svm-hidden"
- *                                     (CPUID shows no SVM), the hello hypercall
- *                                     (VMMCALL, RAX = 0x72656c62) came back;
- *                                     then "check vmmcall-other" (any other RAX:
+ *   vmmcall returned cpu=<n>          with relboot.svm-hello on the command
+ *                                     line (guest=svm): "check cpus-online"
+ *                                     (with relboot.cpus=<n>: that many CPUs
+ *                                     online), "check svm-flag" (no CPU's
+ *                                     /proc/cpuinfo flags have svm), then on
+ *                                     each online CPU in turn, pinned to it:
+ *                                     "check svm-hidden" (CPUID shows no SVM)
+ *                                     and the hello hypercall (VMMCALL, RAX =
+ *                                     0x72656c62), which came back; with more
+ *                                     than one CPU "check cpu-replug" (the
+ *                                     last CPU offline and online again: the
+ *                                     kernel's INIT reaches a running vCPU)
+ *                                     and the hypercall once more on it; then
+ *                                     "check vmmcall-other" (any other RAX:
  *                                     #UD, so a child dies of SIGILL)
  *   result pass|fail
  * and then exits QEMU through isa-debug-exit at port 0xf4: 0x10 (QEMU exit
  * status 33) when every check passed, 0x11 (status 35) otherwise.  Without
  * that device it powers off (QEMU status 0 under -no-reboot).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -197,15 +208,105 @@ static void check_kernel_log(void)
     free(log);
 }
 
-/*
- * guest=svm's tests (relboot.svm-hello): the guest must not see SVM (CPUID
- * Fn8000_0001 ECX bit 2 clear, Fn8000_000A all zero), then the hello
- * hypercall from ring 3, which relboot reports on the serial port before
- * it resumes the guest after the VMMCALL.  Natively VMMCALL raises #UD,
- * so this process dies with SIGILL and the kernel panics: no false pass.
- */
-static void svm_hello(void)
+/* The CPUs the test expects online, from "relboot.cpus=<n>" on the command line; -1 without it. */
+static int expected_cpus(const char *cmdline)
 {
+    const char *p = strstr(cmdline, "relboot.cpus=");
+    return p ? atoi(p + strlen("relboot.cpus=")) : -1;
+}
+
+/*
+ * The online CPUs (/sys/devices/system/cpu/online: "0", "0-3", "0,2-3")
+ * as a set; returns how many, or -1 when the file is unreadable or names
+ * a CPU beyond the set.  text gets the file's line.
+ */
+static int online_cpus(cpu_set_t *set, char *text, size_t size)
+{
+    CPU_ZERO(set);
+    ssize_t n = slurp("/sys/devices/system/cpu/online", text, size - 1);
+    if (n <= 0)
+        return -1;
+    text[n] = 0;
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+        text[--n] = 0;
+    for (char *p = text; *p;) {
+        char *end;
+        long first = strtol(p, &end, 10), last = first;
+        if (end == p)
+            return -1;
+        if (*end == '-')
+            last = strtol(end + 1, &end, 10);
+        if (first < 0 || last < first || last >= CPU_SETSIZE)
+            return -1;
+        for (long c = first; c <= last; c++)
+            CPU_SET(c, set);
+        p = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',')
+            return -1;
+    }
+    return CPU_COUNT(set);
+}
+
+/*
+ * No CPU's /proc/cpuinfo "flags" line has the word svm; *cpus gets the
+ * number of flags lines.  Returns the first CPU (processor number) that
+ * has it, or -1.
+ */
+static int cpuinfo_svm(int *cpus)
+{
+    static char info[1 << 18];
+    ssize_t n = slurp("/proc/cpuinfo", info, sizeof info - 1);
+    *cpus = 0;
+    if (n <= 0)
+        return -1;
+    info[n] = 0;
+    int processor = -1;
+    for (char *line = info; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        if (!strncmp(line, "processor", 9) && strchr(line, ':'))
+            processor = atoi(strchr(line, ':') + 1);
+        if (!strncmp(line, "flags", 5) && strchr(line, ':')) {
+            ++*cpus;
+            for (char *w = strtok(strchr(line, ':') + 1, " \t"); w; w = strtok(NULL, " \t"))
+                if (!strcmp(w, "svm"))
+                    return processor;
+        }
+        line = next;
+    }
+    return -1;
+}
+
+/* The hello hypercall pinned to cpu (relboot prints its line with its vCPU); false when it cannot be pinned. */
+static int hello_on(int cpu)
+{
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (sched_setaffinity(0, sizeof one, &one) != 0 || sched_getcpu() != cpu) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "cpu=%d sched_setaffinity: %s, running on %d", cpu, strerror(errno),
+                 sched_getcpu());
+        check("pinned", 0, detail);
+        return 0;
+    }
+    /* relboot's line must not land inside ours: let the console drain first. */
+    tcdrain(out);
+    unsigned long rax = 0x72656c62;
+    __asm__ volatile("vmmcall" : "+a"(rax) : : "memory");
+    say("vmmcall returned cpu=%d", sched_getcpu());
+    return 1;
+}
+
+/* CPUID shows no SVM on cpu, pinned to it (Fn8000_0001 ECX bit 2 clear, Fn8000_000A all zero). */
+static void check_svm_hidden_on(int cpu)
+{
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (sched_setaffinity(0, sizeof one, &one) != 0 || sched_getcpu() != cpu)
+        return;     /* hello_on() reports it */
     unsigned a, b, c, d, max_ext;
     __asm__ volatile("cpuid" : "=a"(max_ext), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0));
     __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000001u), "c"(0));
@@ -216,14 +317,89 @@ static void svm_hello(void)
         svm_edx = d;
     }
     char detail[128];
-    snprintf(detail, sizeof detail, "80000001.ecx=0x%08x 8000000a.eax=0x%08x 8000000a.edx=0x%08x", ecx, svm_eax,
-             svm_edx);
+    snprintf(detail, sizeof detail, "cpu=%d 80000001.ecx=0x%08x 8000000a.eax=0x%08x 8000000a.edx=0x%08x", cpu, ecx,
+             svm_eax, svm_edx);
     check("svm-hidden", !(ecx & 4) && !svm_eax && !svm_edx, detail);
-    /* relboot's line must not land inside ours: let the console drain first. */
-    tcdrain(out);
-    unsigned long rax = 0x72656c62;
-    __asm__ volatile("vmmcall" : "+a"(rax) : : "memory");
-    say("vmmcall returned");
+}
+
+/* Writes value to a sysfs file; 0 or the errno. */
+static int write_file(const char *path, const char *value)
+{
+    int fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return errno;
+    int err = write(fd, value, strlen(value)) < 0 ? errno : 0;
+    close(fd);
+    return err;
+}
+
+/*
+ * The last online CPU taken offline and back online (sysfs): the kernel
+ * parks it (play_dead), then wakes it with INIT, SIPI, SIPI; under
+ * guest=svm that INIT reaches a vCPU that is running the guest, which
+ * relboot resets and restarts.  The online set must be whole again.
+ */
+static void check_replug(const cpu_set_t *online, int count)
+{
+    int last = -1;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+        if (CPU_ISSET(cpu, online))
+            last = cpu;
+    char path[96], text[256], detail[512];
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/online", last);
+    const int off = write_file(path, "0");
+    cpu_set_t after_off;
+    const int count_off = online_cpus(&after_off, text, sizeof text);
+    const int on = write_file(path, "1");
+    cpu_set_t after;
+    const int count_on = online_cpus(&after, text, sizeof text);
+    snprintf(detail, sizeof detail, "cpu=%d offline: %s (%d online), online: %s, online=%s count=%d", last,
+             off ? strerror(off) : "ok", count_off, on ? strerror(on) : "ok", count_on < 0 ? "unreadable" : text,
+             count_on);
+    const int whole = !off && !on && count_off == count - 1 && count_on == count && CPU_EQUAL(&after, online);
+    check("cpu-replug", whole, detail);
+    if (whole)
+        hello_on(last);     /* it runs as relboot's vCPU again */
+    sched_setaffinity(0, sizeof *online, online);
+}
+
+/*
+ * guest=svm's tests (relboot.svm-hello): every CPU relboot started is a
+ * vCPU, so the kernel brought up as many CPUs as the test expects
+ * (relboot.cpus=<n>); no CPU shows SVM, in /proc/cpuinfo or in CPUID;
+ * and the hello hypercall from ring 3 on each CPU, pinned to it, which
+ * relboot reports on the serial port (with its vCPU) before it resumes
+ * the guest after the VMMCALL.  Natively VMMCALL raises #UD, so this
+ * process dies with SIGILL and the kernel panics: no false pass.
+ */
+static void svm_hello(const char *cmdline)
+{
+    char text[256], detail[512];
+    cpu_set_t online;
+    const int count = online_cpus(&online, text, sizeof text);
+    const int expected = expected_cpus(cmdline);
+    if (expected >= 0) {
+        snprintf(detail, sizeof detail, "online=%s count=%d expected=%d", count < 0 ? "unreadable" : text, count,
+                 expected);
+        check("cpus-online", count == expected, detail);
+    }
+    int flagged = 0;
+    const int svm_cpu = cpuinfo_svm(&flagged);
+    if (svm_cpu >= 0)
+        snprintf(detail, sizeof detail, "cpu %d has svm in its flags", svm_cpu);
+    else
+        snprintf(detail, sizeof detail, "no svm in the flags of %d CPUs", flagged);
+    check("svm-flag", svm_cpu < 0 && flagged > 0 && flagged == count, detail);
+
+    for (int cpu = 0; count > 0 && cpu < CPU_SETSIZE; cpu++) {
+        if (!CPU_ISSET(cpu, &online))
+            continue;
+        check_svm_hidden_on(cpu);
+        hello_on(cpu);
+    }
+    sched_setaffinity(0, sizeof online, &online);
+    if (count > 1)
+        check_replug(&online, count);
 
     /* Any other RAX: relboot injects #UD, as a CPU without a hypervisor does. */
     pid_t child = fork();
@@ -282,7 +458,7 @@ int main(void)
         cmdline[--n] = 0;
     say("cmdline %s", cmdline);
     if (strstr(cmdline, "relboot.svm-hello"))
-        svm_hello();
+        svm_hello(cmdline);
     report_boot_params();
     check_kernel_log();
     leave();

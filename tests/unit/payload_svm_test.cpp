@@ -2,9 +2,9 @@
  * guest=svm's pure parts (arch/x86/boot/payload/svm/payload_svm.h): the nested page
  * table built for sample memory maps (relboot's pages absent, everything
  * else identity-mapped) and its refusals, the host's checks and their
- * error lines, the MSR permission map, the guest's CPUID view,
- * instruction lengths, the guest's e820 view (what the NPT leaves out is
- * reserved) and the guest's first page tables.
+ * error lines, the MSR permission map's layout, a vCPU's INIT and SIPI
+ * states, event injection, instruction lengths, the guest's e820 view
+ * (what the NPT leaves out is reserved) and the guest's first page tables.
  */
 #include "boot_test_util.h"
 
@@ -272,12 +272,13 @@ TEST(SvmNptHoles, WindowsRoundedOutwardsAndClipped)
     EXPECT_EQ(out[0].size, 0x20000u);
 }
 
-/* The MSR permission map: EFER writes and VM_HSAVE_PA only (APM vol. 2, 15.11; svm-facts "MSRPM layout"). */
-TEST(SvmMsrpm, EferWriteAndHsaveOnly)
+/* The MSR permission map's layout (APM vol. 2, 15.11; svm-facts "MSRPM layout"): two bits an MSR, three ranges. */
+TEST(SvmMsrpm, LayoutOfTheThreeRanges)
 {
-    std::vector<uint8_t> msrpm(SVM_MSRPM_SIZE, 0xff);
-    svm_msrpm_fill(msrpm.data());
+    std::vector<uint8_t> msrpm(SVM_MSRPM_SIZE, 0);
+    EXPECT_TRUE(svm_msrpm_set(msrpm.data(), MSR_IA32_EFER, false, true));
     EXPECT_EQ(msrpm[0x820], 0x02);      /* EFER (0xc0000080): write bit */
+    EXPECT_TRUE(svm_msrpm_set(msrpm.data(), MSR_VM_HSAVE_PA, true, true));
     EXPECT_EQ(msrpm[0x1045], 0xc0);     /* VM_HSAVE_PA (0xc0010117): read and write bits */
     uint32_t bits = 0;
     for (uint8_t b : msrpm)
@@ -299,16 +300,74 @@ TEST(SvmMsrpm, EferWriteAndHsaveOnly)
     EXPECT_EQ(msrpm[0x7ff], 0x40);
 }
 
-TEST(SvmCpuid, SvmHidden)
+/*
+ * INIT's state (APM vol. 2, table 14-1) with what VMRUN needs (QEMU 7.2's
+ * checks, svm-facts 1.2: EFER.SVME, CR0.NW only with CD, CPL from SS's
+ * DPL), then a SIPI: CS = vector << 8, base vector << 12, IP 0.
+ */
+TEST(SvmVcpuState, InitThenSipi)
 {
-    const x86::CpuidResult all{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff};
-    const x86::CpuidResult ext = svm_cpuid_filter(0x80000001, 0, all);
-    EXPECT_EQ(ext.ecx, 0xfffffffbu);
-    EXPECT_EQ(ext.edx, 0xffffffffu);
-    const x86::CpuidResult svm = svm_cpuid_filter(0x8000000a, 0, all);
-    EXPECT_EQ(svm.eax | svm.ebx | svm.ecx | svm.edx, 0u);
-    const x86::CpuidResult other = svm_cpuid_filter(1, 0, all);
-    EXPECT_EQ(other.ecx, 0xffffffffu);
+    x86::VmcbSave s{};
+    s.rax = 0x1234;
+    s.efer = EFER_LME | EFER_LMA | EFER_SVME;
+    svm_vmcb_init_state(s);
+    EXPECT_EQ(s.rax, 0u);
+    EXPECT_EQ(s.efer, uint64_t(EFER_SVME));
+    EXPECT_EQ(s.cr0, uint64_t(CR0_CD | CR0_NW | CR0_ET));
+    EXPECT_EQ(s.cr3 | s.cr4 | s.cr2, 0u);
+    EXPECT_EQ(s.rflags, 2u);
+    EXPECT_EQ(s.rip, 0xfff0u);
+    EXPECT_EQ(s.cs.selector, 0xf000u);
+    EXPECT_EQ(s.cs.base, 0xffff0000u);
+    EXPECT_EQ(s.cs.limit, 0xffffu);
+    EXPECT_EQ(s.cs.attrib, 0x9bu);                  /* present code, execute/read, D = 0: 16-bit */
+    for (const x86::VmcbSegment* seg : {&s.ds, &s.es, &s.ss, &s.fs, &s.gs}) {
+        EXPECT_EQ(seg->attrib, 0x93u);
+        EXPECT_EQ(seg->limit, 0xffffu);
+        EXPECT_EQ(seg->base, 0u);
+        EXPECT_EQ(seg->selector, 0u);
+    }
+    EXPECT_EQ((s.ss.attrib >> 5) & 3, 0u);          /* DPL 0: CPL 0 */
+    EXPECT_EQ(s.cpl, 0u);
+    EXPECT_EQ(s.gdtr.limit, 0xffffu);
+    EXPECT_EQ(s.idtr.limit, 0xffffu);
+    EXPECT_EQ(s.dr6, 0xffff0ff0u);
+    EXPECT_EQ(s.dr7, 0x400u);
+    EXPECT_EQ(s.g_pat, 0x0007040600070406u);
+    EXPECT_EQ(svm_code_size(s), CodeSize::bits16);
+
+    svm_vmcb_sipi(s, 0x9a);
+    EXPECT_EQ(s.cs.selector, 0x9a00u);
+    EXPECT_EQ(s.cs.base, 0x9a000u);
+    EXPECT_EQ(s.cs.limit, 0xffffu);
+    EXPECT_EQ(s.rip, 0u);
+    EXPECT_EQ(s.cs.attrib, 0x9bu);
+    EXPECT_EQ(s.cr0, uint64_t(CR0_CD | CR0_NW | CR0_ET));
+}
+
+/* The code size the decoder gets: CS.L with EFER.LMA, CS.D with CR0.PE, else 16-bit. */
+TEST(SvmVcpuState, CodeSize)
+{
+    x86::VmcbSave s{};
+    s.cs.attrib = 0x0a9b;                           /* L = 1, D = 0 */
+    s.efer = EFER_LMA | EFER_LME | EFER_SVME;
+    s.cr0 = CR0_PE | CR0_PG;
+    EXPECT_EQ(svm_code_size(s), CodeSize::bits64);
+    s.efer = EFER_SVME;                             /* LMA clear: CS.L means nothing */
+    EXPECT_EQ(svm_code_size(s), CodeSize::bits16);
+    s.cs.attrib = 0x0c9b;                           /* D = 1 */
+    EXPECT_EQ(svm_code_size(s), CodeSize::bits32);
+    s.cr0 = 0;                                      /* real mode */
+    EXPECT_EQ(svm_code_size(s), CodeSize::bits16);
+}
+
+/* EVENTINJ (APM vol. 2, 15.20): #GP(0) with its error code, #UD without, NMI type 2 vector 2. */
+TEST(SvmVcpuState, EventInjection)
+{
+    EXPECT_EQ(svm_event_exception(13, true, 0), 0x80000b0du);
+    EXPECT_EQ(svm_event_exception(13, true, 0x18), 0x0000001880000b0dull);
+    EXPECT_EQ(svm_event_exception(6, false), 0x80000306u);
+    EXPECT_EQ(SVM_EVENT_NMI, 0x80000202u);
 }
 
 TEST(SvmExit, LengthsAndNames)
@@ -322,6 +381,7 @@ TEST(SvmExit, LengthsAndNames)
     EXPECT_STREQ(svm_exit_name(0x00000000ffffffffull), "invalid");
     EXPECT_STREQ(svm_exit_name(VMEXIT_NPF), "npf");
     EXPECT_STREQ(svm_exit_name(VMEXIT_SHUTDOWN), "shutdown");
+    EXPECT_STREQ(svm_exit_name(VMEXIT_NMI), "nmi");
     EXPECT_STREQ(svm_exit_name(0x78), "other");
 }
 

@@ -67,6 +67,28 @@ struct LocalApic {
     {
         if (!ipi_destination_ok(dest, self, mode()))
             return false;
+        write_icr(dest, low);
+        return true;
+    }
+
+    /*
+     * A fixed IPI (low: APIC_ICR_DM_FIXED | vector) to this CPU itself,
+     * through the destination shorthand "self" (SDM 11.6.1, figure
+     * 11-12: the only delivery mode the shorthand takes is fixed); the
+     * guest's self-IPIs under guest=svm go this way (send() refuses self).
+     */
+    void send_self(uint32_t low) const
+    {
+        write_icr(0, low | APIC_ICR_SHORTHAND_SELF);
+    }
+
+    /*
+     * Writes the ICR without a check (send(), send_self()): x2APIC one
+     * fenced WRMSR; xAPIC the destination, then the low word, then the
+     * delivery status polled for ICR_BUSY_US at most.
+     */
+    void write_icr(uint32_t dest, uint32_t low) const
+    {
         if (!mmio) {
             /*
              * WRMSR to an x2APIC register does not wait for earlier stores
@@ -75,14 +97,13 @@ struct LocalApic {
              */
             asm volatile("mfence; lfence" ::: "memory");
             x86::wrmsr(MSR_X2APIC_ICR, uint64_t(dest) << MSR_X2APIC_ICR_DEST_SHIFT | low);
-            return true;
+            return;
         }
         mmio[APIC_ICR_HIGH / 4] = dest << APIC_ICR_DEST_SHIFT;
         mmio[APIC_ICR_LOW / 4] = low;
         const uint64_t start = x86::rdtsc(), bound = tsc_ticks(tsc_khz, ICR_BUSY_US);
         while ((mmio[APIC_ICR_LOW / 4] & APIC_ICR_BUSY) && x86::rdtsc() - start < bound)
             asm volatile("pause");
-        return true;
     }
 
     /* INIT assert then de-assert, level-triggered (Linux's send_init_sequence()); false, nothing sent, as send(). */

@@ -22,12 +22,24 @@
  * interrupt vectors (x86/idt.h; smp.cpp parks them): VEC_AP_WAKE, which
  * ends with an EOI, and VEC_APIC_SPURIOUS, which must not (Intel SDM Vol.
  * 3A, 11.9).  Every other vector is reported as an exception would be.
+ *
+ * Two exceptions to the report, for guest=svm's vCPUs (payload/vcpu/vcpu.h):
+ * an NMI on a vCPU's CPU (nmi_quiet[slot] set) is another vCPU's kick, or
+ * the guest's own NMI that relboot re-injects: it is counted in
+ * nmi_count[slot] and returns quietly; and a #GP at one of the two safe
+ * MSR accesses (payload/vcpu/vcpu_entry.S) resumes at their failure path.
  */
 #include "layout.h"
 #include <x86/apic.h>
 #include <x86/idt.h>
 #include <x86/segment.h>
 #include "stage32/exception_stubs.h"
+
+/* log2 of the TSS descriptors' stride in the GDT (x86/segment.h). */
+#define GDT_TSS_DESC_SHIFT 4
+    .if (1 << GDT_TSS_DESC_SHIFT) != GDT_TSS_DESC_SIZE
+    .error "GDT_TSS_DESC_SHIFT must match GDT_TSS_DESC_SIZE"
+    .endif
 
 /* Virtual address of 64-bit stub v. */
 #define IDT64_STUB(v)  (IMAGE_VIRT_START + IDT64_STUBS_OFFSET + (v) * EXC_STUB_SIZE)
@@ -44,10 +56,15 @@
  * vector on the stack it interrupted.
  */
 exc64_common:
+    cmpq    $VEC_NMI, (%rsp)
+    je      .Lnmi
+    cmpq    $VEC_GP, (%rsp)
+    je      .Lgp
     cmpq    $VEC_AP_WAKE, (%rsp)
     je      .Lap_wake
     cmpq    $VEC_APIC_SPURIOUS, (%rsp)
     je      .Lreturn
+.Lreport:
     movq    (%rsp), %rdi
     movq    8(%rsp), %rsi
     movq    16(%rsp), %rdx
@@ -88,6 +105,66 @@ exc64_common:
     addq    $16, %rsp                   /* the vector and the error code the stub pushed */
     iretq
 
+/*
+ * An NMI.  The CPU's slot comes from its task register (its TSS selector,
+ * stage64/cpu_local.h: SEL_TSS0 + slot * GDT_TSS_DESC_SIZE); a vCPU's CPU
+ * has nmi_quiet[slot] set (vcpu_host_enter()): the NMI is counted and the
+ * CPU goes back to what it did.  When it came between the STGI and the
+ * HLT of a vCPU's wait (svm_run.S, vcpu_wait_hlt), it returns past the
+ * HLT: the kick that should end the wait cannot be lost in that window.
+ * Anywhere else an NMI is an error line.  Frame: %rcx, %rax, vector,
+ * error code, RIP, ...
+ */
+.Lnmi:
+    pushq   %rax
+    pushq   %rcx
+    xorl    %eax, %eax
+    str     %ax
+    subl    $SEL_TSS0, %eax
+    jb      .Lnmi_report                /* no TSS of relboot's loaded */
+    shrl    $GDT_TSS_DESC_SHIFT, %eax
+    cmpl    $CPU_SLOTS, %eax
+    jae     .Lnmi_report
+    leaq    nmi_quiet(%rip), %rcx
+    cmpb    $0, (%rcx, %rax)
+    je      .Lnmi_report
+    leaq    nmi_count(%rip), %rcx
+    lock incl (%rcx, %rax, 4)
+    leaq    vcpu_wait_hlt(%rip), %rcx
+    cmpq    %rcx, 32(%rsp)
+    jne     .Lnmi_done
+    incq    32(%rsp)                    /* past the one-byte HLT */
+.Lnmi_done:
+    popq    %rcx
+    popq    %rax
+    jmp     .Lreturn
+.Lnmi_report:
+    popq    %rcx
+    popq    %rax
+    jmp     .Lreport
+
+/*
+ * A #GP.  At vcpu_rdmsr_site or vcpu_wrmsr_site it is the CPU refusing an
+ * MSR access made for the guest: resume at vcpu_msr_failed (which returns
+ * false to the caller).  Anywhere else an error line.  Frame: %rax,
+ * vector, error code, RIP, ...
+ */
+.Lgp:
+    pushq   %rax
+    leaq    vcpu_rdmsr_site(%rip), %rax
+    cmpq    %rax, 24(%rsp)
+    je      .Lgp_msr
+    leaq    vcpu_wrmsr_site(%rip), %rax
+    cmpq    %rax, 24(%rsp)
+    je      .Lgp_msr
+    popq    %rax
+    jmp     .Lreport
+.Lgp_msr:
+    leaq    vcpu_msr_failed(%rip), %rax
+    movq    %rax, 24(%rsp)
+    popq    %rax
+    jmp     .Lreturn
+
 /* The table: 16-byte interrupt gates through the 64-bit code selector. */
     .section .rodata, "a"
     .balign 16
@@ -118,6 +195,19 @@ idt64:
 idt64_ptr:
     .word   IDT64_VECTORS * IDT64_GATE_SIZE - 1
     .quad   idt64
+
+/*
+ * Per CPU slot: whether NMIs are a vCPU's and counted (set by
+ * vcpu_host_enter(), payload/vcpu/vcpu_host.cpp), and their count.
+ */
+    .section .bss
+    .globl  nmi_quiet
+nmi_quiet:
+    .skip   CPU_SLOTS
+    .balign 4
+    .globl  nmi_count
+nmi_count:
+    .skip   4 * CPU_SLOTS
 
 /* lidt operand from 32-bit mode (longmode.S): the physical address, patched there. */
     .section .data, "aw"

@@ -78,6 +78,7 @@
 #define MSR_X2APIC_LAST         UINT32(0x000008ff)
 #define MSR_X2APIC_APICID       UINT32(0x00000802)
 #define MSR_X2APIC_EOI          UINT32(0x0000080b)
+#define MSR_X2APIC_LDR          UINT32(0x0000080d)  /* logical destination: read-only, derived from the ID */
 #define MSR_X2APIC_SVR          UINT32(0x0000080f)
 #define MSR_X2APIC_ICR          UINT32(0x00000830)  /* one 64-bit write: destination in bits 63:32 */
 #define MSR_X2APIC_ICR_DEST_SHIFT   32
@@ -93,6 +94,7 @@
 #define APIC_ICR_DM_SMI         UINT32(0x00000200)  /* delivery mode SMI */
 #define APIC_ICR_DM_NMI         UINT32(0x00000400)  /* delivery mode NMI */
 #define APIC_ICR_DM_INIT        UINT32(0x00000500)  /* delivery mode INIT */
+#define APIC_ICR_DM_NMI         UINT32(0x00000400)  /* delivery mode NMI (the vector is ignored) */
 #define APIC_ICR_DM_STARTUP     UINT32(0x00000600)  /* delivery mode Start Up; bits 7:0 the vector (page number) */
 #define APIC_ICR_DEST_LOGICAL   BIT32(11)   /* destination mode: 0 physical, 1 logical */
 #define APIC_ICR_BUSY           BIT32(12)   /* delivery status: send pending (xAPIC only) */

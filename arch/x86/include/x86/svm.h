@@ -17,6 +17,7 @@
 #define CPUID_80000001_ECX_SKINIT BIT32(12)   /* SKINIT and STGI (also present with SVM) */
 #define CPUID_8000000A_EDX_NP     BIT32(0)    /* nested paging */
 #define CPUID_8000000A_EDX_NRIPS  BIT32(3)    /* NRIP save: the VMCB's nRIP on #VMEXIT */
+#define CPUID_8000000A_EDX_DECODE_ASSISTS BIT32(7) /* the guest's instruction bytes in the VMCB (0xD0) on #NPF */
 
 /* EFER (APM vol. 2, 3.1.7) */
 #define EFER_SVME                 BIT32(12)   /* Secure Virtual Machine Enable */
@@ -36,6 +37,7 @@
 
 /* VMCB control area intercept vectors (APM vol. 2, table B-1). */
 /* Offset 0x00C: */
+#define SVM_INTERCEPT_NMI         BIT32(1)    /* a physical NMI in guest mode exits; it stays pending until GIF = 1 */
 #define SVM_INTERCEPT_CPUID       BIT32(18)
 #define SVM_INTERCEPT_MSR_PROT    BIT32(28)   /* MSR accesses, through the MSR permission map */
 #define SVM_INTERCEPT_SHUTDOWN    BIT32(31)
@@ -53,12 +55,23 @@
 /* VMCB offset 0x05C TLB_CONTROL */
 #define SVM_TLB_CONTROL_FLUSH_ALL UINT32(1)
 
-/* EVENTINJ (offset 0x0A8; APM vol. 2, 15.20 "Event Injection") */
+/* EVENTINJ (offset 0x0A8; APM vol. 2, 15.20 "Event Injection"), and EXITINTINFO (0x088) in the same format */
+#define SVM_EVENTINJ_VECTOR_MASK     UINT64(0xff)
+#define SVM_EVENTINJ_TYPE_MASK       (UINT64(7) << 8)
+#define SVM_EVENTINJ_TYPE_NMI        (UINT64(2) << 8)   /* vector 2 */
 #define SVM_EVENTINJ_TYPE_EXCEPTION  (UINT64(3) << 8)
 #define SVM_EVENTINJ_EV              BIT64(11)   /* push an error code */
 #define SVM_EVENTINJ_V               BIT64(31)   /* valid */
+#define SVM_EVENTINJ_ERRORCODE_SHIFT 32          /* bits 63:32: the error code pushed with EV */
+
+/* #NPF EXITINFO1 (APM vol. 2, 15.25.6): the #PF-style error code and where the walk faulted. */
+#define SVM_NPF_WRITE             BIT64(1)    /* a write access */
+#define SVM_NPF_FETCH             BIT64(4)    /* an instruction fetch */
+#define SVM_NPF_FINAL             BIT64(32)   /* on the final guest-physical address */
+#define SVM_NPF_WALK              BIT64(33)   /* on a table of the guest's own page-table walk */
 
 /* EXITCODE values (APM vol. 2, appendix C). */
+#define VMEXIT_NMI                0x61
 #define VMEXIT_CPUID              0x72
 #define VMEXIT_SHUTDOWN           0x7f
 #define VMEXIT_MSR                0x7c
@@ -137,12 +150,15 @@ struct VmcbControl {
     uint32_t vmcb_clean;            /* 0x0c0 */
     uint32_t reserved_0c4;
     uint64_t nrip;                  /* 0x0c8: next sequential RIP (with NRIPS) */
-    uint8_t reserved_0d0[0x400 - 0x0d0];
+    uint8_t insn_len;               /* 0x0d0: bytes fetched into insn_bytes on #NPF (decode assists), 0..15 */
+    uint8_t insn_bytes[15];         /* 0x0d1: the guest's instruction bytes at RIP */
+    uint8_t reserved_0e0[0x400 - 0x0e0];
 };
 static_assert(offsetof(VmcbControl, intercept_misc1) == 0x00c && offsetof(VmcbControl, iopm_base_pa) == 0x040);
 static_assert(offsetof(VmcbControl, guest_asid) == 0x058 && offsetof(VmcbControl, exitcode) == 0x070);
 static_assert(offsetof(VmcbControl, np_enable) == 0x090 && offsetof(VmcbControl, eventinj) == 0x0a8);
 static_assert(offsetof(VmcbControl, n_cr3) == 0x0b0 && offsetof(VmcbControl, nrip) == 0x0c8);
+static_assert(offsetof(VmcbControl, insn_len) == 0x0d0 && offsetof(VmcbControl, insn_bytes) == 0x0d1);
 static_assert(sizeof(VmcbControl) == 0x400);
 
 /* The VMCB state-save area (table B-2), at VMCB offset 0x400. */

@@ -16,8 +16,9 @@
  * the initrd moves if it must, the protected-mode code is copied, and the
  * kernel is entered (linux_entry.S), or, for guest=svm (the "linux-svm"
  * target), run as an SVM guest (svm_launch.cpp): the host's SVM checks
- * come first, before anything is decided, and the kernel's command line
- * gets " nosmp" (the guest has one vCPU and must not INIT relboot's APs).
+ * come first, before anything is decided.  The command line is the same
+ * for both: under guest=svm every online CPU is a vCPU, and the kernel
+ * starts its APs itself through relboot's emulated local APIC.
  */
 #include "lib/console.h"
 #include "lib/error.h"
@@ -25,6 +26,7 @@
 #include "stage64/identity_map.h"
 #include "layout.h"
 #include "payload/linux/payload_linux.h"
+#include "protocol/efi_exit.h"
 #include "payload/svm/payload_svm.h"
 #include "lib/report.h"
 #include "smp/smp.h"
@@ -39,24 +41,18 @@ namespace {
 /* Longest command line relboot composes (bytes with the NUL); Debian's kernel takes 2047. */
 constexpr uint32_t CMDLINE_BUFFER = 4096;
 /*
- * Appended to an SVM guest's command line: one vCPU, and no INIT/SIPI to
- * the other CPUs, which under QEMU's TCG would reset them even when INIT
- * is intercepted (svm-facts 1.5).
- */
-constexpr char SVM_CMDLINE_TAIL[] = " nosmp";
-constexpr uint32_t SVM_CMDLINE_TAIL_LEN = sizeof SVM_CMDLINE_TAIL - 1;
-/* Largest EFI memory map passed on (bytes): 341 of OVMF's 48-byte descriptors. */
-constexpr uint32_t EFI_MEMMAP_BUFFER = 16384;
-
-/*
  * What the kernel keeps reading after the jump lies in relboot's image,
  * which the e820 table marks reserved: after the page tables, reached
- * through the identity map only (linker script, .boot_tables).
+ * through the identity map only (linker script, .boot_tables).  The EFI
+ * memory map's copy holds any map the EFI amd64 entry's exit buffer held
+ * (efi_exit.h); the SETUP_E820_EXT node every e820 entry past the zero
+ * page's 128 (payload_linux.h).
  */
 struct LinuxBuffers {
     alignas(4096) linuxboot::boot_params zero_page;
     char cmdline[CMDLINE_BUFFER];
-    alignas(8) uint8_t efi_memmap[EFI_MEMMAP_BUFFER];
+    alignas(8) uint8_t efi_memmap[EFI_MMAP_BUFFER_SIZE];
+    alignas(8) uint8_t e820_ext[sizeof(LinuxE820Ext)];
 };
 
 } // namespace
@@ -152,13 +148,10 @@ namespace {
     const uint32_t passthrough_len = bs.passthrough_len;
     const char* args = kernel.string.present() ? phys_ptr<char>(kernel.string) : "";
     const uint32_t args_len = kernel.string_len;
-    const uint32_t cmdline_len =
-        args_len + (passthrough_len ? 1 + passthrough_len : 0) + (svm ? SVM_CMDLINE_TAIL_LEN : 0);
+    const uint32_t cmdline_len = args_len + (passthrough_len ? 1 + passthrough_len : 0);
     if (cmdline_len >= CMDLINE_BUFFER)
         boot_fail(bs.options,
                   refusal("cmdline", cmdline_len, "at most 4095 bytes (module 0's string and relboot's -- text)"));
-    if (bs.efi_mmap.present() && bs.efi_mmap_size > EFI_MEMMAP_BUFFER)
-        boot_fail(bs.options, refusal("efi_mmap_size", bs.efi_mmap_size, "at most 16384 bytes"));
     LinuxPlanInput in{};
     in.memory_map = map;
     in.memory_map_count = bs.memory_map_count;
@@ -174,6 +167,10 @@ namespace {
     e = linux_plan(image, in, &plan);
     if (!e.ok())
         boot_fail(bs.options, e);
+    /* The e820 table's split (zero page, SETUP_E820_EXT) and the EFI memory map's copy, decided here. */
+    const LinuxE820Split e820 = linux_e820_split(map, bs.memory_map_count, plan.memory_limit, LINUX_E820_EXT_MAX);
+    const bool efi_map = bs.efi_system_table.present() && bs.efi_64 && bs.efi_mmap.present();
+    const bool efi_map_fits = bs.efi_mmap_size <= EFI_MMAP_BUFFER_SIZE;
     LinuxBuffers& buf = *image_identity(bs, &linux_buffers);
     const uint64_t boot_params = reinterpret_cast<uint64_t>(&buf.zero_page);
     if (svm) {
@@ -190,6 +187,18 @@ namespace {
     con.begin().str("payload kernel=").hex16(plan.kernel).str(" size=").dec(image.pm_size);
     con.str(" init_size=").dec(image.hdr.init_size).str(" copied=").dec(plan.copied);
     con.str(" initrd=").hex16(plan.initrd).str(" initrd_size=").dec(plan.initrd_size).end();
+    if (e820.dropped) {
+        con.begin().str("warning: payload e820: ").dec(e820.total).str(" entries, more than the zero page and ");
+        con.str("SETUP_E820_EXT hold (").dec(e820.zero_page + e820.ext).str("); the ").dec(e820.dropped);
+        con.str(" from ").hex16(e820.dropped_from).str(" up are left out").end();
+    }
+    if (efi_map && !efi_map_fits) {
+        const uint32_t descriptors = bs.efi_mmap_desc_size ? bs.efi_mmap_size / bs.efi_mmap_desc_size : 0;
+        con.begin().str("warning: payload efi: the EFI memory map at ").hex16(bs.efi_mmap.value).str(" (");
+        con.dec(descriptors).str(" descriptors, ").dec(bs.efi_mmap_size).str(" bytes) is larger than relboot's ");
+        con.dec(EFI_MMAP_BUFFER_SIZE).str("-byte copy; all ").dec(descriptors);
+        con.str(" are left out, with efi_info: no EFI runtime services").end();
+    }
 
     /* Act, 1: relboot's buffers, while the MBI and module 0 are intact. */
     const uint64_t tsc_start = x86::rdtsc();
@@ -201,8 +210,6 @@ namespace {
         for (uint32_t i = 0; i < passthrough_len; ++i)
             buf.cmdline[n++] = passthrough[i];
     }
-    for (uint32_t i = 0; svm && i < SVM_CMDLINE_TAIL_LEN; ++i)
-        buf.cmdline[n++] = SVM_CMDLINE_TAIL[i];
     buf.cmdline[n] = '\0';
     LinuxBootParamsInput params{};
     params.cmd_line_ptr = reinterpret_cast<uint64_t>(buf.cmdline);
@@ -211,7 +218,7 @@ namespace {
     params.acpi_rsdp_addr = bs.acpi_rsdp.value;
     params.memory_map = map;
     params.memory_map_count = bs.memory_map_count;
-    if (bs.efi_system_table.present() && bs.efi_64 && bs.efi_mmap.present()) {
+    if (efi_map && efi_map_fits) {
         move_phys(reinterpret_cast<uint64_t>(buf.efi_memmap), bs.efi_mmap.value, bs.efi_mmap_size);
         params.efi_systab = bs.efi_system_table.value;
         params.efi_memmap = reinterpret_cast<uint64_t>(buf.efi_memmap);
@@ -220,6 +227,9 @@ namespace {
         params.efi_memdesc_version = bs.efi_mmap_desc_version;
     }
     params.bios = bs.bios.present() ? phys_ptr<BiosInfo>(bs.bios) : nullptr;
+    params.e820_ext = buf.e820_ext;
+    params.e820_ext_phys = reinterpret_cast<uint64_t>(buf.e820_ext);
+    params.e820_ext_max = LINUX_E820_EXT_MAX;
     linux_fill_boot_params(buf.zero_page, file, image, plan, params);
 
     /* Act, 2: the initrd out of the kernel's way (never onto module 0's bytes), then the kernel. */

@@ -3,16 +3,19 @@
  * parts, which the 64-bit stage runs and the host tests run on sample
  * memory maps.  AMD APM vol. 2, chapter 15; arch/x86/include/x86/svm.h.
  *
- * relboot is a thin hypervisor for one vCPU: the guest gets every
- * guest-physical address identity-mapped through the nested page table
- * (NPT), except relboot's own pages (its image, in which lie the VMCB, the
- * host save areas, the permission maps, the NPT and the stacks), which are
- * not present in the NPT and reserved in the guest's e820 table (relboot's
- * image is reserved there anyway).  Inside the image, only the pages the
- * guest must read are mapped: the zero page, the command line, the EFI
- * memory map copy (LinuxBuffers, linux_launch.cpp) and the guest's first
- * page tables, GDT and stack (SvmGuestPages).  I/O, interrupts, HLT and
- * every MSR but EFER and VM_HSAVE_PA pass through.
+ * relboot is a thin hypervisor: every CPU it brought online is one vCPU
+ * of the guest (payload/vcpu/vcpu.h), the BSP's starting at the kernel's
+ * 64-bit entry, each AP's waiting for the SIPI the guest sends it
+ * through its (emulated) local APIC.  The guest gets every guest-physical
+ * address identity-mapped through one nested page table (NPT), except
+ * relboot's own pages (its image, in which lie the VMCBs, the host save
+ * areas, the permission maps, the NPT and the stacks) and the local
+ * APIC's page, which are not present in the NPT; relboot's image is
+ * reserved in the guest's e820 table.  Inside the image, only the pages
+ * the guest must read are mapped: the zero page, the command line, the
+ * EFI memory map copy (LinuxBuffers, linux_launch.cpp) and the guest's
+ * first page tables, GDT and stack (SvmGuestPages).  I/O and interrupts
+ * pass through; the MSRs follow one policy table (payload/vcpu/msr.h).
  *
  * The guest's memory view is decided with the plan (LinuxPlanInput.
  * memory_limit = svm_npt_limit()): linux_fill_boot_params() writes its
@@ -26,9 +29,11 @@
 #include "boot_state.h"
 #include "lib/error.h"
 #include "payload/linux/payload_linux.h"
+#include "payload/vcpu/insn.h"
 #include <relboot/spec/linux.h>
 #include <x86/cpuid.h>
 #include <x86/paging.h>
+#include <x86/svm.h>
 
 namespace relboot {
 
@@ -45,7 +50,7 @@ inline constexpr uint64_t SVM_NPT_MAX = 16 * SVM_1G;
 inline constexpr uint32_t SVM_NPT_PT_PAGES = 8;
 /* The NPT's pages: PML4, PDPT, one PD a GiB, the PTs. */
 inline constexpr uint32_t SVM_NPT_PAGES = 2 + uint32_t(SVM_NPT_MAX / SVM_1G) + SVM_NPT_PT_PAGES;
-/* Most holes (ranges left out of the NPT) svm_npt_build() takes. */
+/* Most holes (ranges left out of the NPT) svm_npt_build() takes: relboot's image less its windows, the APIC page, a debug hole. */
 inline constexpr uint32_t SVM_NPT_MAX_HOLES = 8;
 
 /* NPT entries: present, writable and user (nested walks are user accesses, APM vol. 2, 15.25.5). */
@@ -119,28 +124,51 @@ bool svm_msrpm_set(uint8_t* msrpm, uint32_t msr, bool read, bool write);
 bool svm_msrpm_intercepts(const uint8_t* msrpm, uint32_t msr, bool write);
 
 /*
- * The MSR permission map relboot's guest gets (SVM_MSRPM_SIZE bytes):
- * zero (pass through) but EFER writes (SVME stays set), and reads and
- * writes of VM_HSAVE_PA (the guest sees no SVM).
- */
-void svm_msrpm_fill(uint8_t* msrpm);
-
-/*
- * CPUID as the guest sees it: the host's answer for leaf/subleaf with SVM
- * hidden (Fn8000_0001 ECX.SVM clear, Fn8000_000A all zero), so a kernel
- * never tries VMRUN in the guest.
- */
-x86::CpuidResult svm_cpuid_filter(uint32_t leaf, uint32_t subleaf, x86::CpuidResult host);
-
-/*
  * Length of the instruction behind an intercept, for a CPU without NRIPS
  * (QEMU's TCG): CPUID, RDMSR and WRMSR 2 bytes (0F A2, 0F 32, 0F 30),
  * VMMCALL 3 (0F 01 D9).  0 for an exit code without a fixed length.
  */
 uint32_t svm_insn_length(uint64_t exitcode);
 
-/* The exit code's name for reports ("cpuid", "npf", "shutdown", "invalid", ... or "other"). */
+/* The exit code's name for reports ("cpuid", "npf", "nmi", "shutdown", "invalid", ... or "other"). */
 const char* svm_exit_name(uint64_t exitcode);
+
+/*
+ * A vCPU's guest state after INIT, in a VMCB's state-save area (AMD APM
+ * vol. 2, 14.1.3, table 14-1 "Initial Processor State"; Intel SDM Vol.
+ * 3A, table 10-1): real mode at F000h:FFF0h (CS base FFFF0000h), every
+ * other segment 0 with limit FFFFh, CR0 = CD | NW | ET, RFLAGS = 2,
+ * DR6/DR7 and PAT at their reset values; EFER = SVME only (VMRUN refuses
+ * a guest without it; the guest never sees it, payload/vcpu/msr.h).  The
+ * general-purpose registers are the caller's: RDX = CPUID 1's EAX, the
+ * rest 0.  Segment attributes are the VMCB's (table B-2: descriptor bits
+ * 47:40 and 55:52); SS's DPL 0 is CPL 0 (QEMU takes CPL from it).
+ */
+void svm_vmcb_init_state(x86::VmcbSave& s);
+
+/*
+ * A Start-Up IPI taken in wait-for-SIPI (SDM 9.4.4, 11.6.1): CS =
+ * vector << 8, its base vector << 12, IP 0; the rest stays as INIT left
+ * it.
+ */
+void svm_vmcb_sipi(x86::VmcbSave& s, uint8_t vector);
+
+/*
+ * The guest's code size at its RIP, from the VMCB: 64-bit with EFER.LMA
+ * and CS.L, 32-bit with CR0.PE and CS.D, else 16-bit (real mode, or a
+ * 16-bit protected-mode segment).
+ */
+CodeSize svm_code_size(const x86::VmcbSave& s);
+
+/* EVENTINJ for exception vector (APM vol. 2, 15.20), with error code error when has_error. */
+constexpr uint64_t svm_event_exception(uint32_t vector, bool has_error, uint32_t error = 0)
+{
+    return (vector & SVM_EVENTINJ_VECTOR_MASK) | SVM_EVENTINJ_TYPE_EXCEPTION | SVM_EVENTINJ_V |
+           (has_error ? SVM_EVENTINJ_EV | uint64_t(error) << SVM_EVENTINJ_ERRORCODE_SHIFT : 0);
+}
+
+/* EVENTINJ for an NMI (type 2, vector 2). */
+inline constexpr uint64_t SVM_EVENT_NMI = 2 | SVM_EVENTINJ_TYPE_NMI | SVM_EVENTINJ_V;
 
 /*
  * The guest's first page tables (the 64-bit boot protocol wants paging
@@ -176,23 +204,29 @@ void svm_check_host(const BootState& bs);
  * Decides guest=svm's pages before anything moves (relboot's own pages
  * are written, nothing else): the NPT over [0, plan.memory_limit) with
  * relboot's image left out but for windows (the pages the guest reads
- * there: LinuxBuffers) and its own SvmGuestPages (and the zero page's
- * page left out with debug-npt-hole=zero-page), the guest's page tables
- * and GDT, the permission maps, and the VMCB with the 64-bit boot
- * protocol's state: RIP = plan.entry, RSI = boot_params (physical).  The
- * last refusal of the launch: too many holes ("svm npt holes") or an NPT
- * that does not fit its pages (svm_npt_check()), through boot_fail().
+ * there: LinuxBuffers) and its own SvmGuestPages, and the local APIC's
+ * page left out (its accesses are emulated; the zero page's page too with
+ * debug-npt-hole=zero-page), the guest's page tables and GDT, the
+ * permission maps (the MSR policy table's, payload/vcpu/msr.h), and a
+ * VMCB for every online CPU: the BSP's with the 64-bit boot protocol's
+ * state (RIP = plan.entry, RSI = boot_params, physical), each AP's in
+ * INIT's state (svm_vmcb_init_state()).  The last refusal of the launch:
+ * too many holes ("svm npt holes") or an NPT that does not fit its pages
+ * (svm_npt_check()), through boot_fail().
  */
 void svm_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_params, const PhysRange* windows,
                  uint32_t window_count);
 
 /*
  * Runs the guest svm_prepare() set up: a warning when the plan's memory
- * view withholds RAM (plan.ram_withheld above plan.memory_limit), sets
- * EFER.SVME and VM_HSAVE_PA, prints "relboot: svm ..." and "relboot:
- * handoff linux-svm entry=... boot_params=...", then loops on VMRUN,
- * handling the exits.  A fatal exit ends the run with one "relboot:
- * error: svm guest exit ..." line.
+ * view withholds RAM (plan.ram_withheld above plan.memory_limit); SVM on
+ * on the BSP (EFER.SVME, VM_HSAVE_PA); every online AP called through its
+ * mailbox (smp_call_cpu()) into its vCPU, which waits for a SIPI (an AP
+ * that does not enter within SMP_CHECKIN_US is a warning and no vCPU);
+ * then "relboot: svm vcpus=<n> ..." and "relboot: handoff linux-svm
+ * entry=... boot_params=...", and the BSP's vCPU on its own stack.  A
+ * fatal exit on any vCPU ends the run with one "relboot: error: svm
+ * guest ..." line (svm_exit.cpp).
  */
 [[noreturn]] void svm_run(const BootState& bs, Console& con, const LinuxPlan& plan, uint64_t boot_params);
 

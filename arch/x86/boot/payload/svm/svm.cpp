@@ -225,23 +225,6 @@ bool svm_msrpm_intercepts(const uint8_t* msrpm, uint32_t msr, bool write)
     return (msrpm[byte] >> (bit + (write ? 1 : 0))) & 1;
 }
 
-void svm_msrpm_fill(uint8_t* msrpm)
-{
-    for (uint32_t i = 0; i < SVM_MSRPM_SIZE; ++i)
-        msrpm[i] = 0;
-    svm_msrpm_set(msrpm, MSR_IA32_EFER, false, true);
-    svm_msrpm_set(msrpm, MSR_VM_HSAVE_PA, true, true);
-}
-
-x86::CpuidResult svm_cpuid_filter(uint32_t leaf, uint32_t, x86::CpuidResult host)
-{
-    if (leaf == CPUID_LEAF_EXT_FEATURES)
-        host.ecx &= ~CPUID_80000001_ECX_SVM;
-    else if (leaf == CPUID_LEAF_SVM)
-        host = x86::CpuidResult{0, 0, 0, 0};
-    return host;
-}
-
 uint32_t svm_insn_length(uint64_t exitcode)
 {
     switch (exitcode) {
@@ -271,8 +254,60 @@ const char* svm_exit_name(uint64_t exitcode)
     case VMEXIT_CLGI: return "clgi";
     case VMEXIT_SKINIT: return "skinit";
     case VMEXIT_NPF: return "npf";
+    case VMEXIT_NMI: return "nmi";
     default: return "other";
     }
+}
+
+namespace {
+
+/* VMCB segment attributes (table B-2: descriptor bits 47:40 in 7:0, 55:52 in 11:8). */
+constexpr uint16_t SEG_ATTR_CODE16 = 0x009b;    /* present, S, execute/read, accessed; D = 0 */
+constexpr uint16_t SEG_ATTR_DATA16 = 0x0093;    /* present, S, read/write, accessed */
+constexpr uint16_t SEG_ATTR_LDT = 0x0082;       /* present, LDT */
+constexpr uint16_t SEG_ATTR_TSS16_BUSY = 0x0083; /* present, busy 16-bit TSS */
+constexpr uint16_t SEG_ATTR_L = 1u << 9;        /* descriptor bit 53 */
+constexpr uint16_t SEG_ATTR_D = 1u << 10;       /* descriptor bit 54 */
+constexpr uint32_t REAL_LIMIT = 0xffff;
+/* PAT's power-on value (APM vol. 2, 7.8.2). */
+constexpr uint64_t PAT_RESET = 0x0007040600070406;
+
+} // namespace
+
+void svm_vmcb_init_state(x86::VmcbSave& s)
+{
+    s = x86::VmcbSave{};
+    const x86::VmcbSegment data{0, SEG_ATTR_DATA16, REAL_LIMIT, 0};
+    s.es = s.ss = s.ds = s.fs = s.gs = data;
+    s.cs = x86::VmcbSegment{0xf000, SEG_ATTR_CODE16, REAL_LIMIT, 0xffff0000};
+    s.gdtr = s.idtr = x86::VmcbSegment{0, 0, REAL_LIMIT, 0};
+    s.ldtr = x86::VmcbSegment{0, SEG_ATTR_LDT, REAL_LIMIT, 0};
+    s.tr = x86::VmcbSegment{0, SEG_ATTR_TSS16_BUSY, REAL_LIMIT, 0};
+    s.cpl = 0;
+    s.efer = EFER_SVME;
+    s.cr0 = CR0_CD | CR0_NW | CR0_ET;
+    s.rflags = 0x2;
+    s.rip = 0xfff0;
+    s.dr6 = 0xffff0ff0;
+    s.dr7 = 0x400;
+    s.g_pat = PAT_RESET;
+}
+
+void svm_vmcb_sipi(x86::VmcbSave& s, uint8_t vector)
+{
+    s.cs.selector = uint16_t(vector << 8);
+    s.cs.base = uint64_t(vector) << 12;
+    s.cs.limit = REAL_LIMIT;
+    s.rip = 0;
+}
+
+CodeSize svm_code_size(const x86::VmcbSave& s)
+{
+    if ((s.efer & EFER_LMA) && (s.cs.attrib & SEG_ATTR_L))
+        return CodeSize::bits64;
+    if ((s.cr0 & CR0_PE) && (s.cs.attrib & SEG_ATTR_D))
+        return CodeSize::bits32;
+    return CodeSize::bits16;
 }
 
 BootError svm_check_cpuid(uint32_t ext_features_ecx, uint32_t svm_features_edx)

@@ -1,18 +1,22 @@
 /*
- * One world switch into the SVM guest and back (AMD APM vol. 2, 15.5
- * "VMRUN Instruction", 15.6 "#VMEXIT", 15.5.2 VMLOAD/VMSAVE):
+ * The SVM world switch and the two places a vCPU opens GIF in host mode
+ * (AMD APM vol. 2, 15.5 "VMRUN Instruction", 15.6 "#VMEXIT", 15.5.2
+ * VMLOAD/VMSAVE, 15.17 "Global Interrupt Flag, STGI and CLGI").
  *
- *   void svm_vmrun(uint64_t vmcb_pa, SvmGuestGprs* gprs)
+ *   void svm_vmrun(uint64_t vmcb_pa, SvmGuestGprs* gprs, uint64_t host_pa)
  *   %rdi = the guest VMCB's physical address, %rsi = the guest's
  *   general-purpose registers other than RAX and RSP (which the VMCB
- *   holds), in SvmGuestGprs order (svm_launch.cpp): rbx, rcx, rdx, rsi,
- *   rdi, rbp, r8 .. r15, 8 bytes each.
+ *   holds), in SvmGuestGprs order (svm_vcpu.h): rbx, rcx, rdx, rsi, rdi,
+ *   rbp, r8 .. r15, 8 bytes each; %rdx = the vCPU's host VMCB, which holds
+ *   relboot's FS, GS, TR and LDTR (VMSAVE'd once by svm_vcpu_main()).
  *
  * VMLOAD gives the guest its FS, GS, TR, LDTR, KernelGSBase, the SYSCALL
  * and SYSENTER MSRs, which VMRUN does not load; VMSAVE keeps the guest's
- * after the exit.  The caller restores relboot's own with VMLOAD of its
- * host save VMCB.  #VMEXIT restores RSP, RAX (= vmcb_pa), RIP, the
- * segment, control and descriptor-table registers from VM_HSAVE_PA; the
+ * after the exit, and VMLOAD of host_pa gives relboot its own back before
+ * anything can fault: the guest's TR would name the guest's IST stacks.
+ * #VMEXIT restores RSP, RAX (= vmcb_pa), RIP, the segment, control and
+ * descriptor-table registers from VM_HSAVE_PA and clears GIF, so that no
+ * interrupt and no NMI is taken until the next VMRUN or STGI; the
  * callee-saved registers are saved here.
  */
     .section .text, "ax"
@@ -25,6 +29,7 @@ svm_vmrun:
     pushq   %r13
     pushq   %r14
     pushq   %r15
+    pushq   %rdx                    /* host_pa */
     pushq   %rsi                    /* gprs, for after the exit */
     movq    %rdi, %rax
     movq    0x00(%rsi), %rbx
@@ -44,6 +49,8 @@ svm_vmrun:
     vmload  %rax
     vmrun   %rax
     vmsave  %rax
+    movq    8(%rsp), %rax           /* host_pa */
+    vmload  %rax
     /* The guest's registers back into gprs; RSP is relboot's again. */
     pushq   %rsi
     movq    8(%rsp), %rsi
@@ -61,11 +68,39 @@ svm_vmrun:
     movq    %r13, 0x58(%rsi)
     movq    %r14, 0x60(%rsi)
     movq    %r15, 0x68(%rsi)
-    addq    $8, %rsp
+    addq    $16, %rsp
     popq    %r15
     popq    %r14
     popq    %r13
     popq    %r12
     popq    %rbp
     popq    %rbx
+    ret
+
+/*
+ * A vCPU in wait-for-SIPI (or one that has nothing to run) waits here
+ * with IF 0: HLT ends only for an NMI (a kick), never for an interrupt
+ * that is the guest's.  GIF 1 lets the NMI in; relboot's handler counts
+ * it and, when it came before the HLT, returns past it (idt64.S,
+ * vcpu_wait_hlt), so a kick that arrives between the caller's last look
+ * at its events and the HLT still ends the wait.
+ */
+    .globl  svm_wait_for_kick
+svm_wait_for_kick:
+    stgi
+    .globl  vcpu_wait_hlt
+vcpu_wait_hlt:
+    hlt
+    clgi
+    ret
+
+/*
+ * After a #VMEXIT for an NMI (the NMI intercept): the NMI is still
+ * pending, held by GIF 0.  STGI lets relboot's handler take it now, in
+ * host mode (it counts it and returns); CLGI closes GIF again.
+ */
+    .globl  svm_take_nmi
+svm_take_nmi:
+    stgi
+    clgi
     ret

@@ -1,0 +1,66 @@
+/*
+ * The plain guest, and the command-line and memory probes (tests/svm/
+ * hello.test, cmdline.test):
+ *
+ *   hostile: hello guest, cmdline [<the kernel command line, byte for byte>]
+ *   hostile: cpuid svm=<0|1>            CPUID Fn8000_0001 ECX bit 2 (a guest sees 0)
+ *   with "hostile.read-relboot" on the command line:
+ *   hostile: reading relboot's memory at 0x<16>
+ *                                       a 4-byte read at the base of the reserved
+ *                                       e820 entry around boot_params (relboot's image):
+ *                                       relboot must end the run with its nested-page-
+ *                                       fault line; "hostile: read relboot's memory"
+ *                                       follows only if the read went through
+ *   then the hello hypercall (relboot's line), "hostile: done", exit 33.
+ */
+#include "guest.h"
+
+    .text
+    .globl  guest_main
+guest_main:
+    PRINT   "hostile: hello guest, cmdline ["
+    call    cmdline
+    movq    %rax, %rdi
+    call    serial_puts
+    PRINT   "]"
+    PRINT_NL
+
+    PRINT   "hostile: cpuid svm="
+    movl    $CPUID_LEAF_EXT_FEATURES, %eax
+    cpuid
+    shrl    $2, %ecx                    /* CPUID_80000001_ECX_SVM is bit 2 */
+    andl    $1, %ecx
+    PRINT_DEC %rcx
+    PRINT_NL
+
+    leaq    opt_read_relboot(%rip), %rdi
+    call    cmdline_has
+    testq   %rax, %rax
+    jz      1f
+    call    relboot_range
+    testq   %rax, %rax
+    jz      no_range
+    movq    %rax, %rbx
+    PRINT   "hostile: reading relboot's memory at "
+    PRINT_HEX %rbx, 16
+    PRINT_NL
+    movl    (%rbx), %r12d
+    PRINT   "hostile: read relboot's memory: "
+    PRINT_HEX %r12, 8
+    PRINT_NL
+
+1:  call    guest_hello
+    PRINT   "hostile: done"
+    PRINT_NL
+    movl    $GUEST_EXIT_PASS, %edi
+    jmp     guest_exit
+
+no_range:
+    PRINT   "hostile: no reserved e820 entry holds boot_params"
+    PRINT_NL
+    movl    $GUEST_EXIT_FAIL, %edi
+    jmp     guest_exit
+
+    .section .rodata
+opt_read_relboot:
+    .asciz  "hostile.read-relboot"
