@@ -160,7 +160,8 @@ struct MemoryDescriptor {
 static_assert(sizeof(MemoryDescriptor) == 40 && offsetof(MemoryDescriptor, physical_start) == 8);
 static_assert(offsetof(MemoryDescriptor, number_of_pages) == 24);
 
-inline constexpr uint64_t PAGE_SIZE = 4096;
+/* UEFI 2.10, 7.2 "Memory Allocation Services": the size of a page in a MemoryDescriptor. */
+inline constexpr uint64_t EFI_PAGE_SIZE = 4096;
 
 } // namespace relboot::efi
 

@@ -260,7 +260,7 @@ BootError boot_info_from_multiboot2(BootState& bs, const FillContext& ctx)
         for (uint32_t d = 0; d + bs.efi_mmap_desc_size <= bs.efi_mmap_size; d += bs.efi_mmap_desc_size) {
             const efi::MemoryDescriptor desc = load_as<efi::MemoryDescriptor>(efi_mmap + d);
             const uint64_t pages = desc.number_of_pages;
-            const uint64_t bytes = pages > PHYS_END_MAX / efi::PAGE_SIZE ? PHYS_END_MAX : pages * efi::PAGE_SIZE;
+            const uint64_t bytes = pages > PHYS_END_MAX / efi::EFI_PAGE_SIZE ? PHYS_END_MAX : pages * efi::EFI_PAGE_SIZE;
             map.add_firmware(desc.physical_start, bytes, from_efi_type(desc.type));
         }
     }
