@@ -61,7 +61,7 @@ config.substitutions.append(("%mkiso", os.path.join(root, "grub", "mkiso")))
 # svm-guests` from tests/svm/guests/: tiny bzImages of GNU assembly, booted
 # as module 0 through `qemu-boot --kernel` (relboot's multiboot1 entry).
 svm_guests = os.path.join(build, "svm")
-for guest in ("hello", "initsipi", "ipi", "msr"):
+for guest in ("hello", "initsipi", "ipi", "msr", "virt"):
     config.substitutions.append(("%svm-guest-" + guest, os.path.join(svm_guests, guest + ".bzimage")))
 
 # A second emulator and a network loader: Bochs (tests/bochs; it has no

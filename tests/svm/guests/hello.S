@@ -3,7 +3,8 @@
  * hello.test, cmdline.test):
  *
  *   hostile: hello guest, cmdline [<the kernel command line, byte for byte>]
- *   hostile: cpuid svm=<0|1>            CPUID Fn8000_0001 ECX bit 2 (a guest sees 0)
+ *   hostile: cpuid svm=<0|1> vmx=<0|1>  CPUID Fn8000_0001 ECX bit 2 and CPUID 1 ECX
+ *                                       bit 5 (a guest sees 0 for both)
  *   with "hostile.read-relboot" on the command line:
  *   hostile: reading relboot's memory at 0x<16>
  *                                       a 4-byte read at the base of the reserved
@@ -29,6 +30,12 @@ guest_main:
     movl    $CPUID_LEAF_EXT_FEATURES, %eax
     cpuid
     shrl    $2, %ecx                    /* CPUID_80000001_ECX_SVM is bit 2 */
+    andl    $1, %ecx
+    PRINT_DEC %rcx
+    PRINT   " vmx="
+    movl    $CPUID_LEAF_FEATURES, %eax
+    cpuid
+    shrl    $GUEST_CPUID_1_ECX_VMX_BIT, %ecx
     andl    $1, %ecx
     PRINT_DEC %rcx
     PRINT_NL

@@ -6,7 +6,8 @@
  *   serial_putc(byte), serial_puts(string), serial_hex(value, digits),
  *   serial_dec(value), serial_nl()     COM1, polled (I/O passes through)
  *   idt_install()                      the guest's own IDT, vectors 0-31
- *   gp_count, nmi_count                what the exception handler counted
+ *   gp_count, nmi_count, ud_count      what the exception handler counted
+ *   ud_resume                          where a #UD resumes (0: a #UD is unexpected)
  *   msr_read(msr) -> RAX value, RDX 1 if it raised #GP
  *   msr_write(msr, value) -> RAX 1 if it raised #GP
  *   guest_hello()                      relboot's hello hypercall
@@ -18,7 +19,9 @@
  *
  * The exception handler: a #GP on RDMSR or WRMSR (0F 32, 0F 30) is
  * counted and the instruction skipped (its outputs are then what
- * msr_read zeroed: 0), an NMI is counted; any other exception prints
+ * msr_read zeroed: 0), an NMI is counted, a #UD while ud_resume is set
+ * (the guest armed it before an instruction it expects to fault) is
+ * counted in ud_count and resumes at ud_resume; any other exception prints
  * "hostile: unexpected exception vector=... error=... rip=..." and ends
  * the run with GUEST_EXIT_FAIL.
  */
@@ -185,6 +188,8 @@ exception_common:
     movq    FRAME_VECTOR(%rsp), %rax
     cmpq    $2, %rax
     je      .Lnmi
+    cmpq    $6, %rax
+    je      .Lud
     cmpq    $13, %rax
     jne     .Lunexpected
     /* #GP: counted and skipped only on RDMSR (0F 32) and WRMSR (0F 30). */
@@ -201,6 +206,15 @@ exception_common:
     jmp     .Lreturn
 .Lnmi:
     incq    nmi_count(%rip)
+    jmp     .Lreturn
+    /* #UD: counted and resumed at ud_resume when a caller armed it (ud_probe), else unexpected. */
+.Lud:
+    movq    ud_resume(%rip), %rdx
+    testq   %rdx, %rdx
+    jz      .Lunexpected
+    movq    %rdx, FRAME_RIP(%rsp)
+    movq    $0, ud_resume(%rip)
+    incq    ud_count(%rip)
 .Lreturn:
     popq    %r11
     popq    %r10
@@ -262,11 +276,23 @@ msr_write:
     setne   %al
     ret
 
-/* guest_hello(): VMMCALL with RAX = HELLO_RAX; relboot prints its line and returns to the next instruction. */
+/*
+ * guest_hello(): the hypercall with RAX = HELLO_RAX, VMCALL on an Intel
+ * CPU, else VMMCALL (guest.h); relboot prints its line and returns to the
+ * next instruction.
+ */
     .globl  guest_hello
 guest_hello:
+    pushq   %rbx
+    xorl    %eax, %eax
+    cpuid
     movl    $HELLO_RAX, %eax
+    cmpl    $CPUID_VENDOR_EBX_INTEL, %ebx
+    popq    %rbx
+    je      1f
     vmmcall
+    ret
+1:  vmcall
     ret
 
 /* guest_exit(%edi code): QEMU's isa-debug-exit ends the run with (code << 1) | 1; halts if it is absent. */
@@ -437,12 +463,16 @@ msg_rip:
 
     .data
     .balign 8
-    .globl  boot_params, gp_count, nmi_count
+    .globl  boot_params, gp_count, nmi_count, ud_count, ud_resume
 boot_params:
     .quad   0
 gp_count:
     .quad   0
 nmi_count:
+    .quad   0
+ud_count:
+    .quad   0
+ud_resume:
     .quad   0
 idtr:
     .word   32 * 16 - 1

@@ -47,7 +47,11 @@ void print_payload(const Options& o, Console& con)
 {
     con.str(o.payload == PayloadSel::linux_kernel ? "linux" : o.payload == PayloadSel::none ? "none" : "auto");
 }
-void print_guest(const Options& o, Console& con) { con.str(o.guest == GuestSel::svm ? "svm" : "native"); }
+void print_guest(const Options& o, Console& con)
+{
+    con.str(o.guest == GuestSel::svm ? "svm" : o.guest == GuestSel::vmx ? "vmx"
+                                             : o.guest == GuestSel::automatic ? "auto" : "native");
+}
 void print_debug_npt_hole(const Options& o, Console& con)
 {
     con.str(o.debug_npt_hole == NptHole::zero_page ? "zero-page" : "none");

@@ -256,7 +256,7 @@ bool parse_payload(Text v, bool has_value, Options* out)
 
 bool parse_guest(Text v, bool has_value, Options* out)
 {
-    static constexpr GuestSel BY_INDEX[] = {GuestSel::native, GuestSel::svm};
+    static constexpr GuestSel BY_INDEX[] = {GuestSel::native, GuestSel::svm, GuestSel::vmx, GuestSel::automatic};
     return set_keyword(OptionId::guest, v, has_value, BY_INDEX, &out->guest);
 }
 
