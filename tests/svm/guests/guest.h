@@ -92,9 +92,14 @@
 #define AP_CS32                 0x08
 #define AP_DS32                 0x10
 
-/* TSC ticks the guests wait (the TSC runs at the host's rate under TCG, about 1-3 GHz). */
+/*
+ * TSC ticks the guests wait (the TSC runs at the host's rate under TCG,
+ * about 1-3 GHz).  "hostile.slow-tsc" divides them by 2^DELAY_SLOW_TSC_SHIFT
+ * (Bochs: a 100 MHz TSC, and each tick costs more host time).
+ */
 #define DELAY_INIT_SIPI         0x01000000  /* between INIT and SIPI: some ms */
 #define DELAY_AP_ANSWER         0x80000000  /* for a started CPU to answer: about a second */
+#define DELAY_SLOW_TSC_SHIFT    5
 
 #ifdef __ASSEMBLER__
 /* PRINT "text": the text on COM1 (a string in .rodata).  Clobbers what a call may. */

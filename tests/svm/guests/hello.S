@@ -12,7 +12,9 @@
  *                                       relboot must end the run with its nested-page-
  *                                       fault line; "hostile: read relboot's memory"
  *                                       follows only if the read went through
- *   then the hello hypercall (relboot's line), "hostile: done", exit 33.
+ *   then the hello hypercall (relboot's line; not with "hostile.native" on
+ *   the command line: launched natively, where the hypercall is #UD),
+ *   "hostile: done", exit 33.
  */
 #include "guest.h"
 
@@ -56,8 +58,12 @@ guest_main:
     PRINT_HEX %r12, 8
     PRINT_NL
 
-1:  call    guest_hello
-    PRINT   "hostile: done"
+1:  leaq    opt_native(%rip), %rdi
+    call    cmdline_has
+    testq   %rax, %rax
+    jnz     2f
+    call    guest_hello
+2:  PRINT   "hostile: done"
     PRINT_NL
     movl    $GUEST_EXIT_PASS, %edi
     jmp     guest_exit
@@ -71,3 +77,5 @@ no_range:
     .section .rodata
 opt_read_relboot:
     .asciz  "hostile.read-relboot"
+opt_native:
+    .asciz  "hostile.native"

@@ -12,6 +12,7 @@
  *   msr_write(msr, value) -> RAX 1 if it raised #GP
  *   guest_hello()                      relboot's hello hypercall
  *   guest_exit(code)                   isa-debug-exit, then halt
+ *   delay_setup()                      the delays' scale ("hostile.slow-tsc")
  *   delay(ticks), wait_change(address, old, ticks) -> RAX the u32 there
  *   apic_self_id() -> RAX, apic_send(icr_low, destination)
  *   cmdline() -> RAX, cmdline_has(string) -> RAX 1 or 0
@@ -311,9 +312,27 @@ rdtsc64:
     orq     %rdx, %rax
     ret
 
-/* delay(%rdi ticks): spins until the TSC moved on by ticks. */
+/*
+ * delay_setup(): with "hostile.slow-tsc" on the command line the delays
+ * below are DELAY_SLOW_TSC_SHIFT powers of two shorter: the guest.h
+ * delays assume QEMU's TCG, whose TSC runs at the host's GHz, and Bochs's
+ * runs at its 100 MHz of instructions (clock: sync=none), where the same
+ * ticks take many times longer in host seconds.
+ */
+    .globl  delay_setup
+delay_setup:
+    leaq    opt_slow_tsc(%rip), %rdi
+    call    cmdline_has
+    testq   %rax, %rax
+    jz      1f
+    movb    $DELAY_SLOW_TSC_SHIFT, delay_shift(%rip)
+1:  ret
+
+/* delay(%rdi ticks): spins until the TSC moved on by ticks (shortened by delay_setup()). */
     .globl  delay
 delay:
+    movzbl  delay_shift(%rip), %ecx
+    shrq    %cl, %rdi
     movq    %rdi, %rsi
     call    rdtsc64
     movq    %rax, %rcx
@@ -324,9 +343,11 @@ delay:
     jb      1b
     ret
 
-/* wait_change(%rdi address, %esi old, %rdx ticks) -> %rax the u32 at address: once it differs from old, or after ticks. */
+/* wait_change(%rdi address, %esi old, %rdx ticks) -> %rax the u32 at address: once it differs from old, or after ticks (shortened as delay()'s). */
     .globl  wait_change
 wait_change:
+    movzbl  delay_shift(%rip), %ecx
+    shrq    %cl, %rdx
     movq    %rdx, %r9
     call    rdtsc64
     movq    %rax, %rcx
@@ -460,6 +481,8 @@ msg_error:
     .asciz  " error="
 msg_rip:
     .asciz  " rip="
+opt_slow_tsc:
+    .asciz  "hostile.slow-tsc"
 
     .data
     .balign 8
@@ -474,6 +497,8 @@ ud_count:
     .quad   0
 ud_resume:
     .quad   0
+delay_shift:
+    .byte   0
 idtr:
     .word   32 * 16 - 1
     .quad   0
