@@ -4,6 +4,7 @@
 #   make iso             build/<variant>/relboot.iso, booting the image with CMDLINE
 #   make run             boot that ISO under QEMU (TCG), serial on the terminal
 #   make check           the whole test suite (unit tests, image checks, boot matrix)
+#   make check-long      the long tests (tests/long: Debian's kernel as a VT-x guest under Bochs)
 #   make example         build/<variant>/example/relboot-example.elf: relboot with examples/hypervisor linked in
 #   make deps            install the Debian 12 packages the build and the tests need
 #   make clean           remove build/
@@ -190,7 +191,7 @@ ASM_OBJS := $(patsubst %.S,$(O)/asm/%.o,$(ASM_SRCS))
 IMAGE := $(O)/relboot.elf
 ISO := $(O)/relboot.iso
 
-.PHONY: all iso run check check-images example bench deps deps-check clean FORCE
+.PHONY: all iso run check check-long check-images example bench deps deps-check clean FORCE
 .DEFAULT_GOAL := all
 all: $(IMAGE)
 
@@ -379,6 +380,15 @@ check: | deps-check
 	$(MAKE) -j$(JOBS) example BASE=fs
 	$(MAKE) unit-tests build/tools/optdoc testloader fuzzers payload-inputs svm-guests
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) --param fuzz_time=$(FUZZ_TIME) tests tests/unit tests/fuzz
+
+# The long tests (tests/long, minutes each: Debian's kernel as a guest=vmx
+# guest under Bochs), after make check (.ci/run); lit skips tests/long
+# unless it is named.
+.PHONY: check-long
+check-long: | deps-check
+	$(MAKE) -j$(JOBS) all BASE=ebp
+	$(MAKE) payload-inputs
+	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) tests/long
 
 # --- payload test inputs (tests/payload) ---------------------------------
 # Debian's real kernel and a small initramfs for the Linux-payload tests, all

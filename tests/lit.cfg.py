@@ -9,7 +9,8 @@ import lit.formats
 config.name = "relboot"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".test"]
-config.excludes = ["unit", "fuzz"]
+# tests/long (make check-long) runs only when named: lit tests/long.
+config.excludes = ["unit", "fuzz", "long"]
 config.test_source_root = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(config.test_source_root)
 

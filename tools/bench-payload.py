@@ -30,7 +30,7 @@ What it measures, with Debian's kernel and the test initramfs
    `guest=svm`; interleaved, --runs rounds, minimum of each.  The SVM boots
    pass `relboot.svm-hello`, so the test init makes the hello hypercall
    after its marker and relboot's line counts the exits up to there:
-       relboot: guest vmmcall rax=0x72656c62 cpl=3 exits=<n> cpuid=<n> msr=<n>
+       relboot: guest hypercall rax=0x72656c62 insn=vmmcall cpl=3 cpu=0 exits=<n> cpuid=<n> msr=<n> ...
    (the rest: the hypercall itself and any other).  The target: within 1.5x
    of native.
 
@@ -55,7 +55,8 @@ TSC_RE = re.compile(r"^relboot: tsc payload=(\d+) copy=(\d+) entry_to_kernel=(\d
 COPIED_RE = re.compile(r"^relboot: payload kernel=0x[0-9a-f]{16} size=(\d+) init_size=\d+ copied=(\d+) "
                        r"initrd=0x[0-9a-f]{16} initrd_size=(\d+)$", re.M)
 EXIT_RE = re.compile(r"^qemu-exit=(\S+)$", re.M)
-HELLO_RE = re.compile(r"^relboot: guest vmmcall rax=0x72656c62 cpl=(\d+) exits=(\d+) cpuid=(\d+) msr=(\d+)$", re.M)
+HELLO_RE = re.compile(r"^relboot: guest hypercall rax=0x72656c62 insn=vmmcall cpl=(\d+) cpu=\d+ exits=(\d+) "
+                      r"cpuid=(\d+) msr=(\d+) ", re.M)
 SVM_TARGET = 1.5
 
 

@@ -416,3 +416,19 @@ TEST(CmdlineOptions, SmpOptions)
     EXPECT_FALSE(flag_value(parse("smp-parallel=off").o, OptionId::smp_parallel, true));
     EXPECT_TRUE(flag_value(parse("").o, OptionId::smp_parallel, true));
 }
+
+/* guest=: native (the default), svm, vmx, auto; anything else malformed, the value before it kept. */
+TEST(CmdlineOptions, Guest)
+{
+    EXPECT_EQ(parse("").o.guest, GuestSel::native);
+    EXPECT_EQ(parse("guest=native").o.guest, GuestSel::native);
+    EXPECT_EQ(parse("guest=svm").o.guest, GuestSel::svm);
+    EXPECT_EQ(parse("guest=vmx").o.guest, GuestSel::vmx);
+    EXPECT_EQ(parse("guest=auto").o.guest, GuestSel::automatic);
+    EXPECT_EQ(parse("guest=svm guest=vmx").o.guest, GuestSel::vmx);
+    for (const char* bad : {"guest=VMX", "guest=vt-x", "guest=", "guest", "guest=automatic", "guest=vmxx"}) {
+        const Parsed p = parse(std::string("guest=svm ") + bad);
+        EXPECT_EQ(p.o.guest, GuestSel::svm) << bad;
+        EXPECT_EQ(p.o.malformed_count, 1u) << bad;
+    }
+}
