@@ -378,7 +378,7 @@ check: | deps-check
 	$(MAKE) check-images
 	$(MAKE) -j$(JOBS) example BASE=ebp
 	$(MAKE) -j$(JOBS) example BASE=fs
-	$(MAKE) unit-tests build/tools/optdoc testloader fuzzers payload-inputs svm-guests
+	$(MAKE) unit-tests build/tools/optdoc build/tools/msrdoc testloader fuzzers payload-inputs svm-guests
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) --param fuzz_time=$(FUZZ_TIME) tests tests/unit tests/fuzz
 
 # The long tests (tests/long, minutes each: Debian's kernel as a guest=vmx
@@ -471,7 +471,8 @@ build/fuzz/obj/%.o: %.cpp
 	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -MMD -MP -c $< -o $@
 build/fuzz/cmdline_fuzz: $(call fuzz_objs,tests/fuzz/cmdline_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp $(CMDLINE_SRCS))
 build/fuzz/mbi_fuzz: $(call fuzz_objs,tests/fuzz/mbi_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
-build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS) $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
+build/fuzz/linux_fuzz: $(call fuzz_objs,tests/fuzz/linux_fuzz.cpp $(PAYLOAD_SRCS) $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp \
+    $(SRC)/lib/console.cpp $(SRC)/lib/format.cpp)
 build/fuzz/multiboot1_fuzz: $(call fuzz_objs,tests/fuzz/multiboot1_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
 build/fuzz/pvh_fuzz: $(call fuzz_objs,tests/fuzz/pvh_fuzz.cpp $(PROTOCOL_SRCS) $(SRC)/platform/memory_map.cpp)
 build/fuzz/madt_fuzz: $(call fuzz_objs,tests/fuzz/madt_fuzz.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/acpi.cpp)
@@ -496,6 +497,16 @@ build/tools/optdoc: tools/optdoc.cpp
 -include build/tools/optdoc.d
 option-doc: build/tools/optdoc
 	@build/tools/optdoc
+
+# README's table of the guest's MSRs comes from the MSR policy table (payload/vcpu/msr.cpp).
+.PHONY: msr-doc
+build/tools/msrdoc: tools/msrdoc.cpp $(SRC)/payload/vcpu/msr.cpp
+	@mkdir -p $(@D)
+	$(call say,HOSTCXX $@)
+	$(Q)$(HOSTCXX) -std=c++20 -Wall -Wextra -Werror $(INCLUDES) -MMD -MP -MT $@ -MF $@.d tools/msrdoc.cpp $(SRC)/payload/vcpu/msr.cpp -o $@
+-include build/tools/msrdoc.d
+msr-doc: build/tools/msrdoc
+	@build/tools/msrdoc
 
 # ---------------------------------------------------------------------------
 # Dependencies (Debian 12)

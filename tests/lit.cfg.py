@@ -46,6 +46,7 @@ config.substitutions.append(("%check-report", "python3 " + os.path.join(root, "t
 config.substitutions.append(("%check-modules", "python3 " + os.path.join(root, "tools", "check-modules.py")))
 config.substitutions.append(("%mb2-header", "python3 " + os.path.join(root, "tools", "mb2-header.py")))
 config.substitutions.append(("%optdoc", os.path.join(build, "tools", "optdoc")))
+config.substitutions.append(("%msrdoc", os.path.join(build, "tools", "msrdoc")))
 
 # Linux-payload inputs built by `make payload-inputs` (tests/payload): Debian's
 # kernel, the same with relocatable_kernel cleared, and the test initramfs.

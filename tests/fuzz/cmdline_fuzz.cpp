@@ -8,6 +8,8 @@
  * with ASan and UBSan: any out-of-bounds read, overflow or UB is a crash.
  */
 #include "cmdline/cmdline.h"
+#include "cmdline/keywords.h"
+#include "cmdline/values.h"
 #include "protocol/mbi.h"
 
 #include <cstdint>
@@ -44,6 +46,20 @@ void check_parse(const char* line, uint32_t len, const Options& o, const Cmdline
         check_span(line, len, o.passthrough);
     if (o.present >> uint32_t(OptionId::count) || o.console > ConsoleSel::none || o.loglvl > LogLevel::debug ||
         o.debug_fault > DebugFault::pf || o.debug_fault32 == DebugFault::pf || o.debug_fault32 > DebugFault::pf)
+        __builtin_trap();
+    /* Every KEYWORD and FLAG option the line set prints back as a word of its table (the report's line). */
+#define RELBOOT_CHECK_VALUE(id)
+#define RELBOOT_CHECK_FLAG(id) RELBOOT_CHECK_KEYWORD(id)
+#define RELBOOT_CHECK_KEYWORD(id)                                                                  \
+    if ((o.present & (1u << uint32_t(OptionId::id))) && !cmdline::keyword_of(o, OptionId::id)) \
+        __builtin_trap();
+#define RELBOOT_OPTION(id, name, kind, form, help) RELBOOT_CHECK_##kind(id)
+#include "cmdline/cmdline_options.def"
+#undef RELBOOT_OPTION
+#undef RELBOOT_CHECK_KEYWORD
+#undef RELBOOT_CHECK_FLAG
+#undef RELBOOT_CHECK_VALUE
+    if ((o.present & (1u << uint32_t(OptionId::vga))) && !keyword_word(VGA_KINDS, o.vga.kind))
         __builtin_trap();
 }
 

@@ -85,6 +85,15 @@ inline void check_filled(const Window& w, const BootState& bs, const BootTables&
     if (bs.cmdline.present())
         check_string(w, bs.cmdline, bs.cmdline_len);
     check_memory_map(bs, tables);
+    /* A cap reached is a warning that names what it dropped: the map ends below the cut, the modules are full. */
+    const bool map_capped = bs.warnings & WARN_MMAP_TRUNCATED, modules_capped = bs.warnings & WARN_MODULES_TRUNCATED;
+    if (map_capped != (bs.memory_map_dropped != 0) || (!map_capped && bs.memory_map_cut) ||
+        (map_capped && bs.memory_map_count &&
+         tables.memory_map[bs.memory_map_count - 1].base.value + tables.memory_map[bs.memory_map_count - 1].size >
+             bs.memory_map_cut))
+        __builtin_trap();
+    if (modules_capped != (bs.modules_dropped != 0) || (modules_capped && bs.module_count != MODULES_MAX))
+        __builtin_trap();
     if (bs.module_count > MODULES_MAX)
         __builtin_trap();
     for (uint32_t m = 0; m < bs.module_count; ++m) {

@@ -16,7 +16,11 @@
  *   vid_mode (0x1fa): the command line's length;
  *   root_dev (0x1fc): the identity-mapped limit in 64 KiB (0: 4 GiB);
  *   root_flags bits 11..15: the memory view's limit (an SVM guest's NPT
- *     limit) in 64 MiB (0: none).
+ *     limit) in 64 MiB (0: none);
+ *   heap_end_ptr (0x224) modulo 1200: that many more 4 KiB ranges of RAM
+ *     above 4 GiB, each after a 4 KiB gap, so that the e820 table runs
+ *     past the zero page's 128 into the SETUP_E820_EXT node, and the
+ *     memory map up to its cap.
  */
 #include "platform/memory_map.h"
 #include "payload/linux/payload_linux.h"
@@ -24,6 +28,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <vector>
 
@@ -105,9 +110,12 @@ struct Machine {
     uint64_t identity_limit;
     uint64_t memory_limit;
     uint32_t cmdline_len;
-    MemoryRange map[32];
+    MemoryRange map[MEMORY_MAP_MAX];
     uint32_t map_count;
 };
+
+/* Where the SETUP_E820_EXT node sits for the zero page (physical): inside relboot's image, as in the launch. */
+constexpr uint64_t EXT_PHYS = IMAGE + 0x1c000;
 
 void check_plan(const Machine& m, const LinuxImage& img, const LinuxPlan& p)
 {
@@ -150,27 +158,41 @@ void check_plan(const Machine& m, const LinuxImage& img, const LinuxPlan& p)
 }
 
 /*
- * The e820 table of the plan's memory view: sorted, disjoint, split at
- * the limit and nothing but reserved at or above it; the RAM it reserves
- * there is the plan's ram_withheld (counted again from the native table).
+ * The e820 table of the plan's memory view, the zero page's 128 entries
+ * and then the SETUP_E820_EXT node's, as the kernel joins them: every
+ * entry the map needs (a full map fits: nothing dropped), sorted,
+ * disjoint, split at the limit and nothing but reserved at or above it;
+ * the RAM it reserves there is the plan's ram_withheld (counted again
+ * from the native table).  The node: linked from setup_data exactly when
+ * it holds entries, next 0, type SETUP_E820_EXT, len 20 per entry.
  */
-void check_e820(const linuxboot::boot_params& bp, const LinuxPlan& p, const Machine& m)
+void check_e820(const linuxboot::boot_params& bp, const uint8_t* ext, const LinuxPlan& p, const Machine& m)
 {
-    if (bp.e820_entries == 0 || bp.e820_entries > linuxboot::E820_MAX_ENTRIES_ZEROPAGE)
+    const LinuxE820Split split = linux_e820_split(m.map, m.map_count, p.memory_limit, LINUX_E820_EXT_MAX);
+    if (bp.e820_entries == 0 || bp.e820_entries != split.zero_page || split.dropped ||
+        split.zero_page + split.ext != split.total)
+        __builtin_trap();
+    if (bp.hdr.setup_data != (split.ext ? EXT_PHYS : 0))
+        __builtin_trap();
+    if (split.ext && (load<uint64_t>(ext) != 0 || load<uint32_t>(ext + 8) != linuxboot::SETUP_E820_EXT ||
+                      load<uint32_t>(ext + 12) != split.ext * sizeof(linuxboot::boot_e820_entry)))
         __builtin_trap();
     const uint64_t limit = p.memory_limit;
     uint64_t end = 0;
-    for (uint32_t i = 0; i < bp.e820_entries; ++i) {
-        const linuxboot::boot_e820_entry e = bp.e820_table[i];
+    for (uint32_t i = 0; i < split.total; ++i) {
+        const linuxboot::boot_e820_entry e =
+            i < linuxboot::E820_MAX_ENTRIES_ZEROPAGE
+                ? bp.e820_table[i]
+                : load<linuxboot::boot_e820_entry>(ext + 16 + (i - linuxboot::E820_MAX_ENTRIES_ZEROPAGE) * 20);
         if (!e.size || e.addr < end || (limit && e.addr < limit && e.addr + e.size > limit))
             __builtin_trap();   /* empty, unsorted, or across the limit (it splits there) */
         if (limit && e.addr >= limit && e.type != linuxboot::E820_TYPE_RESERVED)
             __builtin_trap();
         end = e.addr + e.size;
     }
-    linuxboot::boot_e820_entry native[64];
+    static linuxboot::boot_e820_entry native[MEMORY_MAP_MAX + 1];
     bool truncated;
-    const uint32_t n = linux_e820_from_memory_map(m.map, m.map_count, 0, native, 64, &truncated);
+    const uint32_t n = linux_e820_from_memory_map(m.map, m.map_count, 0, native, MEMORY_MAP_MAX + 1, &truncated);
     uint64_t withheld = 0;
     for (uint32_t i = 0; limit && i < n; ++i) {
         const uint64_t b = native[i].addr, e = native[i].addr + native[i].size;
@@ -192,15 +214,17 @@ void check_zero_page(const uint8_t* file, const LinuxImage& img, const LinuxPlan
         b.video.kind = VideoKind::vesa;
         return b;
     }();
-    const LinuxBootParamsInput in{0x1fe1d000, p.initrd,   p.initrd_size, 0xf59d0, m.map, m.map_count, 0x1f5eb018,
-                                  0x8d000,    48 * 100,   48,            1,     &bios};
-    /* Exact size on the heap: ASan sees any write past it. */
+    /* Exact sizes on the heap: ASan sees any write past the zero page or the node. */
     const auto bp = std::make_unique<linuxboot::boot_params>();
     std::memset(bp.get(), 0xa5, sizeof *bp);
+    std::vector<uint8_t> ext(sizeof(LinuxE820Ext), 0xa5);
+    const LinuxBootParamsInput in{0x1fe1d000, p.initrd, p.initrd_size, 0xf59d0,    m.map,    m.map_count,
+                                  0x1f5eb018, 0x8d000,  48 * 100,      48,         1,        &bios,
+                                  ext.data(), EXT_PHYS, LINUX_E820_EXT_MAX};
     linux_fill_boot_params(*bp, file, img, p, in);
     if (bp->sentinel != 0)
         __builtin_trap();
-    check_e820(*bp, p, m);
+    check_e820(*bp, ext.data(), p, m);
     if (bp->hdr.type_of_loader != linuxboot::LOADER_TYPE_UNDEFINED || bp->hdr.code32_start != uint32_t(p.kernel) ||
         bp->hdr.header != linuxboot::HEADER_MAGIC || bp->efi_info.efi_loader_signature != linuxboot::EFI64_LOADER_SIGNATURE)
         __builtin_trap();
@@ -232,7 +256,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     check_parsed(file.data(), size, img);
 
     /* The machine (see the top of the file). */
-    Machine m{};
+    static Machine m;
+    m = Machine{};
     const uint16_t root_flags = load<uint16_t>(&file[0x1f2]);
     const uint64_t slot = (root_flags >> 1) & 0x3ff;
     m.module0 = slot ? slot * 0x200000 - img.setup_size : 0x102000;
@@ -254,8 +279,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         {PhysAddr{m.module0}, m.module0_size, MemoryType::module, 0},
         {PhysAddr{m.initrd}, m.initrd_size, MemoryType::module, 0},
     };
+    std::vector<MemoryRange> firmware(std::begin(FIRMWARE_MAP), std::end(FIRMWARE_MAP));
+    const uint32_t extra = load<uint16_t>(&file[0x224]) % 1200;
+    for (uint32_t i = 0; i < extra; ++i)
+        firmware.push_back({PhysAddr{FOUR_GIB + uint64_t(i) * 0x2000}, 0x1000, MemoryType::usable, 0});
     bool truncated;
-    m.map_count = memory_map_build(FIRMWARE_MAP, sizeof FIRMWARE_MAP / sizeof FIRMWARE_MAP[0], used, 4, m.map, 32,
+    m.map_count = memory_map_build(firmware.data(), uint32_t(firmware.size()), used, 4, m.map, MEMORY_MAP_MAX,
                                    &truncated);
 
     const LinuxPlanInput in{m.map,

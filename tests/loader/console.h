@@ -77,6 +77,20 @@ public:
         return *this;
     }
 
+    /* Decimal, no padding. */
+    Line& dec(uint32_t value)
+    {
+        char digits[10];
+        int n = 0;
+        do {
+            digits[n++] = DIGITS[value % 10];
+            value /= 10;
+        } while (value);
+        while (n)
+            com1.putc(digits[--n]);
+        return *this;
+    }
+
     /* '"', n bytes with those outside 0x20..0x7e, '\' and '"' as \xNN (as relboot writes them), '"'. */
     Line& quoted(const char* s, uint32_t n)
     {

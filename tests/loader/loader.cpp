@@ -51,8 +51,11 @@ constexpr uint32_t TOP_ALIGN = 0x200000;
 /* The MBI's usual place: the loader's .bss, apart from the image and the module (+4 for mbi-misaligned). */
 alignas(mb2::TAG_ALIGN) uint8_t mbi_home[MBI_BUILD_MAX + mb2::TAG_ALIGN];
 
-/* The multiboot1 memory map (in .bss: 776 bytes would crowd the stack). */
+/* The multiboot1 memory map (in .bss: 776 bytes would crowd the stack), and the one handed over. */
 MemoryMap ram;
+HandedMap handed;
+/* QEMU's modules after relboot's image: passed on as multiboot2 modules 0, 1, ... */
+PassedModule passed[PASS_MODULES_MAX];
 
 bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 {
@@ -91,6 +94,46 @@ mb1::Module first_module(const mb1::Info& info)
         fail(line);
     }
     return mod;
+}
+
+/*
+ * QEMU's modules 1.. (after relboot's image), copied out: their ranges,
+ * and their strings without the first word, the file's path (QEMU gives
+ * "<path> <args>").  More than PASS_MODULES_MAX, or a string longer than
+ * MODULE_STRING_MAX: error and fail().  Returns how many.
+ */
+uint32_t other_modules(const mb1::Info& info)
+{
+    if (!(info.flags & MULTIBOOT1_INFO_MODS) || info.mods_count <= 1)
+        return 0;
+    if (info.mods_count - 1 > PASS_MODULES_MAX) {
+        Line line = error();
+        line.str("more than ").dec(PASS_MODULES_MAX).str(" modules after relboot's image");
+        fail(line);
+    }
+    for (uint32_t m = 1; m < info.mods_count; ++m) {
+        const auto mod = read_unaligned<mb1::Module>(info.mods_addr + m * sizeof(mb1::Module));
+        PassedModule& p = passed[m - 1];
+        p.mod_start = mod.mod_start;
+        p.mod_end = mod.mod_end;
+        const char* s = mod.string ? reinterpret_cast<const char*>(mod.string) : "";
+        uint32_t len = 0;
+        while (s[len] && len <= MODULE_STRING_MAX)
+            ++len;
+        uint32_t skip = 0;
+        while (skip < len && s[skip] != ' ')
+            ++skip;
+        while (skip < len && s[skip] == ' ')
+            ++skip;
+        if (len - skip > MODULE_STRING_MAX) {
+            Line line = error();
+            line.str("module ").dec(m).str("'s string is longer than ").dec(MODULE_STRING_MAX).str(" bytes");
+            fail(line);
+        }
+        p.string_len = len - skip;
+        memcpy(p.string, s + skip, p.string_len);
+    }
+    return info.mods_count - 1;
 }
 
 /* The base: given, or the highest aligned one; the image must fit in RAM and spare the loader and the module. */
@@ -312,18 +355,36 @@ extern "C" [[noreturn]] void loader_main(uint32_t magic, uint32_t info_addr)
     const Args args = parse_args(args_text);
     read_memory_map(info, &ram);
     const mb1::Module mod = first_module(info);
+    const uint32_t passed_count = other_modules(info);
 
     const Image img = inspect_image(mod.mod_start, mod.mod_end - mod.mod_start);
     Line().str("image module=").hex(mod.mod_start).str("-").hex(mod.mod_end).str(" link=").hex(img.link_low)
         .str(" size=").hex(img.span).end();
     const uint32_t base = choose_base(args, ram, img, mod);
+    for (uint32_t m = 0; m < passed_count; ++m) {
+        if (overlaps(base, img.span, passed[m].mod_start, passed[m].mod_end - passed[m].mod_start)) {
+            Line line = error();
+            line.str("base ").hex(base).str(": the image would overwrite module ").dec(m).str(" [");
+            line.hex(passed[m].mod_start).str(", ").hex(passed[m].mod_end).str(")");
+            fail(line);
+        }
+    }
     load_image(mod.mod_start, img, base);
     if (defect_is_mb1(args.defect) || defect_is_pvh(args.defect))
         enter_other(args, base, img);
 
-    const MbiBuilt mbi = build_mbi({&args, base, &ram, info.mem_lower, info.mem_upper, mod.mod_start, mod.mod_end});
+    split_memory_map(ram, args.split_count, args.split_size, args.split_holes, &handed);
+    const MbiBuilt mbi = build_mbi({&args, base, &handed, info.mem_lower, info.mem_upper, mod.mod_start, mod.mod_end,
+                                    passed, passed_count});
     uint8_t* const dst = place_mbi(args.defect, base, img, mbi);
     memcpy(dst, mbi.data, mbi.bytes);
+    for (uint32_t m = 0; m < passed_count; ++m) {
+        Line line;
+        line.str("module ").dec(m).str(" start=").hex(passed[m].mod_start).str(" end=").hex(passed[m].mod_end);
+        line.str(" ").quoted(passed[m].string, passed[m].string_len).end();
+    }
+    if (args.split_count || args.efi_mmap)
+        Line().str("memory map tag=").dec(mbi.map_tag).str(" entries=").dec(mbi.map_entries).end();
 
     const uint32_t entry = base + (img.entry_link - img.link_low);
     const uint32_t mbi_addr = uint32_t(reinterpret_cast<uintptr_t>(dst));

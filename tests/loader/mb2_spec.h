@@ -26,6 +26,7 @@ inline constexpr uint32_t TAG_TYPE_BOOT_LOADER_NAME = 2;    /* 3.6.9 Boot loader
 inline constexpr uint32_t TAG_TYPE_MODULE = 3;              /* 3.6.6 Modules */
 inline constexpr uint32_t TAG_TYPE_BASIC_MEMINFO = 4;       /* 3.6.3 Basic memory information */
 inline constexpr uint32_t TAG_TYPE_MMAP = 6;                /* 3.6.8 Memory map */
+inline constexpr uint32_t TAG_TYPE_EFI_MMAP = 17;           /* 3.6.19 EFI memory map */
 inline constexpr uint32_t TAG_TYPE_LOAD_BASE_ADDR = 21;     /* 3.6.23 Image load base physical address */
 
 /* 3.6.2: the fixed part at the start of the MBI; total_size counts it and the end tag. */
@@ -82,6 +83,42 @@ struct MmapEntry {
     uint32_t reserved;
 };
 static_assert(sizeof(MmapEntry) == 24);
+
+/*
+ * 3.6.19 (type 17): the EFI memory map, descriptors of descr_size bytes
+ * (at least 40; OVMF gives 48) of version descr_vers, as GetMemoryMap()
+ * returned them.
+ */
+struct TagEfiMmap {
+    TagHeader header;
+    uint32_t descr_size;
+    uint32_t descr_vers;
+};
+static_assert(sizeof(TagEfiMmap) == 16);
+
+/* UEFI Specification 2.10, 7.2 GetMemoryMap(): EFI_MEMORY_DESCRIPTOR, version 1 (40 bytes, 4 KiB pages). */
+struct EfiMemoryDescriptor {
+    uint32_t type;              /* EFI_MEMORY_TYPE */
+    uint32_t pad;
+    uint64_t physical_start;    /* 4 KiB aligned */
+    uint64_t virtual_start;
+    uint64_t number_of_pages;
+    uint64_t attribute;
+};
+static_assert(sizeof(EfiMemoryDescriptor) == 40);
+inline constexpr uint32_t EFI_MEMORY_DESCRIPTOR_VERSION = 1;
+inline constexpr uint64_t EFI_PAGE_SIZE = 4096;
+
+/* UEFI 2.10, 7.2, table 7-6: the EFI_MEMORY_TYPEs the loader writes. */
+inline constexpr uint32_t EFI_RESERVED_MEMORY_TYPE = 0;
+inline constexpr uint32_t EFI_LOADER_CODE = 1;
+inline constexpr uint32_t EFI_LOADER_DATA = 2;
+inline constexpr uint32_t EFI_BOOT_SERVICES_CODE = 3;
+inline constexpr uint32_t EFI_BOOT_SERVICES_DATA = 4;
+inline constexpr uint32_t EFI_CONVENTIONAL_MEMORY = 7;
+inline constexpr uint32_t EFI_UNUSABLE_MEMORY = 8;
+inline constexpr uint32_t EFI_ACPI_RECLAIM_MEMORY = 9;
+inline constexpr uint32_t EFI_ACPI_MEMORY_NVS = 10;
 
 /* 3.6.23 (type 21): the physical address at which the image was loaded. */
 struct TagLoadBaseAddr {

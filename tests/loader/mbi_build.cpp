@@ -1,6 +1,7 @@
 #include <cstddef>
 #include "mb2_spec.h"
 #include "mbi_build.h"
+#include "multiboot1.h"
 #include "testloader.h"
 
 namespace testloader {
@@ -44,6 +45,13 @@ public:
         return off;
     }
 
+    /* Sets the size of the last tag, at off, to size (it had its header only); the next tag follows it. */
+    void grow(uint32_t off, uint32_t size)
+    {
+        write32(buf_ + off + offsetof(mb2::TagHeader, size), size);
+        off_ = off + ((size + mb2::TAG_ALIGN - 1) & ~uint32_t(mb2::TAG_ALIGN - 1));
+    }
+
     /* The byte at offset off from the MBI's start. */
     uint8_t* at(uint32_t off) { return buf_ + off; }
     /* Bytes written so far, fixed part included. */
@@ -53,6 +61,71 @@ private:
     uint8_t* buf_;
     uint32_t off_ = sizeof(mb2::FixedPart);
 };
+
+/* 3.6.8: the memory map; entry_size 24 (16 for mmap-entry-small), 12 bytes too many for mmap-overrun.  Returns its offset. */
+uint32_t mmap_tag(MbiWriter& w, const HandedMap& map, Defect defect)
+{
+    const uint32_t entry_size = defect == Defect::mmap_entry_small ? 16 : sizeof(mb2::MmapEntry);
+    const uint32_t mmap_extra = defect == Defect::mmap_overrun ? 12 : 0;
+    const uint32_t off = w.tag(mb2::TAG_TYPE_MMAP, sizeof(mb2::TagMmap) + map.count * entry_size + mmap_extra);
+    write32(w.at(off + offsetof(mb2::TagMmap, entry_size)), entry_size);
+    write32(w.at(off + offsetof(mb2::TagMmap, entry_version)), 0);
+    for (uint32_t i = 0; i < map.count; ++i) {
+        const RamRange& r = map.entries[i];
+        const mb2::MmapEntry e{r.base_addr, r.length, r.type, 0};
+        memcpy(w.at(off + sizeof(mb2::TagMmap) + i * entry_size), &e, entry_size);
+    }
+    return off;
+}
+
+/*
+ * The EFI memory type for a memory map entry (its index i): RAM as the
+ * five types that are RAM after ExitBootServices(), by turns, so that
+ * relboot must merge descriptors of different types; ACPI, NVS and bad
+ * memory by their EFI names; anything else reserved.
+ */
+uint32_t efi_type(const RamRange& r, uint32_t i)
+{
+    static constexpr uint32_t RAM[] = {mb2::EFI_CONVENTIONAL_MEMORY, mb2::EFI_LOADER_CODE, mb2::EFI_LOADER_DATA,
+                                       mb2::EFI_BOOT_SERVICES_CODE, mb2::EFI_BOOT_SERVICES_DATA};
+    switch (r.type) {
+    case MULTIBOOT1_MEMORY_AVAILABLE: return RAM[i % 5];
+    case 3: return mb2::EFI_ACPI_RECLAIM_MEMORY;
+    case 4: return mb2::EFI_ACPI_MEMORY_NVS;
+    case 5: return mb2::EFI_UNUSABLE_MEMORY;
+    default: return mb2::EFI_RESERVED_MEMORY_TYPE;
+    }
+}
+
+/*
+ * 3.6.19: the memory map as EFI descriptors (efi-mmap), one per entry
+ * with at least a page: RAM rounded inwards to whole pages, the rest
+ * outwards (a descriptor starts on a page).  Returns its offset, and
+ * the descriptors written in *descriptors.
+ */
+uint32_t efi_mmap_tag(MbiWriter& w, const HandedMap& map, uint32_t* descriptors)
+{
+    const uint64_t page = mb2::EFI_PAGE_SIZE;
+    uint32_t count = 0;
+    const uint32_t off = w.tag(mb2::TAG_TYPE_EFI_MMAP, sizeof(mb2::TagEfiMmap));   /* size written below */
+    write32(w.at(off + offsetof(mb2::TagEfiMmap, descr_size)), EFI_DESCRIPTOR_SIZE);
+    write32(w.at(off + offsetof(mb2::TagEfiMmap, descr_vers)), mb2::EFI_MEMORY_DESCRIPTOR_VERSION);
+    for (uint32_t i = 0; i < map.count; ++i) {
+        const RamRange& r = map.entries[i];
+        const bool ram = r.type == MULTIBOOT1_MEMORY_AVAILABLE;
+        const uint64_t end = r.base_addr + r.length;
+        const uint64_t start = ram ? (r.base_addr + page - 1) & ~(page - 1) : r.base_addr & ~(page - 1);
+        const uint64_t stop = ram ? end & ~(page - 1) : (end + page - 1) & ~(page - 1);
+        if (stop <= start)
+            continue;
+        const mb2::EfiMemoryDescriptor d{efi_type(r, i), 0, start, 0, (stop - start) / page, 0};
+        memcpy(w.at(off + sizeof(mb2::TagEfiMmap) + count * EFI_DESCRIPTOR_SIZE), &d, sizeof d);
+        ++count;
+    }
+    w.grow(off, sizeof(mb2::TagEfiMmap) + count * EFI_DESCRIPTOR_SIZE);
+    *descriptors = count;
+    return off;
+}
 
 } // namespace
 
@@ -82,18 +155,18 @@ MbiBuilt build_mbi(const MbiInput& in)
         write32(w.at(off + offsetof(mb2::TagModule, mod_end)), in.mod_start);
         memcpy(w.at(off + sizeof(mb2::TagModule)), MODULE_NAME, sizeof(MODULE_NAME));
     }
-
-    /* 3.6.8: memory map, from the multiboot1 one; entry_size 24 (16 for mmap-entry-small). */
-    const uint32_t entry_size = defect == Defect::mmap_entry_small ? 16 : sizeof(mb2::MmapEntry);
-    const uint32_t mmap_extra = defect == Defect::mmap_overrun ? 12 : 0;
-    const uint32_t mmap_off = w.tag(mb2::TAG_TYPE_MMAP, sizeof(mb2::TagMmap) + in.ram->count * entry_size + mmap_extra);
-    write32(w.at(mmap_off + offsetof(mb2::TagMmap, entry_size)), entry_size);
-    write32(w.at(mmap_off + offsetof(mb2::TagMmap, entry_version)), 0);
-    for (uint32_t i = 0; i < in.ram->count; ++i) {
-        const RamRange& r = in.ram->entries[i];
-        const mb2::MmapEntry e{r.base_addr, r.length, r.type, 0};
-        memcpy(w.at(mmap_off + sizeof(mb2::TagMmap) + i * entry_size), &e, entry_size);
+    /* 3.6.6: the modules passed on, each with its string and a NUL (from the memset). */
+    for (uint32_t m = 0; m < in.module_count; ++m) {
+        const PassedModule& mod = in.modules[m];
+        const uint32_t off = w.tag(mb2::TAG_TYPE_MODULE, sizeof(mb2::TagModule) + mod.string_len + 1);
+        write32(w.at(off + offsetof(mb2::TagModule, mod_start)), mod.mod_start);
+        write32(w.at(off + offsetof(mb2::TagModule, mod_end)), mod.mod_end);
+        memcpy(w.at(off + sizeof(mb2::TagModule)), mod.string, mod.string_len);
     }
+
+    /* 3.6.19 with efi-mmap, else 3.6.8: the memory map handed over. */
+    uint32_t map_entries = in.map->count;
+    const uint32_t mmap_off = in.args->efi_mmap ? efi_mmap_tag(w, *in.map, &map_entries) : mmap_tag(w, *in.map, defect);
 
     /* 3.6.3: basic memory information (KiB). */
     const uint32_t meminfo_off = w.tag(mb2::TAG_TYPE_BASIC_MEMINFO, sizeof(mb2::TagBasicMeminfo));
@@ -106,7 +179,8 @@ MbiBuilt build_mbi(const MbiInput& in)
         w.tag(mb2::TAG_TYPE_END, sizeof(mb2::TagHeader));
 
     /* The defects that change a size after the fact, and the tag each concerns. */
-    MbiBuilt built{mbi_build, w.size(), w.size(), true, 0};
+    MbiBuilt built{mbi_build, w.size(), w.size(), true, 0,
+                   in.args->efi_mmap ? mb2::TAG_TYPE_EFI_MMAP : mb2::TAG_TYPE_MMAP, map_entries};
     switch (defect) {
     case Defect::tag_size_small: built.defect_offset = name_off; break;
     case Defect::tag_overrun: built.defect_offset = meminfo_off; break;

@@ -59,4 +59,33 @@ uint32_t MemoryMap::top_base(uint32_t size, uint32_t align) const
     return uint32_t(best);
 }
 
+void split_memory_map(const MemoryMap& ram, uint32_t count, uint32_t size, bool holes, HandedMap* out)
+{
+    out->count = 0;
+    const uint64_t split_end = SPLIT_BASE + uint64_t(count) * size;
+    bool done = count == 0;
+    for (uint32_t i = 0; i < ram.count; ++i) {
+        const RamRange& r = ram.entries[i];
+        const uint64_t end = r.base_addr + r.length;
+        if (done || r.type != MULTIBOOT1_MEMORY_AVAILABLE || r.base_addr > SPLIT_BASE || end < split_end) {
+            out->entries[out->count++] = r;
+            continue;
+        }
+        if (r.base_addr < SPLIT_BASE)
+            out->entries[out->count++] = RamRange{r.base_addr, SPLIT_BASE - r.base_addr, r.type};
+        for (uint32_t p = 0; p < count; ++p)
+            out->entries[out->count++] =
+                RamRange{SPLIT_BASE + uint64_t(p) * size, size - (holes ? SPLIT_HOLE : 0), r.type};
+        if (end > split_end)
+            out->entries[out->count++] = RamRange{split_end, end - split_end, r.type};
+        done = true;
+    }
+    if (!done) {
+        Line line = error();
+        line.str("mmap-split=").dec(count).str(": no available RAM range holds [").hex(uint32_t(SPLIT_BASE));
+        line.str(", +").hex(uint32_t(split_end - SPLIT_BASE)).str(") (QEMU -m too small?)");
+        fail(line);
+    }
+}
+
 } // namespace testloader

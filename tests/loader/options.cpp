@@ -53,6 +53,21 @@ bool parse_hex(const char* s, uint32_t n, uint32_t* out)
     return true;
 }
 
+/* Decimal, 1..9 digits; false on anything else. */
+bool parse_dec(const char* s, uint32_t n, uint32_t* out)
+{
+    if (n == 0 || n > 9)
+        return false;
+    uint32_t v = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + uint32_t(s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
 [[noreturn]] void bad_argument(const char* tok, uint32_t len, const char* expected)
 {
     Line line = error();
@@ -92,11 +107,38 @@ void parse_madt(const char* tok, uint32_t len, Args* a)
     }
 }
 
+/*
+ * mmap-split=<count>:<size>[:holes]: count decimal (1..SPLIT_MAX), size
+ * hex (a 4 KiB multiple above 4 KiB, so that a hole leaves a piece);
+ * anything else: bad_argument().
+ */
+void parse_split(const char* tok, uint32_t len, Args* a)
+{
+    const char* expected = "mmap-split=<count 1..1600>:<piece size, hex, a multiple of 0x1000 above it>[:holes]";
+    uint32_t at = 11;                       /* after "mmap-split=" */
+    uint32_t n = 0;
+    while (at + n < len && tok[at + n] != ':')
+        ++n;
+    if (!parse_dec(tok + at, n, &a->split_count) || at + n == len || a->split_count == 0 ||
+        a->split_count > SPLIT_MAX)
+        bad_argument(tok, len, expected);
+    at += n + 1;
+    n = 0;
+    while (at + n < len && tok[at + n] != ':')
+        ++n;
+    if (!parse_hex(tok + at, n, &a->split_size) || a->split_size % 0x1000 || a->split_size <= 0x1000)
+        bad_argument(tok, len, expected);
+    at += n;
+    a->split_holes = at < len;
+    if (a->split_holes && !equals(tok + at, len - at, ":holes"))
+        bad_argument(tok, len, expected);
+}
+
 } // namespace
 
 Args parse_args(const char* s)
 {
-    Args a{false, 0, Defect::none, relboot_cmdline, 0, 0, {}};
+    Args a{false, 0, Defect::none, relboot_cmdline, 0, 0, {}, 0, 0, false, false};
     bool base_set = false;
     for (bool first = true;; first = false) {
         while (is_space(*s))
@@ -141,8 +183,13 @@ Args parse_args(const char* s)
             a.defect = Defect(i);
         } else if (starts_with(tok, len, "madt=")) {
             parse_madt(tok, len, &a);
+        } else if (starts_with(tok, len, "mmap-split=")) {
+            parse_split(tok, len, &a);
+        } else if (equals(tok, len, "efi-mmap")) {
+            a.efi_mmap = true;
         } else {
-            bad_argument(tok, len, "base=<hex>|top, defect=<name>, madt=<entries> or -- <relboot command line>");
+            bad_argument(tok, len, "base=<hex>|top, defect=<name>, madt=<entries>, mmap-split=<count>:<size>[:holes], "
+                                   "efi-mmap or -- <relboot command line>");
         }
     }
     if (!base_set) {
@@ -154,6 +201,11 @@ Args parse_args(const char* s)
         a.defect != Defect::pvh_madt_ghost) {
         Line line = error();
         line.str("madt= needs defect=pvh-madt, pvh-madt-checksum or pvh-madt-ghost (the loader's own ACPI tables)");
+        fail(line);
+    }
+    if ((a.split_count || a.efi_mmap) && (defect_is_mb1(a.defect) || defect_is_pvh(a.defect))) {
+        Line line = error();
+        line.str("mmap-split= and efi-mmap shape the multiboot2 MBI: not with a multiboot1 or PVH defect");
         fail(line);
     }
     return a;

@@ -1,7 +1,8 @@
 /*
  * The test loader's options: its multiboot1 command line (QEMU -append),
  *
- *   [<kernel path>] base=<hex>|top [defect=<name>] [madt=<type>:<id>:<flags>,...] [-- <relboot command line>]
+ *   [<kernel path>] base=<hex>|top [defect=<name>] [madt=<type>:<id>:<flags>,...]
+ *       [mmap-split=<count>:<size>[:holes]] [efi-mmap] [-- <relboot command line>]
  */
 #ifndef TESTLOADER_OPTIONS_H
 #define TESTLOADER_OPTIONS_H
@@ -75,6 +76,9 @@ struct MadtCpuEntry {
     uint32_t flags;             /* Local APIC Flags: bit 0 Enabled, bit 1 Online Capable (ACPI 6.5, Table 5.23) */
 };
 
+/* Most pieces mmap-split= may cut (memory_map.h, SPLIT_BASE). */
+inline constexpr uint32_t SPLIT_MAX = 1600;
+
 /* What the multiboot1 command line asked for. */
 struct Args {
     bool base_top;              /* base=top: computed from the memory map */
@@ -84,6 +88,10 @@ struct Args {
     uint32_t cmdline_len;       /* its bytes */
     uint32_t madt_count;        /* madt=: entries in madt[]; 0: the defect's own (APIC IDs 0 and 1, and 7 for ghost) */
     MadtCpuEntry madt[MADT_CPUS_MAX];
+    uint32_t split_count;       /* mmap-split=: pieces cut from the RAM at SPLIT_BASE (0: none) */
+    uint32_t split_size;        /* bytes of each piece (4 KiB multiple, above 4 KiB) */
+    bool split_holes;           /* each piece ends SPLIT_HOLE early: no two pieces merge */
+    bool efi_mmap;              /* efi-mmap: the memory map as tag 17 (EFI descriptors), no tag 6 */
 };
 
 /*
@@ -95,9 +103,12 @@ struct Args {
  * command line.  madt= lists the CPU entries of the loader's MADT (for
  * defect=pvh-madt, pvh-madt-checksum or pvh-madt-ghost, in place of their
  * own), comma-separated, each <type>:<apic id>:<flags> in hex, type 0 or
- * 9, at most MADT_CPUS_MAX.  No base=, an unknown token or value, a
- * madt= without one of those defects, or a relboot command line longer
- * than CMDLINE_MAX bytes: error and fail().
+ * 9, at most MADT_CPUS_MAX.  mmap-split=<count>:<size>[:holes] (count
+ * decimal, 1 to SPLIT_MAX; size hex, a 4 KiB multiple above 4 KiB) and
+ * efi-mmap shape the multiboot2 memory map (mbi_build.h).  No base=, an
+ * unknown token or value, a madt= without one of those defects,
+ * mmap-split= or efi-mmap with a multiboot1 or PVH defect, or a relboot
+ * command line longer than CMDLINE_MAX bytes: error and fail().
  */
 Args parse_args(const char* s);
 

@@ -434,6 +434,7 @@ TEST(BootInfoMultiboot2, MoreModulesThanModulesMax)
     ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     EXPECT_EQ(f.bs.mbi.module_count, n);
     EXPECT_EQ(f.bs.module_count, MODULES_MAX);
+    EXPECT_EQ(f.bs.modules_dropped, 6u);
     EXPECT_EQ(f.bs.warnings, uint32_t(WARN_MODULES_TRUNCATED));
     for (uint32_t i = 0; i < MODULES_MAX; ++i) {
         const BootModule& m = f.tables->modules[i];
@@ -453,20 +454,65 @@ TEST(BootInfoMultiboot2, MoreModulesThanModulesMax)
         exact.module(0x200000, 0x201000, "m");
     const Filled g = fill(exact.end().build());
     EXPECT_EQ(g.bs.module_count, MODULES_MAX);
+    EXPECT_EQ(g.bs.modules_dropped, 0u);
     EXPECT_EQ(g.bs.warnings, 0u);
 }
 
 TEST(BootInfoMultiboot2, MoreMemoryRangesThanMemoryMapMax)
 {
-    /* 300 alternating ranges: the first MEMORY_MAP_MAX are taken, the warning says the rest were dropped. */
+    /* 1500 ranges at 256 MiB, usable and reserved by turns: the first MEMORY_MAP_MAX stay, the warning names the rest. */
     std::vector<MbiBuilder::MmapEntry> entries;
-    for (uint32_t i = 0; i < 300; ++i)
-        entries.push_back({uint64_t(i) * 0x1000, 0x1000, i % 2 ? 2u : 1u});
+    for (uint32_t i = 0; i < 1500; ++i)
+        entries.push_back({0x10000000 + uint64_t(i) * 0x1000, 0x1000, i % 2 ? 2u : 1u});
     const Filled f = fill(MbiBuilder().mmap_entries(entries).end().build());
     ASSERT_TRUE(f.error.ok()) << error_line(f.error);
     EXPECT_EQ(f.bs.warnings, uint32_t(WARN_MMAP_TRUNCATED));
     ASSERT_EQ(f.bs.memory_map_count, MEMORY_MAP_MAX);
-    EXPECT_EQ(f.map().back(), sized((MEMORY_MAP_MAX - 1) * 0x1000, 0x1000, R));
+    EXPECT_EQ(f.map().front(), sized(0x10000000, 0x1000, U));
+    EXPECT_EQ(f.map().back(), sized(0x10000000 + (MEMORY_MAP_MAX - 1) * 0x1000, 0x1000, R));
+    EXPECT_EQ(f.bs.memory_map_dropped, 1500u - MEMORY_MAP_MAX);
+    EXPECT_EQ(f.bs.memory_map_cut, 0x10000000 + MEMORY_MAP_MAX * 0x1000u);
+}
+
+TEST(BootInfoMultiboot2, ThreeHundredAdjacentRangesMergeBeforeAnyCap)
+{
+    /* The MBI: 300 adjacent 1 MiB ranges from 1 MiB; the MBI (at 0x102000) splits the one they make. */
+    std::vector<MbiBuilder::MmapEntry> entries;
+    for (uint32_t i = 0; i < 300; ++i)
+        entries.push_back({0x100000 + uint64_t(i) * 0x100000, 0x100000, 1});
+    const Filled f = fill(MbiBuilder().mmap_entries(entries).end().build());
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
+    const uint32_t total = total_size(f.mbi);
+    EXPECT_EQ(f.bs.warnings, 0u);
+    EXPECT_EQ(f.bs.memory_map_dropped, 0u);
+    EXPECT_EQ(f.map(), (std::vector<MemoryRange>{span(0x100000, MBI_PHYS, U), span(MBI_PHYS, MBI_PHYS + total, DATA),
+                                                 span(MBI_PHYS + total, 301 * 0x100000, U)}));
+    const std::vector<MemoryRange> map = f.map();
+    EXPECT_EQ(memory_map_usable_bytes(map.data(), uint32_t(map.size())) / 1024, (300 * 0x100000 - total) / 1024);
+}
+
+TEST(BootInfoMultiboot2, FifteenHundredEfiDescriptorsThatMergeWithoutTag6)
+{
+    /* Tag 17 alone: 1500 descriptors of five types that all mean usable RAM after ExitBootServices(). */
+    const uint32_t usable_types[] = {efi::LOADER_CODE, efi::LOADER_DATA, efi::BOOT_SERVICES_CODE,
+                                     efi::BOOT_SERVICES_DATA, efi::CONVENTIONAL_MEMORY};
+    std::vector<MbiBuilder::EfiDescriptor> descs;
+    for (uint32_t i = 0; i < 1500; ++i)
+        descs.push_back({usable_types[i % 5], 0x10000000 + uint64_t(i) * 0x40000, 0x40, 0});
+    const Filled f = fill(MbiBuilder().efi_mmap(descs, 48).end().build());
+    ASSERT_TRUE(f.error.ok()) << error_line(f.error);
+    EXPECT_EQ(f.bs.warnings, 0u);
+    EXPECT_EQ(f.bs.efi_mmap_size, 1500u * 48);
+    EXPECT_EQ(f.map(), (std::vector<MemoryRange>{span(0x10000000, 0x10000000 + 1500 * 0x40000, U)}));
+    /* By turns with reserved ones, they reach the cap: the lowest MEMORY_MAP_MAX stay. */
+    for (uint32_t i = 1; i < 1500; i += 2)
+        descs[i].type = efi::RESERVED_MEMORY_TYPE;
+    const Filled g = fill(MbiBuilder().efi_mmap(descs, 48).end().build());
+    ASSERT_TRUE(g.error.ok()) << error_line(g.error);
+    EXPECT_EQ(g.bs.warnings, uint32_t(WARN_MMAP_TRUNCATED));
+    EXPECT_EQ(g.bs.memory_map_count, MEMORY_MAP_MAX);
+    EXPECT_EQ(g.bs.memory_map_dropped, 1500u - MEMORY_MAP_MAX);
+    EXPECT_EQ(g.bs.memory_map_cut, 0x10000000 + uint64_t(MEMORY_MAP_MAX) * 0x40000);
 }
 
 TEST(BootInfoMultiboot2, InUseRangesSplitTheMapPastItsCapacity)

@@ -1,7 +1,10 @@
 /* The command-line grammar (docs/cmdline.md) and every option's value forms. */
 #include <gtest/gtest.h>
 #include "cmdline/cmdline.h"
+#include "cmdline/keywords.h"
+#include "cmdline/values.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -155,6 +158,40 @@ TEST(CmdlineGrammar, LengthBoundsTheParseNotJustNul)
     cmdline_parse(with_nul.c_str(), uint32_t(with_nul.size()), &o, &spans);
     EXPECT_EQ(o.debug_exit_port, 0xf4);
     EXPECT_EQ(o.debug_fault, DebugFault::none);
+}
+
+/*
+ * The scan reads a run of text bytes past len up to the next special byte
+ * (the line ends with a NUL), but acts on no byte past len: an '=', a
+ * '"', a '\\' or a separator there changes nothing.
+ */
+TEST(CmdlineGrammar, SpecialBytesPastTheLengthAreNotParsed)
+{
+    const Parsed flag = parse("nosmp=off", 5);   /* "nosmp": the bare flag */
+    EXPECT_TRUE(flag.has(OptionId::nosmp));
+    EXPECT_TRUE(flag_value(flag.o, OptionId::nosmp, false));
+    EXPECT_EQ(flag.malformed(), Strings{});
+
+    const Parsed quote = parse("ab\"c d\"", 2);
+    EXPECT_EQ(quote.unknown(), Strings{"ab"});
+    EXPECT_FALSE(quote.o.unterminated_quote);
+    EXPECT_EQ(quote.spans.unknown[0].length, 2u);
+
+    const Parsed open_quote = parse("ab\"c d", 4);   /* the '"' is inside, its close would be past len */
+    EXPECT_EQ(open_quote.unknown(), Strings{"abc"});
+    EXPECT_TRUE(open_quote.o.unterminated_quote);
+
+    EXPECT_FALSE(parse("ab\"c", 2).o.unterminated_quote);   /* a '"' past len opens nothing */
+
+    EXPECT_EQ(parse("x\\\"y", 1).unknown(), Strings{"x"});   /* the escape starts at len */
+    const Parsed escape = parse("xy\\\"z", 3);   /* its escaped byte lies past len: a plain '\\' */
+    EXPECT_EQ(escape.unknown(), Strings{"xy\\"});
+    EXPECT_FALSE(escape.o.unterminated_quote);
+
+    const Parsed next = parse("debug-exit=0xf4 loglvl=debug", 15);
+    EXPECT_EQ(next.o.debug_exit_port, 0xf4);
+    EXPECT_FALSE(next.has(OptionId::loglvl));
+    EXPECT_EQ(next.unknown(), Strings{});
 }
 
 TEST(CmdlineGrammar, FourKiBParsedLongerTruncatedAndReported)
@@ -431,4 +468,293 @@ TEST(CmdlineOptions, Guest)
         EXPECT_EQ(p.o.guest, GuestSel::svm) << bad;
         EXPECT_EQ(p.o.malformed_count, 1u) << bad;
     }
+}
+
+/*
+ * Keyword options (cmdline/keywords.h): one table of (word, value) pairs
+ * per option, read by the parser, by the report (keyword_of()) and for the
+ * form text.  The tests below take every table from the option list, so a
+ * new KEYWORD row is tested without a line here, except in the list of
+ * documented words, which is the interface written out by hand.
+ */
+namespace {
+
+/* A row of the option list, as the tests see it. */
+struct Row {
+    OptionId id;
+    std::string name;
+    std::string kind;
+};
+
+const std::vector<Row>& option_rows()
+{
+    static const std::vector<Row> rows = {
+#define RELBOOT_OPTION(id, name, kind, form, help) {OptionId::id, name, #kind},
+#include "cmdline/cmdline_options.def"
+#undef RELBOOT_OPTION
+    };
+    return rows;
+}
+
+/* The option named name (through option_name()); OptionId::count for none. */
+OptionId lookup_id(const std::string& name)
+{
+    for (uint32_t i = 0; i < uint32_t(OptionId::count); ++i)
+        if (name == option_name(OptionId(i)))
+            return OptionId(i);
+    return OptionId::count;
+}
+
+/* Splits a form text at its '|'. */
+Strings split_form(const std::string& form)
+{
+    Strings words;
+    std::string::size_type start = 0;
+    for (;;) {
+        const auto bar = form.find('|', start);
+        words.push_back(form.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+        if (bar == std::string::npos)
+            return words;
+        start = bar + 1;
+    }
+}
+
+/*
+ * Every word of option id's table: parsed alone it sets field to its value
+ * and nothing else; the report's word for that value is the same word; the
+ * option's form text is the table's words in table order.
+ */
+template <typename E, size_t N>
+void expect_round_trip(OptionId id, const std::string& name, const Keyword<E> (&table)[N], E Options::*field)
+{
+    Strings words;
+    for (const Keyword<E>& k : table) {
+        const std::string line = name + "=" + k.word;
+        const Parsed p = parse(line);
+        EXPECT_EQ(p.o.present, 1u << uint32_t(id)) << line;
+        EXPECT_EQ(p.malformed(), Strings{}) << line;
+        EXPECT_EQ(p.unknown(), Strings{}) << line;
+        EXPECT_EQ(uint32_t(p.o.*field), uint32_t(k.value)) << line;
+        const char* printed = cmdline::keyword_of(p.o, id);
+        ASSERT_NE(printed, nullptr) << line;
+        EXPECT_EQ(std::string(printed), k.word) << line;
+        words.push_back(k.word);
+        /* A word is whole: neither a prefix nor a longer text is accepted. */
+        EXPECT_EQ(parse(line + "x").malformed(), Strings{name + ":" + line + "x"});
+        EXPECT_EQ(parse(line.substr(0, line.size() - 1)).malformed(),
+                  Strings{name + ":" + line.substr(0, line.size() - 1)});
+    }
+    EXPECT_EQ(split_form(option_form(id)), words) << name;
+}
+
+} // namespace
+
+TEST(CmdlineKeywords, EveryWordOfEveryTableParsesToItsValueAndPrintsBack)
+{
+    int tables = 0;
+#define RELBOOT_TEST_VALUE(id, name, form)
+#define RELBOOT_TEST_FLAG(id, name, form)
+#define RELBOOT_TEST_KEYWORD(id, name, form)                         \
+    {                                                                \
+        SCOPED_TRACE(name);                                          \
+        expect_round_trip(OptionId::id, name, form, &Options::id);   \
+        ++tables;                                                    \
+    }
+#define RELBOOT_OPTION(id, name, kind, form, help) RELBOOT_TEST_##kind(id, name, form)
+#include "cmdline/cmdline_options.def"
+#undef RELBOOT_OPTION
+#undef RELBOOT_TEST_KEYWORD
+#undef RELBOOT_TEST_FLAG
+#undef RELBOOT_TEST_VALUE
+    EXPECT_EQ(tables, 10);
+}
+
+/*
+ * The words each keyword option is documented to take (docs/cmdline.md)
+ * and the value each stands for, written out: a word missing from its
+ * table, a value left without a word, a word added, or two values swapped
+ * in a table fails here.
+ */
+TEST(CmdlineKeywords, DocumentedWordsMeanTheirValues)
+{
+    struct Expected {
+        std::string option;
+        std::vector<std::pair<std::string, uint32_t>> words;   /* every word, and its value */
+    };
+    const std::vector<Expected> expected = {
+        {"console", {{"com1", uint32_t(ConsoleSel::com1)}, {"com2", uint32_t(ConsoleSel::com2)},
+                     {"com3", uint32_t(ConsoleSel::com3)}, {"com4", uint32_t(ConsoleSel::com4)},
+                     {"none", uint32_t(ConsoleSel::none)}}},
+        {"loglvl", {{"quiet", uint32_t(LogLevel::quiet)}, {"info", uint32_t(LogLevel::info)},
+                    {"debug", uint32_t(LogLevel::debug)}}},
+        {"edd", {{"off", uint32_t(Edd::off)}, {"on", uint32_t(Edd::on)}, {"skipmbr", uint32_t(Edd::skipmbr)}}},
+        {"edid", {{"no", uint32_t(Edid::no)}, {"force", uint32_t(Edid::force)}}},
+        {"payload", {{"auto", uint32_t(PayloadSel::automatic)}, {"linux", uint32_t(PayloadSel::linux_kernel)},
+                     {"none", uint32_t(PayloadSel::none)}}},
+        {"guest", {{"native", uint32_t(GuestSel::native)}, {"svm", uint32_t(GuestSel::svm)},
+                   {"vmx", uint32_t(GuestSel::vmx)}, {"auto", uint32_t(GuestSel::automatic)}}},
+        {"debug-fault", {{"ud2", uint32_t(DebugFault::ud2)}, {"gp", uint32_t(DebugFault::gp)},
+                         {"pf", uint32_t(DebugFault::pf)}, {"ud2-all", uint32_t(DebugFault::ud2_all)}}},
+        {"debug-fault32", {{"ud2", uint32_t(DebugFault::ud2)}, {"gp", uint32_t(DebugFault::gp)}}},
+        {"debug-ebs", {{"stale-once", uint32_t(DebugEbs::stale_once)},
+                       {"stale-twice", uint32_t(DebugEbs::stale_twice)}}},
+        {"debug-npt-hole", {{"zero-page", uint32_t(NptHole::zero_page)}}},
+    };
+    /* The value a parse stored in an option's field, whatever its type. */
+    auto stored = [](const Options& o, OptionId id) -> uint32_t {
+        switch (id) {
+        case OptionId::console: return uint32_t(o.console);
+        case OptionId::loglvl: return uint32_t(o.loglvl);
+        case OptionId::edd: return uint32_t(o.edd);
+        case OptionId::edid: return uint32_t(o.edid);
+        case OptionId::payload: return uint32_t(o.payload);
+        case OptionId::guest: return uint32_t(o.guest);
+        case OptionId::debug_fault: return uint32_t(o.debug_fault);
+        case OptionId::debug_fault32: return uint32_t(o.debug_fault32);
+        case OptionId::debug_ebs: return uint32_t(o.debug_ebs);
+        case OptionId::debug_npt_hole: return uint32_t(o.debug_npt_hole);
+        default: return ~0u;
+        }
+    };
+    Strings keyword_options, listed;
+    for (const Row& row : option_rows())
+        if (row.kind == "KEYWORD")
+            keyword_options.push_back(row.name);
+    for (const Expected& e : expected) {
+        listed.push_back(e.option);
+        Strings words;
+        for (const auto& [word, value] : e.words) {
+            const Parsed p = parse(e.option + "=" + word);
+            ASSERT_EQ(p.o.present, 1u << uint32_t(lookup_id(e.option))) << e.option << "=" << word;
+            EXPECT_EQ(stored(p.o, lookup_id(e.option)), value) << e.option << "=" << word;
+            words.push_back(word);
+        }
+        /* Exactly these words: the form text lists the table's words, no more. */
+        Strings form = split_form(option_form(lookup_id(e.option)));
+        std::sort(form.begin(), form.end());
+        std::sort(words.begin(), words.end());
+        EXPECT_EQ(form, words) << e.option;
+    }
+    EXPECT_EQ(listed, keyword_options);
+}
+
+/* Every word of FLAG_KEYWORDS, for every FLAG option: its value, printed back as on or off. */
+TEST(CmdlineKeywords, FlagWordsParseAndPrintOnOrOff)
+{
+    int flags = 0;
+    for (const Row& row : option_rows()) {
+        if (row.kind != "FLAG")
+            continue;
+        ++flags;
+        EXPECT_STREQ(option_form(row.id), "on|off") << row.name;
+        for (const Keyword<bool>& k : FLAG_KEYWORDS) {
+            const std::string line = row.name + "=" + k.word;
+            const Parsed p = parse(line);
+            EXPECT_EQ(p.o.present, 1u << uint32_t(row.id)) << line;
+            EXPECT_EQ(flag_value(p.o, row.id, !k.value), k.value) << line;
+            const char* printed = cmdline::keyword_of(p.o, row.id);
+            ASSERT_NE(printed, nullptr) << line;
+            EXPECT_STREQ(printed, k.value ? "on" : "off") << line;
+        }
+        EXPECT_STREQ(cmdline::keyword_of(parse("no-" + row.name).o, row.id), "off") << row.name;
+        EXPECT_STREQ(cmdline::keyword_of(parse(row.name).o, row.id), "on") << row.name;
+    }
+    EXPECT_GE(flags, 2);
+    /* A VALUE option has no word. */
+    EXPECT_EQ(cmdline::keyword_of(parse("debug-exit=0xf4").o, OptionId::debug_exit), nullptr);
+}
+
+/*
+ * The checks behind the tables' static_asserts, on every table and on
+ * broken ones: each must be able to say no.
+ */
+TEST(CmdlineKeywords, NoWordTwiceNoValueWithTwoWords)
+{
+#define RELBOOT_TEST_VALUE(form)
+#define RELBOOT_TEST_FLAG(form)
+#define RELBOOT_TEST_KEYWORD(form)                 \
+    EXPECT_TRUE(words_unique(form)) << #form;      \
+    EXPECT_TRUE(values_unique(form)) << #form;
+#define RELBOOT_OPTION(id, name, kind, form, help) RELBOOT_TEST_##kind(form)
+#include "cmdline/cmdline_options.def"
+#undef RELBOOT_OPTION
+#undef RELBOOT_TEST_KEYWORD
+#undef RELBOOT_TEST_FLAG
+#undef RELBOOT_TEST_VALUE
+    EXPECT_TRUE(words_unique(FLAG_KEYWORDS));
+    EXPECT_FALSE(values_unique(FLAG_KEYWORDS));   /* on, yes, true, 1: aliases, printed as "on" */
+    EXPECT_TRUE(words_unique(VGA_KINDS));
+    EXPECT_TRUE(values_unique(VGA_KINDS));
+    EXPECT_TRUE(prefix_free(VGA_KINDS));
+
+    constexpr Keyword<Edd> same_word[] = {{"off", Edd::off}, {"on", Edd::on}, {"off", Edd::skipmbr}};
+    EXPECT_FALSE(words_unique(same_word));
+    EXPECT_TRUE(values_unique(same_word));
+    constexpr Keyword<Edd> two_words[] = {{"off", Edd::off}, {"on", Edd::on}, {"no", Edd::off}};
+    EXPECT_TRUE(words_unique(two_words));
+    EXPECT_FALSE(values_unique(two_words));
+    constexpr Keyword<Edd> empty_word[] = {{"", Edd::off}};
+    EXPECT_FALSE(words_unique(empty_word));
+    constexpr Keyword<VgaKind> prefixed[] = {{"gfx-", VgaKind::gfx}, {"gfx-x", VgaKind::mode}};
+    EXPECT_FALSE(prefix_free(prefixed));
+    /* A value the table has no word for: no word to print. */
+    EXPECT_EQ(keyword_word(same_word, Edd::on), std::string("on"));
+    EXPECT_EQ(keyword_word(DEBUG_FAULT32_KEYWORDS, DebugFault::pf), nullptr);
+    EXPECT_EQ(keyword_word(EDID_KEYWORDS, Edid::unset), nullptr);
+}
+
+/*
+ * Two tables of one enumeration (debug-fault= and debug-fault32=, both
+ * DebugFault) agree: a word means one value, a value has one word.
+ */
+TEST(CmdlineKeywords, TablesOfOneTypeAgree)
+{
+    for (const Keyword<DebugFault>& a : DEBUG_FAULT_KEYWORDS)
+        for (const Keyword<DebugFault>& b : DEBUG_FAULT32_KEYWORDS)
+            EXPECT_EQ(std::string(a.word) == b.word, a.value == b.value) << a.word << " " << b.word;
+    for (const Keyword<DebugFault>& b : DEBUG_FAULT32_KEYWORDS)
+        EXPECT_NE(find_keyword(DEBUG_FAULT_KEYWORDS, b.word, uint32_t(std::string(b.word).size())), nullptr)
+            << "debug-fault32=" << b.word << " is no debug-fault= word";
+}
+
+/* vga=: each kind's word (VGA_KINDS, which the report prints) with its parameters. */
+TEST(CmdlineKeywords, VgaKindsParseWithTheirWord)
+{
+    const struct {
+        VgaKind kind;
+        const char* parameters;
+    } samples[] = {{VgaKind::current, ""}, {VgaKind::text, "25"}, {VgaKind::gfx, "800x600x16"},
+                   {VgaKind::mode, "0x317"}};
+    for (const Keyword<VgaKind>& k : VGA_KINDS) {
+        const char* parameters = nullptr;
+        for (const auto& s : samples)
+            if (s.kind == k.value)
+                parameters = s.parameters;
+        ASSERT_NE(parameters, nullptr) << k.word << ": no sample";
+        const std::string line = std::string("vga=") + k.word + parameters;
+        const Parsed p = parse(line);
+        EXPECT_EQ(p.malformed(), Strings{}) << line;
+        EXPECT_EQ(p.o.vga.kind, k.value) << line;
+        EXPECT_STREQ(keyword_word(VGA_KINDS, p.o.vga.kind), k.word) << line;
+        /* The form text names the word. */
+        EXPECT_NE(std::string(option_form(OptionId::vga)).find(k.word), std::string::npos) << k.word;
+    }
+    /* Every kind the parser can store but unset has a word to print. */
+    for (VgaKind kind : {VgaKind::current, VgaKind::text, VgaKind::gfx, VgaKind::mode})
+        EXPECT_NE(keyword_word(VGA_KINDS, kind), nullptr) << int(kind);
+    EXPECT_EQ(parse("vga=current25").o.vga.kind, VgaKind::unset);
+}
+
+/* Unknown tokens, malformed values and options mixed, as the lexer meets them in a long line. */
+TEST(CmdlineGrammar, MixedLineKeepsOrderAndLastWins)
+{
+    const Parsed p = parse(" edd=on\tfoo \"loglvl=debug\" edd=skipmbr no-nx bar=\"1 2\" edd=bad console=none -- x");
+    EXPECT_EQ(p.o.edd, Edd::skipmbr);
+    EXPECT_EQ(p.o.loglvl, LogLevel::debug);
+    EXPECT_EQ(p.o.console, ConsoleSel::none);
+    EXPECT_TRUE(nx_off(p.o));
+    EXPECT_EQ(p.unknown(), (Strings{"foo", "bar=1 2"}));
+    EXPECT_EQ(p.malformed(), (Strings{"edd:edd=bad"}));
+    EXPECT_EQ(p.passthrough(), "x");
+    EXPECT_STREQ(cmdline::keyword_of(p.o, OptionId::edd), "skipmbr");
 }

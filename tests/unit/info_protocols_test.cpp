@@ -109,6 +109,43 @@ TEST(Multiboot1, QemuLayout)
     EXPECT_FALSE(bs.warnings);
 }
 
+TEST(Multiboot1, LongMemoryMapMergesAndModulesPastTheCapAreCounted)
+{
+    /* 2000 adjacent 64 KiB ranges of RAM from 256 MiB (the whole map), and 70 modules. */
+    Memory m = qemu_mb1();
+    m.bytes.resize(0x1000 + 2000 * 24);
+    for (uint32_t i = 0; i < 2000; ++i) {
+        m.put32(0x1000 + 24 * i, 20);
+        m.put64(0x1004 + 24 * i, 0x10000000 + uint64_t(i) * 0x10000);
+        m.put64(0x100c + 24 * i, 0x10000);
+        m.put32(0x1014 + 24 * i, 1);
+    }
+    m.put32(44, 2000 * 24);
+    m.put32(48, B + 0x1000);
+    m.put32(20, 70);
+    for (uint32_t i = 0; i < 70; ++i) {
+        m.put32(0x300 + 16 * i, 0x2000000 + i * 0x1000);
+        m.put32(0x304 + 16 * i, 0x2001000 + i * 0x1000);
+        m.put32(0x308 + 16 * i, 0);
+    }
+    const fuzz::Window w = m.window();
+    BootState bs = image_info();
+    auto tables = std::make_unique<BootTables>();
+    bs.info = PhysAddr{B};
+    const BootError c = boot_info_from_multiboot1(bs, context(*tables, w));
+    ASSERT_TRUE(c.ok()) << error_line(c);
+    fuzz::check_filled(w, bs, *tables, TABLES);
+    ASSERT_EQ(bs.memory_map_count, 1u);
+    EXPECT_EQ(tables->memory_map[0].base.value, 0x10000000u);
+    EXPECT_EQ(tables->memory_map[0].size, 2000u * 0x10000);
+    EXPECT_EQ(tables->memory_map[0].type, MemoryType::usable);
+    EXPECT_EQ(bs.module_count, MODULES_MAX);
+    EXPECT_EQ(bs.modules_dropped, 70u - MODULES_MAX);
+    EXPECT_EQ(tables->modules[MODULES_MAX - 1].start.value, 0x2000000u + (MODULES_MAX - 1) * 0x1000);
+    EXPECT_EQ(bs.warnings, uint32_t(WARN_MODULES_TRUNCATED));
+    EXPECT_EQ(bs.memory_map_dropped, 0u);
+}
+
 TEST(Multiboot1, EmptyAppendLeavesAnEmptyCommandLine)
 {
     Memory m = qemu_mb1();
@@ -240,6 +277,44 @@ TEST(Pvh, QemuLayout)
     EXPECT_FALSE(tables->modules[0].string.present());
     EXPECT_GE(bs.memory_map_count, 4u);
     fuzz::check_filled(w, bs, *tables, TABLES);
+}
+
+TEST(Pvh, MapPastTheCapNamesWhatItDropped)
+{
+    /* 1500 ranges from 256 MiB, RAM and reserved by turns (nothing merges), and 65 modules. */
+    Memory m = qemu_pvh();
+    m.bytes.resize(0x1000 + 1500 * 24);
+    for (uint32_t i = 0; i < 1500; ++i) {
+        m.put64(0x1000 + 24 * i, 0x10000000 + uint64_t(i) * 0x1000);
+        m.put64(0x1008 + 24 * i, 0x1000);
+        m.put32(0x1010 + 24 * i, i % 2 ? 2 : 1);
+    }
+    m.put64(40, B + 0x1000);
+    m.put32(48, 1500);
+    m.put32(12, 65);
+    m.put64(16, B + 0x300);
+    for (uint32_t i = 0; i < 65; ++i) {
+        m.put64(0x300 + 32 * i, 0x2000000 + uint64_t(i) * 0x1000);
+        m.put64(0x308 + 32 * i, 0x1000);
+        m.put64(0x310 + 32 * i, 0);
+    }
+    const fuzz::Window w = m.window();
+    BootState bs = image_info();
+    auto tables = std::make_unique<BootTables>();
+    bs.info = PhysAddr{B};
+    const BootError c = boot_info_from_pvh(bs, context(*tables, w));
+    ASSERT_TRUE(c.ok()) << error_line(c);
+    fuzz::check_filled(w, bs, *tables, TABLES);
+    ASSERT_EQ(bs.memory_map_count, MEMORY_MAP_MAX);
+    for (uint32_t i = 0; i < MEMORY_MAP_MAX; ++i) {
+        ASSERT_EQ(tables->memory_map[i].base.value, 0x10000000u + i * 0x1000) << i;
+        ASSERT_EQ(tables->memory_map[i].type, i % 2 ? MemoryType::reserved : MemoryType::usable) << i;
+    }
+    EXPECT_EQ(bs.memory_map_dropped, 1500u - MEMORY_MAP_MAX);
+    EXPECT_EQ(bs.memory_map_cut, 0x10000000u + MEMORY_MAP_MAX * 0x1000);
+    EXPECT_EQ(bs.module_count, MODULES_MAX);
+    EXPECT_EQ(bs.modules_dropped, 1u);
+    EXPECT_EQ(bs.warnings, uint32_t(WARN_MMAP_TRUNCATED | WARN_MODULES_TRUNCATED));
 }
 
 TEST(Pvh, VersionZeroHasNoMemoryMap)

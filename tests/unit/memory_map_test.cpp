@@ -1,4 +1,8 @@
-/* memory_map_build() and its queries (arch/x86/boot/platform/memory_map.h): exact outputs. */
+/*
+ * MemoryMapBuilder, memory_map_build() and the queries
+ * (arch/x86/boot/platform/memory_map.h): exact outputs, the cap, and a
+ * comparison with a reference model on random maps.
+ */
 #include "boot_test_util.h"
 
 #include <gtest/gtest.h>
@@ -6,6 +10,7 @@
 #include <relboot/phys.h>
 
 #include <algorithm>
+#include <random>
 #include <vector>
 
 using namespace relboot;
@@ -318,4 +323,228 @@ TEST(MemoryMap, TypeNames)
     EXPECT_STREQ(memory_type_name(DATA), "boot-data");
     EXPECT_STREQ(memory_type_name(MOD), "module");
     EXPECT_STREQ(memory_type_name(MemoryType(7)), "reserved");
+}
+
+namespace {
+
+constexpr uint64_t MiB = 0x100000;
+
+/* A MemoryMapBuilder over a vector of max entries plus a guard entry that must stay untouched. */
+struct Built {
+    std::vector<MemoryRange> storage;
+    MemoryMapBuilder b;
+
+    explicit Built(uint32_t max) : storage(max + 1, sized(0xdead0000, 0xbeef, MemoryType(0xee))), b(storage.data(), max) {}
+    std::vector<MemoryRange> map() const
+    {
+        EXPECT_EQ(storage.back(), sized(0xdead0000, 0xbeef, MemoryType(0xee))) << "wrote past max";
+        return {storage.begin(), storage.begin() + b.count};
+    }
+};
+
+/* count ranges of size bytes each, back to back from base, types alternating as given. */
+std::vector<MemoryRange> back_to_back(uint64_t base, uint64_t size, uint32_t count, MemoryType even, MemoryType odd)
+{
+    std::vector<MemoryRange> r;
+    for (uint32_t i = 0; i < count; ++i)
+        r.push_back(sized(base + i * size, size, i % 2 ? odd : even));
+    return r;
+}
+
+} // namespace
+
+TEST(MemoryMap, ThreeHundredAdjacentMiBRangesMergeToOne)
+{
+    /* The case: 300 adjacent 1 MiB ranges once gave ranges=2 and 255 MiB usable. */
+    std::vector<MemoryRange> raw = back_to_back(MiB, MiB, 300, U, U);
+    const std::vector<MemoryRange> want = {span(MiB, 301 * MiB, U)};
+    bool truncated = true;
+    const std::vector<MemoryRange> out = build_map(raw, {}, MEMORY_MAP_MAX, &truncated);
+    EXPECT_EQ(out, want);
+    EXPECT_FALSE(truncated);
+    EXPECT_EQ(memory_map_usable_bytes(out.data(), uint32_t(out.size())) / 1024, 300u * 1024);
+    /* In order, one entry is all they need at any step: merging comes before the cap. */
+    EXPECT_EQ(build_map(raw, {}, 1, &truncated), want);
+    EXPECT_FALSE(truncated);
+    /* In any order. */
+    std::mt19937 rng(21);
+    std::shuffle(raw.begin(), raw.end(), rng);
+    EXPECT_EQ(build_map(raw, {}, MEMORY_MAP_MAX, &truncated), want);
+    EXPECT_FALSE(truncated);
+}
+
+TEST(MemoryMap, FifteenHundredRangesThatDoNotMergeReachTheCap)
+{
+    /* Usable and reserved by turns: nothing merges, so 1500 ranges need 1500 entries. */
+    const std::vector<MemoryRange> raw = back_to_back(0x10000000, 0x1000, 1500, U, R);
+    const std::vector<MemoryRange> first(raw.begin(), raw.begin() + MEMORY_MAP_MAX);
+    Built up(MEMORY_MAP_MAX);
+    for (const MemoryRange& r : raw)
+        up.b.add_firmware(r.base.value, r.size, r.type);
+    EXPECT_EQ(up.map(), first);
+    EXPECT_TRUE(up.b.truncated);
+    EXPECT_EQ(up.b.dropped, 1500u - MEMORY_MAP_MAX);
+    EXPECT_EQ(up.b.cut, raw[MEMORY_MAP_MAX].base.value);
+    /* Added from the top down: each range below pushes the highest one out; the same answer. */
+    Built down(MEMORY_MAP_MAX);
+    for (auto r = raw.rbegin(); r != raw.rend(); ++r)
+        down.b.add_firmware(r->base.value, r->size, r->type);
+    EXPECT_EQ(down.map(), first);
+    EXPECT_TRUE(down.b.truncated);
+    EXPECT_EQ(down.b.dropped, 1500u - MEMORY_MAP_MAX);
+    EXPECT_EQ(down.b.cut, raw[MEMORY_MAP_MAX].base.value);
+    /* Exactly MEMORY_MAP_MAX: no cap reached. */
+    Built exact(MEMORY_MAP_MAX);
+    for (const MemoryRange& r : first)
+        exact.b.add_firmware(r.base.value, r.size, r.type);
+    EXPECT_EQ(exact.map(), first);
+    EXPECT_FALSE(exact.b.truncated);
+    EXPECT_EQ(exact.b.dropped, 0u);
+    EXPECT_EQ(exact.b.cut, PHYS_END_MAX);
+}
+
+TEST(MemoryMap, AfterTheCutTheMapStaysExactBelowIt)
+{
+    Built m(2);
+    m.b.add_firmware(0x0, 0x1000, U);
+    m.b.add_firmware(0x2000, 0x1000, R);
+    m.b.add_firmware(0x4000, 0x1000, U);        /* a third entry: dropped, the cut at its base */
+    EXPECT_EQ(m.b.cut, 0x4000u);
+    EXPECT_EQ(m.b.dropped, 1u);
+    /* Reserved over [0x800, 0x4800): applies below the cut, merges, and its part above is lost (counted). */
+    m.b.add_firmware(0x800, 0x4000, R);
+    EXPECT_EQ(m.map(), (std::vector<MemoryRange>{span(0x0, 0x800, U), span(0x800, 0x4000, R)}));
+    EXPECT_EQ(m.b.dropped, 2u);
+    /* Usable over the reserved part and above the cut: reserved stays (stricter), nothing appears above. */
+    m.b.add_firmware(0x3000, 0x3000, U);
+    m.b.add_firmware(0x8000, 0x1000, U);
+    EXPECT_EQ(m.map(), (std::vector<MemoryRange>{span(0x0, 0x800, U), span(0x800, 0x4000, R)}));
+    EXPECT_EQ(m.b.dropped, 4u);
+    /* A claim that splits the usable range needs a third entry: the highest goes, the cut comes down. */
+    m.b.claim(0x200, 0x100, IMG);
+    EXPECT_EQ(m.map(), (std::vector<MemoryRange>{span(0x0, 0x200, U), span(0x200, 0x300, IMG)}));
+    EXPECT_EQ(m.b.cut, 0x300u);
+    EXPECT_EQ(m.b.dropped, 6u);
+    EXPECT_TRUE(m.b.truncated);
+}
+
+TEST(MemoryMap, NoRoomKeepsNothingAndCountsEverything)
+{
+    /* max 0: nothing kept, everything counted. */
+    Built none(0);
+    none.b.add_firmware(0x1000, 0x1000, U);
+    none.b.add_firmware(0x0, 0x1000, R);
+    EXPECT_EQ(none.map(), std::vector<MemoryRange>{});
+    EXPECT_TRUE(none.b.truncated);
+    EXPECT_EQ(none.b.cut, 0x0u);
+    EXPECT_EQ(none.b.dropped, 2u);
+}
+
+namespace {
+
+uint32_t rank(MemoryType t)
+{
+    switch (t) {
+    case U: return 1;
+    case ACPI: return 2;
+    case NVS: return 3;
+    case BAD: return 4;
+    default: return 5;
+    }
+}
+
+/*
+ * The map as the rules define it, worked out byte range by byte range:
+ * between two consecutive boundaries of any range one type holds, the
+ * strictest firmware type there (unknown ones as reserved), usable
+ * replaced by the first in-use range over it; then runs of one type
+ * merged.  An independent model of memory_map.h's contract.
+ */
+std::vector<MemoryRange> reference(const std::vector<MemoryRange>& raw, const std::vector<MemoryRange>& used)
+{
+    std::vector<uint64_t> cuts;
+    for (const auto* list : {&raw, &used})
+        for (const MemoryRange& r : *list)
+            if (r.size)
+                cuts.insert(cuts.end(), {r.base.value, r.base.value + r.size});
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    std::vector<MemoryRange> out;
+    for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+        const uint64_t a = cuts[i], b = cuts[i + 1];
+        uint32_t best = 0;
+        for (const MemoryRange& r : raw)
+            if (r.size && r.base.value <= a && a < r.base.value + r.size)
+                best = std::max(best, rank(r.type));
+        if (!best)
+            continue;
+        MemoryType t = best == 5 ? R : best == 1 ? U : best == 2 ? ACPI : best == 3 ? NVS : BAD;
+        if (t == U) {
+            for (const MemoryRange& u : used) {
+                if ((u.type == IMG || u.type == DATA || u.type == MOD) && u.base.value <= a &&
+                    a < u.base.value + u.size) {
+                    t = u.type;
+                    break;
+                }
+            }
+        }
+        if (!out.empty() && out.back().type == t && out.back().base.value + out.back().size == a)
+            out.back().size += b - a;
+        else
+            out.push_back(span(a, b, t));
+    }
+    return out;
+}
+
+/* ref with everything at or above cut removed (the entry across it shortened). */
+std::vector<MemoryRange> below(std::vector<MemoryRange> ref, uint64_t cut)
+{
+    std::vector<MemoryRange> out;
+    for (MemoryRange r : ref) {
+        if (r.base.value >= cut)
+            break;
+        r.size = std::min(r.size, cut - r.base.value);
+        out.push_back(r);
+    }
+    return out;
+}
+
+} // namespace
+
+TEST(MemoryMap, RandomMapsMatchTheReferenceModel)
+{
+    const MemoryType types[] = {U, U, U, R, ACPI, NVS, BAD, MemoryType(7), MemoryType(20)};
+    const MemoryType used_types[] = {IMG, DATA, MOD, U, R};
+    std::mt19937_64 rng(0x21);
+    auto pick = [&](uint64_t n) { return uint64_t(rng() % n); };
+    for (int iteration = 0; iteration < 1000; ++iteration) {
+        std::vector<MemoryRange> raw, used;
+        const uint64_t n_raw = 1 + pick(40), n_used = pick(6);
+        /* 64 pages, so ranges touch, overlap and nest often; now and then a size of 0. */
+        for (uint64_t i = 0; i < n_raw; ++i)
+            raw.push_back(sized(pick(64) * 0x1000, pick(16) * 0x1000, types[pick(9)]));
+        for (uint64_t i = 0; i < n_used; ++i)
+            used.push_back(sized(pick(64) * 0x1000, pick(8) * 0x1000, used_types[pick(5)]));
+        const std::vector<MemoryRange> want = reference(raw, used);
+
+        bool truncated = true;
+        ASSERT_EQ(build_map(raw, used, MEMORY_MAP_MAX, &truncated), want) << "iteration " << iteration;
+        ASSERT_FALSE(truncated);
+
+        /* With little room: exact below the cut, nothing from it up, and a cap that had to be reached is. */
+        const uint32_t max = uint32_t(pick(want.size() + 2));
+        Built m(max);
+        for (const MemoryRange& r : raw)
+            m.b.add_firmware(r.base.value, r.size, r.type);
+        for (const MemoryRange& u : used)
+            m.b.claim(u.base.value, u.size, u.type);
+        ASSERT_EQ(m.map(), below(want, m.b.cut)) << "iteration " << iteration << " max " << max;
+        ASSERT_EQ(m.b.truncated, m.b.dropped != 0) << "iteration " << iteration;
+        if (want.size() > max) {
+            ASSERT_TRUE(m.b.truncated) << "iteration " << iteration;
+        }
+        if (!m.b.truncated) {
+            ASSERT_EQ(m.b.cut, PHYS_END_MAX);
+        }
+    }
 }

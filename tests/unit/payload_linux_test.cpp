@@ -13,6 +13,7 @@
 #include "payload/linux/payload_linux.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -956,6 +957,43 @@ TEST(LinuxE820, Truncated)
     EXPECT_FALSE(truncated);
 }
 
+TEST(LinuxE820, SplitIntoZeroPageSetupE820ExtAndDropped)
+{
+    /* 200 ranges that do not merge (a gap after each). */
+    std::vector<MemoryRange> map;
+    for (uint64_t i = 0; i < 200; ++i)
+        map.push_back(sized(i * 0x2000, 0x1000, U));
+    const LinuxE820Split all = linux_e820_split(map.data(), 200, 0, LINUX_E820_EXT_MAX);
+    EXPECT_EQ(all.total, 200u);
+    EXPECT_EQ(all.zero_page, 128u);
+    EXPECT_EQ(all.ext, 72u);
+    EXPECT_EQ(all.dropped, 0u);
+    EXPECT_EQ(all.dropped_from, 0u);
+    /* Room for 10 in the node: the highest 62 are dropped, from entry 138's base. */
+    const LinuxE820Split small = linux_e820_split(map.data(), 200, 0, 10);
+    EXPECT_EQ(small.total, 200u);
+    EXPECT_EQ(small.zero_page, 128u);
+    EXPECT_EQ(small.ext, 10u);
+    EXPECT_EQ(small.dropped, 62u);
+    EXPECT_EQ(small.dropped_from, 138u * 0x2000);
+    /* At most 128: no node. */
+    const LinuxE820Split few = linux_e820_split(map.data(), 128, 0, LINUX_E820_EXT_MAX);
+    EXPECT_EQ(few.total, 128u);
+    EXPECT_EQ(few.zero_page, 128u);
+    EXPECT_EQ(few.ext, 0u);
+    EXPECT_EQ(few.dropped, 0u);
+    /* The memory view's split at the limit is one more entry. */
+    EXPECT_EQ(linux_e820_split(map.data(), 200, 0x800, LINUX_E820_EXT_MAX).total, 201u);
+    /* A full map (every range apart) and the split still fit the node: nothing a MEMORY_MAP_MAX map needs is dropped. */
+    std::vector<MemoryRange> full;
+    for (uint64_t i = 0; i < MEMORY_MAP_MAX; ++i)
+        full.push_back(sized(i * 0x2000, 0x1000, U));
+    const LinuxE820Split most = linux_e820_split(full.data(), MEMORY_MAP_MAX, 0x800, LINUX_E820_EXT_MAX);
+    EXPECT_EQ(most.total, MEMORY_MAP_MAX + 1);
+    EXPECT_EQ(most.ext, LINUX_E820_EXT_MAX);
+    EXPECT_EQ(most.dropped, 0u);
+}
+
 /* ---------------------------------------------------------------- zero page */
 
 namespace {
@@ -1135,7 +1173,7 @@ TEST(LinuxZeroPage, LoweredAlignmentIsWrittenBack)
     EXPECT_EQ(at<uint32_t>(z.page, 0x230), 0x400000u);
 }
 
-TEST(LinuxZeroPage, E820TableHoldsAtMost128)
+TEST(LinuxZeroPage, E820TableHoldsAtMost128WithoutANode)
 {
     ZeroPage z;
     std::vector<MemoryRange> map;
@@ -1171,4 +1209,87 @@ TEST(LinuxZeroPage, GuestMemoryViewWrittenFromThePlan)
     EXPECT_TRUE(at<boot_e820_entry>(guest.page, 0x2d0 + 20 * 6) == ent(LIMIT, 0x20000000, E_RES));
     for (uint32_t i = 0; i < 0x2d0; ++i)
         EXPECT_EQ(guest.page[i], native.page[i]) << std::hex << "offset 0x" << i;
+}
+
+namespace {
+
+/* The SETUP_E820_EXT node's buffer, with guard bytes after it; at a physical address inside relboot's image. */
+constexpr uint64_t EXT_PHYS = 0x1fe1c000;
+
+struct ExtBuffer {
+    std::vector<uint8_t> bytes = std::vector<uint8_t>(sizeof(LinuxE820Ext) + 64, 0x5a);
+    void attach(LinuxBootParamsInput& in, uint32_t max)
+    {
+        in.e820_ext = bytes.data();
+        in.e820_ext_phys = EXT_PHYS;
+        in.e820_ext_max = max;
+    }
+};
+
+} // namespace
+
+TEST(LinuxZeroPage, E820Past128GoesToOneSetupE820ExtNode)
+{
+    /* The layout the kernel reads (bootparam.h): setup_data {u64 next; u32 type; u32 len; u8 data[]}, then boot_e820_entry {u64 addr; u64 size; u32 type} packed. */
+    static_assert(offsetof(linuxboot::setup_data, next) == 0 && offsetof(linuxboot::setup_data, type) == 8 &&
+                  offsetof(linuxboot::setup_data, len) == 12 && sizeof(linuxboot::setup_data) == 16);
+    static_assert(offsetof(boot_e820_entry, addr) == 0 && offsetof(boot_e820_entry, size) == 8 &&
+                  offsetof(boot_e820_entry, type) == 16 && sizeof(boot_e820_entry) == 20);
+    static_assert(offsetof(LinuxE820Ext, entries) == 16);
+    ZeroPage z;
+    std::vector<MemoryRange> map;
+    for (uint64_t i = 0; i < 200; ++i)
+        map.push_back(sized(i * 0x2000, 0x1000, i % 3 ? U : ACPI));
+    z.in.memory_map = map.data();
+    z.in.memory_map_count = uint32_t(map.size());
+    ExtBuffer ext;
+    ext.attach(z.in, LINUX_E820_EXT_MAX);
+    z.fill();
+    const std::vector<boot_e820_entry> want = e820(map, 200);
+    ASSERT_EQ(want.size(), 200u);
+    EXPECT_EQ(z.page[0x1e8], 128);                                  /* e820_entries */
+    for (uint32_t i = 0; i < 128; ++i)
+        EXPECT_TRUE(at<boot_e820_entry>(z.page, 0x2d0 + 20 * i) == want[i]) << i;
+    EXPECT_EQ(at<uint64_t>(z.page, 0x250), EXT_PHYS);               /* setup_header.setup_data */
+    const std::vector<uint8_t>& n = ext.bytes;
+    EXPECT_EQ(at<uint64_t>(n, 0), 0u);                              /* next: the list's only node */
+    EXPECT_EQ(at<uint32_t>(n, 8), 1u);                              /* SETUP_E820_EXT */
+    EXPECT_EQ(at<uint32_t>(n, 12), 72u * 20);                       /* len: 72 entries of 20 bytes */
+    for (uint32_t i = 0; i < 72; ++i) {
+        const uint32_t o = 16 + 20 * i;
+        EXPECT_EQ(at<uint64_t>(n, o), want[128 + i].addr) << i;
+        EXPECT_EQ(at<uint64_t>(n, o + 8), want[128 + i].size) << i;
+        EXPECT_EQ(at<uint32_t>(n, o + 16), want[128 + i].type) << i;
+    }
+    for (size_t i = 16 + 72 * 20; i < n.size(); ++i)
+        ASSERT_EQ(n[i], 0x5a) << "byte " << i << " of the node's buffer written past its len";
+}
+
+TEST(LinuxZeroPage, SetupE820ExtHoldsAtMostItsMax)
+{
+    ZeroPage z;
+    std::vector<MemoryRange> map;
+    for (uint64_t i = 0; i < 200; ++i)
+        map.push_back(sized(i * 0x2000, 0x1000, U));
+    z.in.memory_map = map.data();
+    z.in.memory_map_count = uint32_t(map.size());
+    ExtBuffer ext;
+    ext.attach(z.in, 10);
+    z.fill();
+    EXPECT_EQ(z.page[0x1e8], 128);
+    EXPECT_EQ(at<uint64_t>(z.page, 0x250), EXT_PHYS);
+    EXPECT_EQ(at<uint32_t>(ext.bytes, 12), 10u * 20);
+    EXPECT_EQ(at<uint64_t>(ext.bytes, 16 + 20 * 9), 137u * 0x2000);   /* the last one kept */
+    for (size_t i = 16 + 10 * 20; i < ext.bytes.size(); ++i)
+        ASSERT_EQ(ext.bytes[i], 0x5a) << "byte " << i;
+    /* 128 or fewer: the node is not written, setup_data stays 0. */
+    ZeroPage few;
+    few.in.memory_map = map.data();
+    few.in.memory_map_count = 128;
+    ExtBuffer untouched;
+    untouched.attach(few.in, LINUX_E820_EXT_MAX);
+    few.fill();
+    EXPECT_EQ(few.page[0x1e8], 128);
+    EXPECT_EQ(at<uint64_t>(few.page, 0x250), 0u);
+    EXPECT_EQ(untouched.bytes, std::vector<uint8_t>(sizeof(LinuxE820Ext) + 64, 0x5a));
 }

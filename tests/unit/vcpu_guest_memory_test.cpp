@@ -201,7 +201,7 @@ TEST(VcpuGuestMemory, FourLevelReservedBits)
     }
 }
 
-TEST(VcpuGuestMemory, NonCanonicalAndFiveLevelRefused)
+TEST(VcpuGuestMemory, NonCanonicalRefused)
 {
     GuestRam ram;
     const uint64_t linear = 0x0000800000000000;    /* bit 47 set, 63:48 clear */
@@ -212,9 +212,33 @@ TEST(VcpuGuestMemory, NonCanonicalAndFiveLevelRefused)
     const uint64_t ok = 0x00007ffffffff000;
     FourLevel{ram, ok}.map_4k(0x9000);
     ASSERT_TRUE(translate(ram, LONG_MODE, ok, &gpa));
+    EXPECT_EQ(gpa, 0x9000u);
+}
+
+/* 5-level paging (CR4.LA57): a PML5 above the 4-level hierarchy, 57-bit canonical addresses. */
+TEST(VcpuGuestMemory, FiveLevel)
+{
+    constexpr uint64_t PML5 = 0x5000;
     GuestPaging la57 = LONG_MODE;
+    la57.cr3 = PML5;
     la57.cr4 |= CR4_LA57;
-    EXPECT_FALSE(translate(ram, la57, ok, &gpa));
+    /* A kernel address in 5-level paging's upper half: bits 63:57 all set, PML5 index 511. */
+    const uint64_t linear = 0xff11000012345000;
+    GuestRam ram;
+    FourLevel{ram, linear}.map_4k(0x7654000);
+    ram.put64(PML5 + ((linear >> 48) & 511) * 8, FourLevel::PML4 | PTE_P | PTE_RW);
+    uint64_t gpa = 0;
+    ASSERT_TRUE(translate(ram, la57, linear + 0x123, &gpa));
+    EXPECT_EQ(gpa, 0x7654123u);
+    /* The same address is not canonical for 4-level paging. */
+    EXPECT_FALSE(translate(ram, LONG_MODE, linear, &gpa));
+    /* A PML5 entry not present stops the walk. */
+    ram.put64(PML5 + ((linear >> 48) & 511) * 8, 0);
+    EXPECT_FALSE(translate(ram, la57, linear, &gpa));
+    /* Bit 57 set with bit 56 clear is not canonical for 5-level paging: refused before any read. */
+    ram.reads.clear();
+    EXPECT_FALSE(translate(ram, la57, 0x0200000000000000, &gpa));
+    EXPECT_TRUE(ram.reads.empty());
 }
 
 TEST(VcpuGuestMemory, TableInTheHoleFailsTheWalk)

@@ -74,13 +74,21 @@ enum BootWarning : uint32_t {
     WARN_TAG21_MISMATCH = 1u << 1,  /* the loader's base differs from the EIP-derived base */
     WARN_NO_NX          = 1u << 2,  /* CPU without execute-disable: NX bits dropped */
     WARN_MEM_RAISED     = 1u << 3,  /* mem= below the image or the MBI: raised to cover them */
-    WARN_MMAP_TRUNCATED = 1u << 4,  /* more memory ranges than MEMORY_MAP_MAX: the rest dropped */
-    WARN_MODULES_TRUNCATED = 1u << 5, /* more modules than MODULES_MAX: the rest dropped */
+    WARN_MMAP_TRUNCATED = 1u << 4,  /* more merged memory ranges than MEMORY_MAP_MAX: memory_map_dropped
+                                       of them dropped, from memory_map_cut up */
+    WARN_MODULES_TRUNCATED = 1u << 5, /* more modules than MODULES_MAX: the last modules_dropped dropped */
     WARN_EFI_UNREACHABLE = 1u << 6, /* the EFI system table lies beyond the identity map */
 };
 
-/* Capacities of the tables BootState points at (entries). */
-inline constexpr uint32_t MEMORY_MAP_MAX = 256;
+/*
+ * Capacities of the tables BootState points at (entries).  The memory map
+ * counts ranges after merging (memory_map.h): a loader's map of any
+ * length is read whole and merged as it comes, so in ascending order only
+ * more than MEMORY_MAP_MAX distinct ranges reach the cap (servers' EFI
+ * maps have 300 to 700 descriptors, most of which merge).  24 bytes each:
+ * 24 KiB in .boot_tables.
+ */
+inline constexpr uint32_t MEMORY_MAP_MAX = 1024;
 inline constexpr uint32_t MODULES_MAX = 64;
 
 /*
@@ -118,6 +126,7 @@ struct alignas(8) BootState {
     PhysAddr info;              /* its information structure (multiboot2 or multiboot1 MBI, hvm_start_info) */
     PhysAddr cmdline;           /* relboot's command line, NUL-terminated; 0 = none */
     PhysAddr memory_map;        /* MemoryRange[memory_map_count]: sorted by base, no overlaps */
+    uint64_t memory_map_cut;    /* WARN_MMAP_TRUNCATED: the lowest address dropped (nothing from it up is in the map) */
     PhysAddr modules;           /* BootModule[module_count], in the loader's order */
     PhysAddr acpi_rsdp;         /* the firmware's own RSDP (never a copy in the MBI); 0 = none */
     PhysAddr acpi_rsdp_copy;    /* the loader's copy of it (tag 15, else 14), used to find it; 0 = none */
@@ -138,9 +147,11 @@ struct alignas(8) BootState {
     uint32_t info_size;         /* bytes of the information structure */
     uint32_t cmdline_len;       /* bytes before the command line's NUL (the tag may hold an earlier NUL) */
     uint32_t passthrough_len;   /* bytes at passthrough (not NUL-terminated: it ends where the command line does) */
-    uint32_t reserved;
     uint32_t memory_map_count;
+    uint32_t memory_map_dropped;   /* WARN_MMAP_TRUNCATED: ranges dropped, as MemoryMapBuilder.dropped counts them */
     uint32_t module_count;
+    uint32_t modules_dropped;   /* WARN_MODULES_TRUNCATED: modules past the first MODULES_MAX, not in the table */
+    uint32_t reserved;
     uint32_t acpi_rsdp_copy_len;   /* bytes of the copy: 20 (ACPI 1.0) or up to 36 */
     uint32_t efi_mmap_size;     /* bytes of descriptors at efi_mmap */
     uint32_t efi_mmap_desc_size;   /* bytes from one descriptor to the next (not sizeof: step by this) */
@@ -167,10 +178,10 @@ struct alignas(8) BootState {
  * then the 32-bit ones, then the bytes, so no padding depends on the ABI).
  */
 inline constexpr uint32_t BOOT_STATE_SIZE =
-    19 * 8 + uint32_t(TscStamp::count) * 8 + sizeof(Options) + sizeof(MbiIndex) + 16 * 4 + 8;
+    20 * 8 + uint32_t(TscStamp::count) * 8 + sizeof(Options) + sizeof(MbiIndex) + 18 * 4 + 8;
 static_assert(alignof(BootState) == 8 && sizeof(Options) % 8 == 0);
 static_assert(sizeof(BootState) == BOOT_STATE_SIZE);
-static_assert(offsetof(BootState, options) == 19 * 8 + uint32_t(TscStamp::count) * 8);
+static_assert(offsetof(BootState, options) == 20 * 8 + uint32_t(TscStamp::count) * 8);
 
 /* Capacity of the CPU table (entries): more MADT CPUs are not started (a warning says so). */
 inline constexpr uint32_t CPUS_MAX = 64;     /* = layout.h's CPU_SLOTS (stage64/cpu_local.cpp checks) */
@@ -179,12 +190,11 @@ inline constexpr uint32_t CPUS_MAX = 64;     /* = layout.h's CPU_SLOTS (stage64/
  * The tables BootState points at, in the image (BootState.memory_map,
  * .modules and .cpus hold their physical addresses); the public BootInfo
  * points at the same tables.  Not zeroed at entry: the
- * counts in BootState say what is valid.  raw[] is the filler's scratch:
- * the firmware's ranges as given, before sorting and merging.
+ * counts in BootState say what is valid.  The filler builds memory_map[]
+ * in place as the loader's ranges come (MemoryMapBuilder, memory_map.h).
  */
 struct BootTables {
     MemoryRange memory_map[MEMORY_MAP_MAX];
-    MemoryRange raw[MEMORY_MAP_MAX];
     BootModule modules[MODULES_MAX];
     BootCpu cpus[CPUS_MAX];
 };

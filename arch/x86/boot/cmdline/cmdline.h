@@ -36,6 +36,7 @@ enum class DebugFault : uint8_t {
     ud2 = 1,    /* #UD from UD2 */
     gp = 2,     /* #GP (64-bit: non-canonical load; 32-bit: selector beyond the GDT) */
     pf = 3,     /* #PF from a write to read-only image text (64-bit stage only) */
+    ud2_all = 4, /* #UD on every online CPU at once, once the APs are parked (64-bit stage only) */
 };
 
 /*

@@ -1,18 +1,17 @@
 /* The command line's report lines (cmdline_report.h); 64-bit stage only. */
 #include "cmdline/cmdline_report.h"
 
+#include "cmdline/keywords.h"
+#include "cmdline/values.h"
+
 namespace relboot {
 
 namespace {
 
-const char* fault_name(DebugFault f)
+/* A word from an option's table; "?" for a value the table has no word for (the parser never stores one). */
+void print_word(const char* word, Console& con)
 {
-    switch (f) {
-    case DebugFault::ud2: return "ud2";
-    case DebugFault::gp: return "gp";
-    case DebugFault::pf: return "pf";
-    default: return "none";
-    }
+    con.str(word ? word : "?");
 }
 
 void print_com(const Options& o, uint32_t index, Console& con)
@@ -24,61 +23,27 @@ void print_com(const Options& o, uint32_t index, Console& con)
     con.hex(s.io_port ? s.io_port : com_default_port(index), 4);
 }
 
-void print_console(const Options& o, Console& con)
-{
-    static constexpr char NAMES[][5] = {"com1", "com2", "com3", "com4", "none"};
-    con.str(NAMES[uint32_t(o.console) <= 4 ? uint32_t(o.console) : 4]);
-}
 void print_com1(const Options& o, Console& con) { print_com(o, 0, con); }
 void print_com2(const Options& o, Console& con) { print_com(o, 1, con); }
 void print_com3(const Options& o, Console& con) { print_com(o, 2, con); }
 void print_com4(const Options& o, Console& con) { print_com(o, 3, con); }
-void print_loglvl(const Options& o, Console& con)
-{
-    con.str(o.loglvl == LogLevel::quiet ? "quiet" : o.loglvl == LogLevel::debug ? "debug" : "info");
-}
 void print_mem(const Options& o, Console& con) { con.hex16(o.mem); }
-void print_edd(const Options& o, Console& con)
-{
-    con.str(o.edd == Edd::off ? "off" : o.edd == Edd::skipmbr ? "skipmbr" : "on");
-}
-void print_edid(const Options& o, Console& con) { con.str(o.edid == Edid::force ? "force" : "no"); }
-void print_payload(const Options& o, Console& con)
-{
-    con.str(o.payload == PayloadSel::linux_kernel ? "linux" : o.payload == PayloadSel::none ? "none" : "auto");
-}
-void print_guest(const Options& o, Console& con)
-{
-    con.str(o.guest == GuestSel::svm ? "svm" : o.guest == GuestSel::vmx ? "vmx"
-                                             : o.guest == GuestSel::automatic ? "auto" : "native");
-}
-void print_debug_npt_hole(const Options& o, Console& con)
-{
-    con.str(o.debug_npt_hole == NptHole::zero_page ? "zero-page" : "none");
-}
+/* The kind's word from the table the parser read it with (VGA_KINDS), then its parameters. */
 void print_vga(const Options& o, Console& con)
 {
     const VgaSettings& g = o.vga;
+    print_word(keyword_word(VGA_KINDS, g.kind), con);
     switch (g.kind) {
-    case VgaKind::text: con.str("text-80x").dec(g.height); break;
-    case VgaKind::gfx: con.str("gfx-").dec(g.width).chr('x').dec(g.height).chr('x').dec(g.depth); break;
-    case VgaKind::mode: con.str("mode-").hex(g.width, 4); break;
-    default: con.str("current"); break;
+    case VgaKind::text: con.dec(g.height); break;
+    case VgaKind::gfx: con.dec(g.width).chr('x').dec(g.height).chr('x').dec(g.depth); break;
+    case VgaKind::mode: con.hex(g.width, 4); break;
+    default: break;
     }
     if (g.keep)
         con.str(",keep");
 }
 void print_maxcpus(const Options& o, Console& con) { con.dec(o.maxcpus); }
 void print_debug_exit(const Options& o, Console& con) { con.hex(o.debug_exit_port, 4); }
-void print_debug_fault(const Options& o, Console& con) { con.str(fault_name(o.debug_fault)); }
-void print_debug_fault32(const Options& o, Console& con) { con.str(fault_name(o.debug_fault32)); }
-void print_debug_ebs(const Options& o, Console& con)
-{
-    con.str(o.debug_ebs == DebugEbs::stale_twice ? "stale-twice" : "stale-once");
-}
-
-/* Any FLAG option the line set: on or off. */
-void print_flag(const Options& o, OptionId id, Console& con) { con.str(o.flag_on & (1u << uint32_t(id)) ? "on" : "off"); }
 
 /* Prints a span of the raw line decoded as the parser saw it, quoted and escaped. */
 void print_token(const char* raw, Span span, Console& con)
@@ -91,9 +56,13 @@ void print_token(const char* raw, Span span, Console& con)
 
 void cmdline_report(const Options& o, const CmdlineSpans& spans, const char* raw, uint32_t raw_len, Console& con)
 {
-    /* A VALUE option's value by its own print_<id>(), every FLAG option's by print_flag(). */
+    /*
+     * A VALUE option's value by its own print_<id>(); a KEYWORD or FLAG
+     * option's as the word its table gives the value (keyword_of()).
+     */
 #define RELBOOT_PRINT_VALUE(id) print_##id(o, con)
-#define RELBOOT_PRINT_FLAG(id) print_flag(o, OptionId::id, con)
+#define RELBOOT_PRINT_FLAG(id) print_word(cmdline::keyword_of(o, OptionId::id), con)
+#define RELBOOT_PRINT_KEYWORD(id) print_word(cmdline::keyword_of(o, OptionId::id), con)
 #define RELBOOT_OPTION(id, name, kind, form, help)                  \
     if (o.present & (1u << uint32_t(OptionId::id))) {               \
         con.begin().str("option ").str(name).chr('=');              \
@@ -102,6 +71,7 @@ void cmdline_report(const Options& o, const CmdlineSpans& spans, const char* raw
     }
 #include "cmdline/cmdline_options.def"
 #undef RELBOOT_OPTION
+#undef RELBOOT_PRINT_KEYWORD
 #undef RELBOOT_PRINT_FLAG
 #undef RELBOOT_PRINT_VALUE
 

@@ -31,57 +31,6 @@ bool split(Text t, char c, Text* head, Text* rest)
     return false;
 }
 
-bool starts_with(Text t, const char* prefix, Text* rest)
-{
-    uint32_t i = 0;
-    for (; prefix[i]; ++i)
-        if (i >= t.len || t.s[i] != prefix[i])
-            return false;
-    *rest = Text{t.s + i, t.len - i};
-    return true;
-}
-
-/*
- * Index of t among the '|'-separated words of alternatives (an option's
- * form, e.g. "quiet|info|debug"), or -1.  The words are the option list's
- * own, so the form shown in warnings is exactly what is accepted.
- */
-int keyword_index(Text t, const char* alternatives)
-{
-    int index = 0;
-    for (const char* w = alternatives;; ++index) {
-        uint32_t n = 0;
-        while (w[n] && w[n] != '|')
-            ++n;
-        if (n == t.len) {
-            uint32_t i = 0;
-            while (i < n && w[i] == t.s[i])
-                ++i;
-            if (i == n)
-                return index;
-        }
-        if (!w[n])
-            return -1;
-        w += n + 1;
-    }
-}
-
-/*
- * A keyword option: v must be one of the words of option id's form;
- * by_index[i] is what the form's i-th word means, stored in *out.  An
- * absent or unknown value (or a form with more words than by_index) is
- * refused and *out keeps its value.
- */
-template <typename E, uint32_t N>
-bool set_keyword(OptionId id, Text v, bool has_value, const E (&by_index)[N], E* out)
-{
-    const int k = has_value ? keyword_index(v, option_form(id)) : -1;
-    if (k < 0 || uint32_t(k) >= N)
-        return false;
-    *out = by_index[k];
-    return true;
-}
-
 /*
  * Strips a "0x"/"0X" prefix from t and returns the base it means (16, or
  * 10 without one).
@@ -218,11 +167,7 @@ bool parse_flag(OptionId id, Text v, bool has_value, bool negate, Options* out)
     if (has_value) {
         if (negate)
             return false;   /* "no-name=value": the lexer never passes it */
-        if (v.equals("on") || v.equals("yes") || v.equals("true") || v.equals("1"))
-            on = true;
-        else if (v.equals("off") || v.equals("no") || v.equals("false") || v.equals("0"))
-            on = false;
-        else
+        if (!parse_keyword(FLAG_KEYWORDS, v, true, &on))
             return false;
     }
     const uint32_t bit = 1u << uint32_t(id);
@@ -230,41 +175,10 @@ bool parse_flag(OptionId id, Text v, bool has_value, bool negate, Options* out)
     return true;
 }
 
-bool parse_console(Text v, bool has_value, Options* out)
-{
-    static constexpr ConsoleSel BY_INDEX[] = {ConsoleSel::com1, ConsoleSel::com2, ConsoleSel::com3,
-                                              ConsoleSel::com4, ConsoleSel::none};
-    return set_keyword(OptionId::console, v, has_value, BY_INDEX, &out->console);
-}
-
 bool parse_com1(Text v, bool has_value, Options* out) { return parse_com(v, has_value, &out->com[0]); }
 bool parse_com2(Text v, bool has_value, Options* out) { return parse_com(v, has_value, &out->com[1]); }
 bool parse_com3(Text v, bool has_value, Options* out) { return parse_com(v, has_value, &out->com[2]); }
 bool parse_com4(Text v, bool has_value, Options* out) { return parse_com(v, has_value, &out->com[3]); }
-
-bool parse_loglvl(Text v, bool has_value, Options* out)
-{
-    static constexpr LogLevel BY_INDEX[] = {LogLevel::quiet, LogLevel::info, LogLevel::debug};
-    return set_keyword(OptionId::loglvl, v, has_value, BY_INDEX, &out->loglvl);
-}
-
-bool parse_payload(Text v, bool has_value, Options* out)
-{
-    static constexpr PayloadSel BY_INDEX[] = {PayloadSel::automatic, PayloadSel::linux_kernel, PayloadSel::none};
-    return set_keyword(OptionId::payload, v, has_value, BY_INDEX, &out->payload);
-}
-
-bool parse_guest(Text v, bool has_value, Options* out)
-{
-    static constexpr GuestSel BY_INDEX[] = {GuestSel::native, GuestSel::svm, GuestSel::vmx, GuestSel::automatic};
-    return set_keyword(OptionId::guest, v, has_value, BY_INDEX, &out->guest);
-}
-
-bool parse_debug_npt_hole(Text v, bool has_value, Options* out)
-{
-    static constexpr NptHole BY_INDEX[] = {NptHole::zero_page};
-    return set_keyword(OptionId::debug_npt_hole, v, has_value, BY_INDEX, &out->debug_npt_hole);
-}
 
 bool parse_mem(Text v, bool has_value, Options* out)
 {
@@ -275,25 +189,16 @@ bool parse_mem(Text v, bool has_value, Options* out)
     return true;
 }
 
-bool parse_edd(Text v, bool has_value, Options* out)
-{
-    static constexpr Edd BY_INDEX[] = {Edd::off, Edd::on, Edd::skipmbr};
-    return set_keyword(OptionId::edd, v, has_value, BY_INDEX, &out->edd);
-}
-
-bool parse_edid(Text v, bool has_value, Options* out)
-{
-    static constexpr Edid BY_INDEX[] = {Edid::no, Edid::force};
-    return set_keyword(OptionId::edid, v, has_value, BY_INDEX, &out->edid);
-}
-
-/* vga=current|keep|text-80x<rows>|gfx-<w>x<h>x<depth>|mode-<n>, each with an optional ",keep" (Xen's form) */
+/*
+ * vga=current|keep|text-80x<rows>|gfx-<w>x<h>x<depth>|mode-<n>, each with
+ * an optional ",keep" (Xen's form).  The word before the parameters names
+ * the kind (VGA_KINDS, which the report prints back).
+ */
 bool parse_vga(Text v, bool has_value, Options* out)
 {
     if (!has_value)
         return false;
     VgaSettings g{};
-    Text rest, a, b, c;
     constexpr uint32_t keep_len = 5;   /* ",keep" */
     if (v.len > keep_len && Text{v.s + v.len - keep_len, keep_len}.equals(",keep")) {
         g.keep = 1;
@@ -303,25 +208,39 @@ bool parse_vga(Text v, bool has_value, Options* out)
         /* Xen's vga=keep: the mode as it is, kept. */
         g.kind = VgaKind::current;
         g.keep = 1;
-    } else if (v.equals("current")) {
-        g.kind = VgaKind::current;
-    } else if (starts_with(v, "text-80x", &rest)) {
-        g.kind = VgaKind::text;
+        out->vga = g;
+        return true;
+    }
+    /* The kind whose word starts v; its parameters are the rest. */
+    uint32_t word_len;
+    const Keyword<VgaKind>* const kind = find_keyword_prefix(VGA_KINDS, v.s, v.len, &word_len);
+    if (!kind)
+        return false;
+    g.kind = kind->value;
+    Text rest{v.s + word_len, v.len - word_len};
+    Text a, b, c;
+    uint32_t depth;
+    switch (g.kind) {
+    case VgaKind::current:
+        if (rest.len)
+            return false;
+        break;
+    case VgaKind::text:
         g.width = 80;
         if (!parse_u32(rest, 0xffff, &g.height) || g.height == 0)
             return false;
-    } else if (starts_with(v, "gfx-", &rest)) {
-        g.kind = VgaKind::gfx;
-        uint32_t depth;
+        break;
+    case VgaKind::gfx:
         if (!split(rest, 'x', &a, &rest) || !split(rest, 'x', &b, &c) || !parse_u32(a, 0xffff, &g.width) ||
             !parse_u32(b, 0xffff, &g.height) || !parse_u32(c, 64, &depth) || !g.width || !g.height || !depth)
             return false;
         g.depth = uint16_t(depth);
-    } else if (starts_with(v, "mode-", &rest)) {
-        g.kind = VgaKind::mode;
+        break;
+    case VgaKind::mode:
         if (!parse_u32(rest, 0xffff, &g.width))
             return false;
-    } else {
+        break;
+    default:
         return false;
     }
     out->vga = g;
@@ -346,23 +265,25 @@ bool parse_maxcpus(Text v, bool has_value, Options* out)
     return true;
 }
 
-bool parse_debug_fault(Text v, bool has_value, Options* out)
+const char* keyword_of(const Options& o, OptionId id)
 {
-    static constexpr DebugFault BY_INDEX[] = {DebugFault::ud2, DebugFault::gp, DebugFault::pf};
-    return set_keyword(OptionId::debug_fault, v, has_value, BY_INDEX, &out->debug_fault);
-}
-
-bool parse_debug_fault32(Text v, bool has_value, Options* out)
-{
-    /* ud2|gp only: no paging in the 32-bit stage, so no #PF to raise there. */
-    static constexpr DebugFault BY_INDEX[] = {DebugFault::ud2, DebugFault::gp};
-    return set_keyword(OptionId::debug_fault32, v, has_value, BY_INDEX, &out->debug_fault32);
-}
-
-bool parse_debug_ebs(Text v, bool has_value, Options* out)
-{
-    static constexpr DebugEbs BY_INDEX[] = {DebugEbs::stale_once, DebugEbs::stale_twice};
-    return set_keyword(OptionId::debug_ebs, v, has_value, BY_INDEX, &out->debug_ebs);
+    switch (id) {
+#define RELBOOT_WORD_VALUE(id, form)
+#define RELBOOT_WORD_FLAG(id, form) \
+    case OptionId::id:              \
+        return keyword_word(FLAG_KEYWORDS, ((o.flag_on >> uint32_t(OptionId::id)) & 1) != 0);
+#define RELBOOT_WORD_KEYWORD(id, form) \
+    case OptionId::id:                 \
+        return keyword_word(form, o.id);
+#define RELBOOT_OPTION(id, name, kind, form, help) RELBOOT_WORD_##kind(id, form)
+#include "cmdline/cmdline_options.def"
+#undef RELBOOT_OPTION
+#undef RELBOOT_WORD_KEYWORD
+#undef RELBOOT_WORD_FLAG
+#undef RELBOOT_WORD_VALUE
+    default:
+        return nullptr;
+    }
 }
 
 } // namespace relboot::cmdline

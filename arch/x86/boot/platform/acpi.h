@@ -14,28 +14,9 @@
 
 #include <cstdint>
 #include "boot_state.h"
+#include <relboot/spec/acpi.h>
 
 namespace relboot {
-
-/* 5.2.5.3: the RSDP; 20 bytes for revision 0 (ACPI 1.0), 36 from revision 2 on. */
-struct [[gnu::packed]] AcpiRsdp {
-    char signature[8];          /* "RSD PTR " */
-    uint8_t checksum;           /* the first 20 bytes sum to 0 */
-    char oem_id[6];
-    uint8_t revision;           /* 0: ACPI 1.0; 2: ACPI 2.0 and later */
-    uint32_t rsdt_address;
-    uint32_t length;            /* revision >= 2: bytes of the whole table */
-    uint64_t xsdt_address;
-    uint8_t extended_checksum;  /* all length bytes sum to 0 */
-    uint8_t reserved[3];
-};
-static_assert(sizeof(AcpiRsdp) == 36);
-
-/* "RSD PTR " as a little-endian 64-bit value (5.2.5.3, Signature). */
-inline constexpr uint64_t ACPI_RSDP_SIGNATURE = 0x2052545020445352ULL;
-
-inline constexpr uint32_t ACPI_RSDP_V1_SIZE = 20;
-inline constexpr uint32_t ACPI_RSDP_V2_SIZE = 36;
 
 /* 5.2.5.1: where a BIOS puts the RSDP (16-byte aligned). */
 inline constexpr uint64_t BIOS_EBDA_SEGMENT_PTR = 0x40e;   /* real-mode segment of the EBDA (a 16-bit word) */

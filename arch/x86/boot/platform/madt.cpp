@@ -6,17 +6,12 @@ namespace relboot {
 
 namespace {
 
-uint32_t read32(const uint8_t* p)
+/* A T's bytes at p, which may be unaligned (firmware tables are packed). */
+template <class T>
+T load(const uint8_t* p)
 {
-    uint32_t v;
-    __builtin_memcpy(&v, p, 4);
-    return v;
-}
-
-uint64_t read64(const uint8_t* p)
-{
-    uint64_t v;
-    __builtin_memcpy(&v, p, 8);
+    T v;
+    __builtin_memcpy(&v, p, sizeof v);
     return v;
 }
 
@@ -38,7 +33,7 @@ const uint8_t* checked_table(const PhysMemory& mem, uint64_t phys, const char (&
     const uint8_t* h = phys ? mem.at(phys, sizeof(AcpiTableHeader)) : nullptr;
     if (!h)
         return nullptr;
-    *length = read32(h + 4);
+    *length = load<AcpiTableHeader>(h).length;
     if (!signature_is(h, sig) || *length < sizeof(AcpiTableHeader) + min_body || *length > ACPI_TABLE_MAX_LENGTH)
         return nullptr;
     const uint8_t* t = mem.at(phys, *length);
@@ -93,13 +88,16 @@ MadtScan acpi_madt_cpus(const PhysMemory& mem, PhysAddr rsdp, x86::ApicMode mode
     /* The RSDP: valid (acpi_rsdp_valid) before its addresses are read. */
     const uint8_t* r = mem.at(rsdp.value, ACPI_RSDP_V1_SIZE);
     uint32_t rsdp_size = 0;
-    if (r && r[15] >= 2)
+    const auto revision = [](const uint8_t* p) { return p[offsetof(AcpiRsdp, revision)]; };
+    if (r && revision(r) >= 2)
         r = mem.at(rsdp.value, ACPI_RSDP_V2_SIZE);
-    if (!r || !acpi_rsdp_valid(r, r[15] >= 2 ? ACPI_RSDP_V2_SIZE : ACPI_RSDP_V1_SIZE, &rsdp_size))
+    if (!r || !acpi_rsdp_valid(r, revision(r) >= 2 ? ACPI_RSDP_V2_SIZE : ACPI_RSDP_V1_SIZE, &rsdp_size))
         return fail(s, MadtError::rsdp_unreadable, rsdp.value, 0);
-    const uint64_t xsdt = rsdp_size >= ACPI_RSDP_V2_SIZE ? read64(r + 24) : 0;
+    AcpiRsdp rsdp_copy{};   /* the bytes the window holds: 20, or 36 from revision 2 on */
+    __builtin_memcpy(&rsdp_copy, r, rsdp_size >= ACPI_RSDP_V2_SIZE ? ACPI_RSDP_V2_SIZE : ACPI_RSDP_V1_SIZE);
+    const uint64_t xsdt = rsdp_size >= ACPI_RSDP_V2_SIZE ? rsdp_copy.xsdt_address : 0;
     s.root_xsdt = xsdt != 0;
-    const uint64_t root = xsdt ? xsdt : read32(r + 16);
+    const uint64_t root = xsdt ? xsdt : rsdp_copy.rsdt_address;
     const uint32_t entry_size = xsdt ? 8 : 4;
 
     /* The root table, then each of its entries until the first "APIC". */
@@ -110,7 +108,7 @@ MadtScan acpi_madt_cpus(const PhysMemory& mem, PhysAddr rsdp, x86::ApicMode mode
     const uint32_t entries = (length - uint32_t(sizeof(AcpiTableHeader))) / entry_size;
     for (uint32_t i = 0; i < entries && !s.madt; ++i) {
         const uint8_t* e = t + sizeof(AcpiTableHeader) + i * entry_size;
-        const uint64_t table = entry_size == 8 ? read64(e) : read32(e);
+        const uint64_t table = entry_size == 8 ? load<uint64_t>(e) : load<uint32_t>(e);
         const uint8_t* h = table ? mem.at(table, sizeof(AcpiTableHeader)) : nullptr;
         if (h && signature_is(h, "APIC"))
             s.madt = table;
@@ -120,23 +118,26 @@ MadtScan acpi_madt_cpus(const PhysMemory& mem, PhysAddr rsdp, x86::ApicMode mode
     const uint8_t* m = checked_table(mem, s.madt, "APIC", sizeof(AcpiMadtHeader) - sizeof(AcpiTableHeader), &length);
     if (!m)
         return fail(s, MadtError::madt_bad_table, s.madt, length);
-    s.local_apic_address = read32(m + offsetof(AcpiMadtHeader, local_apic_address));
+    s.local_apic_address = load<AcpiMadtHeader>(m).local_apic_address;
 
     /* The entries: {type, length, ...}; each must fit the table and its type's size. */
     for (uint32_t off = sizeof(AcpiMadtHeader); off < length;) {
         const uint32_t left = length - off;
         const uint8_t* e = m + off;
         const uint32_t len = left >= 2 ? e[1] : 0;
-        const uint32_t need = e[0] == MADT_TYPE_LOCAL_APIC ? MADT_LOCAL_APIC_SIZE
-                              : e[0] == MADT_TYPE_LOCAL_X2APIC ? MADT_LOCAL_X2APIC_SIZE : 2;
+        const uint32_t need = e[0] == MADT_TYPE_LOCAL_APIC ? sizeof(MadtLocalApic)
+                              : e[0] == MADT_TYPE_LOCAL_X2APIC ? sizeof(MadtLocalX2Apic) : sizeof(MadtEntryHeader);
         if (len < need || len > left)
             return fail(s, MadtError::madt_bad_entry, s.madt + off, len);
         off += len;
         MadtCpu cpu{};
-        if (e[0] == MADT_TYPE_LOCAL_APIC)
-            cpu = MadtCpu{e[3], e[2], read32(e + 4), MADT_TYPE_LOCAL_APIC, 0, {}};
-        else if (e[0] == MADT_TYPE_LOCAL_X2APIC)
-            cpu = MadtCpu{read32(e + 4), read32(e + 12), read32(e + 8), MADT_TYPE_LOCAL_X2APIC, 0, {}};
+        if (e[0] == MADT_TYPE_LOCAL_APIC) {
+            const MadtLocalApic a = load<MadtLocalApic>(e);
+            cpu = MadtCpu{a.apic_id, a.acpi_processor_uid, a.flags, MADT_TYPE_LOCAL_APIC, 0, {}};
+        } else if (e[0] == MADT_TYPE_LOCAL_X2APIC) {
+            const MadtLocalX2Apic x = load<MadtLocalX2Apic>(e);
+            cpu = MadtCpu{x.x2apic_id, x.acpi_processor_uid, x.flags, MADT_TYPE_LOCAL_X2APIC, 0, {}};
+        }
         else
             continue;
         if (!(cpu.flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))

@@ -17,38 +17,6 @@
 
 namespace relboot {
 
-/* 5.2.6: the header every system description table starts with (36 bytes). */
-struct [[gnu::packed]] AcpiTableHeader {
-    char signature[4];
-    uint32_t length;            /* bytes of the whole table, header included */
-    uint8_t revision;
-    uint8_t checksum;           /* all length bytes sum to 0 */
-    char oem_id[6];
-    char oem_table_id[8];
-    uint32_t oem_revision;
-    uint32_t creator_id;
-    uint32_t creator_revision;
-};
-static_assert(sizeof(AcpiTableHeader) == 36);
-
-/* 5.2.12: after the header, the MADT has these 8 bytes, then its entries. */
-struct [[gnu::packed]] AcpiMadtHeader {
-    AcpiTableHeader header;     /* signature "APIC" */
-    uint32_t local_apic_address;   /* physical address of every CPU's local APIC (xAPIC MMIO) */
-    uint32_t flags;             /* bit 0 PCAT_COMPAT */
-};
-static_assert(sizeof(AcpiMadtHeader) == 44);
-
-/* 5.2.12 Table 5.21: the interrupt controller structure types relboot reads. */
-inline constexpr uint8_t MADT_TYPE_LOCAL_APIC = 0;     /* 5.2.12.2, 8 bytes */
-inline constexpr uint8_t MADT_TYPE_LOCAL_X2APIC = 9;   /* 5.2.12.12, 16 bytes */
-inline constexpr uint8_t MADT_LOCAL_APIC_SIZE = 8;
-inline constexpr uint8_t MADT_LOCAL_X2APIC_SIZE = 16;
-
-/* 5.2.12.2 Table 5.23, "Local APIC Flags" (also the x2APIC structure's). */
-inline constexpr uint32_t MADT_CPU_ENABLED = 1u << 0;          /* the CPU is usable: start it */
-inline constexpr uint32_t MADT_CPU_ONLINE_CAPABLE = 1u << 1;   /* not enabled, but may be brought online later (ACPI 6.3) */
-
 /* Bounds on what a firmware table may claim (more is taken for corruption). */
 inline constexpr uint32_t ACPI_TABLE_MAX_LENGTH = 0x100000;    /* 1 MiB */
 

@@ -1,6 +1,5 @@
 /* Shared by the early steps and fillers of multiboot1, PVH and multiboot2 (info_read.h). */
 #include "protocol/info_read.h"
-#include "platform/memory_map.h"
 
 namespace relboot {
 
@@ -29,28 +28,22 @@ const char* info_string(const PhysMemory& mem, uint64_t phys, uint32_t* len)
     return nullptr;
 }
 
-bool raw_range_add(BootState& bs, BootTables& tables, uint32_t* raw, uint64_t base, uint64_t length, MemoryType type)
+void boot_tables_finish(BootState& bs, MemoryMapBuilder& map, PhysAddr tables_phys, const InUse& used,
+                        uint32_t module_total)
 {
-    if (*raw == MEMORY_MAP_MAX) {
-        bs.warnings |= WARN_MMAP_TRUNCATED;
-        return false;
-    }
-    const PhysRange r = phys_range_clamped(base, length);
-    tables.raw[(*raw)++] = MemoryRange{r.base, r.size, type, 0};
-    return true;
-}
-
-void boot_tables_finish(BootState& bs, BootTables& tables, PhysAddr tables_phys, uint32_t raw_count,
-                        const MemoryRange* used, uint32_t used_count, uint32_t module_count)
-{
-    bool truncated = false;
-    bs.memory_map_count = memory_map_build(tables.raw, raw_count, used, used_count, tables.memory_map,
-                                           MEMORY_MAP_MAX, &truncated);
-    if (truncated)
-        bs.warnings |= WARN_MMAP_TRUNCATED;
+    for (uint32_t i = 0; i < used.count; ++i)
+        map.claim(used.ranges[i].base.value, used.ranges[i].size, used.ranges[i].type);
     bs.memory_map = tables_phys + offsetof(BootTables, memory_map);
-    bs.module_count = module_count;
+    bs.memory_map_count = map.count;
+    bs.memory_map_cut = map.truncated ? map.cut : 0;
+    bs.memory_map_dropped = map.dropped;
+    if (map.truncated)
+        bs.warnings |= WARN_MMAP_TRUNCATED;
     bs.modules = tables_phys + offsetof(BootTables, modules);
+    bs.module_count = module_total < MODULES_MAX ? module_total : MODULES_MAX;
+    bs.modules_dropped = module_total - bs.module_count;
+    if (bs.modules_dropped)
+        bs.warnings |= WARN_MODULES_TRUNCATED;
 }
 
 } // namespace relboot

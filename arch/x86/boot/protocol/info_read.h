@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include "platform/acpi.h"
+#include "platform/memory_map.h"
 #include "boot_state.h"
 #include "lib/error.h"
 
@@ -76,21 +77,17 @@ struct InUse {
 };
 
 /*
- * Appends the firmware's range [base, base + length) of the given type to
- * tables.raw[*raw] (clamped by phys_range_clamped: a range never wraps)
- * and counts it.  When raw[] is full (MEMORY_MAP_MAX): sets
- * WARN_MMAP_TRUNCATED, appends nothing and returns false.
+ * The last step of a filler, after it added every firmware range to map
+ * (a MemoryMapBuilder over tables.memory_map, MEMORY_MAP_MAX entries):
+ * claims the in-use ranges used.ranges (relboot's image first), and
+ * records in bs the map (address, count; when the cap dropped ranges,
+ * WARN_MMAP_TRUNCATED, memory_map_cut and memory_map_dropped) and the
+ * module table: module_count = min(module_total, MODULES_MAX) entries the
+ * filler wrote, and, past MODULES_MAX, WARN_MODULES_TRUNCATED with
+ * modules_dropped = module_total - MODULES_MAX.
  */
-bool raw_range_add(BootState& bs, BootTables& tables, uint32_t* raw, uint64_t base, uint64_t length, MemoryType type);
-
-/*
- * The last step of a filler: BootState's memory map from the firmware's
- * ranges tables.raw[0, raw_count) and the in-use ranges used[0,
- * used_count) (relboot's image first), and the module table's address
- * and count.
- */
-void boot_tables_finish(BootState& bs, BootTables& tables, PhysAddr tables_phys, uint32_t raw_count,
-                        const MemoryRange* used, uint32_t used_count, uint32_t module_count);
+void boot_tables_finish(BootState& bs, MemoryMapBuilder& map, PhysAddr tables_phys, const InUse& used,
+                        uint32_t module_total);
 
 } // namespace relboot
 

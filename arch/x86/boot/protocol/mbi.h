@@ -99,11 +99,13 @@ BootError multiboot2_efi64_early(BootState& bs, const PhysMemory& mem, PhysAddr 
  * Reads the tags bs.mbi names, through ctx.mem:
  *   firmware and efi_system_table (tag 12, else 11: efi_64 = 0),
  *   efi_mmap (tag 17), acpi_rsdp_copy (tag 15, else 14),
- *   modules (tags 3, in order, at most MODULES_MAX: WARN_MODULES_TRUNCATED),
- *   the memory map (tag 6; without it tag 17's descriptors, converted):
- *   sorted and merged by memory_map_build() into ctx.tables->memory_map,
- *   with relboot's image [load_base, +image_size), the MBI and the
- *   modules marked in use (at most MEMORY_MAP_MAX: WARN_MMAP_TRUNCATED).
+ *   modules (tags 3, in order, at most MODULES_MAX: WARN_MODULES_TRUNCATED
+ *   and modules_dropped), the memory map (tag 6; without it tag 17's
+ *   descriptors, converted): every entry, merged as it comes by a
+ *   MemoryMapBuilder (memory_map.h) in ctx.tables->memory_map, with
+ *   relboot's image [load_base, +image_size), the MBI and the modules
+ *   marked in use (at most MEMORY_MAP_MAX ranges: WARN_MMAP_TRUNCATED,
+ *   memory_map_dropped and memory_map_cut).
  * After the EFI amd64 entry (bs.entry_efi64) it first checks the EfiExit
  * record at ctx.efi_exit (efi_exit.h): a failed ExitBootServices() is its
  * fault (subject "efi exit"); else the final map the record holds replaces

@@ -96,10 +96,10 @@ BootError boot_info_from_multiboot1(BootState& bs, const FillContext& ctx)
     }
 
     /* The memory map: size-prefixed entries (the next at entry + size + 4), else mem_lower/mem_upper. */
-    uint32_t raw = 0;
+    MemoryMapBuilder map(tables.memory_map, MEMORY_MAP_MAX);
     if (mbi.flags & MULTIBOOT1_INFO_MEM_MAP) {
-        const uint8_t* map = mem.at(mbi.mmap_addr, mbi.mmap_length);
-        if (!map)
+        const uint8_t* entries = mem.at(mbi.mmap_addr, mbi.mmap_length);
+        if (!entries)
             return fault(info.value, "mmap_addr", mbi.mmap_addr, Radix::hex,
                          "mmap_length bytes of memory map in memory relboot can read (below 4 GiB and mem=)",
                          "mmap_length", mbi.mmap_length);
@@ -109,20 +109,19 @@ BootError boot_info_from_multiboot1(BootState& bs, const FillContext& ctx)
             if (left < sizeof(uint32_t))
                 return fault(info.value, "mmap_length", mbi.mmap_length, Radix::dec,
                              "whole entries, each a 4-byte size and size bytes (multiboot 3.3)");
-            const uint32_t size = LOAD_FIELD(mb1::MmapEntry, map + off, size);
+            const uint32_t size = LOAD_FIELD(mb1::MmapEntry, entries + off, size);
             if (size < sizeof(mb1::MmapEntry) - sizeof(uint32_t))
                 return fault(at, "size", size, Radix::dec, "at least 20: base_addr, length and type (multiboot 3.3)");
             if (size > left - sizeof(uint32_t))
                 return fault(at, "size", size, Radix::dec, "an entry that ends within mmap_length (multiboot 3.3)",
                              "mmap_length", mbi.mmap_length);
-            /* Past MEMORY_MAP_MAX the rest is still checked, not kept. */
-            const mb1::MmapEntry entry = load_as<mb1::MmapEntry>(map + off);
-            raw_range_add(bs, tables, &raw, entry.base_addr, entry.length, MemoryType(entry.type));
+            const mb1::MmapEntry entry = load_as<mb1::MmapEntry>(entries + off);
+            map.add_firmware(entry.base_addr, entry.length, MemoryType(entry.type));
             off += size + sizeof(uint32_t);
         }
     } else if (mbi.flags & MULTIBOOT1_INFO_MEMORY) {
-        tables.raw[raw++] = MemoryRange{PhysAddr{0}, uint64_t(mbi.mem_lower) * 1024, MemoryType::usable, 0};
-        tables.raw[raw++] = MemoryRange{PhysAddr{0x100000}, uint64_t(mbi.mem_upper) * 1024, MemoryType::usable, 0};
+        map.add_firmware(0, uint64_t(mbi.mem_lower) * 1024, MemoryType::usable);
+        map.add_firmware(0x100000, uint64_t(mbi.mem_upper) * 1024, MemoryType::usable);
     }
 
     /*
@@ -151,10 +150,8 @@ BootError boot_info_from_multiboot1(BootState& bs, const FillContext& ctx)
             const char* s = info_string(mem, mod.string, &len);
             if (mod.string && !s)
                 return fault(at, "string", mod.string, Radix::hex, STRING_EXPECTED);
-            if (modules == MODULES_MAX) {
-                bs.warnings |= WARN_MODULES_TRUNCATED;
-                continue;
-            }
+            if (modules == MODULES_MAX)
+                continue;           /* checked, not kept: boot_tables_finish() counts it dropped */
             const uint32_t skip = s ? multiboot1_name_length(s, len) : 0;
             tables.modules[modules++] = BootModule{PhysAddr{mod.mod_start}, PhysAddr{mod.mod_end},
                                                    PhysAddr{s ? uint64_t(mod.string) + skip : 0}, len - skip, 0};
@@ -164,7 +161,7 @@ BootError boot_info_from_multiboot1(BootState& bs, const FillContext& ctx)
         }
     }
 
-    boot_tables_finish(bs, tables, ctx.tables_phys, raw, used.ranges, used.count, modules);
+    boot_tables_finish(bs, map, ctx.tables_phys, used, (mbi.flags & MULTIBOOT1_INFO_MODS) ? mbi.mods_count : 0);
     return {};
 }
 

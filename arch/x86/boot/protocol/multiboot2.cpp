@@ -403,10 +403,8 @@ BootError boot_info_from_multiboot2(BootState& bs, const FillContext& ctx)
         bs.acpi_rsdp_copy_len = load_as<mb2::TagAcpi>(mbi + acpi).size - uint32_t(sizeof(mb2::TagAcpi));
     }
 
-    /* The modules, in the loader's order; their strings stay in the MBI. */
+    /* The modules, in the loader's order, the first MODULES_MAX; their strings stay in the MBI. */
     const uint32_t modules = index.module_count < MODULES_MAX ? index.module_count : MODULES_MAX;
-    if (index.module_count > MODULES_MAX)
-        bs.warnings |= WARN_MODULES_TRUNCATED;
     for (uint32_t m = 0; m < modules; ++m) {
         const uint32_t off = index.modules[m];
         const mb2::TagModule tag = load_as<mb2::TagModule>(mbi + off);
@@ -416,22 +414,23 @@ BootError boot_info_from_multiboot2(BootState& bs, const FillContext& ctx)
                                        info + off + sizeof(mb2::TagModule), len, 0};
     }
 
-    /* The memory map: tag 6 (unless the final EFI map replaces it), else the EFI map's descriptors converted. */
-    uint32_t raw = 0;
+    /*
+     * The memory map: tag 6 (unless the final EFI map replaces it), else
+     * the EFI map's descriptors converted; every entry, merged as it comes.
+     */
+    MemoryMapBuilder map(tables.memory_map, MEMORY_MAP_MAX);
     if (!final_map && index.mmap) {
         const mb2::TagMmap tag = load_as<mb2::TagMmap>(mbi + index.mmap);
         for (uint32_t e = sizeof(mb2::TagMmap); e + tag.entry_size <= tag.size; e += tag.entry_size) {
             const mb2::MmapEntry entry = load_as<mb2::MmapEntry>(mbi + index.mmap + e);
-            if (!raw_range_add(bs, tables, &raw, entry.base_addr, entry.length, MemoryType(entry.type)))
-                break;
+            map.add_firmware(entry.base_addr, entry.length, MemoryType(entry.type));
         }
     } else if (efi_mmap) {
         for (uint32_t d = 0; d + bs.efi_mmap_desc_size <= bs.efi_mmap_size; d += bs.efi_mmap_desc_size) {
             const efi::MemoryDescriptor desc = load_as<efi::MemoryDescriptor>(efi_mmap + d);
             const uint64_t pages = desc.number_of_pages;
             const uint64_t bytes = pages > PHYS_END_MAX / efi::PAGE_SIZE ? PHYS_END_MAX : pages * efi::PAGE_SIZE;
-            if (!raw_range_add(bs, tables, &raw, desc.physical_start, bytes, from_efi_type(desc.type)))
-                break;
+            map.add_firmware(desc.physical_start, bytes, from_efi_type(desc.type));
         }
     }
 
@@ -442,7 +441,7 @@ BootError boot_info_from_multiboot2(BootState& bs, const FillContext& ctx)
         const BootModule& mod = tables.modules[m];
         used.add(mod.start, mod.end.value - mod.start.value, MemoryType::module);
     }
-    boot_tables_finish(bs, tables, ctx.tables_phys, raw, used.ranges, used.count, modules);
+    boot_tables_finish(bs, map, ctx.tables_phys, used, index.module_count);
     return {};
 }
 

@@ -83,18 +83,17 @@ BootError boot_info_from_pvh(BootState& bs, const FillContext& ctx)
         used.add(bs.cmdline, uint64_t(bs.cmdline_len) + 1, MemoryType::boot_data);
 
     /* The memory map, from version 1 on. */
-    uint32_t raw = 0;
+    MemoryMapBuilder map(tables.memory_map, MEMORY_MAP_MAX);
     if (si.version >= 1 && si.memmap_entries) {
         const uint64_t bytes = uint64_t(si.memmap_entries) * sizeof(pvh::hvm_memmap_table_entry);
-        const uint8_t* map = mem.at(si.memmap_paddr, bytes);
-        if (!map)
+        const uint8_t* entries = mem.at(si.memmap_paddr, bytes);
+        if (!entries)
             return fault(info.value, "memmap_paddr", si.memmap_paddr, Radix::hex,
                          "memmap_entries entries of 24 bytes in memory relboot can read (below 4 GiB and mem=)",
                          "memmap_entries", si.memmap_entries);
         for (uint32_t e = 0; e < si.memmap_entries; ++e) {
-            const auto entry = load_as<pvh::hvm_memmap_table_entry>(map + e * sizeof(pvh::hvm_memmap_table_entry));
-            if (!raw_range_add(bs, tables, &raw, entry.addr, entry.size, from_pvh_type(entry.type)))
-                break;
+            const auto entry = load_as<pvh::hvm_memmap_table_entry>(entries + e * sizeof(pvh::hvm_memmap_table_entry));
+            map.add_firmware(entry.addr, entry.size, from_pvh_type(entry.type));
         }
     }
 
@@ -118,10 +117,8 @@ BootError boot_info_from_pvh(BootState& bs, const FillContext& ctx)
             const char* s = info_string(mem, mod.cmdline_paddr, &len);
             if (mod.cmdline_paddr && !s)
                 return fault(at, "cmdline_paddr", mod.cmdline_paddr, Radix::hex, STRING_EXPECTED);
-            if (modules == MODULES_MAX) {
-                bs.warnings |= WARN_MODULES_TRUNCATED;
-                continue;
-            }
+            if (modules == MODULES_MAX)
+                continue;           /* checked, not kept: boot_tables_finish() counts it dropped */
             tables.modules[modules++] = BootModule{PhysAddr{mod.paddr}, PhysAddr{mod.paddr + mod.size},
                                                    PhysAddr{s ? mod.cmdline_paddr : 0}, len, 0};
             used.add(PhysAddr{mod.paddr}, mod.size, MemoryType::module);
@@ -130,7 +127,7 @@ BootError boot_info_from_pvh(BootState& bs, const FillContext& ctx)
         }
     }
 
-    boot_tables_finish(bs, tables, ctx.tables_phys, raw, used.ranges, used.count, modules);
+    boot_tables_finish(bs, map, ctx.tables_phys, used, si.nr_modules);
     return {};
 }
 

@@ -127,10 +127,14 @@ void print_warnings(const BootState& bs, Console& con)
         con.begin().str("warning: mem=").hex16(bs.options.mem).str(" is below the image or the MBI; the identity map ");
         con.str("covers up to ").hex16(bs.identity_limit).str(" instead").end();
     }
-    if (bs.warnings & WARN_MODULES_TRUNCATED)
-        con.begin().str("warning: more than ").dec(MODULES_MAX).str(" modules; the rest are not passed on").end();
-    if (bs.warnings & WARN_MMAP_TRUNCATED)
-        con.begin().str("warning: more than ").dec(MEMORY_MAP_MAX).str(" memory ranges; the highest are dropped").end();
+    if (bs.warnings & WARN_MODULES_TRUNCATED) {
+        con.begin().str("warning: more than ").dec(MODULES_MAX).str(" modules; the last ").dec(bs.modules_dropped);
+        con.str(" (module ").dec(MODULES_MAX).str(" on) are not passed on").end();
+    }
+    if (bs.warnings & WARN_MMAP_TRUNCATED) {
+        con.begin().str("warning: more than ").dec(MEMORY_MAP_MAX).str(" memory ranges after merging; ");
+        con.dec(bs.memory_map_dropped).str(" ranges from ").hex16(bs.memory_map_cut).str(" up are not passed on").end();
+    }
     if (bs.warnings & WARN_EFI_UNREACHABLE) {
         con.begin().str("warning: EFI system table at ").hex16(bs.efi_system_table.value);
         con.str(" lies beyond the identity map ").hex16(bs.identity_limit).str("; not read").end();
@@ -158,6 +162,41 @@ void print_modules(const BootState& bs, Console& info, Console& con)
         info.begin().str("module ").dec(n).str(" start=").hex8(start).str(" end=").hex8(end);
         info.str(" crc32=").hex8(crc).chr(' ').quoted(phys_ptr<char>(mod.string), mod.string_len).end();
     }
+}
+
+/* debug-fault=ud2-all: set once every CPU waits for it; the APs that wait for it. */
+uint32_t fault_go;
+uint32_t fault_ready;
+
+/* A parked AP's call: wait for the go, then #UD. */
+void fault_on_go(uint32_t)
+{
+    __atomic_add_fetch(&fault_ready, 1, __ATOMIC_ACQ_REL);
+    while (!__atomic_load_n(&fault_go, __ATOMIC_ACQUIRE))
+        asm volatile("pause");
+    asm volatile("ud2");
+}
+
+/*
+ * debug-fault=ud2-all (tests): every online CPU raises #UD at the same
+ * moment, each on its own IST stack (stage64/cpu_local.h), so that the
+ * test can check that CPUs that fault together print whole lines, one
+ * each (exception64()).  The APs are called through their mailboxes; the
+ * go comes once they all wait for it (at most a second).
+ */
+[[noreturn]] void fault_everywhere(const BootState& bs)
+{
+    BootCpu* cpus = reinterpret_cast<BootCpu*>(bs.cpus.value);   /* the CPU table is writable: the mailboxes */
+    uint32_t called = 0;
+    for (uint32_t i = 0; i < bs.cpu_count; ++i)
+        called += smp_call_cpu(cpus, bs.cpu_count, bs.tsc_khz, i, fault_on_go);
+    const uint64_t start = x86::rdtsc();
+    while (__atomic_load_n(&fault_ready, __ATOMIC_ACQUIRE) < called &&
+           x86::rdtsc() - start < tsc_ticks(bs.tsc_khz, 1000000))
+        asm volatile("pause");
+    __atomic_store_n(&fault_go, 1, __ATOMIC_RELEASE);
+    asm volatile("ud2");
+    __builtin_unreachable();
 }
 
 void print_tsc(const BootState& bs, Console& con)
@@ -251,7 +290,7 @@ extern "C" [[noreturn]] void relboot_main64(BootState* state, uint64_t tsc_hando
     info.begin().str("longmode entry64=").hex16(reinterpret_cast<uint64_t>(relboot_entry64));
     info.str(" cr3=").hex8(uint32_t(bs.cr3.value)).str(" nx=").str(bs.nx ? "on" : "off").end();
 
-    if (bs.options.debug_fault != DebugFault::none)
+    if (bs.options.debug_fault != DebugFault::none && bs.options.debug_fault != DebugFault::ud2_all)
         raise_debug_fault(bs.options.debug_fault, relboot_entry64);
 
     const uint32_t failed = selftest_paging(bs, con);
@@ -271,6 +310,8 @@ extern "C" [[noreturn]] void relboot_main64(BootState* state, uint64_t tsc_hando
     bios_run(bs);
     tsc_measure(bs, info, con);
     smp_boot(bs, info, con);
+    if (bs.options.debug_fault == DebugFault::ud2_all)
+        fault_everywhere(bs);
     bios_report(bs, info, con);
     handoff(bs, target, info);
 }
@@ -280,8 +321,15 @@ namespace {
 /* CPUs inside exception64(), and the lock that keeps their lines whole. */
 uint32_t exceptions_pending;
 uint32_t exception_print_lock;
-/* How long (PAUSE turns) a CPU that printed waits for another one's line before it ends the run. */
-constexpr uint32_t EXCEPTION_WAIT_SPINS = 50000000;
+/*
+ * How long a CPU that printed its line waits before it ends the run, so
+ * that another CPU that faulted at the same moment prints its own: while
+ * one is still inside exception64(), and at least this long when other
+ * CPUs are online (one that has not yet got there).  Counted in TSC ticks
+ * once the rate is known, else in PAUSE turns.
+ */
+constexpr uint32_t EXCEPTION_GRACE_US = 200000;
+constexpr uint64_t EXCEPTION_GRACE_SPINS = 50000000;
 
 } // namespace
 
@@ -289,7 +337,7 @@ constexpr uint32_t EXCEPTION_WAIT_SPINS = 50000000;
  * From exc64_common (idt64.S), on the CPU's own IST stack
  * (stage64/cpu_local.h).  Any CPU may come here, several at once: each
  * prints its whole line under a lock, and the run ends once every CPU
- * that faulted at the same time has printed (or a bounded wait passed).
+ * that faulted at about the same time has printed (EXCEPTION_GRACE_US).
  */
 extern "C" [[noreturn]] void exception64(uint64_t vector, uint64_t error, uint64_t rip, uint64_t cr2)
 {
@@ -300,7 +348,14 @@ extern "C" [[noreturn]] void exception64(uint64_t vector, uint64_t error, uint64
     print_exception(con, uint32_t(vector), error, rip, cr2);
     __atomic_store_n(&exception_print_lock, 0, __ATOMIC_RELEASE);
     __atomic_sub_fetch(&exceptions_pending, 1, __ATOMIC_ACQ_REL);
-    for (uint32_t spin = 0; spin < EXCEPTION_WAIT_SPINS && __atomic_load_n(&exceptions_pending, __ATOMIC_ACQUIRE); ++spin)
+    const uint64_t khz = boot_state.tsc_khz, start = x86::rdtsc();
+    const bool others = boot_state.cpu_online > 1;
+    for (uint64_t spin = 0;; ++spin) {
+        const bool grace = others && (khz ? x86::rdtsc() - start < tsc_ticks(khz, EXCEPTION_GRACE_US)
+                                          : spin < EXCEPTION_GRACE_SPINS);
+        if (!grace && (!__atomic_load_n(&exceptions_pending, __ATOMIC_ACQUIRE) || spin > EXCEPTION_GRACE_SPINS))
+            break;
         asm volatile("pause");
+    }
     finish(boot_state.options, false);
 }

@@ -17,6 +17,7 @@ namespace relboot {
 
 using linuxboot::boot_e820_entry;
 using linuxboot::boot_params;
+using linuxboot::setup_data;
 using linuxboot::setup_header;
 
 namespace {
@@ -481,6 +482,23 @@ uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, uint
                         [&](uint32_t i, const boot_e820_entry& e) { out[i] = e; });
 }
 
+LinuxE820Split linux_e820_split(const MemoryRange* map, uint32_t count, uint64_t memory_limit, uint32_t ext_max)
+{
+    using linuxboot::E820_MAX_ENTRIES_ZEROPAGE;
+    LinuxE820Split split{};
+    const uint64_t held = uint64_t(E820_MAX_ENTRIES_ZEROPAGE) + ext_max;
+    bool truncated;
+    split.total = e820_convert(map, count, memory_limit, ~uint32_t(0), &truncated,
+                               [&](uint32_t i, const boot_e820_entry& e) {
+                                   if (i == held)
+                                       split.dropped_from = e.addr;
+                               });
+    split.zero_page = split.total < E820_MAX_ENTRIES_ZEROPAGE ? split.total : E820_MAX_ENTRIES_ZEROPAGE;
+    split.ext = uint32_t(split.total < held ? split.total - split.zero_page : ext_max);
+    split.dropped = split.total - split.zero_page - split.ext;
+    return split;
+}
+
 void linux_fill_boot_params(boot_params& bp, const uint8_t* image, const LinuxImage& parsed, const LinuxPlan& plan,
                             const LinuxBootParamsInput& in)
 {
@@ -512,15 +530,33 @@ void linux_fill_boot_params(boot_params& bp, const uint8_t* image, const LinuxIm
     bp.ext_ramdisk_size = hi32(ramdisk_size);
     hdr.hardware_subarch = X86_SUBARCH_PC;
     hdr.hardware_subarch_data = 0;
-    hdr.setup_data = 0;                 /* relboot passes no setup_data list */
+    hdr.setup_data = 0;                 /* the SETUP_E820_EXT node below, or no list */
     bp.acpi_rsdp_addr = in.acpi_rsdp_addr;
 
-    /* The memory view of the plan: BootState's map, reserved from plan.memory_limit up. */
+    /*
+     * The memory view of the plan: BootState's map, reserved from
+     * plan.memory_limit up; 128 entries in the zero page, the next in
+     * the SETUP_E820_EXT node (one node, the list's only one).
+     */
+    const uint32_t ext_max = in.e820_ext ? in.e820_ext_max : 0;
     bool truncated;
-    const uint32_t entries =
-        e820_convert(in.memory_map, in.memory_map_count, plan.memory_limit, E820_MAX_ENTRIES_ZEROPAGE, &truncated,
-                     [&](uint32_t i, const boot_e820_entry& e) { bp.e820_table[i] = e; });
-    bp.e820_entries = uint8_t(entries);
+    const uint32_t entries = e820_convert(
+        in.memory_map, in.memory_map_count, plan.memory_limit, E820_MAX_ENTRIES_ZEROPAGE + ext_max, &truncated,
+        [&](uint32_t i, const boot_e820_entry& e) {
+            if (i < E820_MAX_ENTRIES_ZEROPAGE)
+                bp.e820_table[i] = e;
+            else
+                __builtin_memcpy(in.e820_ext + offsetof(LinuxE820Ext, entries) +
+                                     (i - E820_MAX_ENTRIES_ZEROPAGE) * sizeof(boot_e820_entry),
+                                 &e, sizeof e);
+        });
+    bp.e820_entries = uint8_t(entries < E820_MAX_ENTRIES_ZEROPAGE ? entries : E820_MAX_ENTRIES_ZEROPAGE);
+    if (entries > E820_MAX_ENTRIES_ZEROPAGE) {
+        const setup_data node{0, SETUP_E820_EXT,
+                              uint32_t((entries - E820_MAX_ENTRIES_ZEROPAGE) * sizeof(boot_e820_entry))};
+        __builtin_memcpy(in.e820_ext, &node, sizeof node);
+        hdr.setup_data = in.e820_ext_phys;
+    }
 
     if (in.efi_systab)
         bp.efi_info = efi_info{EFI64_LOADER_SIGNATURE, lo32(in.efi_systab), in.efi_memdesc_size,

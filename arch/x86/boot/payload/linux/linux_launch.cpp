@@ -28,6 +28,7 @@
 #include "stage64/identity_map.h"
 #include "layout.h"
 #include "payload/linux/payload_linux.h"
+#include "protocol/efi_exit.h"
 #include "payload/svm/payload_svm.h"
 #include "payload/vcpu/cpuid.h"
 #include "payload/vmx/payload_vmx.h"
@@ -43,18 +44,19 @@ namespace {
 
 /* Longest command line relboot composes (bytes with the NUL); Debian's kernel takes 2047. */
 constexpr uint32_t CMDLINE_BUFFER = 4096;
-/* Largest EFI memory map passed on (bytes): 341 of OVMF's 48-byte descriptors. */
-constexpr uint32_t EFI_MEMMAP_BUFFER = 16384;
-
 /*
  * What the kernel keeps reading after the jump lies in relboot's image,
  * which the e820 table marks reserved: after the page tables, reached
- * through the identity map only (linker script, .boot_tables).
+ * through the identity map only (linker script, .boot_tables).  The EFI
+ * memory map's copy holds any map the EFI amd64 entry's exit buffer held
+ * (efi_exit.h); the SETUP_E820_EXT node every e820 entry past the zero
+ * page's 128 (payload_linux.h).
  */
 struct LinuxBuffers {
     alignas(4096) linuxboot::boot_params zero_page;
     char cmdline[CMDLINE_BUFFER];
-    alignas(8) uint8_t efi_memmap[EFI_MEMMAP_BUFFER];
+    alignas(8) uint8_t efi_memmap[EFI_MMAP_BUFFER_SIZE];
+    alignas(8) uint8_t e820_ext[sizeof(LinuxE820Ext)];
 };
 
 } // namespace
@@ -159,8 +161,6 @@ enum class GuestMode : uint8_t { native, svm, vmx };
     if (cmdline_len >= CMDLINE_BUFFER)
         boot_fail(bs.options,
                   refusal("cmdline", cmdline_len, "at most 4095 bytes (module 0's string and relboot's -- text)"));
-    if (bs.efi_mmap.present() && bs.efi_mmap_size > EFI_MEMMAP_BUFFER)
-        boot_fail(bs.options, refusal("efi_mmap_size", bs.efi_mmap_size, "at most 16384 bytes"));
     LinuxPlanInput in{};
     in.memory_map = map;
     in.memory_map_count = bs.memory_map_count;
@@ -176,6 +176,10 @@ enum class GuestMode : uint8_t { native, svm, vmx };
     e = linux_plan(image, in, &plan);
     if (!e.ok())
         boot_fail(bs.options, e);
+    /* The e820 table's split (zero page, SETUP_E820_EXT) and the EFI memory map's copy, decided here. */
+    const LinuxE820Split e820 = linux_e820_split(map, bs.memory_map_count, plan.memory_limit, LINUX_E820_EXT_MAX);
+    const bool efi_map = bs.efi_system_table.present() && bs.efi_64 && bs.efi_mmap.present();
+    const bool efi_map_fits = bs.efi_mmap_size <= EFI_MMAP_BUFFER_SIZE;
     LinuxBuffers& buf = *image_identity(bs, &linux_buffers);
     const uint64_t boot_params = reinterpret_cast<uint64_t>(&buf.zero_page);
     if (mode != GuestMode::native) {
@@ -195,6 +199,18 @@ enum class GuestMode : uint8_t { native, svm, vmx };
     con.begin().str("payload kernel=").hex16(plan.kernel).str(" size=").dec(image.pm_size);
     con.str(" init_size=").dec(image.hdr.init_size).str(" copied=").dec(plan.copied);
     con.str(" initrd=").hex16(plan.initrd).str(" initrd_size=").dec(plan.initrd_size).end();
+    if (e820.dropped) {
+        con.begin().str("warning: payload e820: ").dec(e820.total).str(" entries, more than the zero page and ");
+        con.str("SETUP_E820_EXT hold (").dec(e820.zero_page + e820.ext).str("); the ").dec(e820.dropped);
+        con.str(" from ").hex16(e820.dropped_from).str(" up are left out").end();
+    }
+    if (efi_map && !efi_map_fits) {
+        const uint32_t descriptors = bs.efi_mmap_desc_size ? bs.efi_mmap_size / bs.efi_mmap_desc_size : 0;
+        con.begin().str("warning: payload efi: the EFI memory map at ").hex16(bs.efi_mmap.value).str(" (");
+        con.dec(descriptors).str(" descriptors, ").dec(bs.efi_mmap_size).str(" bytes) is larger than relboot's ");
+        con.dec(EFI_MMAP_BUFFER_SIZE).str("-byte copy; all ").dec(descriptors);
+        con.str(" are left out, with efi_info: no EFI runtime services").end();
+    }
 
     /* Act, 1: relboot's buffers, while the MBI and module 0 are intact. */
     const uint64_t tsc_start = x86::rdtsc();
@@ -214,7 +230,7 @@ enum class GuestMode : uint8_t { native, svm, vmx };
     params.acpi_rsdp_addr = bs.acpi_rsdp.value;
     params.memory_map = map;
     params.memory_map_count = bs.memory_map_count;
-    if (bs.efi_system_table.present() && bs.efi_64 && bs.efi_mmap.present()) {
+    if (efi_map && efi_map_fits) {
         move_phys(reinterpret_cast<uint64_t>(buf.efi_memmap), bs.efi_mmap.value, bs.efi_mmap_size);
         params.efi_systab = bs.efi_system_table.value;
         params.efi_memmap = reinterpret_cast<uint64_t>(buf.efi_memmap);
@@ -223,6 +239,9 @@ enum class GuestMode : uint8_t { native, svm, vmx };
         params.efi_memdesc_version = bs.efi_mmap_desc_version;
     }
     params.bios = bs.bios.present() ? phys_ptr<BiosInfo>(bs.bios) : nullptr;
+    params.e820_ext = buf.e820_ext;
+    params.e820_ext_phys = reinterpret_cast<uint64_t>(buf.e820_ext);
+    params.e820_ext_max = LINUX_E820_EXT_MAX;
     linux_fill_boot_params(buf.zero_page, file, image, plan, params);
 
     /* Act, 2: the initrd out of the kernel's way (never onto module 0's bytes), then the kernel. */

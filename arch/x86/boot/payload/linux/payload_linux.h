@@ -175,7 +175,53 @@ struct LinuxBootParamsInput {
     uint32_t efi_memdesc_version;
     /* The real-mode BIOS calls' results (BootState.bios); nullptr when none were made. */
     const BiosInfo* bios;
+    /*
+     * Where the e820 entries past the zero page's 128 go: one
+     * SETUP_E820_EXT node (LinuxE820Ext's layout) of at most e820_ext_max
+     * entries at e820_ext, whose physical address is e820_ext_phys;
+     * nullptr (or e820_ext_max 0): nowhere, they are dropped.
+     */
+    uint8_t* e820_ext;
+    uint64_t e820_ext_phys;
+    uint32_t e820_ext_max;
 };
+
+/*
+ * The SETUP_E820_EXT node (boot.rst, "setup_data"; bootparam.h): the
+ * e820 entries past the zero page's E820_MAX_ENTRIES_ZEROPAGE (128), as
+ * one struct setup_data of type SETUP_E820_EXT whose len bytes of data
+ * are boot_e820_entry[len / 20], linked from setup_header.setup_data.
+ * The kernel appends them to the zero page's table and sanitises the
+ * whole (e820__memory_setup_extended(), called from parse_setup_data(),
+ * prints it as "extended:" lines).  LINUX_E820_EXT_MAX entries hold every
+ * e820 entry a full memory map can need beyond the 128: MEMORY_MAP_MAX
+ * ranges, one of them split at memory_limit.  Packed, no alignment
+ * needed (the kernel maps the node with early_memremap()); relboot puts
+ * it 8-byte aligned.
+ */
+inline constexpr uint32_t LINUX_E820_EXT_MAX = MEMORY_MAP_MAX + 1 - linuxboot::E820_MAX_ENTRIES_ZEROPAGE;
+struct [[gnu::packed]] LinuxE820Ext {
+    linuxboot::setup_data header;                       /* next 0, type SETUP_E820_EXT, len 20 * entries */
+    linuxboot::boot_e820_entry entries[LINUX_E820_EXT_MAX];
+};
+static_assert(sizeof(LinuxE820Ext) == 16 + 20 * LINUX_E820_EXT_MAX);
+
+/*
+ * How the e820 table (linux_e820_from_memory_map() of the map with
+ * memory_limit) splits, decided before anything moves: the entries it
+ * needs (total), those in the zero page (at most 128) and in the
+ * SETUP_E820_EXT node (at most ext_max), and those neither holds
+ * (dropped, the highest; dropped_from is the base of the lowest of them,
+ * 0 when none is).
+ */
+struct LinuxE820Split {
+    uint32_t total;
+    uint32_t zero_page;
+    uint32_t ext;
+    uint32_t dropped;
+    uint64_t dropped_from;
+};
+LinuxE820Split linux_e820_split(const MemoryRange* map, uint32_t count, uint64_t memory_limit, uint32_t ext_max);
 
 /*
  * Converts BootState's memory map to e820 entries (at most max): usable,
@@ -200,10 +246,13 @@ uint32_t linux_e820_from_memory_map(const MemoryRange* map, uint32_t count, uint
  * with CAN_USE_HEAP cleared as the 64-bit protocol needs no heap,
  * code32_start = plan.kernel (low 32 bits), cmd_line_ptr/ext_cmd_line_ptr,
  * ramdisk_image/size and their ext_ halves (all 0 when ramdisk_image is
- * 0), hardware_subarch and hardware_subarch_data 0, setup_data 0 (relboot
- * passes no list; the file's value would be followed as a pointer), the
- * e820 table (linux_e820_from_memory_map() of in's map with
- * plan.memory_limit, at most 128), acpi_rsdp_addr,
+ * 0), hardware_subarch and hardware_subarch_data 0, the e820 table
+ * (linux_e820_from_memory_map() of in's map with plan.memory_limit): the
+ * first 128 entries in e820_table, the next (at most in.e820_ext_max) in
+ * the SETUP_E820_EXT node at in.e820_ext, the rest dropped (as
+ * linux_e820_split() says); setup_data the node's physical address when
+ * it holds any, else 0 (the file's value is never passed on: it would be
+ * followed as a pointer); acpi_rsdp_addr,
  * on EFI efi_info, and with in.bios linux_fill_bios_params().  When a relocatable kernel's plan.kernel is not a
  * multiple of kernel_alignment (the plan fell back to a smaller one),
  * kernel_alignment becomes the largest power of two dividing plan.kernel:

@@ -65,10 +65,11 @@ bool walk(const GuestPhysReader& mem, uint64_t table_gpa, uint64_t linear, bool 
     return false;
 }
 
-bool canonical_48(uint64_t linear)
+/* Whether linear is canonical for bits-wide linear addresses (48: 4-level paging, 57: 5-level; SDM Vol. 1, 3.3.7.1). */
+bool canonical(uint64_t linear, uint32_t bits)
 {
-    const uint64_t upper = linear >> 47;
-    return upper == 0 || upper == (uint64_t(1) << 17) - 1;
+    const uint64_t upper = linear >> (bits - 1);
+    return upper == 0 || upper == (uint64_t(1) << (65 - bits)) - 1;
 }
 
 bool walk_32bit(const GuestPhysReader& mem, const GuestPaging& p, uint32_t linear, uint64_t* gpa)
@@ -111,11 +112,12 @@ bool guest_linear_to_phys(const GuestPhysReader& mem, const GuestPaging& paging,
         return true;
     }
     if (long_mode) {
-        if (paging.cr4 & CR4_LA57)
-            return walk(mem, paging.cr3 & PTE_ADDR_MASK, linear, paging.efer & EFER_NXE, LEVELS_5, 5, gpa);
-        if (!canonical_48(linear))
+        /* 5-level paging (CR4.LA57): Debian's 6.1 under QEMU's -cpu max runs with it. */
+        const bool la57 = paging.cr4 & CR4_LA57;
+        if (!canonical(linear, la57 ? 57 : 48))
             return false;
-        return walk(mem, paging.cr3 & PTE_ADDR_MASK, linear, paging.efer & EFER_NXE, LEVELS_4, 4, gpa);
+        return walk(mem, paging.cr3 & PTE_ADDR_MASK, linear, paging.efer & EFER_NXE, la57 ? LEVELS_5 : LEVELS_4,
+                    la57 ? 5 : 4, gpa);
     }
     if (paging.cr4 & CR4_PAE)
         return walk_pae(mem, paging, uint32_t(linear), gpa);
