@@ -4,6 +4,7 @@
 #   make iso             build/<variant>/relboot.iso, booting the image with CMDLINE
 #   make run             boot that ISO under QEMU (TCG), serial on the terminal
 #   make check           the whole test suite (unit tests, image checks, boot matrix)
+#   make check-long      the long tests (tests/long: Debian's kernel as a VT-x guest under Bochs)
 #   make example         build/<variant>/example/relboot-example.elf: relboot with examples/hypervisor linked in
 #   make deps            install the Debian 12 packages the build and the tests need
 #   make clean           remove build/
@@ -154,12 +155,14 @@ PROTOCOL_SRCS := $(SRC)/protocol/mbi_scan.cpp $(SRC)/protocol/multiboot2.cpp $(S
     $(SRC)/protocol/pvh.cpp $(SRC)/protocol/info_read.cpp
 # What the firmware's tables say: the memory map, ACPI's RSDP and MADT, the TSC's rate.
 PLATFORM_SRCS := $(SRC)/platform/memory_map.cpp $(SRC)/platform/acpi.cpp $(SRC)/platform/madt.cpp $(SRC)/platform/tsc.cpp
-# The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage, guest=svm, and the
-# vendor-neutral vCPU layer under it (instruction decoding, guest memory reads, the APIC, MSR and CPUID policies, the vCPU state machine).
+# The payload launchers' pure parts (64-bit stage and host tests): the Linux bzImage, guest=svm, guest=vmx, and
+# the vendor-neutral vCPU layer under both (instruction decoding, guest memory reads, the NPT/EPT planner, the APIC,
+# MSR and CPUID policies, the vCPU state machine).
 VCPU_SRCS := $(SRC)/payload/vcpu/insn.cpp $(SRC)/payload/vcpu/guest_memory.cpp $(SRC)/payload/vcpu/apic.cpp \
-    $(SRC)/payload/vcpu/msr.cpp $(SRC)/payload/vcpu/cpuid.cpp $(SRC)/payload/vcpu/vcpu.cpp
+    $(SRC)/payload/vcpu/msr.cpp $(SRC)/payload/vcpu/cpuid.cpp $(SRC)/payload/vcpu/vcpu.cpp \
+    $(SRC)/payload/vcpu/guest_map.cpp
 PAYLOAD_SRCS := $(SRC)/payload/linux/linux.cpp $(SRC)/payload/linux/linux_bios.cpp $(SRC)/payload/svm/svm.cpp \
-    $(VCPU_SRCS)
+    $(SRC)/payload/vmx/vmx.cpp $(VCPU_SRCS)
 # The real-mode BIOS calls' pure parts (64-bit stage and host tests): low-page choice, EDD/VESA/EDID probes.
 BIOS_SRCS := $(SRC)/bios/low_memory.cpp $(SRC)/bios/bios_probe.cpp
 # AP bring-up's pure parts (64-bit stage and host tests): the trampoline's relocation, the MADT's warning lines.
@@ -173,7 +176,7 @@ KERNEL64_SRCS := $(SRC)/stage64/main64.cpp $(SRC)/stage64/selftest.cpp $(SRC)/st
     $(SRC)/protocol/multiboot2_report.cpp $(SRC)/protocol/multiboot2_efi64_report.cpp \
     $(SRC)/bios/bios.cpp $(SRC)/bios/bios_call.cpp $(SRC)/smp/smp.cpp \
     $(SRC)/payload/linux/linux_launch.cpp $(SRC)/payload/svm/svm_launch.cpp $(SRC)/payload/svm/svm_exit.cpp \
-    $(SRC)/payload/vcpu/vcpu_host.cpp \
+    $(SRC)/payload/vmx/vmx_launch.cpp $(SRC)/payload/vmx/vmx_exit.cpp $(SRC)/payload/vcpu/vcpu_host.cpp \
     $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(LIB_SRCS) $(PAYLOAD_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
 # Every assembly file is part of the image (the linker script orders their sections).
 ASM_SRCS := $(sort $(shell find $(SRC) -name '*.S'))
@@ -190,7 +193,7 @@ ASM_OBJS := $(patsubst %.S,$(O)/asm/%.o,$(ASM_SRCS))
 IMAGE := $(O)/relboot.elf
 ISO := $(O)/relboot.iso
 
-.PHONY: all iso run check check-images example bench deps deps-check clean FORCE
+.PHONY: all iso run check check-long check-images example bench deps deps-check clean FORCE
 .DEFAULT_GOAL := all
 all: $(IMAGE)
 
@@ -392,6 +395,15 @@ check: | deps-check
 	$(MAKE) -j$(JOBS) example BASE=fs
 	$(MAKE) unit-tests build/tools/optdoc build/tools/msrdoc testloader fuzzers payload-inputs svm-guests
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) --param fuzz_time=$(FUZZ_TIME) tests tests/unit tests/fuzz
+
+# The long tests (tests/long, minutes each: Debian's kernel as a guest=vmx
+# guest under Bochs), after make check (.ci/run); lit skips tests/long
+# unless it is named.
+.PHONY: check-long
+check-long: | deps-check
+	$(MAKE) -j$(JOBS) all BASE=ebp
+	$(MAKE) payload-inputs
+	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) tests/long
 
 # --- payload test inputs (tests/payload) ---------------------------------
 # Debian's real kernel and a small initramfs for the Linux-payload tests, all

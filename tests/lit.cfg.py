@@ -9,7 +9,8 @@ import lit.formats
 config.name = "relboot"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".test"]
-config.excludes = ["unit", "fuzz"]
+# tests/long (make check-long) runs only when named: lit tests/long.
+config.excludes = ["unit", "fuzz", "long"]
 config.test_source_root = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(config.test_source_root)
 
@@ -62,7 +63,7 @@ config.substitutions.append(("%mkiso", os.path.join(root, "grub", "mkiso")))
 # svm-guests` from tests/svm/guests/: tiny bzImages of GNU assembly, booted
 # as module 0 through `qemu-boot --kernel` (relboot's multiboot1 entry).
 svm_guests = os.path.join(build, "svm")
-for guest in ("hello", "initsipi", "ipi", "msr"):
+for guest in ("hello", "initsipi", "ipi", "msr", "virt"):
     config.substitutions.append(("%svm-guest-" + guest, os.path.join(svm_guests, guest + ".bzimage")))
 
 # A second emulator and a network loader: Bochs (tests/bochs; it has no

@@ -42,7 +42,7 @@ What it measures, with Debian's kernel and the test initramfs
    CPU, takes the last one offline and online again, and calls from it
    once more).  At each hello relboot prints the calling vCPU's counts and,
    under loglvl=debug, every vCPU's:
-       relboot: guest vmmcall rax=0x72656c62 cpl=<n> cpu=<n> exits=<n> cpuid=<n> msr=<n> npf=<n> apic=<n> ipi=<n> dropped=<n> nmi=<n>
+       relboot: guest hypercall rax=0x72656c62 insn=vmmcall cpl=<n> cpu=<n> exits=<n> cpuid=<n> msr=<n> npf=<n> apic=<n> ipi=<n> dropped=<n> nmi=<n>
        relboot: debug: vcpu <n> apic_id=<n> state=<s> exits=<n> cpuid=<n> msr=<n> npf=<n> apic=<n> ipi=<n> dropped=<n> nmi=<n>
    The tables: every vCPU's counts at the hello on the last CPU (the boot
    and the init up to there) and at the last hello (after the replug).
@@ -83,7 +83,8 @@ COPIED_RE = re.compile(r"^relboot: payload kernel=0x[0-9a-f]{16} size=(\d+) init
 EXIT_RE = re.compile(r"^qemu-exit=(\S+)$", re.M)
 COUNTS = r"exits=(\d+) cpuid=(\d+) msr=(\d+) npf=(\d+) apic=(\d+) ipi=(\d+) dropped=(\d+) nmi=(\d+)"
 COUNT_NAMES = ("exits", "cpuid", "msr", "npf", "apic", "ipi", "dropped", "nmi")
-HELLO_RE = re.compile(r"^relboot: guest vmmcall rax=0x72656c62 cpl=(\d+) cpu=(\d+) " + COUNTS + "$", re.M)
+HELLO_RE = re.compile(r"^relboot: guest hypercall rax=0x72656c62 insn=vmmcall cpl=(\d+) cpu=(\d+) " + COUNTS + "$",
+                      re.M)
 VCPU_RE = re.compile(r"^relboot: debug: vcpu (\d+) apic_id=(\d+) state=(\w+) " + COUNTS + "$", re.M)
 SVM_LINE_RE = re.compile(r"^relboot: svm vcpus=(\d+) npt=on ", re.M)
 APIC_TRACE_RE = re.compile(r"^apic_mem_(readl|writel) (0x[0-9a-f]+) = (0x[0-9a-f]+)$", re.M)

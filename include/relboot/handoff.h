@@ -19,6 +19,12 @@
  *           arch/x86/boot/payload/svm/): "relboot: svm ..." and "relboot: handoff
  *           linux-svm entry=0x<16> boot_params=0x<16>"; relboot stays
  *           resident as a thin hypervisor, every online CPU one vCPU.
+ *   linux-vmx  the same kernel as an Intel VT-x guest of relboot
+ *           (guest=vmx, arch/x86/boot/payload/vmx/): "relboot: vmx ..." and
+ *           "relboot: handoff linux-vmx entry=0x<16> boot_params=0x<16>",
+ *           as linux-svm on the same vCPU layer.  guest=auto picks
+ *           linux-vmx, linux-svm or linux by the CPU ("relboot: guest
+ *           auto=...").
  *
  * What holds when a target is entered (x86-64, CPL 0, on the boot CPU;
  * the other CPUs are parked, below):
@@ -71,7 +77,7 @@
  *     used and stays usable RAM in the memory map.  The linux target, after
  *     its last check and its "handoff linux" line, sends INIT to every
  *     parked AP: they wait for a SIPI, as after the
- *     firmware, and the kernel starts them itself.  linux-svm calls every
+ *     firmware, and the kernel starts them itself.  linux-svm and linux-vmx call every
  *     parked AP into its vCPU through its mailbox (smp_call()): from then
  *     on it runs relboot's vCPU loop, never the park loop again, waiting
  *     for the INIT and SIPI the guest sends through relboot's emulated

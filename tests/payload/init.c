@@ -23,6 +23,10 @@
  *                                     and the hypercall once more on it; then
  *                                     "check vmmcall-other" (any other RAX:
  *                                     #UD, so a child dies of SIGILL)
+ *   vmcall returned cpu=<n>           the same with relboot.vmx-hello
+ *                                     (guest=vmx): "check vmx-flag",
+ *                                     "check vmx-hidden" (CPUID.1:ECX.VMX
+ *                                     clear), VMCALL, "check vmcall-other"
  *   result pass|fail
  * and then exits QEMU through isa-debug-exit at port 0xf4: 0x10 (QEMU exit
  * status 33) when every check passed, 0x11 (status 35) otherwise.  Without
@@ -248,11 +252,33 @@ static int online_cpus(cpu_set_t *set, char *text, size_t size)
 }
 
 /*
- * No CPU's /proc/cpuinfo "flags" line has the word svm; *cpus gets the
+ * The virtualization extension a guest of relboot's must not see, and the
+ * instruction of its hello hypercall: SVM's VMMCALL (relboot.svm-hello,
+ * guest=svm) or VMX's VMCALL (relboot.vmx-hello, guest=vmx).
+ */
+struct ext {
+    const char *flag;       /* its /proc/cpuinfo flag and the checks' names: "svm" or "vmx" */
+    const char *insn;       /* "vmmcall" or "vmcall" */
+    int vmx;
+};
+static const struct ext SVM = {"svm", "vmmcall", 0};
+static const struct ext VMX = {"vmx", "vmcall", 1};
+
+/* The hypercall instruction of e with RAX = rax. */
+static void hypercall(const struct ext *e, unsigned long rax)
+{
+    if (e->vmx)
+        __asm__ volatile("vmcall" : "+a"(rax) : : "memory");
+    else
+        __asm__ volatile("vmmcall" : "+a"(rax) : : "memory");
+}
+
+/*
+ * No CPU's /proc/cpuinfo "flags" line has the word flag; *cpus gets the
  * number of flags lines.  Returns the first CPU (processor number) that
  * has it, or -1.
  */
-static int cpuinfo_svm(int *cpus)
+static int cpuinfo_flag(const char *flag, int *cpus)
 {
     static char info[1 << 18];
     ssize_t n = slurp("/proc/cpuinfo", info, sizeof info - 1);
@@ -270,7 +296,7 @@ static int cpuinfo_svm(int *cpus)
         if (!strncmp(line, "flags", 5) && strchr(line, ':')) {
             ++*cpus;
             for (char *w = strtok(strchr(line, ':') + 1, " \t"); w; w = strtok(NULL, " \t"))
-                if (!strcmp(w, "svm"))
+                if (!strcmp(w, flag))
                     return processor;
         }
         line = next;
@@ -279,7 +305,7 @@ static int cpuinfo_svm(int *cpus)
 }
 
 /* The hello hypercall pinned to cpu (relboot prints its line with its vCPU); false when it cannot be pinned. */
-static int hello_on(int cpu)
+static int hello_on(const struct ext *e, int cpu)
 {
     cpu_set_t one;
     CPU_ZERO(&one);
@@ -293,14 +319,16 @@ static int hello_on(int cpu)
     }
     /* relboot's line must not land inside ours: let the console drain first. */
     tcdrain(out);
-    unsigned long rax = 0x72656c62;
-    __asm__ volatile("vmmcall" : "+a"(rax) : : "memory");
-    say("vmmcall returned cpu=%d", sched_getcpu());
+    hypercall(e, 0x72656c62);
+    say("%s returned cpu=%d", e->insn, sched_getcpu());
     return 1;
 }
 
-/* CPUID shows no SVM on cpu, pinned to it (Fn8000_0001 ECX bit 2 clear, Fn8000_000A all zero). */
-static void check_svm_hidden_on(int cpu)
+/*
+ * CPUID shows no SVM or VMX on cpu, pinned to it: SVM: Fn8000_0001 ECX
+ * bit 2 clear, Fn8000_000A all zero; VMX: CPUID.1 ECX bit 5 clear.
+ */
+static void check_hidden_on(const struct ext *e, int cpu)
 {
     cpu_set_t one;
     CPU_ZERO(&one);
@@ -308,6 +336,13 @@ static void check_svm_hidden_on(int cpu)
     if (sched_setaffinity(0, sizeof one, &one) != 0 || sched_getcpu() != cpu)
         return;     /* hello_on() reports it */
     unsigned a, b, c, d, max_ext;
+    char detail[128];
+    if (e->vmx) {
+        __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1u), "c"(0));
+        snprintf(detail, sizeof detail, "cpu=%d 1.ecx=0x%08x", cpu, c);
+        check("vmx-hidden", !(c & (1u << 5)), detail);
+        return;
+    }
     __asm__ volatile("cpuid" : "=a"(max_ext), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0));
     __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000001u), "c"(0));
     unsigned ecx = c, svm_edx = 0, svm_eax = 0;
@@ -316,7 +351,6 @@ static void check_svm_hidden_on(int cpu)
         svm_eax = a;
         svm_edx = d;
     }
-    char detail[128];
     snprintf(detail, sizeof detail, "cpu=%d 80000001.ecx=0x%08x 8000000a.eax=0x%08x 8000000a.edx=0x%08x", cpu, ecx,
              svm_eax, svm_edx);
     check("svm-hidden", !(ecx & 4) && !svm_eax && !svm_edx, detail);
@@ -339,7 +373,7 @@ static int write_file(const char *path, const char *value)
  * guest=svm that INIT reaches a vCPU that is running the guest, which
  * relboot resets and restarts.  The online set must be whole again.
  */
-static void check_replug(const cpu_set_t *online, int count)
+static void check_replug(const struct ext *e, const cpu_set_t *online, int count)
 {
     int last = -1;
     for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
@@ -359,22 +393,23 @@ static void check_replug(const cpu_set_t *online, int count)
     const int whole = !off && !on && count_off == count - 1 && count_on == count && CPU_EQUAL(&after, online);
     check("cpu-replug", whole, detail);
     if (whole)
-        hello_on(last);     /* it runs as relboot's vCPU again */
+        hello_on(e, last);  /* it runs as relboot's vCPU again */
     sched_setaffinity(0, sizeof *online, online);
 }
 
 /*
- * guest=svm's tests (relboot.svm-hello): every CPU relboot started is a
- * vCPU, so the kernel brought up as many CPUs as the test expects
- * (relboot.cpus=<n>); no CPU shows SVM, in /proc/cpuinfo or in CPUID;
- * and the hello hypercall from ring 3 on each CPU, pinned to it, which
- * relboot reports on the serial port (with its vCPU) before it resumes
- * the guest after the VMMCALL.  Natively VMMCALL raises #UD, so this
- * process dies with SIGILL and the kernel panics: no false pass.
+ * guest=svm's and guest=vmx's tests (relboot.svm-hello, relboot.vmx-hello):
+ * every CPU relboot started is a vCPU, so the kernel brought up as many
+ * CPUs as the test expects (relboot.cpus=<n>); no CPU shows the
+ * extension, in /proc/cpuinfo or in CPUID; and the hello hypercall from
+ * ring 3 on each CPU, pinned to it, which relboot reports on the serial
+ * port (with its vCPU) before it resumes the guest after the VMMCALL or
+ * VMCALL.  Natively either raises #UD, so this process dies with SIGILL
+ * and the kernel panics: no false pass.
  */
-static void svm_hello(const char *cmdline)
+static void hypercall_hello(const struct ext *e, const char *cmdline)
 {
-    char text[256], detail[512];
+    char text[256], detail[512], name[32];
     cpu_set_t online;
     const int count = online_cpus(&online, text, sizeof text);
     const int expected = expected_cpus(cmdline);
@@ -384,28 +419,28 @@ static void svm_hello(const char *cmdline)
         check("cpus-online", count == expected, detail);
     }
     int flagged = 0;
-    const int svm_cpu = cpuinfo_svm(&flagged);
-    if (svm_cpu >= 0)
-        snprintf(detail, sizeof detail, "cpu %d has svm in its flags", svm_cpu);
+    const int flag_cpu = cpuinfo_flag(e->flag, &flagged);
+    if (flag_cpu >= 0)
+        snprintf(detail, sizeof detail, "cpu %d has %s in its flags", flag_cpu, e->flag);
     else
-        snprintf(detail, sizeof detail, "no svm in the flags of %d CPUs", flagged);
-    check("svm-flag", svm_cpu < 0 && flagged > 0 && flagged == count, detail);
+        snprintf(detail, sizeof detail, "no %s in the flags of %d CPUs", e->flag, flagged);
+    snprintf(name, sizeof name, "%s-flag", e->flag);
+    check(name, flag_cpu < 0 && flagged > 0 && flagged == count, detail);
 
     for (int cpu = 0; count > 0 && cpu < CPU_SETSIZE; cpu++) {
         if (!CPU_ISSET(cpu, &online))
             continue;
-        check_svm_hidden_on(cpu);
-        hello_on(cpu);
+        check_hidden_on(e, cpu);
+        hello_on(e, cpu);
     }
     sched_setaffinity(0, sizeof online, &online);
     if (count > 1)
-        check_replug(&online, count);
+        check_replug(e, &online, count);
 
     /* Any other RAX: relboot injects #UD, as a CPU without a hypervisor does. */
     pid_t child = fork();
     if (child == 0) {
-        unsigned long other = 0;
-        __asm__ volatile("vmmcall" : "+a"(other) : : "memory");
+        hypercall(e, 0);
         _exit(0);
     }
     int status = 0;
@@ -413,7 +448,8 @@ static void svm_hello(const char *cmdline)
         waitpid(child, &status, 0);
     snprintf(detail, sizeof detail, "child %s %d", child < 0 ? "fork failed" : WIFSIGNALED(status) ? "signal" : "exit",
              child < 0 ? errno : WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-    check("vmmcall-other", child > 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGILL, detail);
+    snprintf(name, sizeof name, "%s-other", e->insn);
+    check(name, child > 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGILL, detail);
 }
 
 static void leave(void)
@@ -458,7 +494,9 @@ int main(void)
         cmdline[--n] = 0;
     say("cmdline %s", cmdline);
     if (strstr(cmdline, "relboot.svm-hello"))
-        svm_hello(cmdline);
+        hypercall_hello(&SVM, cmdline);
+    if (strstr(cmdline, "relboot.vmx-hello"))
+        hypercall_hello(&VMX, cmdline);
     report_boot_params();
     check_kernel_log();
     leave();

@@ -454,6 +454,22 @@ TEST(CmdlineOptions, SmpOptions)
     EXPECT_TRUE(flag_value(parse("").o, OptionId::smp_parallel, true));
 }
 
+/* guest=: native (the default), svm, vmx, auto; anything else malformed, the value before it kept. */
+TEST(CmdlineOptions, Guest)
+{
+    EXPECT_EQ(parse("").o.guest, GuestSel::native);
+    EXPECT_EQ(parse("guest=native").o.guest, GuestSel::native);
+    EXPECT_EQ(parse("guest=svm").o.guest, GuestSel::svm);
+    EXPECT_EQ(parse("guest=vmx").o.guest, GuestSel::vmx);
+    EXPECT_EQ(parse("guest=auto").o.guest, GuestSel::automatic);
+    EXPECT_EQ(parse("guest=svm guest=vmx").o.guest, GuestSel::vmx);
+    for (const char* bad : {"guest=VMX", "guest=vt-x", "guest=", "guest", "guest=automatic", "guest=vmxx"}) {
+        const Parsed p = parse(std::string("guest=svm ") + bad);
+        EXPECT_EQ(p.o.guest, GuestSel::svm) << bad;
+        EXPECT_EQ(p.o.malformed_count, 1u) << bad;
+    }
+}
+
 /*
  * Keyword options (cmdline/keywords.h): one table of (word, value) pairs
  * per option, read by the parser, by the report (keyword_of()) and for the
@@ -575,7 +591,8 @@ TEST(CmdlineKeywords, DocumentedWordsMeanTheirValues)
         {"edid", {{"no", uint32_t(Edid::no)}, {"force", uint32_t(Edid::force)}}},
         {"payload", {{"auto", uint32_t(PayloadSel::automatic)}, {"linux", uint32_t(PayloadSel::linux_kernel)},
                      {"none", uint32_t(PayloadSel::none)}}},
-        {"guest", {{"native", uint32_t(GuestSel::native)}, {"svm", uint32_t(GuestSel::svm)}}},
+        {"guest", {{"native", uint32_t(GuestSel::native)}, {"svm", uint32_t(GuestSel::svm)},
+                   {"vmx", uint32_t(GuestSel::vmx)}, {"auto", uint32_t(GuestSel::automatic)}}},
         {"debug-fault", {{"ud2", uint32_t(DebugFault::ud2)}, {"gp", uint32_t(DebugFault::gp)},
                          {"pf", uint32_t(DebugFault::pf)}, {"ud2-all", uint32_t(DebugFault::ud2_all)}}},
         {"debug-fault32", {{"ud2", uint32_t(DebugFault::ud2)}, {"gp", uint32_t(DebugFault::gp)}}},

@@ -2,11 +2,14 @@
  * The vCPU layer's MSR and CPUID policies (arch/x86/boot/payload/vcpu/msr.h,
  * cpuid.h): the one MSR table (each row's actions, restated here from
  * /work/notes/vcpu-design.md "MSRs"; lookups at every row's edges), the
- * EFER and APIC_BASE rules, the SVM MSR permission map filled from the
- * table (checked bit by bit through payload_svm.h's own reader, and by
- * its raw bytes: read bit even, write bit odd, nothing else set), and
- * the guest's CPUID view.
+ * EFER and APIC_BASE rules, the SVM MSR permission map and the VMX MSR
+ * bitmap filled from the table (checked bit by bit through their
+ * readers, and by their raw bytes: SVM's read bit even, write bit odd;
+ * VMX's read bitmaps then write bitmaps; nothing else set), the guest's
+ * CPUID view and the CPU vendors.
  */
+#include "boot_test_util.h"
+
 #include <gtest/gtest.h>
 #include "payload/svm/payload_svm.h"
 #include "payload/vcpu/cpuid.h"
@@ -35,12 +38,15 @@ struct Row {
 
 const std::vector<Row> DESIGN = {
     {"APIC_BASE", 0x1b, 0x1b, M::pass, M::emulate},
+    {"IA32_FEATURE_CONTROL", 0x3a, 0x3a, M::pass, M::gp},
+    {"IA32_BIOS_UPDT_TRIG", 0x79, 0x79, M::pass, M::gp},
     {"MTRRcap", 0xfe, 0xfe, M::pass, M::gp},
     {"MTRRphysBase0..MTRRphysMask9", 0x200, 0x213, M::pass, M::ignore},
     {"MTRRfix64K_00000", 0x250, 0x250, M::pass, M::ignore},
     {"MTRRfix16K_80000..MTRRfix16K_A0000", 0x258, 0x259, M::pass, M::ignore},
     {"MTRRfix4K_C0000..MTRRfix4K_F8000", 0x268, 0x26f, M::pass, M::ignore},
     {"MTRRdefType", 0x2ff, 0x2ff, M::pass, M::ignore},
+    {"IA32_VMX_BASIC..IA32_VMX_EXIT_CTLS2", 0x480, 0x493, M::gp, M::gp},
     {"x2APIC", 0x800, 0x8ff, M::emulate, M::emulate},
     {"EFER", 0xc0000080, 0xc0000080, M::emulate, M::emulate},
     {"TSC_RATIO", 0xc0000104, 0xc0000104, M::gp, M::gp},
@@ -98,7 +104,7 @@ TEST(VcpuMsr, LookupAtEveryEdge)
         }
     }
     /* The neighbours that are no row: they pass. */
-    for (uint32_t msr : {0x1au, 0x1cu, 0xfdu, 0xffu, 0x1ffu, 0x214u, 0x24fu, 0x251u, 0x257u, 0x25au, 0x267u, 0x270u,
+    for (uint32_t msr : {0x1au, 0x1cu, 0x39u, 0x3bu, 0x78u, 0x7au, 0x47fu, 0x494u, 0xfdu, 0xffu, 0x1ffu, 0x214u, 0x24fu, 0x251u, 0x257u, 0x25au, 0x267u, 0x270u,
                          0x2feu, 0x300u, 0x7ffu, 0x900u, 0xc000007fu, 0xc0000081u, 0xc0000103u, 0xc0000105u,
                          0xc001000fu, 0xc0010011u, 0xc0010014u, 0xc001001bu, 0xc001001cu, 0xc001001eu, 0xc001001fu,
                          0xc0010021u, 0xc0010113u, 0xc0010119u, 0xc001011au, 0xc001011cu})
@@ -143,42 +149,57 @@ TEST(VcpuMsr, EferWrite)
 
     /* Linux's read-modify-write: SVME kept, the rest taken. */
     uint64_t vmcb = running;
-    ASSERT_TRUE(efer_guest_write(efer_guest_read(vmcb) & ~uint64_t(EFER_NXE), supported, paging, &vmcb));
+    ASSERT_TRUE(efer_guest_write(efer_guest_read(vmcb) & ~uint64_t(EFER_NXE), supported, paging, &vmcb, EFER_SVME));
     EXPECT_EQ(vmcb, running & ~uint64_t(EFER_NXE));
-    ASSERT_TRUE(efer_guest_write(efer_guest_read(vmcb) | EFER_AIBRSE | EFER_NXE, supported, paging, &vmcb));
+    ASSERT_TRUE(efer_guest_write(efer_guest_read(vmcb) | EFER_AIBRSE | EFER_NXE, supported, paging, &vmcb, EFER_SVME));
     EXPECT_EQ(vmcb, running | EFER_AIBRSE);
 
     /* Reserved bits, SVME itself and LMSLE: refused, the VMCB untouched. */
     for (uint64_t bad : {uint64_t(1) << 1, uint64_t(1) << 9, uint64_t(EFER_SVME), uint64_t(EFER_LMSLE),
                          uint64_t(1) << 16, uint64_t(1) << 63}) {
         vmcb = running;
-        EXPECT_FALSE(efer_guest_write(efer_guest_read(running) | bad, supported, paging, &vmcb)) << std::hex << bad;
+        EXPECT_FALSE(efer_guest_write(efer_guest_read(running) | bad, supported, paging, &vmcb, EFER_SVME))
+            << std::hex << bad;
         EXPECT_EQ(vmcb, running);
     }
     /* A bit this CPU lacks (no FFXSR in CPUID). */
     const uint64_t no_ffxsr = efer_supported(0, CPUID_80000001_EDX_LM | CPUID_80000001_EDX_NX, 0);
     vmcb = EFER_LME | EFER_LMA | EFER_SVME;
-    EXPECT_FALSE(efer_guest_write(EFER_LME | EFER_LMA | EFER_FFXSR, no_ffxsr, paging, &vmcb));
-    EXPECT_TRUE(efer_guest_write(EFER_LME | EFER_LMA | EFER_NXE, no_ffxsr, paging, &vmcb));
+    EXPECT_FALSE(efer_guest_write(EFER_LME | EFER_LMA | EFER_FFXSR, no_ffxsr, paging, &vmcb, EFER_SVME));
+    EXPECT_TRUE(efer_guest_write(EFER_LME | EFER_LMA | EFER_NXE, no_ffxsr, paging, &vmcb, EFER_SVME));
 
     /* LMA is the CPU's: a write keeps the current value either way. */
     vmcb = running;
-    ASSERT_TRUE(efer_guest_write(EFER_SCE | EFER_LME | EFER_NXE, supported, paging, &vmcb));
+    ASSERT_TRUE(efer_guest_write(EFER_SCE | EFER_LME | EFER_NXE, supported, paging, &vmcb, EFER_SVME));
     EXPECT_EQ(vmcb, running) << "LMA written 0 stays 1";
     vmcb = EFER_SVME;
-    ASSERT_TRUE(efer_guest_write(EFER_LMA, supported, CR0_PE, &vmcb));
+    ASSERT_TRUE(efer_guest_write(EFER_LMA, supported, CR0_PE, &vmcb, EFER_SVME));
     EXPECT_EQ(vmcb, uint64_t(EFER_SVME)) << "LMA written 1 stays 0";
 
     /* LME changes only with paging off (the hardware's #GP). */
     vmcb = running;
-    EXPECT_FALSE(efer_guest_write(EFER_SCE | EFER_LMA | EFER_NXE, supported, paging, &vmcb));
+    EXPECT_FALSE(efer_guest_write(EFER_SCE | EFER_LMA | EFER_NXE, supported, paging, &vmcb, EFER_SVME));
     EXPECT_EQ(vmcb, running);
     vmcb = EFER_SVME;
-    EXPECT_FALSE(efer_guest_write(EFER_LME, supported, CR0_PE | CR0_PG, &vmcb));
-    ASSERT_TRUE(efer_guest_write(EFER_LME, supported, CR0_PE, &vmcb));
+    EXPECT_FALSE(efer_guest_write(EFER_LME, supported, CR0_PE | CR0_PG, &vmcb, EFER_SVME));
+    ASSERT_TRUE(efer_guest_write(EFER_LME, supported, CR0_PE, &vmcb, EFER_SVME));
     EXPECT_EQ(vmcb, uint64_t(EFER_LME | EFER_SVME));
-    ASSERT_TRUE(efer_guest_write(0, supported, 0, &vmcb));
+    ASSERT_TRUE(efer_guest_write(0, supported, 0, &vmcb, EFER_SVME));
     EXPECT_EQ(vmcb, uint64_t(EFER_SVME));
+}
+
+/* Under VMX nothing is forced: the guest's EFER is its own, SVME never set (and refused, the CPU lacking it). */
+TEST(VcpuMsr, EferWriteVmx)
+{
+    const uint64_t supported = efer_supported(0, CPUID_80000001_EDX_SYSCALL | CPUID_80000001_EDX_LM |
+                                                     CPUID_80000001_EDX_NX, 0);
+    uint64_t efer = 0;
+    ASSERT_TRUE(efer_guest_write(EFER_LME | EFER_NXE, supported, CR0_PE, &efer, 0));
+    EXPECT_EQ(efer, uint64_t(EFER_LME | EFER_NXE));
+    EXPECT_EQ(efer_guest_read(efer), efer);
+    EXPECT_FALSE(efer_guest_write(EFER_LME | EFER_SVME, supported, CR0_PE, &efer, 0));
+    EXPECT_FALSE(efer_guest_write(EFER_LME | EFER_FFXSR, supported, CR0_PE, &efer, 0)) << "no FFXSR on Intel";
+    EXPECT_EQ(efer, uint64_t(EFER_LME | EFER_NXE));
 }
 
 TEST(VcpuMsr, ApicBaseWrite)
@@ -251,6 +272,46 @@ TEST(VcpuMsr, PermissionMapFromTheTable)
     check_map(true);
 }
 
+void check_bitmap(bool x2apic)
+{
+    SCOPED_TRACE(x2apic ? "x2APIC mode" : "xAPIC mode");
+    std::vector<uint8_t> map(VMX_MSR_BITMAP_SIZE, 0xff);   /* stale content: the fill must clear it */
+    msr_fill_vmx_bitmap(map.data(), x2apic);
+    uint32_t expected_bits = 0;
+    for (uint32_t base : {0x00000000u, 0xc0000000u}) {
+        for (uint32_t msr = base; msr < base + 0x2000; ++msr) {
+            for (bool write : {false, true}) {
+                const bool want = expected_intercept(msr, write, x2apic);
+                expected_bits += want;
+                ASSERT_EQ(vmx_msr_bitmap_intercepts(map.data(), msr, write), want)
+                    << std::hex << msr << (write ? " write" : " read");
+            }
+        }
+    }
+    uint32_t set = 0;
+    for (uint8_t b : map)
+        for (; b; b &= uint8_t(b - 1))
+            ++set;
+    EXPECT_EQ(set, expected_bits);
+    /* The raw layout (SDM 24.6.9): read low at 0, read high at 400H, write low at 800H, write high at C00H. */
+    EXPECT_EQ(map[0x400 + 0x10], 0x01) << "EFER C000_0080 read: byte 410H, bit 0";
+    EXPECT_EQ(map[0xc00 + 0x10], 0x01) << "EFER write: byte C10H, bit 0";
+    EXPECT_EQ(map[0x800 + 3], 0x08) << "APIC_BASE 1BH write: byte 803H, bit 3";
+    EXPECT_EQ(map[3], 0x00) << "APIC_BASE read passes";
+    EXPECT_EQ(map[0x800 + 7], 0x04) << "IA32_FEATURE_CONTROL 3AH write: byte 807H, bit 2";
+    EXPECT_EQ(map[0x90], 0xff) << "IA32_VMX_BASIC 480H..487H read";
+    EXPECT_EQ(map[0x100], x2apic ? 0xff : 0x00) << "x2APIC 800H..807H read";
+    /* AMD's C001_xxxx MSRs lie outside the bitmap: they always exit, and the handler asks the table. */
+    EXPECT_TRUE(vmx_msr_bitmap_intercepts(map.data(), 0xc0010114, false));
+    EXPECT_TRUE(vmx_msr_bitmap_intercepts(map.data(), 0x40000000, true));
+}
+
+TEST(VcpuMsr, VmxBitmapFromTheTable)
+{
+    check_bitmap(false);
+    check_bitmap(true);
+}
+
 } // namespace
 
 namespace {
@@ -295,6 +356,27 @@ TEST(VcpuCpuid, OtherLeavesPass)
         EXPECT_EQ(r.ecx, host.ecx) << std::hex << leaf;
         EXPECT_EQ(r.edx, host.edx) << std::hex << leaf;
     }
+}
+
+} // namespace
+
+namespace {
+
+/* CPUID leaf 0's vendor strings (EBX, EDX, ECX), and the refusal of a guest mode on the other vendor. */
+TEST(VcpuCpuid, Vendors)
+{
+    EXPECT_EQ(cpu_vendor(0x756e6547, 0x49656e69, 0x6c65746e), CpuVendor::intel);      /* GenuineIntel */
+    EXPECT_EQ(cpu_vendor(0x68747541, 0x69746e65, 0x444d4163), CpuVendor::amd);        /* AuthenticAMD */
+    EXPECT_EQ(cpu_vendor(0x6f677948, 0x6e65476e, 0x656e6975), CpuVendor::amd);        /* HygonGenuine */
+    EXPECT_EQ(cpu_vendor(0x746e6543, 0x48727561, 0x736c7561), CpuVendor::other);      /* CentaurHauls */
+    EXPECT_EQ(cpu_vendor(0x756e6547, 0x6c65746e, 0x49656e69), CpuVendor::other) << "EDX and ECX swapped";
+    EXPECT_TRUE(cpu_vendor_check(CpuVendor::intel, 0x756e6547, 0x49656e69, 0x6c65746e, "vmx").ok());
+    EXPECT_EQ(boot_test::error_line(cpu_vendor_check(CpuVendor::intel, 0x68747541, 0x69746e65, 0x444d4163, "vmx")),
+              "relboot: error: vmx CPUID 0 vendor EBX: 0x68747541, expected 0x756e6547, GenuineIntel: guest=vmx "
+              "needs Intel's VT-x\r\n");
+    EXPECT_EQ(boot_test::error_line(cpu_vendor_check(CpuVendor::amd, 0x756e6547, 0x49656e69, 0x6c65746e, "svm")),
+              "relboot: error: svm CPUID 0 vendor EBX: 0x756e6547, expected 0x68747541 or 0x6f677948, AuthenticAMD "
+              "or HygonGenuine: guest=svm needs AMD's SVM\r\n");
 }
 
 } // namespace

@@ -173,9 +173,15 @@ TEST(VcpuLines, HelloCountsShutdownApic)
     char buf[512];
     {
         Console con(buf, sizeof buf);
-        vcpu_print_hello(con, v, 3);
-        EXPECT_STREQ(buf, "relboot: guest vmmcall rax=0x72656c62 cpl=3 cpu=2 exits=100 cpuid=10 msr=20 npf=30 apic=25 "
-                          "ipi=4 dropped=1 nmi=2\r\n");
+        vcpu_print_hello(con, v, 3, "vmmcall");
+        EXPECT_STREQ(buf, "relboot: guest hypercall rax=0x72656c62 insn=vmmcall cpl=3 cpu=2 exits=100 cpuid=10 msr=20 "
+                          "npf=30 apic=25 ipi=4 dropped=1 nmi=2\r\n");
+    }
+    {
+        Console con(buf, sizeof buf);
+        vcpu_print_hello(con, v, 0, "vmcall");
+        EXPECT_STREQ(buf, "relboot: guest hypercall rax=0x72656c62 insn=vmcall cpl=0 cpu=2 exits=100 cpuid=10 msr=20 "
+                          "npf=30 apic=25 ipi=4 dropped=1 nmi=2\r\n");
     }
     EXPECT_EQ(line_of(vcpu_print_counts, v),
               "relboot: debug: vcpu 2 apic_id=4 state=running exits=100 cpuid=10 msr=20 npf=30 apic=25 ipi=4 "
@@ -184,6 +190,11 @@ TEST(VcpuLines, HelloCountsShutdownApic)
         Console con(buf, sizeof buf);
         vcpu_print_shutdown(con, "svm", v, 0xffffffff81000000);
         EXPECT_STREQ(buf, "relboot: error: svm guest shutdown cpu=2 rip=0xffffffff81000000 exits=100\r\n");
+    }
+    {
+        Console con(buf, sizeof buf);
+        vcpu_print_shutdown(con, "vmx", v, 0xfff0);
+        EXPECT_STREQ(buf, "relboot: error: vmx guest shutdown cpu=2 rip=0x000000000000fff0 exits=100\r\n");
     }
     {
         Console con(buf, sizeof buf);

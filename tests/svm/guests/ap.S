@@ -5,16 +5,18 @@
  *
  *   1. switches to flat 32-bit protected mode (its own GDT, no paging);
  *   2. takes a lock, so that CPUs started together print one at a time;
- *   3. says who runs it: "hostile-ap: apic=0x<2> svm=<0|1>": the APIC
- *      ID (CPUID 1 EBX 31:24) and whether CPUID shows SVM (Fn8000_0001
- *      ECX bit 2): a vCPU of relboot's sees no SVM (svm=0); a CPU outside
- *      SVM does (svm=1 under -cpu max or EPYC); a probe (ap_set_attack(0))
+ *   3. says who runs it: "hostile-ap: apic=0x<2> svm=<0|1> vmx=<0|1>":
+ *      the APIC ID (CPUID 1 EBX 31:24) and whether CPUID shows SVM
+ *      (Fn8000_0001 ECX bit 2) and VMX (CPUID 1 ECX bit 5): a vCPU of
+ *      relboot's sees neither (svm=0 vmx=0); a CPU outside SVM or VMX
+ *      does (svm=1 under -cpu max or EPYC, vmx=1 on Bochs's Intel
+ *      models); a probe (ap_set_attack(0))
  *      ends the line and goes to step 5; an attack adds " reading 0x<16>"
  *      (the scan base) and
  *   4. attacks relboot: it reads relboot's memory from the scan base on
  *      (the e820 entry around boot_params, set by ap_install) for
- *      relboot's string "guest vmmcall rax=" and overwrites it with
- *      "AP-WROTE-HOST-MEM!" (the same length), so relboot itself prints
+ *      relboot's string "guest hypercall rax=" and overwrites it
+ *      with "AP-WROTE-HOST-MEM!!!" (the same length), so relboot itself prints
  *      the marker in its next hello line; without the string it writes
  *      the marker's first 4 bytes at the scan base.  Then it prints
  *      "hostile-ap: AP-WROTE-HOST-MEM at 0x<16>".
@@ -33,8 +35,8 @@
 /* A label's address once the code is copied to AP_PAGE, and its offset in the page (real mode, DS = CS). */
 #define AP_ADDR(label)  (AP_PAGE + (label) - ap_start)
 #define AP_OFF(label)   ((label) - ap_start)
-/* relboot's string the attack looks for, and the marker it writes over it: both 18 bytes. */
-#define NEEDLE_LEN      18
+/* relboot's string the attack looks for, and the marker it writes over it: both 20 bytes. */
+#define NEEDLE_LEN      20
 
     .text
     .balign 16
@@ -75,6 +77,11 @@ ap_protected:
     testl   $CPUID_80000001_ECX_SVM, %ecx
     setnz   %al
     movzbl  %al, %edi
+    movl    $CPUID_LEAF_FEATURES, %eax
+    cpuid
+    shrl    $GUEST_CPUID_1_ECX_VMX_BIT, %ecx
+    andl    $1, %ecx
+    movl    %ecx, AP_ADDR(ap_vmx)
     movl    AP_ADDR(ap_scan_base), %ebx
     movl    $AP_ADDR(ap_msg_apic), %esi
     call    ap_puts
@@ -84,6 +91,11 @@ ap_protected:
     movl    $AP_ADDR(ap_msg_svm), %esi
     call    ap_puts
     movl    %edi, %eax
+    movl    $1, %ecx
+    call    ap_hex
+    movl    $AP_ADDR(ap_msg_vmx), %esi
+    call    ap_puts
+    movl    AP_ADDR(ap_vmx), %eax
     movl    $1, %ecx
     call    ap_hex
     cmpl    $0, AP_ADDR(ap_attack)
@@ -100,7 +112,7 @@ ap_protected:
     movl    $AP_ADDR(ap_msg_nl), %esi
     call    ap_puts
 
-    /* The attack: find relboot's string (the first 4 bytes, then all 18) from the scan base on. */
+    /* The attack: find relboot's string (the first 4 bytes, then all 20) from the scan base on. */
     movl    AP_ADDR(ap_scan_end), %edx
     subl    $NEEDLE_LEN, %edx
     movl    AP_ADDR(ap_needle), %eax
@@ -205,16 +217,20 @@ ap_scan_end:
     .long   0
 ap_attack:
     .long   0
+ap_vmx:
+    .long   0
 ap_needle:
-    .ascii  "guest vmmcall rax="
+    .ascii  "guest hypercall rax="
 ap_marker:
-    .ascii  "AP-WROTE-HOST-MEM!"
+    .ascii  "AP-WROTE-HOST-MEM!!!"
 ap_hex_digits:
     .ascii  "0123456789abcdef"
 ap_msg_apic:
     .asciz  "hostile-ap: apic=0x"
 ap_msg_svm:
     .asciz  " svm="
+ap_msg_vmx:
+    .asciz  " vmx="
 ap_msg_reading:
     .asciz  " reading 0x00000000"
 ap_msg_wrote:

@@ -1,6 +1,7 @@
 /*
  * The hostile guests' constants (tests/svm/guests/): tiny 64-bit
- * "kernels" that relboot's guest=svm runs as Linux, written to attack it.
+ * "kernels" that relboot's guest=svm and guest=vmx run as Linux, written
+ * to attack it.
  * The hardware's registers come from relboot's own headers (x86/apic.h,
  * x86/cr.h, x86/cpuid.h, x86/svm.h: the SDM's and APM's names); what those
  * do not define, the guests define here, each with its source.  The
@@ -33,8 +34,15 @@
 #define GUEST_EXIT_PASS         0x10
 #define GUEST_EXIT_FAIL         0x13
 
-/* relboot's hello hypercall: VMMCALL with RAX = "relb" (docs/report.md); relboot prints a line. */
+/*
+ * relboot's hello hypercall: VMMCALL (SVM) or VMCALL (VMX) with RAX =
+ * "relb" (docs/report.md); relboot prints a line.  The guest picks the
+ * instruction by CPUID leaf 0's vendor: EBX "Genu" (GenuineIntel) is
+ * VMX's VMCALL, anything else SVM's VMMCALL (each is #UD on the other
+ * vendor's CPU).
+ */
 #define HELLO_RAX               0x72656c62
+#define CPUID_VENDOR_EBX_INTEL  0x756e6547  /* "Genu" */
 
 /*
  * boot_params ("zero page"), Documentation/arch/x86/zero-page.rst and
@@ -63,6 +71,9 @@
 #define EFER_RESERVED_BIT2      0x4         /* EFER bit 2: reserved (APM vol. 2, 3.1.7), must be zero */
 #define VM_CR_LOCK              0x8         /* VM_CR bit 3: SVM_LOCK */
 
+/* CPUID.01H:ECX.VMX (SDM Vol. 2A, CPUID; relboot's cpuid.h has it too, the guests restate what they test). */
+#define GUEST_CPUID_1_ECX_VMX_BIT 5
+
 /* ICR low word delivery modes and the shorthand relboot's apic.h does not need (SDM vol. 3A, Figure 11-12). */
 #define APIC_ICR_DM_SMI         0x00000200
 #define APIC_ICR_DM_NMI         0x00000400
@@ -81,9 +92,14 @@
 #define AP_CS32                 0x08
 #define AP_DS32                 0x10
 
-/* TSC ticks the guests wait (the TSC runs at the host's rate under TCG, about 1-3 GHz). */
+/*
+ * TSC ticks the guests wait (the TSC runs at the host's rate under TCG,
+ * about 1-3 GHz).  "hostile.slow-tsc" divides them by 2^DELAY_SLOW_TSC_SHIFT
+ * (Bochs: a 100 MHz TSC, and each tick costs more host time).
+ */
 #define DELAY_INIT_SIPI         0x01000000  /* between INIT and SIPI: some ms */
 #define DELAY_AP_ANSWER         0x80000000  /* for a started CPU to answer: about a second */
+#define DELAY_SLOW_TSC_SHIFT    5
 
 #ifdef __ASSEMBLER__
 /* PRINT "text": the text on COM1 (a string in .rodata).  Clobbers what a call may. */

@@ -5,7 +5,7 @@
 # bzImage by tools/make-guest.  Included by the top Makefile
 # (`make svm-guests`, part of `make check`'s inputs):
 #
-#   build/svm/<guest>.bzimage      for guest in hello, initsipi, ipi, msr
+#   build/svm/<guest>.bzimage      for guest in hello, initsipi, ipi, msr, virt
 #
 # The guests run wherever relboot puts them, so every reference must be
 # RIP-relative (or an absolute constant such as AP_PAGE): an object with
@@ -14,7 +14,7 @@
 
 SVM_GUEST_DIR    := tests/svm/guests
 SVM_GUEST_OUT    := build/svm
-SVM_GUEST_NAMES  := hello initsipi ipi msr
+SVM_GUEST_NAMES  := hello initsipi ipi msr virt
 SVM_GUEST_IMAGES := $(patsubst %,$(SVM_GUEST_OUT)/%.bzimage,$(SVM_GUEST_NAMES))
 SVM_GUEST_CC     ?= gcc
 SVM_GUEST_LD     ?= ld

@@ -7,8 +7,9 @@
  *
  * The code is position-independent (RIP-relative only; guests.mk refuses
  * any absolute relocation): relboot places the image where it likes.
- * startup_64 takes its own stack, keeps RSI, installs the IDT (lib.S)
- * and calls guest_main, which each guest defines and which ends the run
+ * startup_64 takes its own stack, keeps RSI, installs the IDT (lib.S),
+ * sizes the delays for the TSC (delay_setup: "hostile.slow-tsc") and
+ * calls guest_main, which each guest defines and which ends the run
  * itself (guest_exit).
  */
 #include "guest.h"
@@ -28,6 +29,7 @@ startup_64:
     leaq    guest_stack_top(%rip), %rsp
     movq    %rsi, boot_params(%rip)
     call    idt_install
+    call    delay_setup
     call    guest_main
     movl    $GUEST_EXIT_FAIL, %edi      /* guest_main never returns */
     jmp     guest_exit

@@ -3,7 +3,8 @@
  * hello.test, cmdline.test):
  *
  *   hostile: hello guest, cmdline [<the kernel command line, byte for byte>]
- *   hostile: cpuid svm=<0|1>            CPUID Fn8000_0001 ECX bit 2 (a guest sees 0)
+ *   hostile: cpuid svm=<0|1> vmx=<0|1>  CPUID Fn8000_0001 ECX bit 2 and CPUID 1 ECX
+ *                                       bit 5 (a guest sees 0 for both)
  *   with "hostile.read-relboot" on the command line:
  *   hostile: reading relboot's memory at 0x<16>
  *                                       a 4-byte read at the base of the reserved
@@ -11,7 +12,9 @@
  *                                       relboot must end the run with its nested-page-
  *                                       fault line; "hostile: read relboot's memory"
  *                                       follows only if the read went through
- *   then the hello hypercall (relboot's line), "hostile: done", exit 33.
+ *   then the hello hypercall (relboot's line; not with "hostile.native" on
+ *   the command line: launched natively, where the hypercall is #UD),
+ *   "hostile: done", exit 33.
  */
 #include "guest.h"
 
@@ -29,6 +32,12 @@ guest_main:
     movl    $CPUID_LEAF_EXT_FEATURES, %eax
     cpuid
     shrl    $2, %ecx                    /* CPUID_80000001_ECX_SVM is bit 2 */
+    andl    $1, %ecx
+    PRINT_DEC %rcx
+    PRINT   " vmx="
+    movl    $CPUID_LEAF_FEATURES, %eax
+    cpuid
+    shrl    $GUEST_CPUID_1_ECX_VMX_BIT, %ecx
     andl    $1, %ecx
     PRINT_DEC %rcx
     PRINT_NL
@@ -49,8 +58,12 @@ guest_main:
     PRINT_HEX %r12, 8
     PRINT_NL
 
-1:  call    guest_hello
-    PRINT   "hostile: done"
+1:  leaq    opt_native(%rip), %rdi
+    call    cmdline_has
+    testq   %rax, %rax
+    jnz     2f
+    call    guest_hello
+2:  PRINT   "hostile: done"
     PRINT_NL
     movl    $GUEST_EXIT_PASS, %edi
     jmp     guest_exit
@@ -64,3 +77,5 @@ no_range:
     .section .rodata
 opt_read_relboot:
     .asciz  "hostile.read-relboot"
+opt_native:
+    .asciz  "hostile.native"

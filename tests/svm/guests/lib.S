@@ -6,11 +6,13 @@
  *   serial_putc(byte), serial_puts(string), serial_hex(value, digits),
  *   serial_dec(value), serial_nl()     COM1, polled (I/O passes through)
  *   idt_install()                      the guest's own IDT, vectors 0-31
- *   gp_count, nmi_count                what the exception handler counted
+ *   gp_count, nmi_count, ud_count      what the exception handler counted
+ *   ud_resume                          where a #UD resumes (0: a #UD is unexpected)
  *   msr_read(msr) -> RAX value, RDX 1 if it raised #GP
  *   msr_write(msr, value) -> RAX 1 if it raised #GP
  *   guest_hello()                      relboot's hello hypercall
  *   guest_exit(code)                   isa-debug-exit, then halt
+ *   delay_setup()                      the delays' scale ("hostile.slow-tsc")
  *   delay(ticks), wait_change(address, old, ticks) -> RAX the u32 there
  *   apic_self_id() -> RAX, apic_send(icr_low, destination)
  *   cmdline() -> RAX, cmdline_has(string) -> RAX 1 or 0
@@ -18,7 +20,9 @@
  *
  * The exception handler: a #GP on RDMSR or WRMSR (0F 32, 0F 30) is
  * counted and the instruction skipped (its outputs are then what
- * msr_read zeroed: 0), an NMI is counted; any other exception prints
+ * msr_read zeroed: 0), an NMI is counted, a #UD while ud_resume is set
+ * (the guest armed it before an instruction it expects to fault) is
+ * counted in ud_count and resumes at ud_resume; any other exception prints
  * "hostile: unexpected exception vector=... error=... rip=..." and ends
  * the run with GUEST_EXIT_FAIL.
  */
@@ -185,6 +189,8 @@ exception_common:
     movq    FRAME_VECTOR(%rsp), %rax
     cmpq    $2, %rax
     je      .Lnmi
+    cmpq    $6, %rax
+    je      .Lud
     cmpq    $13, %rax
     jne     .Lunexpected
     /* #GP: counted and skipped only on RDMSR (0F 32) and WRMSR (0F 30). */
@@ -201,6 +207,15 @@ exception_common:
     jmp     .Lreturn
 .Lnmi:
     incq    nmi_count(%rip)
+    jmp     .Lreturn
+    /* #UD: counted and resumed at ud_resume when a caller armed it (ud_probe), else unexpected. */
+.Lud:
+    movq    ud_resume(%rip), %rdx
+    testq   %rdx, %rdx
+    jz      .Lunexpected
+    movq    %rdx, FRAME_RIP(%rsp)
+    movq    $0, ud_resume(%rip)
+    incq    ud_count(%rip)
 .Lreturn:
     popq    %r11
     popq    %r10
@@ -262,11 +277,23 @@ msr_write:
     setne   %al
     ret
 
-/* guest_hello(): VMMCALL with RAX = HELLO_RAX; relboot prints its line and returns to the next instruction. */
+/*
+ * guest_hello(): the hypercall with RAX = HELLO_RAX, VMCALL on an Intel
+ * CPU, else VMMCALL (guest.h); relboot prints its line and returns to the
+ * next instruction.
+ */
     .globl  guest_hello
 guest_hello:
+    pushq   %rbx
+    xorl    %eax, %eax
+    cpuid
     movl    $HELLO_RAX, %eax
+    cmpl    $CPUID_VENDOR_EBX_INTEL, %ebx
+    popq    %rbx
+    je      1f
     vmmcall
+    ret
+1:  vmcall
     ret
 
 /* guest_exit(%edi code): QEMU's isa-debug-exit ends the run with (code << 1) | 1; halts if it is absent. */
@@ -285,9 +312,27 @@ rdtsc64:
     orq     %rdx, %rax
     ret
 
-/* delay(%rdi ticks): spins until the TSC moved on by ticks. */
+/*
+ * delay_setup(): with "hostile.slow-tsc" on the command line the delays
+ * below are DELAY_SLOW_TSC_SHIFT powers of two shorter: the guest.h
+ * delays assume QEMU's TCG, whose TSC runs at the host's GHz, and Bochs's
+ * runs at its 100 MHz of instructions (clock: sync=none), where the same
+ * ticks take many times longer in host seconds.
+ */
+    .globl  delay_setup
+delay_setup:
+    leaq    opt_slow_tsc(%rip), %rdi
+    call    cmdline_has
+    testq   %rax, %rax
+    jz      1f
+    movb    $DELAY_SLOW_TSC_SHIFT, delay_shift(%rip)
+1:  ret
+
+/* delay(%rdi ticks): spins until the TSC moved on by ticks (shortened by delay_setup()). */
     .globl  delay
 delay:
+    movzbl  delay_shift(%rip), %ecx
+    shrq    %cl, %rdi
     movq    %rdi, %rsi
     call    rdtsc64
     movq    %rax, %rcx
@@ -298,9 +343,11 @@ delay:
     jb      1b
     ret
 
-/* wait_change(%rdi address, %esi old, %rdx ticks) -> %rax the u32 at address: once it differs from old, or after ticks. */
+/* wait_change(%rdi address, %esi old, %rdx ticks) -> %rax the u32 at address: once it differs from old, or after ticks (shortened as delay()'s). */
     .globl  wait_change
 wait_change:
+    movzbl  delay_shift(%rip), %ecx
+    shrq    %cl, %rdx
     movq    %rdx, %r9
     call    rdtsc64
     movq    %rax, %rcx
@@ -434,16 +481,24 @@ msg_error:
     .asciz  " error="
 msg_rip:
     .asciz  " rip="
+opt_slow_tsc:
+    .asciz  "hostile.slow-tsc"
 
     .data
     .balign 8
-    .globl  boot_params, gp_count, nmi_count
+    .globl  boot_params, gp_count, nmi_count, ud_count, ud_resume
 boot_params:
     .quad   0
 gp_count:
     .quad   0
 nmi_count:
     .quad   0
+ud_count:
+    .quad   0
+ud_resume:
+    .quad   0
+delay_shift:
+    .byte   0
 idtr:
     .word   32 * 16 - 1
     .quad   0

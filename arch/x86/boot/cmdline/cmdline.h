@@ -57,10 +57,12 @@ enum class PayloadSel : uint8_t {
     linux_kernel,   /* "linux": module 0 must be a bzImage */
     none,           /* "none": never launch; report the modules */
 };
-/* guest=: how the Linux payload runs (payload_svm.h). */
+/* guest=: how the Linux payload runs (payload_svm.h, payload_vmx.h). */
 enum class GuestSel : uint8_t {
     native = 0,     /* entered directly (linux_entry.S) */
     svm,            /* as an AMD SVM guest of relboot */
+    vmx,            /* as an Intel VT-x guest of relboot */
+    automatic,      /* "auto": vmx or svm as the CPU has them, else native */
 };
 /* debug-npt-hole=: a guest page left out of the NPT on purpose (tests). */
 enum class NptHole : uint8_t { none = 0, zero_page = 1 };

@@ -55,7 +55,7 @@ inline constexpr Keyword<PayloadSel> PAYLOAD_KEYWORDS[] = {
 };
 /* guest= (GuestSel). */
 inline constexpr Keyword<GuestSel> GUEST_KEYWORDS[] = {
-    {"native", GuestSel::native}, {"svm", GuestSel::svm},
+    {"native", GuestSel::native}, {"svm", GuestSel::svm}, {"vmx", GuestSel::vmx}, {"auto", GuestSel::automatic},
 };
 /* debug-fault= (DebugFault): the 64-bit stage raises any of them. */
 inline constexpr Keyword<DebugFault> DEBUG_FAULT_KEYWORDS[] = {

@@ -29,6 +29,8 @@ constexpr Target TARGETS[] = {
     {"report", enter_report},
     {"linux", linux_launch},
     {"linux-svm", linux_launch_svm},
+    {"linux-vmx", linux_launch_vmx},
+    {"linux-auto", linux_launch_auto},
 };
 static_assert(sizeof(TARGETS) / sizeof(TARGETS[0]) == uint32_t(HandoffTarget::count));
 
@@ -45,7 +47,12 @@ HandoffTarget handoff_choose(const BootState& bs)
         if (!linux_wanted(bs))
             return HandoffTarget::report;
     }
-    return bs.options.guest == GuestSel::svm ? HandoffTarget::linux_svm : HandoffTarget::linux_kernel;
+    switch (bs.options.guest) {
+    case GuestSel::svm: return HandoffTarget::linux_svm;
+    case GuestSel::vmx: return HandoffTarget::linux_vmx;
+    case GuestSel::automatic: return HandoffTarget::linux_auto;
+    default: return HandoffTarget::linux_kernel;
+    }
 }
 
 const char* handoff_name(HandoffTarget target)

@@ -18,6 +18,8 @@ enum class HandoffTarget : uint8_t {
     report = 0,     /* hypervisor_entry() with the public BootInfo */
     linux_kernel,   /* linux_launch() */
     linux_svm,      /* linux_launch_svm(): the same kernel as an SVM guest (guest=svm) */
+    linux_vmx,      /* linux_launch_vmx(): the same kernel as a VMX guest (guest=vmx) */
+    linux_auto,     /* linux_launch_auto(): one of the three by the CPU (guest=auto) */
     count,
 };
 
@@ -25,7 +27,8 @@ enum class HandoffTarget : uint8_t {
  * The target for bs, from the payload= option (cmdline.h): none: report;
  * linux: linux (which refuses, with one error line, a module 0 that is
  * not a bzImage); auto (the default): linux when module 0 is a bzImage
- * (linux_wanted()), else report.  linux becomes linux-svm with guest=svm.
+ * (linux_wanted()), else report.  linux becomes linux-svm with guest=svm,
+ * linux-vmx with guest=vmx, linux-auto with guest=auto.
  */
 HandoffTarget handoff_choose(const BootState& bs);
 

@@ -23,7 +23,8 @@
  * ends with an EOI, and VEC_APIC_SPURIOUS, which must not (Intel SDM Vol.
  * 3A, 11.9).  Every other vector is reported as an exception would be.
  *
- * Two exceptions to the report, for guest=svm's vCPUs (payload/vcpu/vcpu.h):
+ * Two exceptions to the report, for the vCPUs of guest=svm and guest=vmx
+ * (payload/vcpu/vcpu.h):
  * an NMI on a vCPU's CPU (nmi_quiet[slot] set) is another vCPU's kick, or
  * the guest's own NMI that relboot re-injects: it is counted in
  * nmi_count[slot] and returns quietly; and a #GP at one of the two safe
@@ -109,9 +110,10 @@ exc64_common:
  * An NMI.  The CPU's slot comes from its task register (its TSS selector,
  * stage64/cpu_local.h: SEL_TSS0 + slot * GDT_TSS_DESC_SIZE); a vCPU's CPU
  * has nmi_quiet[slot] set (vcpu_host_enter()): the NMI is counted and the
- * CPU goes back to what it did.  When it came between the STGI and the
- * HLT of a vCPU's wait (svm_run.S, vcpu_wait_hlt), it returns past the
- * HLT: the kick that should end the wait cannot be lost in that window.
+ * CPU goes back to what it did.  When it came inside a vCPU's wait,
+ * from its look at the count up to its HLT (vcpu_entry.S, vcpu_wait_kick
+ * .. vcpu_wait_hlt), it returns past the HLT: the kick that should end
+ * the wait cannot be lost in that window.
  * Anywhere else an NMI is an error line.  Frame: %rcx, %rax, vector,
  * error code, RIP, ...
  */
@@ -130,10 +132,14 @@ exc64_common:
     je      .Lnmi_report
     leaq    nmi_count(%rip), %rcx
     lock incl (%rcx, %rax, 4)
+    leaq    vcpu_wait_kick(%rip), %rcx
+    cmpq    %rcx, 32(%rsp)
+    jb      .Lnmi_done
     leaq    vcpu_wait_hlt(%rip), %rcx
     cmpq    %rcx, 32(%rsp)
-    jne     .Lnmi_done
-    incq    32(%rsp)                    /* past the one-byte HLT */
+    ja      .Lnmi_done
+    incq    %rcx
+    movq    %rcx, 32(%rsp)              /* past the one-byte HLT */
 .Lnmi_done:
     popq    %rcx
     popq    %rax

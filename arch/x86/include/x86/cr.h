@@ -11,6 +11,7 @@
 /* CR0 */
 #define CR0_PE          BIT32(0)    /* Protection Enable */
 #define CR0_MP          BIT32(1)    /* Monitor Coprocessor */
+#define CR0_TS          BIT32(3)    /* Task Switched */
 #define CR0_ET          BIT32(4)    /* Extension Type (reads as 1) */
 #define CR0_NE          BIT32(5)    /* Numeric Error */
 #define CR0_WP          BIT32(16)   /* Write Protect: read-only pages bind CPL 0 too */
@@ -23,7 +24,9 @@
 #define CR4_PAE         BIT32(5)    /* Physical Address Extension */
 #define CR4_MCE         BIT32(6)    /* Machine-Check Enable: without it a #MC shuts the CPU down */
 #define CR4_LA57        BIT32(12)   /* 57-bit linear addresses: 5-level paging (SDM 4.5) */
+#define CR4_VMXE        BIT32(13)   /* VMX Enable: VMXON allowed (set while in VMX operation, SDM 23.7) */
 #define CR4_PCIDE       BIT32(17)   /* PCID Enable: CR0.PG cannot be cleared while it is set (SDM 4.10.1) */
+#define CR4_OSXSAVE     BIT32(18)   /* XSAVE and XGETBV/XSETBV enabled */
 
 /* EFLAGS */
 #define EFLAGS_IF       BIT32(9)    /* Interrupt enable */

@@ -7,18 +7,20 @@
  * command line measured, and the kernel, the initrd, the zero page and
  * the command line placed (payload/linux.cpp) before any byte moves.  Any
  * refusal is one BootError, "relboot: error: payload <field>: ..."
- * (boot_fail()).  For guest=svm the plan also holds the guest's memory
- * view (what the nested page table maps), so the zero page is written
+ * (boot_fail()).  For guest=svm and guest=vmx the plan also holds the
+ * guest's memory view (what the NPT or EPT maps), so the zero page is written
  * once, for the guest it is meant for.  Then, in
  * this order: relboot's own buffers are written (command line, a copy of
  * the EFI memory map, the zero page: every read of the loader's data
  * happens here, so the moves below may overwrite the MBI and module 0),
  * the initrd moves if it must, the protected-mode code is copied, and the
- * kernel is entered (linux_entry.S), or, for guest=svm (the "linux-svm"
- * target), run as an SVM guest (svm_launch.cpp): the host's SVM checks
- * come first, before anything is decided.  The command line is the same
- * for both: under guest=svm every online CPU is a vCPU, and the kernel
- * starts its APs itself through relboot's emulated local APIC.
+ * kernel is entered (linux_entry.S), or, for guest=svm or guest=vmx (the
+ * "linux-svm" and "linux-vmx" targets), run as an SVM or VMX guest
+ * (svm_launch.cpp, vmx_launch.cpp): the host's checks come first, before
+ * anything is decided; guest=auto picks one of the three by the CPU.
+ * The command line is the same for all: under a guest mode every online
+ * CPU is a vCPU, and the kernel starts its APs itself through relboot's
+ * emulated local APIC.
  */
 #include "lib/console.h"
 #include "lib/error.h"
@@ -28,6 +30,8 @@
 #include "payload/linux/payload_linux.h"
 #include "protocol/efi_exit.h"
 #include "payload/svm/payload_svm.h"
+#include "payload/vcpu/cpuid.h"
+#include "payload/vmx/payload_vmx.h"
 #include "lib/report.h"
 #include "smp/smp.h"
 #include <x86/io.h>
@@ -120,11 +124,16 @@ bool linux_wanted(const BootState& bs)
 
 namespace {
 
-/* Both targets: native (linux_entry.S) or, svm set, as an SVM guest. */
-[[noreturn]] void launch(const BootState& bs, Console& con, bool svm)
+/* How the kernel runs: entered (linux_entry.S), or as a guest of relboot. */
+enum class GuestMode : uint8_t { native, svm, vmx };
+
+/* The three targets: native, as an SVM guest, as a VMX guest. */
+[[noreturn]] void launch(const BootState& bs, Console& con, GuestMode mode)
 {
-    if (svm)
+    if (mode == GuestMode::svm)
         svm_check_host(bs);
+    if (mode == GuestMode::vmx)
+        vmx_check_host(bs);
     const uint64_t tsc_decide = x86::rdtsc();
     const BootModule* modules = phys_ptr<BootModule>(bs.modules);
     const MemoryRange* map = phys_ptr<MemoryRange>(bs.memory_map);
@@ -161,8 +170,8 @@ namespace {
         in.initrd = PhysRange{modules[1].start, modules[1].end.value - modules[1].start.value};
     in.identity_limit = bs.identity_limit;
     in.cmdline_len = cmdline_len;
-    /* An SVM guest sees memory up to the NPT's limit; the rest is reserved in its e820 table. */
-    in.memory_limit = svm ? svm_npt_limit(map, bs.memory_map_count) : 0;
+    /* A guest sees memory up to its NPT's or EPT's limit; the rest is reserved in its e820 table. */
+    in.memory_limit = mode != GuestMode::native ? guest_map_limit(map, bs.memory_map_count) : 0;
     LinuxPlan plan{};
     e = linux_plan(image, in, &plan);
     if (!e.ok())
@@ -173,10 +182,13 @@ namespace {
     const bool efi_map_fits = bs.efi_mmap_size <= EFI_MMAP_BUFFER_SIZE;
     LinuxBuffers& buf = *image_identity(bs, &linux_buffers);
     const uint64_t boot_params = reinterpret_cast<uint64_t>(&buf.zero_page);
-    if (svm) {
-        /* The NPT, the permission maps and the VMCB: relboot's own pages, and the last refusal. */
+    if (mode != GuestMode::native) {
+        /* The NPT or EPT, the permission maps, the VMCBs or the guest states: relboot's own pages, and the last refusal. */
         const PhysRange window{PhysAddr{reinterpret_cast<uint64_t>(&buf)}, sizeof buf};
-        svm_prepare(bs, plan, boot_params, &window, 1);
+        if (mode == GuestMode::svm)
+            svm_prepare(bs, plan, boot_params, &window, 1);
+        else
+            vmx_prepare(bs, plan, boot_params, &window, 1);
     }
     const uint64_t tsc_decided = x86::rdtsc();
 
@@ -248,8 +260,10 @@ namespace {
     con.str(" copy=").dec(tsc_end - tsc_copy);
     con.str(" entry_to_kernel=").dec(tsc_end - bs.tsc[uint32_t(TscStamp::entry)]).end();
 
-    if (svm)
+    if (mode == GuestMode::svm)
         svm_run(bs, con, plan, boot_params);
+    if (mode == GuestMode::vmx)
+        vmx_run(bs, con, plan, boot_params);
     con.begin().str("handoff linux entry=").hex16(plan.entry).str(" boot_params=").hex16(boot_params).end();
     /* The kernel starts the CPUs itself: the parked APs go back to wait-for-SIPI (smp.h). */
     smp_reset_aps(bs);
@@ -260,12 +274,41 @@ namespace {
 
 void linux_launch(const BootState& bs, Console& con)
 {
-    launch(bs, con, false);
+    launch(bs, con, GuestMode::native);
 }
 
 void linux_launch_svm(const BootState& bs, Console& con)
 {
-    launch(bs, con, true);
+    launch(bs, con, GuestMode::svm);
+}
+
+void linux_launch_vmx(const BootState& bs, Console& con)
+{
+    launch(bs, con, GuestMode::vmx);
+}
+
+void linux_launch_auto(const BootState& bs, Console& con)
+{
+    const x86::CpuidResult id = x86::cpuid(0);
+    const uint32_t vendor_words[3] = {id.ebx, id.edx, id.ecx};
+    char vendor_text[12];
+    __builtin_memcpy(vendor_text, vendor_words, sizeof vendor_text);
+    const CpuVendor vendor = cpu_vendor(id.ebx, id.edx, id.ecx);
+    GuestMode mode = GuestMode::native;
+    BootError e{.subject = "auto", .field = "no virtualization extension relboot runs on this vendor"};
+    if (vendor == CpuVendor::intel)
+        e = vmx_host_error();
+    else if (vendor == CpuVendor::amd)
+        e = svm_host_error();
+    if (e.ok())
+        mode = vendor == CpuVendor::intel ? GuestMode::vmx : GuestMode::svm;
+    con.begin().str("guest auto=").str(mode == GuestMode::vmx ? "vmx" : mode == GuestMode::svm ? "svm" : "native");
+    con.str(" vendor=").quoted(vendor_text, sizeof vendor_text);
+    if (!e.ok()) {
+        con.str(" reason=\"").str(e.subject).chr(' ').str(e.field).chr('"');
+    }
+    con.end();
+    launch(bs, con, mode);
 }
 
 } // namespace relboot

@@ -84,9 +84,9 @@ struct LinuxPlanInput {
     uint32_t cmdline_len;           /* bytes of the composed command line, without the NUL */
     /*
      * The end of the memory the kernel can reach, 0 when it reaches all
-     * of it (native).  An SVM guest reaches only what the nested page
-     * table maps (svm_npt_limit()): nothing is placed at or above it, and
-     * the e820 table marks every range there reserved.
+     * of it (native).  An SVM or VMX guest reaches only what the nested
+     * page table or EPT maps (guest_map_limit()): nothing is placed at or
+     * above it, and the e820 table marks every range there reserved.
      */
     uint64_t memory_limit;
 };
@@ -296,6 +296,23 @@ bool linux_wanted(const BootState& bs);
  * guest with one vCPU per online CPU (svm_prepare(), svm_run()).
  */
 [[noreturn]] void linux_launch_svm(const BootState& bs, Console& console);
+
+/*
+ * The "linux-vmx" target (guest=vmx): as linux_launch_svm(), with Intel
+ * VT-x: the host's VMX checks (vmx_check_host()), then vmx_prepare() and
+ * vmx_run().
+ */
+[[noreturn]] void linux_launch_vmx(const BootState& bs, Console& console);
+
+/*
+ * guest=auto: "relboot: guest auto=<vmx|svm|native> vendor="<CPUID 0's
+ * vendor>"[ reason="<subject> <field>"]": vmx on an Intel CPU whose VMX
+ * checks pass (vmx_host_error()), svm on an AMD one whose SVM checks pass
+ * (svm_host_error()), else native with the first refusal's subject and
+ * field as the reason (or "no virtualization extension relboot runs on
+ * this vendor"); then that target.
+ */
+[[noreturn]] void linux_launch_auto(const BootState& bs, Console& console);
 
 } // namespace relboot
 

@@ -18,8 +18,10 @@
  * pass through; the MSRs follow one policy table (payload/vcpu/msr.h).
  *
  * The guest's memory view is decided with the plan (LinuxPlanInput.
- * memory_limit = svm_npt_limit()): linux_fill_boot_params() writes its
- * e820 table once, everything at or above the NPT's limit reserved.
+ * memory_limit = guest_map_limit()): linux_fill_boot_params() writes its
+ * e820 table once, everything at or above the NPT's limit reserved.  The
+ * NPT itself is built by the vCPU layer's planner (payload/vcpu/
+ * guest_map.h) with SVM_NPT_FORMAT.
  * Refusals are BootErrors with subject "svm" (lib/error.h).
  */
 #ifndef RELBOOT_PAYLOAD_SVM_H
@@ -29,6 +31,7 @@
 #include "boot_state.h"
 #include "lib/error.h"
 #include "payload/linux/payload_linux.h"
+#include "payload/vcpu/guest_map.h"
 #include "payload/vcpu/insn.h"
 #include <relboot/spec/linux.h>
 #include <x86/cpuid.h>
@@ -37,21 +40,10 @@
 
 namespace relboot {
 
-inline constexpr uint64_t SVM_PAGE = 4096;
-inline constexpr uint64_t SVM_2M = uint64_t(1) << 21;
-inline constexpr uint64_t SVM_1G = uint64_t(1) << 30;
-
-/*
- * Guest-physical space the NPT can cover: 16 GiB (one PD page a GiB).
- * RAM above it is reserved in the guest's e820 table, with a warning.
- */
-inline constexpr uint64_t SVM_NPT_MAX = 16 * SVM_1G;
-/* Page tables for 4 KiB pages where a hole starts or ends inside a 2 MiB page. */
-inline constexpr uint32_t SVM_NPT_PT_PAGES = 8;
-/* The NPT's pages: PML4, PDPT, one PD a GiB, the PTs. */
-inline constexpr uint32_t SVM_NPT_PAGES = 2 + uint32_t(SVM_NPT_MAX / SVM_1G) + SVM_NPT_PT_PAGES;
-/* Most holes (ranges left out of the NPT) svm_npt_build() takes: relboot's image less its windows, the APIC page, a debug hole. */
-inline constexpr uint32_t SVM_NPT_MAX_HOLES = 8;
+/* BootError.subject of guest=svm's refusals. */
+inline constexpr const char* SVM_ERROR_SUBJECT = "svm";
+/* ... and of the nested page table's (guest_map_check()). */
+inline constexpr const char* SVM_NPT_ERROR_SUBJECT = "svm npt";
 
 /* NPT entries: present, writable and user (nested walks are user accesses, APM vol. 2, 15.25.5). */
 inline constexpr uint64_t NPT_TABLE = PTE_P | PTE_RW | PTE_US;
@@ -59,57 +51,12 @@ inline constexpr uint64_t NPT_LEAF_4K = PTE_P | PTE_RW | PTE_US;
 inline constexpr uint64_t NPT_LEAF_2M = PTE_P | PTE_RW | PTE_US | PTE_PS;
 
 /*
- * Guest-physical space the NPT covers for this memory map: everything
- * below 4 GiB (RAM, the legacy hole, the MMIO hole with the local APIC
- * and the IO-APIC), and RAM or ACPI ranges above it, rounded up to 1 GiB,
- * at most SVM_NPT_MAX.
+ * The NPT's entries for the planner (payload/vcpu/guest_map.h): the same
+ * leaves for RAM and MMIO (write-back: the memory type comes from the
+ * host's PAT and MTRRs, which QEMU ignores), present by the P bit.
  */
-uint64_t svm_npt_limit(const MemoryRange* map, uint32_t count);
-
-/*
- * The holes: [image, image end) less the windows the guest needs inside
- * it, each 4 KiB aligned (the image's start rounded down and the windows
- * rounded outwards).  windows need not be sorted; ones outside the image
- * are ignored.  Returns the number of holes written to out (at most max;
- * sorted, disjoint); more needed: returns max + 1.
- */
-uint32_t svm_npt_holes(PhysRange image, const PhysRange* windows, uint32_t window_count, PhysRange* out,
-                       uint32_t max);
-
-/* BootError.subject of guest=svm's refusals. */
-inline constexpr const char* SVM_ERROR_SUBJECT = "svm";
-
-/*
- * Whether svm_npt_build() can build an NPT for limit and these holes in
- * page_count pages: limit a nonzero multiple of 1 GiB whose PDs fit
- * ("npt limit", found = limit; limit npt_pages = page_count), and no
- * more 2 MiB pages that a hole touches without covering them than the
- * pages left for their page tables ("npt split_pages", found = those 2
- * MiB pages; limit pt_pages).  Ok exactly when svm_npt_build() succeeds
- * (with pages_phys 4 KiB aligned).
- */
-BootError svm_npt_check(uint64_t limit, const PhysRange* holes, uint32_t hole_count, uint32_t page_count);
-
-/*
- * Builds the NPT in pages (page_count 4 KiB pages whose first byte is
- * guest- and host-physical pages_phys; pages_phys 4 KiB aligned):
- * [0, limit) identity-mapped, 2 MiB pages where no hole touches the 2 MiB,
- * 4 KiB pages where one does, holes (4 KiB aligned, any order) not present.
- * limit: a multiple of 1 GiB, at most 512 GiB.  Page 0 is the PML4
- * (VMCB N_CR3 = pages_phys).  Returns the pages used, or 0 when
- * page_count is too small or an argument is out of range; then pages'
- * contents mean nothing.
- */
-uint32_t svm_npt_build(uint64_t* pages, uint64_t pages_phys, uint32_t page_count, uint64_t limit,
-                       const PhysRange* holes, uint32_t hole_count);
-
-/*
- * Where the NPT maps gpa, walking pages as svm_npt_build() wrote them
- * (pages_phys as given there): true and *hpa, or false when not present
- * (or the walk leaves pages).  For the tests and the NPT-fault report.
- */
-bool svm_npt_translate(const uint64_t* pages, uint64_t pages_phys, uint32_t page_count, uint64_t gpa,
-                       uint64_t* hpa);
+inline constexpr GuestMapFormat SVM_NPT_FORMAT{NPT_TABLE, {NPT_LEAF_4K, NPT_LEAF_4K}, {NPT_LEAF_2M, NPT_LEAF_2M},
+                                               PTE_P};
 
 /*
  * Sets the read and/or write intercept bits of msr in an 8 KiB MSR
@@ -170,15 +117,6 @@ constexpr uint64_t svm_event_exception(uint32_t vector, bool has_error, uint32_t
 /* EVENTINJ for an NMI (type 2, vector 2). */
 inline constexpr uint64_t SVM_EVENT_NMI = 2 | SVM_EVENTINJ_TYPE_NMI | SVM_EVENTINJ_V;
 
-/*
- * The guest's first page tables (the 64-bit boot protocol wants paging
- * on): [0, 4 GiB) identity-mapped with 2 MiB pages, in 6 pages at
- * pages_phys (PML4, PDPT, 4 PDs).  The kernel builds its own before it
- * needs more.
- */
-inline constexpr uint32_t SVM_GUEST_PT_PAGES = 6;
-void svm_guest_pagetables(uint64_t* pages, uint64_t pages_phys);
-
 class Console;
 
 /* 64-bit stage only (svm_launch.cpp). */
@@ -194,10 +132,14 @@ BootError svm_check_cpuid(uint32_t ext_features_ecx, uint32_t svm_features_edx);
 BootError svm_check_vm_cr(uint64_t vm_cr);
 
 /*
- * Host checks for guest=svm: svm_check_cpuid(), then (only with SVM,
- * as the MSR exists only then) svm_check_vm_cr().  A refusal ends the
- * run through boot_fail(); nothing has been placed then.
+ * Host checks for guest=svm: the CPU's vendor (AuthenticAMD or
+ * HygonGenuine, cpu_vendor_check()), svm_check_cpuid(), then (only with
+ * SVM, as the MSR exists only then) svm_check_vm_cr().  The first
+ * refusal, or ok.  guest=auto asks it too.
  */
+BootError svm_host_error();
+
+/* svm_host_error(), a refusal through boot_fail(): nothing has been placed then. */
 void svm_check_host(const BootState& bs);
 
 /*
@@ -212,7 +154,7 @@ void svm_check_host(const BootState& bs);
  * state (RIP = plan.entry, RSI = boot_params, physical), each AP's in
  * INIT's state (svm_vmcb_init_state()).  The last refusal of the launch:
  * too many holes ("svm npt holes") or an NPT that does not fit its pages
- * (svm_npt_check()), through boot_fail().
+ * (guest_map_check()), through boot_fail().
  */
 void svm_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_params, const PhysRange* windows,
                  uint32_t window_count);

@@ -5,13 +5,13 @@
  *
  * Intercepted, and what each does:
  *   CPUID            the host's answer through vcpu_cpuid_filter() (no SVM, no VMX)
- *   RDMSR/WRMSR      the MSR policy table (msr_rule()): pass, ignore,
+ *   RDMSR/WRMSR      the MSR policy table (vcpu_msr()): pass, ignore,
  *                    emulate (EFER, APIC_BASE, the x2APIC MSRs), #GP
  *   #NPF             on the local APIC's page: the instruction decoded and
- *                    emulated (vcpu_xapic_access()); anywhere else fatal
+ *                    emulated (vcpu_apic_emulate()); anywhere else fatal
  *   NMI              a kick or the guest's own NMI (vcpu.h): taken in host
  *                    mode, then the events; a foreign NMI is injected
- *   VMMCALL          RAX = "relb": the hello line; anything else #UD
+ *   VMMCALL          RAX = "relb": the hello line (vcpu_hypercall()); anything else #UD
  *   VMRUN .. SKINIT  #UD: the guest sees no SVM
  *   SHUTDOWN         the shutdown line; the run ends
  * Everything else (VMEXIT_INVALID, an exit relboot did not ask for) is
@@ -40,8 +40,9 @@ namespace relboot {
 
 namespace {
 
-/* The vendor's word on the error lines (vcpu.h). */
+/* The vendor's word on the error lines (vcpu.h), and the hello line's insn=. */
 constexpr const char* VENDOR = "svm";
+constexpr const char* HYPERCALL_INSN = "vmmcall";
 
 /* One vCPU's world: what its exit handlers read and write. */
 struct Ctx {
@@ -54,13 +55,14 @@ struct Ctx {
     x86::Vmcb& vmcb() { return sv.vmcb; }
 };
 
-/* The guest's register reg (SDM numbering: 0 rAX .. 15 r15): RAX and RSP are in the VMCB, the rest in gprs. */
-uint64_t& gpr(Ctx& c, uint32_t reg)
+/* The guest's general registers by SDM number (0 rAX .. 15 r15): RAX and RSP are in the VMCB, the rest in gprs. */
+void guest_registers(Ctx& c, uint64_t* regs[16])
 {
     SvmGuestGprs& g = c.gprs;
-    uint64_t* const regs[16] = {&c.vmcb().save.rax, &g.rcx, &g.rdx, &g.rbx, &c.vmcb().save.rsp, &g.rbp, &g.rsi,
-                                &g.rdi, &g.r8, &g.r9, &g.r10, &g.r11, &g.r12, &g.r13, &g.r14, &g.r15};
-    return *regs[reg & 15];
+    uint64_t* const all[16] = {&c.vmcb().save.rax, &g.rcx, &g.rdx, &g.rbx, &c.vmcb().save.rsp, &g.rbp, &g.rsi,
+                               &g.rdi, &g.r8, &g.r9, &g.r10, &g.r11, &g.r12, &g.r13, &g.r14, &g.r15};
+    for (uint32_t i = 0; i < 16; ++i)
+        regs[i] = all[i];
 }
 
 /* Exception vector into the guest on the next VMRUN; its RIP stays (a fault). */
@@ -79,20 +81,13 @@ void skip(Ctx& c)
         vmcb.save.rip += svm_insn_length(vmcb.control.exitcode);
 }
 
-/* The error lines: under the console lock, on the report console (loglvl does not hide errors). */
-struct ErrorLine {
-    Console con = report_console(boot_state.options);
-    ErrorLine() { vcpu_console_lock(); }
-    ~ErrorLine() { vcpu_console_unlock(); }
-};
-
 /* "relboot: error: svm guest exit <name> cpu=<n> exitcode=... rip=... [gpa= exitinfo1=] exits=<n>, expected ...", the end. */
 [[noreturn]] void fatal_exit(Ctx& c)
 {
     const x86::Vmcb& vmcb = c.vmcb();
     const uint64_t code = vmcb.control.exitcode;
     {
-        ErrorLine line;
+        VcpuErrorLine line;
         Console& con = line.con;
         con.begin().str("error: svm guest exit ").str(svm_exit_name(code)).str(" cpu=").dec(c.v.index);
         con.str(" exitcode=").hex16(code).str(" rip=").hex16(vmcb.save.rip);
@@ -113,7 +108,7 @@ struct ErrorLine {
 [[noreturn]] void shutdown(Ctx& c)
 {
     {
-        ErrorLine line;
+        VcpuErrorLine line;
         vcpu_print_shutdown(line.con, VENDOR, c.v, c.vmcb().save.rip);
     }
     vcpu_stop_all(c.table, c.v);
@@ -133,10 +128,8 @@ void exit_cpuid(Ctx& c)
 
 /*
  * An intercepted RDMSR/WRMSR (EXITINFO1 0: read, 1: write), as the
- * policy table says (msr.h).  pass: the hardware's answer, through the
- * safe accessors (a refused MSR is the guest's #GP, as without relboot):
- * what reaches here is an MSR outside the permission map's three ranges,
- * which always exits.  False: #GP for the guest, RIP left.
+ * policy table says (vcpu_msr(); EFER in the VMCB, SVME kept).  False:
+ * #GP for the guest, RIP left.
  */
 bool exit_msr(Ctx& c)
 {
@@ -144,77 +137,22 @@ bool exit_msr(Ctx& c)
     const uint32_t msr = uint32_t(c.gprs.rcx);
     const bool write = vmcb.control.exitinfo1 & 1;
     uint64_t value = (c.gprs.rdx & 0xffffffff) << 32 | (vmcb.save.rax & 0xffffffff);
-    const MsrRule* rule = msr_rule(msr);
-    const MsrAction action = !rule ? MsrAction::pass : write ? rule->write : rule->read;
-    bool ok = true;
-    switch (action) {
-    case MsrAction::pass:
-        ok = write ? vcpu_wrmsr_safe(msr, value) : vcpu_rdmsr_safe(msr, &value);
-        break;
-    case MsrAction::ignore:
-        value = 0;          /* a write dropped (the table never ignores a read) */
-        break;
-    case MsrAction::emulate:
-        if (msr == MSR_IA32_EFER)
-            ok = write ? efer_guest_write(value, c.shared.efer_supported, vmcb.save.cr0, &vmcb.save.efer)
-                       : (value = efer_guest_read(vmcb.save.efer), true);
-        else if (msr == MSR_IA32_APIC_BASE)
-            ok = write ? apic_base_write_allowed(x86::rdmsr(MSR_IA32_APIC_BASE), value)   /* nothing changes */
-                       : (value = x86::rdmsr(MSR_IA32_APIC_BASE), true);
-        else if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
-            ok = vcpu_x2apic_access(c.table, c.v, msr, write, &value);
-        else
-            ok = false;
-        break;
-    default:
-        ok = false;
-    }
-    if (ok && !write) {
+    const VcpuEfer efer{&vmcb.save.efer, vmcb.save.cr0, c.shared.efer_supported, EFER_SVME};
+    if (!vcpu_msr(c.table, c.v, msr, write, &value, efer))
+        return false;
+    if (!write) {
         vmcb.save.rax = uint32_t(value);
         c.gprs.rdx = value >> 32;
     }
-    return ok;
-}
-
-/* Guest-physical reads for the decoder: only what the NPT maps and relboot's identity map reaches. */
-bool npt_read(const void* ctx, uint64_t gpa, void* out, uint32_t len)
-{
-    const SvmShared& shared = *static_cast<const SvmShared*>(ctx);
-    uint8_t* dst = static_cast<uint8_t*>(out);
-    while (len) {
-        uint64_t hpa = 0;
-        if (!svm_npt_translate(shared.npt, svm_phys(shared.npt), SVM_NPT_PAGES, gpa, &hpa))
-            return false;
-        uint32_t chunk = uint32_t(SVM_PAGE - (gpa & (SVM_PAGE - 1)));
-        chunk = chunk < len ? chunk : len;
-        if (hpa + chunk > boot_state.identity_limit)
-            return false;
-        __builtin_memcpy(dst, reinterpret_cast<const void*>(hpa), chunk);
-        dst += chunk;
-        gpa += chunk;
-        len -= chunk;
-    }
     return true;
-}
-
-/* "relboot: error: svm guest apic ...": an access to the APIC page relboot does not emulate; the end. */
-[[noreturn]] void apic_refused(Ctx& c, const uint8_t* bytes, uint32_t count, const char* reason)
-{
-    {
-        ErrorLine line;
-        vcpu_print_apic_refusal(line.con, VENDOR, c.v, c.vmcb().save.rip, c.vmcb().control.exitinfo2, bytes, count,
-                                reason);
-    }
-    vcpu_stop_all(c.table, c.v);
 }
 
 /*
  * A nested page fault on the local APIC's page: the instruction (the
  * VMCB's bytes with decode assists, else read at CS.base + RIP through
- * the guest's paging and the NPT), decoded (insn.h: the MOV and XCHG
- * forms Linux uses), done on the emulated APIC (vcpu_xapic_access()), a
- * read's value into its register, RIP past it.  Anything else: the apic
- * line.
+ * the guest's paging and the NPT) emulated by the layer
+ * (vcpu_apic_emulate()), RIP past it.  Anything else: the apic line, the
+ * end of the run.
  */
 void exit_apic(Ctx& c)
 {
@@ -227,52 +165,26 @@ void exit_apic(Ctx& c)
         __builtin_memcpy(bytes, vmcb.control.insn_bytes, count);
     } else {
         /* 64-bit code ignores CS.base (SDM Vol. 3A, 3.4.4). */
-        const GuestPhysReader reader{npt_read, &c.shared};
+        const VcpuMapView map{c.shared.npt, svm_phys(c.shared.npt), GUEST_MAP_PAGES, &SVM_NPT_FORMAT};
+        const GuestPhysReader reader{vcpu_map_read, &map};
         const GuestPaging paging{vmcb.save.cr0, vmcb.save.cr3, vmcb.save.cr4, vmcb.save.efer};
         const uint64_t base = code == CodeSize::bits64 ? 0 : vmcb.save.cs.base;
         count = guest_read_linear(reader, paging, base + vmcb.save.rip, bytes, INSN_MAX);
     }
-    const uint64_t info = vmcb.control.exitinfo1;
-    if (info & SVM_NPF_FETCH)
-        apic_refused(c, bytes, count, "instruction fetch from the APIC page");
-    if (!count)
-        apic_refused(c, bytes, count, "instruction unreadable");
-    MemMove mv{};
-    const InsnError e = insn_decode_mem_move(bytes, count, code, &mv);
-    if (e != InsnError::none)
-        apic_refused(c, bytes, count, insn_error_name(e));
-    const uint32_t offset = uint32_t(vmcb.control.exitinfo2 & (SVM_PAGE - 1));
-    uint64_t& reg = gpr(c, mv.reg);
-    uint32_t value = uint32_t(reg);
-    if (!mv.store || mv.exchange) {
-        uint32_t old = 0;
-        if (!vcpu_xapic_access(c.table, c.v, offset, mv.size, false, &old))
-            apic_refused(c, bytes, count, "not an APIC register read relboot emulates");
-        if (mv.exchange && !vcpu_xapic_access(c.table, c.v, offset, mv.size, true, &value))
-            apic_refused(c, bytes, count, "not an APIC register write relboot emulates");
-        reg = old;          /* a 32-bit destination: zero-extended, as in 64-bit mode */
-    } else if (!vcpu_xapic_access(c.table, c.v, offset, mv.size, true, &value)) {
-        apic_refused(c, bytes, count, "not an APIC register write relboot emulates");
+    uint64_t* regs[16];
+    guest_registers(c, regs);
+    uint32_t length = 0;
+    const char* refused = vcpu_apic_emulate(c.table, c.v, bytes, count, code, vmcb.control.exitinfo2,
+                                            (vmcb.control.exitinfo1 & SVM_NPF_FETCH) != 0, regs, &length);
+    if (refused) {
+        {
+            VcpuErrorLine line;
+            vcpu_print_apic_refusal(line.con, VENDOR, c.v, vmcb.save.rip, vmcb.control.exitinfo2, bytes, count,
+                                    refused);
+        }
+        vcpu_stop_all(c.table, c.v);
     }
-    vmcb.save.rip += mv.length;
-}
-
-/* VMMCALL: the hello hypercall ("relb" in RAX) prints its line (loglvl=debug: every vCPU's counts too). */
-void exit_vmmcall(Ctx& c)
-{
-    if (c.vmcb().save.rax != VCPU_HELLO_RAX) {
-        inject_exception(c, VEC_UD, false);
-        return;
-    }
-    vcpu_console_lock();
-    Console con = vcpu_console();
-    vcpu_print_hello(con, c.v, c.vmcb().save.cpl);
-    if (boot_state.options.loglvl == LogLevel::debug)
-        for (uint32_t i = 0; i < c.table.count; ++i)
-            if (__atomic_load_n(&c.table.present, __ATOMIC_ACQUIRE) >> i & 1)
-                vcpu_print_counts(con, c.table.vcpus[i]);
-    vcpu_console_unlock();
-    skip(c);
+    vmcb.save.rip += length;
 }
 
 /* One exit, counted and handled; a fatal one does not return. */
@@ -296,7 +208,7 @@ void handle_exit(Ctx& c)
         break;
     case VMEXIT_NPF:
         ++n.npf;
-        if ((vmcb.control.exitinfo2 & ~(SVM_PAGE - 1)) == c.shared.apic_page &&
+        if ((vmcb.control.exitinfo2 & ~(GUEST_MAP_4K - 1)) == c.shared.apic_page &&
             (vmcb.control.exitinfo1 & SVM_NPF_FINAL))
             exit_apic(c);
         else
@@ -304,10 +216,13 @@ void handle_exit(Ctx& c)
         break;
     case VMEXIT_NMI:
         ++n.nmi;
-        svm_take_nmi();     /* relboot's handler counts it; settle() tells a kick from the guest's own */
+        svm_take_nmi();     /* relboot's handler counts it; vcpu_settle() tells a kick from the guest's own */
         break;
     case VMEXIT_VMMCALL:
-        exit_vmmcall(c);
+        if (vcpu_hypercall(c.table, c.v, vmcb.save.rax, vmcb.save.cpl, HYPERCALL_INSN))
+            skip(c);
+        else
+            inject_exception(c, VEC_UD, false);
         break;
     case VMEXIT_VMRUN:
     case VMEXIT_VMLOAD:
@@ -324,7 +239,7 @@ void handle_exit(Ctx& c)
     }
 }
 
-/* INIT: the guest state INIT leaves (svm_vmcb_init_state()), nothing pending, the TLB flushed. */
+/* INIT, the VMCB's part: the guest state INIT leaves (svm_vmcb_init_state()), nothing pending, the TLB flushed. */
 void reset(Ctx& c)
 {
     x86::Vmcb& vmcb = c.vmcb();
@@ -333,34 +248,22 @@ void reset(Ctx& c)
     vmcb.control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
     c.gprs = SvmGuestGprs{};
     c.gprs.rdx = c.shared.init_edx;
-    c.v.icr_low = c.v.icr_high = 0;
-    __atomic_store_n(&c.table.apic[c.v.index].ldr, 0u, __ATOMIC_RELAXED);
-    __atomic_store_n(&c.table.apic[c.v.index].dfr, 0xffffffffu, __ATOMIC_RELAXED);
 }
 
 /*
- * The vCPU's events and NMIs since its last look (vcpu.h): INIT resets
- * it, a SIPI starts it, an NMI IPI or a foreign NMI is injected into a
- * running guest (when EVENTINJ already carries an event, the NMI stays
- * posted for the next exit).  When the run is ending, the vCPU halts here.
+ * The vCPU's events and NMIs since its last look (vcpu_settle()): INIT
+ * resets it, a SIPI starts it, an NMI goes into the running guest
+ * (EVENTINJ; when it already carries an event, the NMI stays posted for
+ * the next exit).  When the run is ending, the vCPU halts in there.
  */
 void settle(Ctx& c)
 {
-    if (vcpu_stopping(c.table))
-        x86::halt_forever();
-    const uint32_t events = vcpu_take_events(c.v);
-    const uint32_t foreign = vcpu_nmis_unclaimed(c.v, vcpu_nmi_count(c.v.slot));
-    const VcpuState before = VcpuState(__atomic_load_n(&c.v.state, __ATOMIC_RELAXED));
-    const VcpuStep step = vcpu_step(before, events);
-    if (step.reset)
+    const VcpuSettle s = vcpu_settle(c.table, c.v);
+    if (s.reset)
         reset(c);
-    if (step.start)
-        svm_vmcb_sipi(c.vmcb().save, step.vector);
-    if (step.state != before)
-        __atomic_store_n(&c.v.state, uint32_t(step.state), __ATOMIC_RELEASE);
-    const bool nmi = step.nmi || (foreign && before == VcpuState::running && step.state == VcpuState::running &&
-                                  !step.reset && !step.start);
-    if (!nmi)
+    if (s.start)
+        svm_vmcb_sipi(c.vmcb().save, s.vector);
+    if (!s.nmi)
         return;
     if (c.vmcb().control.eventinj & SVM_EVENTINJ_V)
         vcpu_post_nmi(c.v);
@@ -381,7 +284,7 @@ void svm_vcpu_main(uint32_t index)
     for (;;) {
         settle(c);
         if (__atomic_load_n(&c.v.state, __ATOMIC_RELAXED) != uint32_t(VcpuState::running)) {
-            svm_wait_for_kick();
+            svm_wait_for_kick(vcpu_nmi_counter(c.v), c.v.nmis_seen);
             continue;
         }
         svm_vmrun(vmcb_pa, &c.gprs, host_pa);

@@ -23,6 +23,7 @@
 #include "payload/linux/payload_linux.h"
 #include "payload/svm/payload_svm.h"
 #include "payload/svm/svm_vcpu.h"
+#include "payload/vcpu/cpuid.h"
 #include "payload/vcpu/msr.h"
 #include "platform/tsc.h"
 #include "smp/smp.h"
@@ -45,7 +46,7 @@ constexpr uint32_t GUEST_STACK = 4096;
 
 /* What the guest reads inside relboot's image besides LinuxBuffers: mapped in the NPT. */
 struct SvmGuestPages {
-    alignas(4096) uint64_t pagetables[SVM_GUEST_PT_PAGES * PT_ENTRIES];
+    alignas(4096) uint64_t pagetables[GUEST_BOOT_PT_PAGES * PT_ENTRIES];
     alignas(4096) uint64_t gdt[4];                   /* a copy of linux_gdt */
     uint8_t stack[GUEST_STACK - 4 * sizeof(uint64_t)];
 };
@@ -139,14 +140,24 @@ void svm_ap_entry(uint32_t cpu)
 
 } // namespace
 
-void svm_check_host(const BootState& bs)
+BootError svm_host_error()
 {
+    const x86::CpuidResult vendor = x86::cpuid(0);
+    BootError e = cpu_vendor_check(CpuVendor::amd, vendor.ebx, vendor.edx, vendor.ecx, SVM_ERROR_SUBJECT);
+    if (!e.ok())
+        return e;
     const uint32_t max_ext = x86::cpuid(CPUID_LEAF_EXT_MAX).eax;
     const uint32_t ecx = max_ext >= CPUID_LEAF_EXT_FEATURES ? x86::cpuid(CPUID_LEAF_EXT_FEATURES).ecx : 0;
     const uint32_t edx = max_ext >= CPUID_LEAF_SVM ? x86::cpuid(CPUID_LEAF_SVM).edx : 0;
-    BootError e = svm_check_cpuid(ecx, edx);
+    e = svm_check_cpuid(ecx, edx);
     if (e.ok())
         e = svm_check_vm_cr(x86::rdmsr(MSR_VM_CR));     /* VM_CR exists only with SVM */
+    return e;
+}
+
+void svm_check_host(const BootState& bs)
+{
+    const BootError e = svm_host_error();
     if (!e.ok())
         boot_fail(bs.options, e);
 }
@@ -158,34 +169,28 @@ void svm_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_param
     SvmGuestPages& guest = *image_identity(bs, &svm_guest_pages);
 
     /* The NPT: everything up to its limit, relboot's image less what the guest reads, the APIC's page. */
-    PhysRange open[SVM_NPT_MAX_HOLES];
+    PhysRange open[GUEST_MAP_MAX_HOLES];
     uint32_t open_count = 0;
-    for (uint32_t i = 0; i < window_count && open_count + 1 < SVM_NPT_MAX_HOLES; ++i)
+    for (uint32_t i = 0; i < window_count && open_count + 1 < GUEST_MAP_MAX_HOLES; ++i)
         open[open_count++] = windows[i];
     open[open_count++] = PhysRange{PhysAddr{svm_phys(&guest)}, sizeof guest};
-    /* Two slots kept: the APIC's page and debug-npt-hole; more holes than the rest: svm_npt_holes() says max + 1. */
-    constexpr uint32_t IMAGE_HOLES_MAX = SVM_NPT_MAX_HOLES - 2;
-    PhysRange holes[SVM_NPT_MAX_HOLES];
-    uint32_t hole_count =
-        svm_npt_holes(PhysRange{bs.load_base, bs.image_size}, open, open_count, holes, IMAGE_HOLES_MAX);
-    if (hole_count > IMAGE_HOLES_MAX)
-        boot_fail(bs.options,
-                  BootError{.subject = SVM_ERROR_SUBJECT, .field = "npt holes", .found = hole_count,
-                            .expected = "at most holes_max ranges of relboot's image left out of the NPT",
-                            .limit_name = "holes_max", .limit = IMAGE_HOLES_MAX, .found_radix = Radix::dec,
-                            .limit_radix = Radix::dec});
     shared.apic_page = x86::rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR_MASK;
-    holes[hole_count++] = PhysRange{PhysAddr{shared.apic_page}, SVM_PAGE};
-    if (bs.options.debug_npt_hole == NptHole::zero_page)
-        holes[hole_count++] = PhysRange{PhysAddr{boot_params}, SVM_PAGE};
-    /* The NPT covers the memory view the plan gave the kernel's e820 table. */
-    const uint64_t limit = plan.memory_limit;
-    const BootError e = svm_npt_check(limit, holes, hole_count, SVM_NPT_PAGES);
+    PhysRange holes[GUEST_MAP_MAX_HOLES];
+    uint32_t hole_count = 0;
+    BootError e = guest_map_launch_holes(PhysRange{bs.load_base, bs.image_size}, open, open_count, shared.apic_page,
+                                         bs.options.debug_npt_hole == NptHole::zero_page ? boot_params : 0, holes,
+                                         &hole_count, SVM_NPT_ERROR_SUBJECT);
     if (!e.ok())
         boot_fail(bs.options, e);
-    svm_npt_build(shared.npt, svm_phys(shared.npt), SVM_NPT_PAGES, limit, holes, hole_count);   /* checked */
+    /* The NPT covers the memory view the plan gave the kernel's e820 table. */
+    const GuestMapPlan map{plan.memory_limit, holes, hole_count, phys_ptr<MemoryRange>(bs.memory_map),
+                           bs.memory_map_count};
+    e = guest_map_check(map, SVM_NPT_FORMAT, GUEST_MAP_PAGES, SVM_NPT_ERROR_SUBJECT);
+    if (!e.ok())
+        boot_fail(bs.options, e);
+    guest_map_build(shared.npt, svm_phys(shared.npt), GUEST_MAP_PAGES, map, SVM_NPT_FORMAT);   /* checked */
     /* The guest's pages: identity page tables for [0, 4 GiB), the boot GDT, a stack. */
-    svm_guest_pagetables(guest.pagetables, svm_phys(guest.pagetables));
+    guest_boot_pagetables(guest.pagetables, svm_phys(guest.pagetables));
     for (uint32_t i = 0; i < 4; ++i)
         guest.gdt[i] = linux_gdt[i];
     static_assert(sizeof(guest.gdt) == 32, "linux_gdt: null, null, __BOOT_CS, __BOOT_DS");

@@ -79,18 +79,20 @@ svm_vmrun:
 
 /*
  * A vCPU in wait-for-SIPI (or one that has nothing to run) waits here
- * with IF 0: HLT ends only for an NMI (a kick), never for an interrupt
- * that is the guest's.  GIF 1 lets the NMI in; relboot's handler counts
- * it and, when it came before the HLT, returns past it (idt64.S,
- * vcpu_wait_hlt), so a kick that arrives between the caller's last look
- * at its events and the HLT still ends the wait.
+ * with IF 0, GIF 1 (an NMI gets in; an interrupt, the guest's, does not):
+ *
+ *   void svm_wait_for_kick(const uint32_t* nmi_count, uint32_t seen)
+ *
+ * STGI lets an NMI held since the last look in now; vcpu_wait_kick()
+ * (vcpu_entry.S) then halts only when no NMI came since the caller's look
+ * (*nmi_count still seen), and an NMI between its comparison and its HLT
+ * returns past the HLT (idt64.S): the kick that should end the wait is
+ * never lost.  CLGI closes GIF again.
  */
     .globl  svm_wait_for_kick
 svm_wait_for_kick:
     stgi
-    .globl  vcpu_wait_hlt
-vcpu_wait_hlt:
-    hlt
+    call    vcpu_wait_kick
     clgi
     ret
 

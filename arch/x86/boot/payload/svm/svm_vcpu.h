@@ -27,7 +27,7 @@ static_assert(sizeof(SvmGuestGprs) == 14 * 8);
 struct SvmShared {
     alignas(4096) uint8_t iopm[SVM_IOPM_SIZE];       /* all zero: I/O passes through */
     alignas(4096) uint8_t msrpm[SVM_MSRPM_SIZE];     /* from the MSR policy table */
-    alignas(4096) uint64_t npt[SVM_NPT_PAGES * PT_ENTRIES];
+    alignas(4096) uint64_t npt[GUEST_MAP_PAGES * PT_ENTRIES];   /* payload/vcpu/guest_map.h, SVM_NPT_FORMAT */
     uint64_t apic_page;         /* the xAPIC page left out of the NPT (IA32_APIC_BASE's) */
     uint64_t efer_supported;    /* EFER bits the CPU has (CPUID), for the guest's writes */
     uint32_t init_edx;          /* RDX after INIT: CPUID 1's EAX (family, model, stepping) */
@@ -68,14 +68,14 @@ void svm_vmcb_control(x86::Vmcb& vmcb, const SvmShared& shared);
 
 /*
  * svm_run.S.  svm_vmrun(): one world switch (VMLOAD guest, VMRUN, VMSAVE
- * guest, VMLOAD host_pa at once).  svm_wait_for_kick(): STGI, HLT, CLGI
- * with IF 0: only an NMI ends the HLT (idt64.S steps over the HLT when the
- * NMI comes between STGI and HLT).  svm_take_nmi(): STGI, CLGI: an NMI
- * held since the #VMEXIT (GIF 0) is taken in host mode, by relboot's
- * handler, which counts it.
+ * guest, VMLOAD host_pa at once).  svm_wait_for_kick(): STGI, then
+ * vcpu_wait_kick(nmi_count, seen) (vcpu.h: HLT with IF 0 unless an NMI
+ * came since the last look; only an NMI ends the HLT), CLGI.
+ * svm_take_nmi(): STGI, CLGI: an NMI held since the #VMEXIT (GIF 0) is
+ * taken in host mode, by relboot's handler, which counts it.
  */
 extern "C" void svm_vmrun(uint64_t vmcb_pa, relboot::SvmGuestGprs* gprs, uint64_t host_pa);
-extern "C" void svm_wait_for_kick();
+extern "C" void svm_wait_for_kick(const uint32_t* nmi_count, uint32_t seen);
 extern "C" void svm_take_nmi();
 
 #endif

@@ -22,4 +22,37 @@ x86::CpuidResult vcpu_cpuid_filter(uint32_t leaf, uint32_t, x86::CpuidResult hos
     return host;
 }
 
+namespace {
+
+/* CPUID leaf 0's vendor strings as EBX, EDX, ECX (little-endian 4-byte pieces). */
+struct VendorId {
+    uint32_t ebx, edx, ecx;
+    CpuVendor vendor;
+};
+constexpr VendorId VENDORS[] = {
+    {0x756e6547, 0x49656e69, 0x6c65746e, CpuVendor::intel},    /* "Genu" "ineI" "ntel" */
+    {0x68747541, 0x69746e65, 0x444d4163, CpuVendor::amd},      /* "Auth" "enti" "cAMD" */
+    {0x6f677948, 0x6e65476e, 0x656e6975, CpuVendor::amd},      /* "Hygo" "nGen" "uine" */
+};
+
+} // namespace
+
+CpuVendor cpu_vendor(uint32_t ebx, uint32_t edx, uint32_t ecx)
+{
+    for (const VendorId& v : VENDORS)
+        if (v.ebx == ebx && v.edx == edx && v.ecx == ecx)
+            return v.vendor;
+    return CpuVendor::other;
+}
+
+BootError cpu_vendor_check(CpuVendor want, uint32_t ebx, uint32_t edx, uint32_t ecx, const char* subject)
+{
+    if (cpu_vendor(ebx, edx, ecx) == want)
+        return BootError{};
+    return BootError{.subject = subject, .field = "CPUID 0 vendor EBX", .found = ebx,
+                     .expected = want == CpuVendor::intel
+                                     ? "0x756e6547, GenuineIntel: guest=vmx needs Intel's VT-x"
+                                     : "0x68747541 or 0x6f677948, AuthenticAMD or HygonGenuine: guest=svm needs AMD's SVM"};
+}
+
 } // namespace relboot

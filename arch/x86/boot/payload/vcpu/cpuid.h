@@ -12,6 +12,7 @@
 #define RELBOOT_VCPU_CPUID_H
 
 #include <cstdint>
+#include "lib/error.h"
 #include <x86/apic.h>
 #include <x86/cpuid.h>
 
@@ -19,6 +20,23 @@ namespace relboot {
 
 /* The guest's answer for leaf/subleaf, from the host's; mode: the local APIC's (IA32_APIC_BASE.EXTD). */
 x86::CpuidResult vcpu_cpuid_filter(uint32_t leaf, uint32_t subleaf, x86::CpuidResult host, x86::ApicMode mode);
+
+/* The CPU's maker, as far as relboot's guests care: whose virtualization extension it has. */
+enum class CpuVendor : uint8_t {
+    other = 0,
+    intel,      /* "GenuineIntel": VT-x (guest=vmx) */
+    amd,        /* "AuthenticAMD" or "HygonGenuine": SVM (guest=svm) */
+};
+
+/* The vendor from CPUID leaf 0's EBX, EDX, ECX (the 12 bytes of its vendor string, in that order). */
+CpuVendor cpu_vendor(uint32_t ebx, uint32_t edx, uint32_t ecx);
+
+/*
+ * guest=svm or guest=vmx on a CPU of another vendor (want: intel for
+ * vmx, amd for svm): the refusal, "<subject> CPUID 0 vendor EBX:
+ * 0x<ebx>, expected ..." (EBX holds the vendor string's first 4 bytes).
+ */
+BootError cpu_vendor_check(CpuVendor want, uint32_t ebx, uint32_t edx, uint32_t ecx, const char* subject);
 
 } // namespace relboot
 

@@ -2,10 +2,10 @@
  * The guest's MSRs: ONE policy table (msr.cpp) says, for each MSR relboot
  * does not let through, what a read and what a write does; everything not
  * in the table passes through to the hardware, and the table says so
- * below its last row.  The SVM MSR permission map (and, in issue 23,
- * the VMX MSR bitmap) is filled from the table, and README lists it.
- * AMD APM vol. 2, 15.11 (MSR intercepts), 15.30 (SVM MSRs), appendix A;
- * Intel SDM Vol. 4 (MSR index).
+ * below its last row.  The SVM MSR permission map and the VMX MSR bitmap
+ * are filled from the table, and README lists it.  AMD APM vol. 2, 15.11
+ * (MSR intercepts), 15.30 (SVM MSRs), appendix A; Intel SDM Vol. 3C,
+ * 24.6.9 (MSR bitmaps), Vol. 4 (MSR index).
  */
 #ifndef RELBOOT_VCPU_MSR_H
 #define RELBOOT_VCPU_MSR_H
@@ -51,15 +51,16 @@ uint64_t efer_supported(uint32_t ext_features_ecx, uint32_t ext_features_edx, ui
 
 /*
  * EFER as the guest may see and set it (AMD APM vol. 2, 3.1.7; Intel SDM
- * Vol. 3A, 2.2.1).  The guest reads its own value with SVME clear.  A
- * write of value is refused (false, *vmcb_efer untouched: #GP) when it
- * sets a bit outside supported (efer_supported()), or changes LME while
- * the guest's CR0.PG is set (the hardware's #GP); else *vmcb_efer becomes
- * value with LMA kept as it was (the CPU sets LMA, a write does not) and
- * SVME set (VMRUN refuses a guest without it).
+ * Vol. 3A, 2.2.1).  The guest reads its own value with SVME clear (SVM
+ * keeps SVME set in the VMCB; under VMX it is never set).  A write of
+ * value is refused (false, *efer untouched: #GP) when it sets a bit
+ * outside supported (efer_supported()), or changes LME while the guest's
+ * CR0.PG is set (the hardware's #GP); else *efer becomes value with LMA
+ * kept as it was (the CPU sets LMA, a write does not) and the bits of
+ * forced set (SVM: SVME, without which VMRUN refuses the guest; VMX: 0).
  */
-uint64_t efer_guest_read(uint64_t vmcb_efer);
-bool efer_guest_write(uint64_t value, uint64_t supported, uint64_t guest_cr0, uint64_t* vmcb_efer);
+uint64_t efer_guest_read(uint64_t efer);
+bool efer_guest_write(uint64_t value, uint64_t supported, uint64_t guest_cr0, uint64_t* efer, uint64_t forced);
 
 /*
  * IA32_APIC_BASE (SDM 11.4.4): a write is taken only when it changes
@@ -82,6 +83,21 @@ bool apic_base_write_allowed(uint64_t current, uint64_t value);
  * every MSR exit up with msr_rule() (nullptr: pass).
  */
 void msr_fill_svm_permission_map(uint8_t* msrpm, bool x2apic);
+
+/*
+ * Fills a VMX MSR bitmap (VMX_MSR_BITMAP_SIZE bytes, 4 KiB; Intel SDM
+ * Vol. 3C, 24.6.9) from the table as msr_fill_svm_permission_map() does:
+ * the read bitmaps for MSRs 0..1FFFH (offset 0) and C000_0000H..C000_1FFFH
+ * (400H), the write bitmaps at 800H and C00H, one bit an MSR.  MSRs
+ * outside the two ranges (AMD's C001_xxxxH among them) always exit when
+ * the MSR bitmaps are in use: the exit handler looks every MSR exit up
+ * with msr_rule().
+ */
+inline constexpr uint32_t VMX_MSR_BITMAP_SIZE = 4096;
+void msr_fill_vmx_bitmap(uint8_t* bitmap, bool x2apic);
+
+/* Whether a VMX MSR bitmap intercepts a read (write = false) or a write of msr; MSRs outside the ranges: true. */
+bool vmx_msr_bitmap_intercepts(const uint8_t* bitmap, uint32_t msr, bool write);
 
 } // namespace relboot
 

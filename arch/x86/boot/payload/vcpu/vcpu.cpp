@@ -102,9 +102,10 @@ void counts(Console& con, const VcpuCounts& n)
 
 } // namespace
 
-void vcpu_print_hello(Console& con, const Vcpu& v, uint32_t cpl)
+void vcpu_print_hello(Console& con, const Vcpu& v, uint32_t cpl, const char* insn)
 {
-    con.begin().str("guest vmmcall rax=").hex8(uint32_t(VCPU_HELLO_RAX)).str(" cpl=").dec(cpl).str(" cpu=").dec(v.index);
+    con.begin().str("guest hypercall rax=").hex8(uint32_t(VCPU_HELLO_RAX)).str(" insn=").str(insn);
+    con.str(" cpl=").dec(cpl).str(" cpu=").dec(v.index);
     counts(con, v.n);
     con.end();
 }

@@ -25,11 +25,12 @@
 #define RELBOOT_VCPU_VCPU_H
 
 #include <cstdint>
+#include "lib/console.h"
 #include "payload/vcpu/apic.h"
+#include "payload/vcpu/guest_map.h"
+#include "payload/vcpu/insn.h"
 
 namespace relboot {
-
-class Console;
 
 /* A vCPU's host stack (bytes, 16-byte aligned top): its exit handlers run on it. */
 inline constexpr uint32_t VCPU_STACK_SIZE = 8192;
@@ -51,12 +52,12 @@ inline constexpr uint32_t VCPU_EVENT_NMI = 1u << 2;           /* an NMI IPI */
 inline constexpr uint32_t VCPU_EVENT_SIPI_VECTOR_SHIFT = 8;
 inline constexpr uint32_t VCPU_EVENT_SIPI_VECTOR_MASK = 0xffu << VCPU_EVENT_SIPI_VECTOR_SHIFT;
 
-/* Exits by reason and what they did, of one vCPU (the hello line; make bench). */
+/* Exits by reason and what they did, of one vCPU, whatever the vendor (the hello line; make bench). */
 struct VcpuCounts {
     uint64_t exits;     /* every exit */
     uint64_t cpuid;     /* CPUID */
     uint64_t msr;       /* RDMSR and WRMSR */
-    uint64_t npf;       /* nested page faults (the APIC page's among them) */
+    uint64_t npf;       /* nested page faults, EPT violations and misconfigurations (the APIC page's among them) */
     uint64_t apic;      /* local APIC accesses emulated: the xAPIC page's and the x2APIC MSRs' */
     uint64_t ipi;       /* IPIs this vCPU's ICR writes delivered (one per target vCPU) */
     uint64_t dropped;   /* IPI destinations this vCPU aimed at that the guest does not own, and SMIs */
@@ -162,11 +163,13 @@ constexpr uint32_t vcpu_mask_count(uint64_t mask)
 const char* vcpu_state_name(VcpuState state);
 
 /*
- * "relboot: guest vmmcall rax=0x72656c62 cpl=<n> cpu=<n> exits=<n>
- * cpuid=<n> msr=<n> npf=<n> apic=<n> ipi=<n> dropped=<n> nmi=<n>": the
- * hello hypercall of v at privilege level cpl (docs/report.md).
+ * "relboot: guest hypercall rax=0x72656c62 insn=<insn> cpl=<n> cpu=<n>
+ * exits=<n> cpuid=<n> msr=<n> npf=<n> apic=<n> ipi=<n> dropped=<n>
+ * nmi=<n>": the hello hypercall of v at privilege level cpl, made with
+ * the instruction insn ("vmmcall" under SVM, "vmcall" under VMX)
+ * (docs/report.md).
  */
-void vcpu_print_hello(Console& con, const Vcpu& v, uint32_t cpl);
+void vcpu_print_hello(Console& con, const Vcpu& v, uint32_t cpl, const char* insn);
 
 /* loglvl=debug: "relboot: debug: vcpu <n> apic_id=<n> state=<name> exits=<n> cpuid=<n> ... nmi=<n>". */
 void vcpu_print_counts(Console& con, const Vcpu& v);
@@ -244,6 +247,112 @@ void vcpu_send_ipi(VcpuTable& table, Vcpu& v, uint32_t icr_low, uint32_t dest);
 /* Whether the run is ending (VcpuTable.stopping): the caller halts for good. */
 bool vcpu_stopping(const VcpuTable& table);
 
+/* What a vCPU's back end does after vcpu_settle(), in this order. */
+struct VcpuSettle {
+    bool reset;         /* INIT: its guest state becomes INIT's (the vendor's), nothing left to inject */
+    bool start;         /* a SIPI: real mode at CS = vector << 8, base vector << 12, IP 0 */
+    uint8_t vector;     /* the SIPI's vector, with start */
+    bool nmi;           /* an NMI for the running guest: inject it now, or vcpu_post_nmi() it when it cannot */
+};
+
+/*
+ * v's events and the NMIs its CPU took since its last look (vcpu.h's
+ * head): when the run is ending, halts for good here; else takes the
+ * events, steps the state machine (vcpu_step()) and stores the state it
+ * leaves, and says what the back end does: on INIT the layer's own part
+ * of the reset is done here (the kept ICR, LDR and DFR back to their
+ * RESET values, SDM 11.4.7.1); an NMI IPI, or an NMI nobody sent as a
+ * kick, goes to a vCPU that was running and stays so.
+ */
+VcpuSettle vcpu_settle(VcpuTable& table, Vcpu& v);
+
+/*
+ * Waits on v's CPU in host mode, interrupts off, for a kick: HLT, ended
+ * only by an NMI; returns at once when an NMI came since v's last look
+ * (Vcpu.nmis_seen).  An NMI between that look and the HLT returns past
+ * the HLT (idt64.S), so no kick is lost.  SVM calls it with GIF 1
+ * (svm_run.S).
+ */
+void vcpu_wait_for_kick(const Vcpu& v);
+
+/* The NMI count of v's CPU (idt64.S), for vcpu_wait_kick(): a count that never moves when v has no slot. */
+const uint32_t* vcpu_nmi_counter(const Vcpu& v);
+
+/*
+ * The hello hypercall (insn: "vmmcall" or "vmcall") of v's guest at
+ * privilege level cpl: RAX = VCPU_HELLO_RAX prints the hello line (with
+ * loglvl=debug each vCPU's counts after it, vcpu_print_counts()) and
+ * returns true: the caller moves RIP past the instruction.  Any other
+ * RAX returns false: #UD for the guest, as on a CPU without relboot.
+ */
+bool vcpu_hypercall(VcpuTable& table, Vcpu& v, uint64_t rax, uint32_t cpl, const char* insn);
+
+/* Where a back end keeps the guest's EFER, for vcpu_msr(). */
+struct VcpuEfer {
+    uint64_t* efer;             /* the guest's EFER (the VMCB's; the VMCS's guest field) */
+    uint64_t cr0;               /* the guest's CR0: LME does not change with paging on */
+    uint64_t supported;         /* efer_supported() of the host */
+    uint64_t forced;            /* bits kept set whatever the guest writes (SVM: SVME, which VMRUN needs) */
+};
+
+/*
+ * An intercepted RDMSR (write false: *value gets the result) or WRMSR
+ * (*value written) of msr by v's guest, as the policy table says (msr.h):
+ * pass through the safe accessors (an MSR the CPU refuses is the guest's
+ * #GP, as without relboot); ignore (a write dropped); emulate EFER
+ * (efer_guest_read() / efer_guest_write() on efer), APIC_BASE
+ * (apic_base_write_allowed(): nothing changes) and the x2APIC MSRs
+ * (vcpu_x2apic_access()); gp.  False: #GP(0) for the guest, RIP left.
+ */
+bool vcpu_msr(VcpuTable& table, Vcpu& v, uint32_t msr, bool write, uint64_t* value, const VcpuEfer& efer);
+
+/*
+ * One access of v's guest to its xAPIC page (a nested page fault or EPT
+ * violation at gpa; fetch: it was an instruction fetch) by the
+ * instruction bytes[0, count) (read at its RIP by the caller; count 0:
+ * none could be read) in code of the given size: decoded
+ * (insn_decode_mem_move()), done through vcpu_xapic_access(), a read's
+ * value written into its register (regs: the guest's general registers
+ * by SDM number, RAX .. R15; a 32-bit destination zero-extended).
+ * Returns nullptr and *length (RIP moves past the instruction), or the
+ * reason for the apic line (vcpu_print_apic_refusal()): an instruction
+ * fetch, no bytes, an instruction insn.h refuses, an APIC access
+ * vcpu_xapic_access() refuses.  Nothing is done when it refuses.
+ */
+const char* vcpu_apic_emulate(VcpuTable& table, Vcpu& v, const uint8_t* bytes, uint32_t count, CodeSize code,
+                              uint64_t gpa, bool fetch, uint64_t* const regs[16], uint32_t* length);
+
+/*
+ * A second-level map as the emulator reads through it (guest_map.h): the
+ * pages guest_map_build() wrote, at pages_phys, in format.
+ */
+struct VcpuMapView {
+    const uint64_t* pages;
+    uint64_t pages_phys;
+    uint32_t page_count;
+    const GuestMapFormat* format;
+};
+
+/*
+ * GuestPhysReader.read over a VcpuMapView (ctx): copies len guest-physical
+ * bytes at gpa into out, only where the map maps them (never relboot's
+ * own pages) and relboot's identity map reaches the host-physical bytes.
+ */
+bool vcpu_map_read(const void* ctx, uint64_t gpa, void* out, uint32_t len);
+
+/*
+ * A fatal exit's error line: under the console lock, on the report
+ * console (loglvl does not hide errors).  The line is written on con
+ * between construction and destruction.
+ */
+struct VcpuErrorLine {
+    Console con;
+    VcpuErrorLine();
+    ~VcpuErrorLine();
+    VcpuErrorLine(const VcpuErrorLine&) = delete;
+    VcpuErrorLine& operator=(const VcpuErrorLine&) = delete;
+};
+
 /*
  * The console lock: one CPU's report lines at a time, so that lines from
  * several vCPUs never mix.  vcpu_console() is a copy of the console the
@@ -266,5 +375,11 @@ Console vcpu_console();
 extern "C" bool vcpu_rdmsr_safe(uint32_t msr, uint64_t* value);
 extern "C" bool vcpu_wrmsr_safe(uint32_t msr, uint64_t value);
 extern "C" [[noreturn]] void vcpu_call_on_stack(uint64_t stack_top, void (*f)(uint32_t), uint32_t arg);
+/*
+ * vcpu_entry.S.  HLT unless *nmi_count differs from seen (an NMI came
+ * since the caller's look); an NMI from the comparison up to the HLT
+ * returns past it (idt64.S: the range vcpu_wait_kick .. vcpu_wait_hlt).
+ */
+extern "C" void vcpu_wait_kick(const uint32_t* nmi_count, uint32_t seen);
 
 #endif

@@ -14,6 +14,14 @@
  *   void vcpu_call_on_stack(uint64_t stack_top, void (*f)(uint32_t), uint32_t arg)
  *     Switches to the stack whose top is stack_top (16-byte aligned) and
  *     calls f(arg), which does not return: a vCPU's loop on its own stack.
+ *
+ *   void vcpu_wait_kick(const uint32_t* nmi_count, uint32_t seen)
+ *     A vCPU's wait for a kick, interrupts off: HLT unless *nmi_count (its
+ *     CPU's NMI count, idt64.S) moved past seen, the count at its last
+ *     look.  An NMI taken anywhere from vcpu_wait_kick up to the HLT
+ *     (vcpu_wait_hlt) returns past the HLT (idt64.S), so a kick that
+ *     comes after the comparison ends the wait too; one that came before
+ *     it moved the count.  A leaf function.
  */
     .section .text, "ax"
     .code64
@@ -54,3 +62,12 @@ vcpu_call_on_stack:
     movl    %edx, %edi
     call    *%rsi
     ud2
+
+    .globl  vcpu_wait_kick
+vcpu_wait_kick:
+    cmpl    %esi, (%rdi)
+    jne     1f
+    .globl  vcpu_wait_hlt
+vcpu_wait_hlt:
+    hlt
+1:  ret

@@ -7,10 +7,13 @@
 #include "payload/vcpu/vcpu.h"
 #include "lib/console.h"
 #include "lib/report.h"
+#include "payload/vcpu/msr.h"
 #include "smp/lapic.h"
 #include "stage64/image_symbols.h"
 #include <x86/apic.h>
+#include <x86/cr.h>
 #include <x86/io.h>
+#include <x86/msr.h>
 #include <x86/segment.h>
 
 /*
@@ -204,6 +207,140 @@ void vcpu_stop_all(VcpuTable& table, const Vcpu& v)
             kick(v, t);
     }
     finish(boot_state.options, false);
+}
+
+VcpuSettle vcpu_settle(VcpuTable& table, Vcpu& v)
+{
+    if (vcpu_stopping(table))
+        x86::halt_forever();
+    const uint32_t events = vcpu_take_events(v);
+    const uint32_t foreign = vcpu_nmis_unclaimed(v, vcpu_nmi_count(v.slot));
+    const VcpuState before = state_of(v);
+    const VcpuStep step = vcpu_step(before, events);
+    if (step.reset) {
+        v.icr_low = v.icr_high = 0;
+        __atomic_store_n(&table.apic[v.index].ldr, 0u, __ATOMIC_RELAXED);
+        __atomic_store_n(&table.apic[v.index].dfr, 0xffffffffu, __ATOMIC_RELAXED);
+    }
+    if (step.state != before)
+        __atomic_store_n(&v.state, uint32_t(step.state), __ATOMIC_RELEASE);
+    const bool nmi = step.nmi || (foreign && before == VcpuState::running && step.state == VcpuState::running &&
+                                  !step.reset && !step.start);
+    return VcpuSettle{step.reset, step.start, step.vector, nmi};
+}
+
+const uint32_t* vcpu_nmi_counter(const Vcpu& v)
+{
+    static const uint32_t never = 0;    /* no slot of relboot's (cannot happen after cpu_local_load()) */
+    return v.slot < CPU_SLOTS ? &nmi_count[v.slot] : &never;
+}
+
+void vcpu_wait_for_kick(const Vcpu& v)
+{
+    vcpu_wait_kick(vcpu_nmi_counter(v), v.nmis_seen);
+}
+
+bool vcpu_hypercall(VcpuTable& table, Vcpu& v, uint64_t rax, uint32_t cpl, const char* insn)
+{
+    if (rax != VCPU_HELLO_RAX)
+        return false;
+    vcpu_console_lock();
+    Console con = vcpu_console();
+    vcpu_print_hello(con, v, cpl, insn);
+    if (boot_state.options.loglvl == LogLevel::debug)
+        for (uint32_t i = 0; i < table.count; ++i)
+            if (__atomic_load_n(&table.present, __ATOMIC_ACQUIRE) >> i & 1)
+                vcpu_print_counts(con, table.vcpus[i]);
+    vcpu_console_unlock();
+    return true;
+}
+
+bool vcpu_msr(VcpuTable& table, Vcpu& v, uint32_t msr, bool write, uint64_t* value, const VcpuEfer& efer)
+{
+    const MsrRule* rule = msr_rule(msr);
+    const MsrAction action = !rule ? MsrAction::pass : write ? rule->write : rule->read;
+    switch (action) {
+    case MsrAction::pass:
+        return write ? vcpu_wrmsr_safe(msr, *value) : vcpu_rdmsr_safe(msr, value);
+    case MsrAction::ignore:
+        return true;        /* a write dropped (the table never ignores a read) */
+    case MsrAction::emulate:
+        if (msr == MSR_IA32_EFER) {
+            if (write)
+                return efer_guest_write(*value, efer.supported, efer.cr0, efer.efer, efer.forced);
+            *value = efer_guest_read(*efer.efer);
+            return true;
+        }
+        if (msr == MSR_IA32_APIC_BASE) {
+            if (write)
+                return apic_base_write_allowed(x86::rdmsr(MSR_IA32_APIC_BASE), *value);   /* nothing changes */
+            *value = x86::rdmsr(MSR_IA32_APIC_BASE);
+            return true;
+        }
+        if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
+            return vcpu_x2apic_access(table, v, msr, write, value);
+        return false;
+    default:
+        return false;
+    }
+}
+
+const char* vcpu_apic_emulate(VcpuTable& table, Vcpu& v, const uint8_t* bytes, uint32_t count, CodeSize code,
+                              uint64_t gpa, bool fetch, uint64_t* const regs[16], uint32_t* length)
+{
+    if (fetch)
+        return "instruction fetch from the APIC page";
+    if (!count)
+        return "instruction unreadable";
+    MemMove mv{};
+    const InsnError e = insn_decode_mem_move(bytes, count, code, &mv);
+    if (e != InsnError::none)
+        return insn_error_name(e);
+    const uint32_t offset = uint32_t(gpa & (PAGE_SIZE - 1));
+    uint64_t& reg = *regs[mv.reg & 15];
+    uint32_t value = uint32_t(reg);
+    if (!mv.store || mv.exchange) {
+        uint32_t old = 0;
+        if (!vcpu_xapic_access(table, v, offset, mv.size, false, &old))
+            return "not an APIC register read relboot emulates";
+        if (mv.exchange && !vcpu_xapic_access(table, v, offset, mv.size, true, &value))
+            return "not an APIC register write relboot emulates";
+        reg = old;          /* a 32-bit destination: zero-extended, as in 64-bit mode */
+    } else if (!vcpu_xapic_access(table, v, offset, mv.size, true, &value)) {
+        return "not an APIC register write relboot emulates";
+    }
+    *length = mv.length;
+    return nullptr;
+}
+
+bool vcpu_map_read(const void* ctx, uint64_t gpa, void* out, uint32_t len)
+{
+    const VcpuMapView& map = *static_cast<const VcpuMapView*>(ctx);
+    uint8_t* dst = static_cast<uint8_t*>(out);
+    while (len) {
+        uint64_t hpa = 0;
+        if (!guest_map_translate(map.pages, map.pages_phys, map.page_count, *map.format, gpa, &hpa))
+            return false;
+        uint32_t chunk = uint32_t(GUEST_MAP_4K - (gpa & (GUEST_MAP_4K - 1)));
+        chunk = chunk < len ? chunk : len;
+        if (hpa + chunk > boot_state.identity_limit)
+            return false;
+        __builtin_memcpy(dst, reinterpret_cast<const void*>(hpa), chunk);
+        dst += chunk;
+        gpa += chunk;
+        len -= chunk;
+    }
+    return true;
+}
+
+VcpuErrorLine::VcpuErrorLine() : con(report_console(boot_state.options))
+{
+    vcpu_console_lock();
+}
+
+VcpuErrorLine::~VcpuErrorLine()
+{
+    vcpu_console_unlock();
 }
 
 void vcpu_console_lock()
