@@ -74,11 +74,6 @@
 /* CPUID.01H:ECX.VMX (SDM Vol. 2A, CPUID; relboot's cpuid.h has it too, the guests restate what they test). */
 #define GUEST_CPUID_1_ECX_VMX_BIT 5
 
-/* ICR low word delivery modes and the shorthand relboot's apic.h does not need (SDM vol. 3A, Figure 11-12). */
-#define APIC_ICR_DM_SMI         0x00000200
-#define APIC_ICR_DM_NMI         0x00000400
-#define APIC_ICR_ALL_BUT_SELF   0x000c0000  /* destination shorthand 11b: all excluding self */
-
 /*
  * The real-mode code an INIT/SIPI starts (ap.S), copied by the guest to
  * AP_PAGE: the SIPI's vector is the page number, so the CPU starts at

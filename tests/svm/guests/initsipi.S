@@ -61,12 +61,12 @@ guest_main:
     /* All excluding self, armed. */
     PRINT   "hostile: INIT, SIPI 0x08 to all excluding self"
     PRINT_NL
-    movl    $APIC_ICR_DM_INIT | APIC_ICR_LEVEL_ASSERT | APIC_ICR_ALL_BUT_SELF, %edi
+    movl    $APIC_ICR_DM_INIT | APIC_ICR_LEVEL_ASSERT | APIC_ICR_SHORTHAND_OTHERS, %edi
     xorl    %esi, %esi
     call    apic_send
     movl    $DELAY_INIT_SIPI, %edi
     call    delay
-    movl    $APIC_ICR_DM_STARTUP | APIC_ICR_LEVEL_ASSERT | APIC_ICR_ALL_BUT_SELF | AP_VECTOR, %edi
+    movl    $APIC_ICR_DM_STARTUP | APIC_ICR_LEVEL_ASSERT | APIC_ICR_SHORTHAND_OTHERS | AP_VECTOR, %edi
     xorl    %esi, %esi
     call    apic_send
     movq    %r14, %rdi

@@ -92,7 +92,6 @@
 #define APIC_ICR_DM_FIXED       UINT32(0x00000000)  /* delivery mode Fixed; bits 7:0 the vector */
 #define APIC_ICR_DM_LOWEST      UINT32(0x00000100)  /* delivery mode Lowest Priority; bits 7:0 the vector */
 #define APIC_ICR_DM_SMI         UINT32(0x00000200)  /* delivery mode SMI */
-#define APIC_ICR_DM_NMI         UINT32(0x00000400)  /* delivery mode NMI */
 #define APIC_ICR_DM_INIT        UINT32(0x00000500)  /* delivery mode INIT */
 #define APIC_ICR_DM_NMI         UINT32(0x00000400)  /* delivery mode NMI (the vector is ignored) */
 #define APIC_ICR_DM_STARTUP     UINT32(0x00000600)  /* delivery mode Start Up; bits 7:0 the vector (page number) */
