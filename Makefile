@@ -177,6 +177,7 @@ KERNEL64_SRCS := $(SRC)/stage64/main64.cpp $(SRC)/stage64/selftest.cpp $(SRC)/st
     $(SRC)/bios/bios.cpp $(SRC)/bios/bios_call.cpp $(SRC)/smp/smp.cpp \
     $(SRC)/payload/linux/linux_launch.cpp $(SRC)/payload/svm/svm_launch.cpp $(SRC)/payload/svm/svm_exit.cpp \
     $(SRC)/payload/vmx/vmx_launch.cpp $(SRC)/payload/vmx/vmx_exit.cpp $(SRC)/payload/vcpu/vcpu_host.cpp \
+    $(SRC)/payload/vcpu/vcpu_launch.cpp \
     $(PROTOCOL_SRCS) $(PLATFORM_SRCS) $(CMDLINE_SRCS) $(LIB_SRCS) $(PAYLOAD_SRCS) $(BIOS_SRCS) $(SMP_SRCS)
 # Every assembly file is part of the image (the linker script orders their sections).
 ASM_SRCS := $(sort $(shell find $(SRC) -name '*.S'))

@@ -126,7 +126,7 @@ void expect_user_rw(const Npt& n)
     }
 }
 
-/* SeaBIOS, -m 256M; relboot at its link address with LinuxBuffers and SvmGuestPages inside (svm_launch()). */
+/* SeaBIOS, -m 256M; relboot at its link address with LinuxBuffers and VcpuGuestPages inside (vcpu_prepare_guest_memory()). */
 TEST(GuestMapNpt, SeabiosImageAtLinkAddress)
 {
     const std::vector<MemoryRange> map = {

@@ -14,7 +14,7 @@
  * reserved in the guest's e820 table.  Inside the image, only the pages
  * the guest must read are mapped: the zero page, the command line, the
  * EFI memory map copy (LinuxBuffers, linux_launch.cpp) and the guest's
- * first page tables, GDT and stack (SvmGuestPages).  I/O and interrupts
+ * first page tables, GDT and stack (VcpuGuestPages, vcpu_launch.h).  I/O and interrupts
  * pass through; the MSRs follow one policy table (payload/vcpu/msr.h).
  *
  * The guest's memory view is decided with the plan (LinuxPlanInput.
@@ -146,7 +146,7 @@ void svm_check_host(const BootState& bs);
  * Decides guest=svm's pages before anything moves (relboot's own pages
  * are written, nothing else): the NPT over [0, plan.memory_limit) with
  * relboot's image left out but for windows (the pages the guest reads
- * there: LinuxBuffers) and its own SvmGuestPages, and the local APIC's
+ * there: LinuxBuffers) and its own VcpuGuestPages, and the local APIC's
  * page left out (its accesses are emulated; the zero page's page too with
  * debug-npt-hole=zero-page), the guest's page tables and GDT, the
  * permission maps (the MSR policy table's, payload/vcpu/msr.h), and a

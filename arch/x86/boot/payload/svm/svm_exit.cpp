@@ -23,6 +23,7 @@
 #include "lib/report.h"
 #include "payload/svm/payload_svm.h"
 #include "payload/svm/svm_vcpu.h"
+#include "payload/vcpu/vcpu_launch.h"
 #include "payload/vcpu/cpuid.h"
 #include "payload/vcpu/guest_memory.h"
 #include "payload/vcpu/insn.h"
@@ -275,7 +276,7 @@ void settle(Ctx& c)
 
 void svm_vcpu_main(uint32_t index)
 {
-    Ctx c{svm_shared_pages(), svm_vcpu_table(), svm_vcpu_table().vcpus[index], svm_vcpu_pages(index),
+    Ctx c{svm_shared_pages(), vcpu_table(), vcpu_table().vcpus[index], svm_vcpu_pages(index),
           svm_guest_gprs(index)};
     const uint64_t vmcb_pa = svm_phys(&c.sv.vmcb), host_pa = svm_phys(&c.sv.host_vmcb);
     /* GIF 0 from here on but at VMRUN and in the two host-mode windows (svm_run.S). */

@@ -25,6 +25,7 @@
 #include "payload/svm/svm_vcpu.h"
 #include "payload/vcpu/cpuid.h"
 #include "payload/vcpu/msr.h"
+#include "payload/vcpu/vcpu_launch.h"
 #include "platform/tsc.h"
 #include "smp/smp.h"
 #include "stage64/identity_map.h"
@@ -35,32 +36,15 @@
 #include <x86/segment.h>
 #include <x86/svm.h>
 
-extern "C" const uint64_t linux_gdt[], linux_gdt_end[];
 
 namespace relboot {
 
-namespace {
-
-/* The guest's stack at entry (startup_64 sets its own before it pushes much). */
-constexpr uint32_t GUEST_STACK = 4096;
-
-/* What the guest reads inside relboot's image besides LinuxBuffers: mapped in the NPT. */
-struct SvmGuestPages {
-    alignas(4096) uint64_t pagetables[GUEST_BOOT_PT_PAGES * PT_ENTRIES];
-    alignas(4096) uint64_t gdt[4];                   /* a copy of linux_gdt */
-    uint8_t stack[GUEST_STACK - 4 * sizeof(uint64_t)];
-};
-static_assert(sizeof(SvmGuestPages) % 4096 == 0);
-
-} // namespace
 } // namespace relboot
 
 /* relboot's own SVM pages: not present in the NPT, reserved in the e820 table (relboot's image). */
 __attribute__((section(".boot_tables"))) relboot::SvmShared svm_shared;
 __attribute__((section(".boot_tables"))) relboot::SvmVcpu svm_vcpus[relboot::VCPU_MAX];
 __attribute__((section(".boot_tables"))) relboot::SvmGuestGprs svm_gprs[relboot::VCPU_MAX];
-__attribute__((section(".boot_tables"))) relboot::VcpuTable svm_table;
-__attribute__((section(".boot_tables"))) relboot::SvmGuestPages svm_guest_pages;
 
 namespace relboot {
 
@@ -79,11 +63,6 @@ SvmVcpu& svm_vcpu_pages(uint32_t index)
 SvmGuestGprs& svm_guest_gprs(uint32_t index)
 {
     return image_identity(boot_state, svm_gprs)[index];
-}
-
-VcpuTable& svm_vcpu_table()
-{
-    return *image_identity(boot_state, &svm_table);
 }
 
 void svm_vmcb_control(x86::Vmcb& vmcb, const SvmShared& shared)
@@ -132,7 +111,7 @@ uint64_t stack_top(uint32_t index)
  */
 void svm_ap_entry(uint32_t cpu)
 {
-    VcpuTable& table = svm_vcpu_table();
+    VcpuTable& table = vcpu_table();
     svm_enable(svm_vcpu_pages(cpu));
     vcpu_host_enter(table, table.vcpus[cpu], false);
     vcpu_call_on_stack(stack_top(cpu), svm_vcpu_main, cpu);
@@ -166,34 +145,12 @@ void svm_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_param
                  uint32_t window_count)
 {
     SvmShared& shared = svm_shared_pages();
-    SvmGuestPages& guest = *image_identity(bs, &svm_guest_pages);
+    const VcpuGuestPages& guest = vcpu_guest_pages();
 
     /* The NPT: everything up to its limit, relboot's image less what the guest reads, the APIC's page. */
-    PhysRange open[GUEST_MAP_MAX_HOLES];
-    uint32_t open_count = 0;
-    for (uint32_t i = 0; i < window_count && open_count + 1 < GUEST_MAP_MAX_HOLES; ++i)
-        open[open_count++] = windows[i];
-    open[open_count++] = PhysRange{PhysAddr{svm_phys(&guest)}, sizeof guest};
     shared.apic_page = x86::rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR_MASK;
-    PhysRange holes[GUEST_MAP_MAX_HOLES];
-    uint32_t hole_count = 0;
-    BootError e = guest_map_launch_holes(PhysRange{bs.load_base, bs.image_size}, open, open_count, shared.apic_page,
-                                         bs.options.debug_npt_hole == NptHole::zero_page ? boot_params : 0, holes,
-                                         &hole_count, SVM_NPT_ERROR_SUBJECT);
-    if (!e.ok())
-        boot_fail(bs.options, e);
-    /* The NPT covers the memory view the plan gave the kernel's e820 table. */
-    const GuestMapPlan map{plan.memory_limit, holes, hole_count, phys_ptr<MemoryRange>(bs.memory_map),
-                           bs.memory_map_count};
-    e = guest_map_check(map, SVM_NPT_FORMAT, GUEST_MAP_PAGES, SVM_NPT_ERROR_SUBJECT);
-    if (!e.ok())
-        boot_fail(bs.options, e);
-    guest_map_build(shared.npt, svm_phys(shared.npt), GUEST_MAP_PAGES, map, SVM_NPT_FORMAT);   /* checked */
-    /* The guest's pages: identity page tables for [0, 4 GiB), the boot GDT, a stack. */
-    guest_boot_pagetables(guest.pagetables, svm_phys(guest.pagetables));
-    for (uint32_t i = 0; i < 4; ++i)
-        guest.gdt[i] = linux_gdt[i];
-    static_assert(sizeof(guest.gdt) == 32, "linux_gdt: null, null, __BOOT_CS, __BOOT_DS");
+    vcpu_prepare_guest_memory(bs, plan, boot_params, windows, window_count, shared.apic_page, shared.npt,
+                              SVM_NPT_FORMAT, SVM_NPT_ERROR_SUBJECT);
 
     /* The permission maps; what the CPU has. */
     __builtin_memset(shared.iopm, 0, sizeof shared.iopm);
@@ -201,10 +158,7 @@ void svm_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_param
     const uint32_t svm_edx = x86::cpuid(CPUID_LEAF_SVM).edx;
     shared.nrips = svm_edx & CPUID_8000000A_EDX_NRIPS;
     shared.decode = svm_edx & CPUID_8000000A_EDX_DECODE_ASSISTS;
-    const uint32_t max_ext = x86::cpuid(CPUID_LEAF_EXT_MAX).eax;
-    const x86::CpuidResult ext = x86::cpuid(CPUID_LEAF_EXT_FEATURES);     /* svm_check_host() saw the leaf */
-    shared.efer_supported =
-        efer_supported(ext.ecx, ext.edx, max_ext >= CPUID_LEAF_EXT_FEATURES2 ? x86::cpuid(CPUID_LEAF_EXT_FEATURES2).eax : 0);
+    shared.efer_supported = vcpu_host_efer_supported();
     shared.init_edx = x86::cpuid(CPUID_LEAF_FEATURES).eax;
 
     /* A VMCB per online CPU (APM vol. 2, appendix B): the BSP's as linux_entry.S's jump leaves the state, the APs' as INIT. */
@@ -248,7 +202,7 @@ void svm_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_param
 void svm_run(const BootState& bs, Console& con, const LinuxPlan& plan, uint64_t boot_params)
 {
     const SvmShared& shared = svm_shared_pages();
-    VcpuTable& table = svm_vcpu_table();
+    VcpuTable& table = vcpu_table();
     BootCpu* cpus = reinterpret_cast<BootCpu*>(bs.cpus.value);
     if (plan.ram_withheld)
         con.begin().str("warning: svm: ").dec(plan.ram_withheld >> 10).str(" KiB of RAM at or above ")

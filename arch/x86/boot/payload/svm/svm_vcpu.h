@@ -53,7 +53,6 @@ inline uint64_t svm_phys(const void* p)
 SvmShared& svm_shared_pages();
 SvmVcpu& svm_vcpu_pages(uint32_t index);
 SvmGuestGprs& svm_guest_gprs(uint32_t index);
-VcpuTable& svm_vcpu_table();
 
 /* A VMCB's control area as every vCPU has it (intercepts, permission maps, ASID 1, the NPT). */
 void svm_vmcb_control(x86::Vmcb& vmcb, const SvmShared& shared);

@@ -30,6 +30,7 @@
  */
 #include "lib/console.h"
 #include "lib/report.h"
+#include "payload/vcpu/vcpu_launch.h"
 #include "payload/vcpu/cpuid.h"
 #include "payload/vcpu/guest_memory.h"
 #include "payload/vcpu/insn.h"
@@ -531,7 +532,7 @@ void after_exit(Ctx& c)
 
 void vmx_vcpu_main(uint32_t index)
 {
-    Ctx c{vmx_shared_pages(), vmx_vcpu_table(), vmx_vcpu_table().vcpus[index], vmx_guest_gprs(index), 0, 0, 0};
+    Ctx c{vmx_shared_pages(), vcpu_table(), vcpu_table().vcpus[index], vmx_guest_gprs(index), 0, 0, 0};
     for (;;) {
         settle(c);
         if (__atomic_load_n(&c.v.state, __ATOMIC_RELAXED) != uint32_t(VcpuState::running)) {

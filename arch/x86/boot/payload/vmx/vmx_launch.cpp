@@ -25,6 +25,7 @@
 #include "payload/linux/payload_linux.h"
 #include "payload/vcpu/cpuid.h"
 #include "payload/vcpu/msr.h"
+#include "payload/vcpu/vcpu_launch.h"
 #include "payload/vmx/payload_vmx.h"
 #include "payload/vmx/vmx_insn.h"
 #include "payload/vmx/vmx_vcpu.h"
@@ -40,23 +41,11 @@
 #include <x86/segment.h>
 #include <x86/vmx.h>
 
-extern "C" const uint64_t linux_gdt[], linux_gdt_end[];
 extern "C" void vmx_exit_stub();
 
 namespace relboot {
 
 namespace {
-
-/* The guest's stack at entry (startup_64 sets its own before it pushes much). */
-constexpr uint32_t GUEST_STACK = 4096;
-
-/* What the guest reads inside relboot's image besides LinuxBuffers: mapped in the EPT. */
-struct VmxGuestPages {
-    alignas(4096) uint64_t pagetables[GUEST_BOOT_PT_PAGES * PT_ENTRIES];
-    alignas(4096) uint64_t gdt[4];                   /* a copy of linux_gdt */
-    uint8_t stack[GUEST_STACK - 4 * sizeof(uint64_t)];
-};
-static_assert(sizeof(VmxGuestPages) % 4096 == 0);
 
 /* CPUID leaf 0DH (XSAVE features) and the XSAVE bit of leaf 1 ECX (SDM Vol. 1, 13.2). */
 constexpr uint32_t CPUID_LEAF_XSAVE = 0xd;
@@ -69,8 +58,6 @@ constexpr uint32_t CPUID_1_ECX_XSAVE = 1u << 26;
 __attribute__((section(".boot_tables"))) relboot::VmxShared vmx_shared;
 __attribute__((section(".boot_tables"))) relboot::VmxVcpu vmx_vcpus[relboot::VCPU_MAX];
 __attribute__((section(".boot_tables"))) relboot::VmxGuestGprs vmx_gprs[relboot::VCPU_MAX];
-__attribute__((section(".boot_tables"))) relboot::VcpuTable vmx_table;
-__attribute__((section(".boot_tables"))) relboot::VmxGuestPages vmx_guest_pages;
 
 namespace relboot {
 
@@ -89,11 +76,6 @@ VmxVcpu& vmx_vcpu_pages(uint32_t index)
 VmxGuestGprs& vmx_guest_gprs(uint32_t index)
 {
     return image_identity(boot_state, vmx_gprs)[index];
-}
-
-VcpuTable& vmx_vcpu_table()
-{
-    return *image_identity(boot_state, &vmx_table);
 }
 
 namespace {
@@ -267,7 +249,7 @@ uint64_t stack_top(uint32_t index)
  */
 void vmx_ap_entry(uint32_t cpu)
 {
-    VcpuTable& table = vmx_vcpu_table();
+    VcpuTable& table = vcpu_table();
     vmx_enable_cpu(cpu);
     vcpu_host_enter(table, table.vcpus[cpu], false);
     vcpu_call_on_stack(stack_top(cpu), vmx_vcpu_main, cpu);
@@ -335,7 +317,7 @@ void vmx_fail(const char* what, uint32_t cpu, VmxResult result, uint64_t field)
             con.str(" field=").hex(field, 4);
         con.end();
     }
-    VcpuTable& table = vmx_vcpu_table();
+    VcpuTable& table = vcpu_table();
     if (cpu < table.count)
         vcpu_stop_all(table, table.vcpus[cpu]);
     finish(boot_state.options, false);
@@ -422,7 +404,7 @@ void vmx_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_param
                  uint32_t window_count)
 {
     VmxShared& shared = vmx_shared_pages();
-    VmxGuestPages& guest = *image_identity(bs, &vmx_guest_pages);
+    const VcpuGuestPages& guest = vcpu_guest_pages();
 
     /* What the CPU has (vmx_check_host() passed). */
     shared.caps = read_caps();
@@ -430,10 +412,7 @@ void vmx_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_param
     shared.revision = uint32_t(shared.caps.basic & VMX_BASIC_REVISION_MASK);
     shared.cr0_mask = vmx_cr_mask(shared.caps.cr0_fixed0, shared.caps.cr0_fixed1, CR0_PE | CR0_PG) & 0xffffffff;
     shared.cr4_mask = vmx_cr_mask(shared.caps.cr4_fixed0, shared.caps.cr4_fixed1, 0);
-    const uint32_t max_ext = x86::cpuid(CPUID_LEAF_EXT_MAX).eax;
-    const x86::CpuidResult ext = x86::cpuid(CPUID_LEAF_EXT_FEATURES);
-    shared.efer_supported =
-        efer_supported(ext.ecx, ext.edx, max_ext >= CPUID_LEAF_EXT_FEATURES2 ? x86::cpuid(CPUID_LEAF_EXT_FEATURES2).eax : 0);
+    shared.efer_supported = vcpu_host_efer_supported();
     const x86::CpuidResult features = x86::cpuid(CPUID_LEAF_FEATURES);
     shared.init_edx = features.eax;
     shared.xcr0_supported = 0;
@@ -443,31 +422,10 @@ void vmx_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_param
     }
 
     /* The EPT: everything up to its limit, relboot's image less what the guest reads, the APIC's page. */
-    PhysRange open[GUEST_MAP_MAX_HOLES];
-    uint32_t open_count = 0;
-    for (uint32_t i = 0; i < window_count && open_count + 1 < GUEST_MAP_MAX_HOLES; ++i)
-        open[open_count++] = windows[i];
-    open[open_count++] = PhysRange{PhysAddr{vmx_phys(&guest)}, sizeof guest};
     shared.apic_page = x86::rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR_MASK;
-    PhysRange holes[GUEST_MAP_MAX_HOLES];
-    uint32_t hole_count = 0;
-    BootError e = guest_map_launch_holes(PhysRange{bs.load_base, bs.image_size}, open, open_count, shared.apic_page,
-                                         bs.options.debug_npt_hole == NptHole::zero_page ? boot_params : 0, holes,
-                                         &hole_count, VMX_EPT_ERROR_SUBJECT);
-    if (!e.ok())
-        boot_fail(bs.options, e);
-    const GuestMapPlan map{plan.memory_limit, holes, hole_count, phys_ptr<MemoryRange>(bs.memory_map),
-                           bs.memory_map_count};
-    e = guest_map_check(map, VMX_EPT_FORMAT, GUEST_MAP_PAGES, VMX_EPT_ERROR_SUBJECT);
-    if (!e.ok())
-        boot_fail(bs.options, e);
-    guest_map_build(shared.ept, vmx_phys(shared.ept), GUEST_MAP_PAGES, map, VMX_EPT_FORMAT);   /* checked */
+    vcpu_prepare_guest_memory(bs, plan, boot_params, windows, window_count, shared.apic_page, shared.ept,
+                              VMX_EPT_FORMAT, VMX_EPT_ERROR_SUBJECT);
     shared.eptp = vmx_eptp(vmx_phys(shared.ept), shared.caps.ept_vpid_cap);
-    /* The guest's pages: identity page tables for [0, 4 GiB), the boot GDT, a stack. */
-    guest_boot_pagetables(guest.pagetables, vmx_phys(guest.pagetables));
-    for (uint32_t i = 0; i < 4; ++i)
-        guest.gdt[i] = linux_gdt[i];
-    static_assert(sizeof(guest.gdt) == 32, "linux_gdt: null, null, __BOOT_CS, __BOOT_DS");
     msr_fill_vmx_bitmap(shared.msr_bitmap, bs.x2apic);
 
     /* Each online CPU's start (written into its VMCS by its own CPU): the BSP's as linux_entry.S's jump leaves it, the APs' as INIT. */
@@ -506,7 +464,7 @@ void vmx_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_param
 
 void vmx_run(const BootState& bs, Console& con, const LinuxPlan& plan, uint64_t boot_params)
 {
-    VcpuTable& table = vmx_vcpu_table();
+    VcpuTable& table = vcpu_table();
     BootCpu* cpus = reinterpret_cast<BootCpu*>(bs.cpus.value);
     if (plan.ram_withheld)
         con.begin().str("warning: vmx: ").dec(plan.ram_withheld >> 10).str(" KiB of RAM at or above ")

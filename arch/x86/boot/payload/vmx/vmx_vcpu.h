@@ -59,7 +59,6 @@ inline uint64_t vmx_phys(const void* p)
 VmxShared& vmx_shared_pages();
 VmxVcpu& vmx_vcpu_pages(uint32_t index);
 VmxGuestGprs& vmx_guest_gprs(uint32_t index);
-VcpuTable& vmx_vcpu_table();
 
 /*
  * A failed VMX instruction on the running CPU: "relboot: error: vmx

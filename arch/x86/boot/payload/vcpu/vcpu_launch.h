@@ -1,0 +1,66 @@
+/*
+ * The launch side that guest=svm and guest=vmx share (64-bit stage only,
+ * vcpu_launch.cpp): the one vCPU table and the guest's first pages (only
+ * one back end runs in a boot), the guest's memory view through the NPT
+ * or the EPT, and what the host's CPUID says about EFER and INIT.  Each
+ * back end keeps its own control structures (VMCB or VMCS) and run loop.
+ */
+#ifndef RELBOOT_VCPU_LAUNCH_H
+#define RELBOOT_VCPU_LAUNCH_H
+
+#include <cstdint>
+#include "payload/linux/payload_linux.h"
+#include "payload/vcpu/guest_map.h"
+#include "payload/vcpu/vcpu.h"
+#include <x86/paging.h>
+
+namespace relboot {
+
+/* Bytes of the guest's stack at entry (startup_64 sets its own before it pushes much). */
+inline constexpr uint32_t VCPU_GUEST_STACK_SIZE = 4096;
+
+/*
+ * What the guest reads inside relboot's image besides LinuxBuffers, and
+ * so what the NPT or EPT maps there: identity page tables for its first
+ * 4 GiB (guest_boot_pagetables()), the boot GDT (a copy of linux_gdt:
+ * null, null, __BOOT_CS, __BOOT_DS) and the stack the BSP's vCPU starts
+ * on.  4 KiB-aligned, whole pages.
+ */
+struct VcpuGuestPages {
+    alignas(4096) uint64_t pagetables[GUEST_BOOT_PT_PAGES * PT_ENTRIES];
+    alignas(4096) uint64_t gdt[4];
+    uint8_t stack[VCPU_GUEST_STACK_SIZE - 4 * sizeof(uint64_t)];
+};
+static_assert(sizeof(VcpuGuestPages) % 4096 == 0);
+
+/* The vCPU table and the guest's pages, in the image's .boot_tables, at their identity addresses. */
+VcpuTable& vcpu_table();
+VcpuGuestPages& vcpu_guest_pages();
+
+/* Physical (= identity) address of an object reached through the identity map. */
+inline uint64_t vcpu_phys(const void* p)
+{
+    return reinterpret_cast<uint64_t>(p);
+}
+
+/*
+ * The guest's memory, built by the BSP before anything of the kernel's
+ * moves: the second-level table at root (GUEST_MAP_PAGES pages of 4 KiB,
+ * 4 KiB-aligned, in format: SVM's NPT or VT-x's EPT) over the plan's
+ * memory view, with relboot's image left out but for the windows the
+ * guest reads (LinuxBuffers) and vcpu_guest_pages(), the xAPIC page at
+ * apic_page left out, and the zero page at boot_params too under
+ * debug-npt-hole=zero-page; then the guest's pages.  A map that cannot
+ * be built ends the boot in one error line named by subject before
+ * anything is written (guest_map_check()).
+ */
+void vcpu_prepare_guest_memory(const BootState& bs, const LinuxPlan& plan, uint64_t boot_params,
+                               const PhysRange* windows, uint32_t window_count, uint64_t apic_page, uint64_t* root,
+                               const GuestMapFormat& format, const char* subject);
+
+/* The EFER bits this CPU has (efer_supported() of CPUID 8000_0001h and 8000_0021h), for the guest's EFER writes. */
+uint64_t vcpu_host_efer_supported();
+
+} // namespace relboot
+
+#endif
