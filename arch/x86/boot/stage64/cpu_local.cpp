@@ -27,6 +27,8 @@ extern "C" void cpu_local_load(uint32_t slot)
     tss.ist[IST_DF - 1] = reinterpret_cast<uint64_t>(local->df_stack + sizeof local->df_stack);
     tss.ist[IST_MC - 1] = reinterpret_cast<uint64_t>(local->mc_stack + sizeof local->mc_stack);
     tss.iomap_base = sizeof tss;
+    nmi_quiet[slot] = 0;
+    nmi_count[slot] = 0;
 
     const uint16_t selector = cpu_local_tss_selector(slot);
     tss_descriptor(reinterpret_cast<uint64_t>(&tss), &gdt[selector / 8]);

@@ -62,8 +62,17 @@ constexpr void tss_descriptor(uint64_t base, uint64_t out[2])
 } // namespace relboot
 
 /*
+ * Per CPU slot, for the NMI handler (idt64.S): whether the slot's NMIs are
+ * a vCPU's kicks, counted and otherwise ignored (payload/vcpu/vcpu_host.cpp
+ * sets it), and how many it counted.  Cleared by cpu_local_load().
+ */
+extern "C" uint8_t nmi_quiet[CPU_SLOTS];
+extern "C" uint32_t nmi_count[CPU_SLOTS];
+
+/*
  * Fills slot's TSS (its IST entries: the tops of its stacks) and GDT
- * descriptor, then loads its task register.  Called by each CPU for its
+ * descriptor, clears its NMI state (nmi_quiet, nmi_count), then loads its
+ * task register.  Called by each CPU for its
  * own slot, first thing in the 64-bit stage (head64.S for the BSP, slot 0;
  * ap_main() for an AP): until then an exception on that CPU cannot be
  * delivered.  slot >= CPU_SLOTS: the CPU halts (no exception can be

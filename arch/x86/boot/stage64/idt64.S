@@ -204,9 +204,11 @@ idt64_ptr:
 
 /*
  * Per CPU slot: whether NMIs are a vCPU's and counted (set by
- * vcpu_host_enter(), payload/vcpu/vcpu_host.cpp), and their count.
+ * vcpu_host_enter(), payload/vcpu/vcpu_host.cpp), and their count.  In
+ * .noinit: cpu_local_load() clears a slot's before it loads the slot's
+ * TSS, and until then this handler finds no slot (stage64/cpu_local.h).
  */
-    .section .bss
+    .section .noinit, "aw", @nobits
     .globl  nmi_quiet
 nmi_quiet:
     .skip   CPU_SLOTS

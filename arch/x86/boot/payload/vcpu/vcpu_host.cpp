@@ -9,19 +9,13 @@
 #include "lib/report.h"
 #include "payload/vcpu/msr.h"
 #include "smp/lapic.h"
+#include "stage64/cpu_local.h"
 #include "stage64/image_symbols.h"
 #include <x86/apic.h>
 #include <x86/cr.h>
 #include <x86/io.h>
 #include <x86/msr.h>
 #include <x86/segment.h>
-
-/*
- * idt64.S: per CPU slot, whether relboot's NMI handler counts the slot's
- * NMIs quietly (a vCPU's CPU), and how many it counted.
- */
-extern "C" uint8_t nmi_quiet[CPU_SLOTS];
-extern "C" uint32_t nmi_count[CPU_SLOTS];
 
 namespace relboot {
 
