@@ -101,9 +101,12 @@ DEFAULT_MEM = "1G"
 EFI_MEM = "512M"
 BOOT_TIMEOUT = 120                       # seconds, per QEMU run
 
-# Targets (the project's issue).  Not meeting them is reported, not an error.
+# Targets (the project's issues).  Not meeting them is reported, not an error.
+# Since the structure issue (docs/performance.md) the command-line figures
+# are regression guards, not goals: 2,000 for one option, 4,000 for 256 bytes.
 TARGET_EMPTY = 800
-TARGET_256 = 3000
+TARGET_ONE = 2000
+TARGET_256 = 4000
 TARGET_PER_BYTE = 8
 TARGET_FS_OVER_EBP = 0.05
 
@@ -652,7 +655,9 @@ def table_targets(t: Table, by_key: dict[tuple[str, str], Result], slopes: dict[
     t.section("6. Targets (yes/no; reported, not enforced)")
     t.text_row(f"entry -> handoff <= {TARGET_EMPTY}, empty command line",
                *(target_cell(total_cell(by_key, "base", v), TARGET_EMPTY) for v in VARIANTS))
-    t.text_row(f"entry -> handoff <= {TARGET_256:,}, 256-byte command line",
+    t.text_row(f"entry -> handoff <= {TARGET_ONE:,}, one option (guard)",
+               *(target_cell(total_cell(by_key, "one", v), TARGET_ONE) for v in VARIANTS))
+    t.text_row(f"entry -> handoff <= {TARGET_256:,}, 256-byte command line (guard)",
                *(target_cell(total_cell(by_key, "len256", v), TARGET_256) for v in VARIANTS))
     t.text_row(f"command-line parse <= {TARGET_PER_BYTE} instructions per byte (phase cmdline slope)",
                *(target_cell(slopes[("cmdline", v)], TARGET_PER_BYTE) if slopes[("cmdline", v)]
