@@ -37,9 +37,13 @@ import sys
 
 # usable_kib may fall short of -m by the firmware's holes and reservations
 # (BIOS: the 384 KiB below 1 MiB and the top 128 KiB; OVMF: its own
-# runtime and reserved ranges, a few MiB) and by what relboot keeps in use
-# (its image, the MBI, modules).
-MEM_SLACK_KIB = {"bios": 4 * 1024, "efi": 16 * 1024}
+# runtime and reserved ranges, a few MiB), by the MBI and modules, and by
+# relboot's image, which the memory map reserves whole: IMAGE_KIB_MAX is
+# its memory size (__image_size, 4,252 KiB with the per-CPU and per-vCPU
+# areas for 64 CPUs: docs/performance.md) rounded up, so that an image
+# that grows past it fails here.
+IMAGE_KIB_MAX = 4608
+MEM_SLACK_KIB = {"bios": 4 * 1024 + IMAGE_KIB_MAX, "efi": 16 * 1024 + IMAGE_KIB_MAX}
 
 
 def parse_size_kib(text):
