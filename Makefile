@@ -437,7 +437,10 @@ $(LINUX_DIR)/initramfs.cpio.gz: $(LINUX_DIR)/init tools/make-initramfs $(wildcar
 
 # The boot-cost benchmark (README, "Performance"): instruction counts under
 # qemu -icount shift=0 for both BASE variants; writes build/bench/results.md;
-# the AP bring-up latency at -smp 2, 4, 8, parallel and serial: build/bench/smp.md.
+# the AP bring-up latency at -smp 2, 4, 8, parallel and serial: build/bench/smp.md;
+# Debian's kernel launched natively, through GRUB's linux, as a guest=svm guest
+# (QEMU) and as a guest=vmx guest (Bochs's Haswell model, 3 rounds of a few
+# minutes each): build/bench/payload.md.  Needs QEMU and Bochs (make deps).
 bench: | deps-check
 	$(MAKE) all BASE=ebp
 	$(MAKE) all BASE=fs

@@ -2,7 +2,8 @@
 """relboot's payload benchmark (`make bench`, after tools/bench.py).
 
 What it measures, with Debian's kernel and the test initramfs
-(build/linux, `make payload-inputs`), SeaBIOS, 256 MiB, BASE=ebp:
+(build/linux, `make payload-inputs`), BASE=ebp; parts 1-3 under QEMU
+with SeaBIOS and 256 MiB, part 4 under Bochs:
 
 1. Under `qemu-system-x86_64 -icount shift=0` (TSC = guest instructions,
    deterministic), relboot's own line before the jump:
@@ -55,17 +56,37 @@ What it measures, with Debian's kernel and the test initramfs
    vol. 2, 15.29: reads from the backing page except the timer's current
    count; TPR, EOI of an edge-triggered interrupt, ICR high, and an ICR
    low write of a fixed IPI to running vCPUs; every other write traps).
+4. guest=vmx against the native launch under Bochs (tools/bochs-boot;
+   QEMU's TCG has no VMX), on its corei7_haswell_4770 model with 2 CPUs
+   and 512 MiB, as tests/long/vmx-linux-bochs.test boots it: GRUB
+   (grub/mkiso, multiboot2, rombios) -> relboot -> the same kernel,
+   initramfs and kernel command line, relboot's command line empty or
+   `guest=vmx`, nothing else in the ISOs differing.  Native and guest
+   interleaved, one Bochs at a time, the order flipped each round,
+   --vmx-runs rounds (default 3, at least 2: each boot takes minutes),
+   minimum of each; whole boot from Bochs's start to the test init's
+   `result` line (bochs-boot stops there), and the boots' CPU time.  A
+   boot counts only when the init passed and relboot brought both CPUs
+   online; a guest boot also needs `vmx ... vcpus=2` and `handoff
+   linux-vmx`.  The 1-minute load average before each boot goes into
+   the table too.  The target: the guest within 1.5x native.  Then,
+   untimed, the exits per vCPU by reason, as in part 3: one guest boot
+   with `loglvl=debug` and `relboot.vmx-hello relboot.cpus=2`, whose init
+   makes the hello VMCALL on each CPU (and after the last CPU's replug).
 
 It writes a Markdown table to --output and stdout.  It exits 1 when a boot
 fails.  Reproduce:
     make payload-inputs all && python3 tools/bench-payload.py --output build/bench/payload.md
 The guest=svm part alone (part 3):
     python3 tools/bench-payload.py --parts svm --svm-runs 5 --output build/bench/payload-svm.md
+The guest=vmx part alone (part 4, Bochs; 15 to 20 minutes here):
+    python3 tools/bench-payload.py --parts vmx --vmx-runs 3 --output build/bench/payload-vmx.md
 """
 from __future__ import annotations
 
 import argparse
 import collections
+import os
 import re
 import resource
 import subprocess
@@ -83,14 +104,23 @@ COPIED_RE = re.compile(r"^relboot: payload kernel=0x[0-9a-f]{16} size=(\d+) init
 EXIT_RE = re.compile(r"^qemu-exit=(\S+)$", re.M)
 COUNTS = r"exits=(\d+) cpuid=(\d+) msr=(\d+) npf=(\d+) apic=(\d+) ipi=(\d+) dropped=(\d+) nmi=(\d+)"
 COUNT_NAMES = ("exits", "cpuid", "msr", "npf", "apic", "ipi", "dropped", "nmi")
-HELLO_RE = re.compile(r"^relboot: guest hypercall rax=0x72656c62 insn=vmmcall cpl=(\d+) cpu=(\d+) " + COUNTS + "$",
-                      re.M)
+# The hello hypercall's line; insn= is vmmcall under guest=svm, vmcall under guest=vmx.
+HELLO_RE = re.compile(r"^relboot: guest hypercall rax=0x72656c62 insn=(vmmcall|vmcall) cpl=(\d+) cpu=(\d+) " + COUNTS
+                      + "$", re.M)
 VCPU_RE = re.compile(r"^relboot: debug: vcpu (\d+) apic_id=(\d+) state=(\w+) " + COUNTS + "$", re.M)
 SVM_LINE_RE = re.compile(r"^relboot: svm vcpus=(\d+) npt=on ", re.M)
 APIC_TRACE_RE = re.compile(r"^apic_mem_(readl|writel) (0x[0-9a-f]+) = (0x[0-9a-f]+)$", re.M)
 SVM_TARGET = 1.5
 SVM_SMP = (1, 4)
-PARTS = ("icount", "wall", "svm")
+# Part 4, under Bochs: the model, CPUs and RAM of tests/long/vmx-linux-bochs.test.
+VMX_LINE_RE = re.compile(r"^relboot: vmx ept=on vpid=1 vmcs=0x[0-9a-f]{16} unrestricted=yes vcpus=(\d+)$", re.M)
+CPUS_LINE_RE = re.compile(r"^relboot: cpus online=(\d+) of=(\d+) ", re.M)
+VMX_TARGET = 1.5
+VMX_CPU_MODEL = "corei7_haswell_4770"
+VMX_CPUS = 2
+VMX_MEM_MIB = 512
+VMX_END = "relboot-test-init: result"     # bochs-boot stops there: Bochs has no isa-debug-exit
+PARTS = ("icount", "wall", "svm", "vmx")
 
 # The xAPIC registers by offset (Intel SDM vol. 3A, table 11-1), for the trace's rows.
 APIC_REGISTERS = {
@@ -110,10 +140,11 @@ def run(cmd: list[str]) -> tuple[str, float]:
     return out, seconds
 
 
-def run_cpu(cmd: list[str]) -> tuple[str, float, float]:
-    """Runs cmd; its stdout, its wall time and the CPU time (user + system) of it and its children, in seconds."""
+def run_cpu(cmd: list[str], check: bool = True) -> tuple[str, float, float]:
+    """Runs cmd; its stdout, its wall time and the CPU time (user + system) of it and its children, in seconds.
+    A non-zero exit status raises with check, else the caller judges the output."""
     before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, errors="replace").stdout
+    out = subprocess.run(cmd, check=check, capture_output=True, text=True, errors="replace").stdout
     seconds, after = time.monotonic() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
     return out, seconds, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
@@ -151,14 +182,14 @@ def avic_verdict(op: str, offset: int, value: int) -> tuple[str, bool]:
     return f"write {name}", offset not in (0x080, 0x0b0, 0x310)
 
 
-def vcpu_sets(log: str) -> list[tuple[dict, list[dict]]]:
-    """The hello lines in order, each with the `debug: vcpu` lines that follow it."""
-    events = sorted([(m.start(), "hello", m) for m in HELLO_RE.finditer(log)] +
+def vcpu_sets(log: str, insn: str = "vmmcall") -> list[tuple[dict, list[dict]]]:
+    """The hello lines made with insn (vmmcall or vmcall) in order, each with the `debug: vcpu` lines that follow it."""
+    events = sorted([(m.start(), "hello", m) for m in HELLO_RE.finditer(log) if m.group(1) == insn] +
                     [(m.start(), "vcpu", m) for m in VCPU_RE.finditer(log)], key=lambda e: e[0])
     sets: list[tuple[dict, list[dict]]] = []
     for _, kind, m in events:
         if kind == "hello":
-            hello = {"cpu": int(m.group(2)), **dict(zip(COUNT_NAMES, map(int, m.group(*range(3, 11)))))}
+            hello = {"cpu": int(m.group(3)), **dict(zip(COUNT_NAMES, map(int, m.group(*range(4, 12)))))}
             sets.append((hello, []))
         elif sets:
             sets[-1][1].append({"vcpu": int(m.group(1)), "apic_id": int(m.group(2)), "state": m.group(3),
@@ -167,7 +198,8 @@ def vcpu_sets(log: str) -> list[tuple[dict, list[dict]]]:
 
 
 def vcpu_table(title: str, vcpus: list[dict]) -> list[str]:
-    """vCPU x exit reason: APIC (the nested page faults on its page), CPUID, MSR, NMI and the rest."""
+    """vCPU x exit reason: APIC (the nested page faults or EPT violations on its page), CPUID, MSR, NMI and the
+    rest."""
     lines = [title, "", "| vCPU (APIC ID) | exits | APIC | CPUID | MSR | NMI | other | APIC share | "
              "IPIs sent | dropped |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     total = collections.Counter()
@@ -310,12 +342,111 @@ def part_svm(image: Path, kernel: Path, initrd: Path, runs: int, work: Path) -> 
     return lines
 
 
+def part_vmx(image: Path, kernel: Path, initrd: Path, runs: int, work: Path) -> list[str]:
+    """guest=vmx against native under Bochs (timed, interleaved), then the exits per vCPU (untimed)."""
+    mkiso, bochs_boot = str(ROOT / "grub" / "mkiso"), str(ROOT / "tools" / "bochs-boot")
+
+    def iso(name: str, relboot_args: str, kernel_args: str) -> Path:
+        """One ISO: relboot with relboot_args, the kernel with kernel_args and the initramfs as modules."""
+        path = work / f"{name}.iso"
+        subprocess.run([mkiso, "--image", str(image), "--cmdline", relboot_args, "--module", str(kernel),
+                        "--module-args", kernel_args, "--module", str(initrd), "--output", str(path)], check=True)
+        return path
+
+    def boot(path: Path) -> tuple[str, float, float]:
+        """One Bochs boot to the init's result line: the serial output, wall time and CPU time (Bochs, s)."""
+        return run_cpu([bochs_boot, "--iso", str(path), "--cpu", VMX_CPU_MODEL, "--cpus", str(VMX_CPUS),
+                        "--mem", str(VMX_MEM_MIB), "--timeout", "900", "--end", VMX_END], check=False)
+
+    def checked(log: str, what: str, guest: bool) -> None:
+        """A boot counts when the init passed on all CPUs, launched natively or as a VMX guest with a vCPU each."""
+        vmx, cpus = VMX_LINE_RE.search(log), CPUS_LINE_RE.search(log)
+        handoff = "relboot: handoff linux-vmx " if guest else "relboot: handoff linux "
+        if ("bochs-exit=end" not in log or "relboot-test-init: marker" not in log
+                or "relboot-test-init: result pass" not in log or "relboot: error" in log or handoff not in log
+                or not (cpus and int(cpus.group(1)) == VMX_CPUS)
+                or (guest and not (vmx and int(vmx.group(1)) == VMX_CPUS))):
+            print(log[-3000:], file=sys.stderr)
+            sys.exit(f"bench-payload: {what} failed under Bochs")
+
+    # The same ISO both ways but for relboot's command line.
+    isos = {False: iso("vmx-native", "", KERNEL_ARGS), True: iso("vmx-guest", "guest=vmx", KERNEL_ARGS)}
+    name = {False: "native", True: "guest=vmx"}
+
+    # Timed, interleaved, one Bochs at a time; the order flips each round, so neither way always goes first.
+    times: dict[bool, list[float]] = {False: [], True: []}
+    cpu_times: dict[bool, list[float]] = {False: [], True: []}
+    loads: dict[bool, list[float]] = {False: [], True: []}
+    start = time.monotonic()
+    for r in range(runs):
+        for guest in ((False, True) if r % 2 == 0 else (True, False)):
+            loads[guest].append(os.getloadavg()[0])
+            log, seconds, cpu_seconds = boot(isos[guest])
+            checked(log, f"Bochs {name[guest]} boot {r + 1}", guest)
+            times[guest].append(seconds)
+            cpu_times[guest].append(cpu_seconds)
+            print(f"bench-payload: Bochs round {r + 1}/{runs} {name[guest]} {seconds:.1f} s (CPU {cpu_seconds:.1f} s, "
+                  f"load {loads[guest][-1]:.2f})", file=sys.stderr)
+    timed_seconds = time.monotonic() - start
+
+    # Untimed: the exits per vCPU, from a guest boot whose init makes the hello VMCALL on each CPU.
+    hello_args = f"{KERNEL_ARGS} relboot.vmx-hello relboot.cpus={VMX_CPUS}"
+    log, exits_seconds, _ = boot(iso("vmx-exits", "guest=vmx loglvl=debug", hello_args))
+    checked(log, "Bochs guest=vmx exits run", True)
+    sets = vcpu_sets(log, "vmcall")
+    online = f"0-{VMX_CPUS - 1}" if VMX_CPUS > 1 else "0"
+    if (len(sets) < VMX_CPUS or any(len(v) != VMX_CPUS for _, v in sets)
+            or f"relboot-test-init: check cpus-online ok online={online} " not in log):
+        print(log[-3000:], file=sys.stderr)
+        sys.exit(f"bench-payload: Bochs guest=vmx exits run failed (hello lines: {len(sets)})")
+    print(f"bench-payload: Bochs guest=vmx exits run {exits_seconds:.1f} s", file=sys.stderr)
+
+    def row(guest: bool, values: dict[bool, list[float]]) -> str:
+        return ", ".join(f"{t:.1f}" for t in values[guest])
+
+    best, best_cpu = {g: min(t) for g, t in times.items()}, {g: min(t) for g, t in cpu_times.items()}
+    ratio = best[True] / best[False]
+    bochs = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "bochs"], capture_output=True, text=True).stdout
+    lines = [
+        "",
+        f"## guest=vmx against native under Bochs {bochs or '?'} ({VMX_CPU_MODEL}, {VMX_CPUS} CPUs, "
+        f"{VMX_MEM_MIB} MiB, rombios, GRUB -> relboot (multiboot2) -> Linux; whole boot from Bochs's start to the "
+        f"init's result line; {runs} interleaved rounds, minimum)",
+        "",
+        "| measurement | native | guest=vmx | guest / native |",
+        "| --- | ---: | ---: | ---: |",
+        f"| wall time, s (target guest <= {VMX_TARGET}x native) | {best[False]:.1f} | {best[True]:.1f} "
+        f"| {ratio:.3f} ({'met' if ratio <= VMX_TARGET else 'not met'}) |",
+        f"| CPU time (Bochs, user + system), s | {best_cpu[False]:.1f} | {best_cpu[True]:.1f} "
+        f"| {best_cpu[True] / best_cpu[False]:.3f} |",
+        f"| all runs' wall time, s | {row(False, times)} | {row(True, times)} | |",
+        f"| all runs' CPU time, s | {row(False, cpu_times)} | {row(True, cpu_times)} | |",
+        f"| load average (1 min) before each boot | {row(False, loads)} | {row(True, loads)} | |",
+        "",
+        f"Timed rounds: {timed_seconds:.0f} s; the exits run: {exits_seconds:.0f} s.",
+        "",
+    ]
+    args = f"`guest=vmx loglvl=debug`, kernel `relboot.vmx-hello relboot.cpus={VMX_CPUS}`, one run, {exits_seconds:.1f} s"
+    hello_last_cpu, vcpus_last_cpu = sets[VMX_CPUS - 1]
+    lines += vcpu_table(f"### Bochs guest=vmx: exits per vCPU at the init's hello on CPU {hello_last_cpu['cpu']} "
+                        f"(the boot and the init up to there; {args})", vcpus_last_cpu)
+    if len(sets) > VMX_CPUS:
+        hello_last, vcpus_last = sets[-1]
+        lines += vcpu_table(f"### Bochs guest=vmx: at the last hello (CPU {hello_last['cpu']}, after its replug)",
+                            vcpus_last)
+    lines += ["The hello lines (the calling vCPU's own counts): " + "; ".join(
+        f"cpu={h['cpu']} exits={h['exits']:,} apic={h['apic']:,} cpuid={h['cpuid']:,} msr={h['msr']:,} "
+        f"nmi={h['nmi']:,} ipi={h['ipi']:,} dropped={h['dropped']:,}" for h, _ in sets), ""]
+    return lines
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--build-dir", default=str(ROOT / "build"))
     ap.add_argument("--output", default=str(ROOT / "build" / "bench" / "payload.md"))
     ap.add_argument("--runs", type=int, default=5, help="rounds of part 2 (at least 5)")
     ap.add_argument("--svm-runs", type=int, default=5, help="rounds of part 3, guest=svm (at least 3)")
+    ap.add_argument("--vmx-runs", type=int, default=3, help="rounds of part 4, guest=vmx under Bochs (at least 2)")
     ap.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, of {', '.join(PARTS)}")
     args = ap.parse_args()
     parts = args.parts.split(",")
@@ -397,6 +528,10 @@ def main() -> int:
     # 3. guest=svm against native at -smp 1 and 4; the exits per vCPU; the APIC accesses AVIC would serve.
     if "svm" in parts:
         lines += part_svm(image, kernel, initrd, max(args.svm_runs, 3), work)
+
+    # 4. guest=vmx against native under Bochs; the exits per vCPU.
+    if "vmx" in parts:
+        lines += part_vmx(image, kernel, initrd, max(args.vmx_runs, 2), work)
 
     text = "\n".join(lines) + "\n"
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
