@@ -36,11 +36,6 @@
 #include <x86/segment.h>
 #include <x86/svm.h>
 
-
-namespace relboot {
-
-} // namespace relboot
-
 /* relboot's own SVM pages: not present in the NPT, reserved in the e820 table (relboot's image). */
 __attribute__((section(".boot_tables"))) relboot::SvmShared svm_shared;
 __attribute__((section(".boot_tables"))) relboot::SvmVcpu svm_vcpus[relboot::VCPU_MAX];
