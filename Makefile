@@ -394,7 +394,7 @@ check: | deps-check
 	$(MAKE) check-images
 	$(MAKE) -j$(JOBS) example BASE=ebp
 	$(MAKE) -j$(JOBS) example BASE=fs
-	$(MAKE) unit-tests build/tools/optdoc build/tools/msrdoc testloader fuzzers payload-inputs svm-guests
+	$(MAKE) -j$(JOBS) unit-tests build/tools/optdoc build/tools/msrdoc testloader fuzzers payload-inputs svm-guests
 	$(LIT) $(LITFLAGS) --param build_dir=$(abspath build) --param fuzz_time=$(FUZZ_TIME) tests tests/unit tests/fuzz
 
 # The long tests (tests/long, minutes each: Debian's kernel as a guest=vmx
