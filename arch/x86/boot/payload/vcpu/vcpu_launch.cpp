@@ -5,8 +5,11 @@
 #include "lib/error.h"
 #include "lib/report.h"
 #include "payload/vcpu/msr.h"
+#include "platform/tsc.h"
+#include "smp/smp.h"
 #include "stage64/identity_map.h"
 #include <x86/cpuid.h>
+#include <x86/msr.h>
 
 extern "C" const uint64_t linux_gdt[], linux_gdt_end[];
 
@@ -58,6 +61,46 @@ void vcpu_prepare_guest_memory(const BootState& bs, const LinuxPlan& plan, uint6
     for (uint32_t i = 0; i < 4; ++i)
         guest.gdt[i] = linux_gdt[i];
     static_assert(sizeof(guest.gdt) == 32, "linux_gdt: null, null, __BOOT_CS, __BOOT_DS");
+}
+
+VcpuTable& vcpu_table_setup(const BootState& bs, const Console& con)
+{
+    VcpuTable& table = vcpu_table();
+    const BootCpu* cpus = phys_ptr<BootCpu>(bs.cpus);
+    uint32_t ids[VCPU_MAX];
+    const uint32_t count = bs.cpu_count < VCPU_MAX ? bs.cpu_count : VCPU_MAX;
+    for (uint32_t i = 0; i < count; ++i)
+        ids[i] = cpus[i].apic_id;
+    vcpu_table_init(table, ids, count, bs.x2apic);
+    vcpu_console_set(con);
+    return table;
+}
+
+uint64_t vcpu_enter_all(const BootState& bs, Console& con, VcpuTable& table, void (*ap_entry)(uint32_t cpu))
+{
+    BootCpu* cpus = reinterpret_cast<BootCpu*>(bs.cpus.value);
+    const uint32_t count = table.count;
+    bool called[VCPU_MAX] = {};
+    for (uint32_t i = 0; i < count; ++i)
+        called[i] = i != bs.bsp_index && smp_call_cpu(cpus, bs.cpu_count, bs.tsc_khz, i, ap_entry);
+    const uint64_t start = x86::rdtsc(), bound = tsc_ticks(bs.tsc_khz, SMP_CHECKIN_US);
+    uint64_t present = uint64_t(1) << bs.bsp_index;
+    for (uint32_t i = 0; i < count; ++i) {
+        if (!called[i])
+            continue;
+        const uint32_t* state = &table.vcpus[i].state;
+        while (__atomic_load_n(state, __ATOMIC_ACQUIRE) == uint32_t(VcpuState::absent) && x86::rdtsc() - start < bound)
+            asm volatile("pause");
+        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != uint32_t(VcpuState::absent)) {
+            present |= uint64_t(1) << i;
+            continue;
+        }
+        con.begin().str("warning: CPU with APIC ID ").dec(cpus[i].apic_id).str(" did not enter its vCPU within ");
+        con.dec(SMP_CHECKIN_US / 1000).str(" ms; the guest cannot start it").end();
+    }
+    vcpu_host_enter(table, table.vcpus[bs.bsp_index], true);
+    __atomic_store_n(&table.present, present, __ATOMIC_RELEASE);
+    return present;
 }
 
 uint64_t vcpu_host_efer_supported()

@@ -58,6 +58,24 @@ void vcpu_prepare_guest_memory(const BootState& bs, const LinuxPlan& plan, uint6
                                const PhysRange* windows, uint32_t window_count, uint64_t apic_page, uint64_t* root,
                                const GuestMapFormat& format, const char* subject);
 
+/*
+ * The vCPU table for the boot: one entry per CPU of the CPU table (at most
+ * VCPU_MAX), by APIC ID, each absent until its CPU enters; and the console
+ * the vCPUs' lines go to.  Before anything else of the run, so that an
+ * error line after it can stop every vCPU there is.
+ */
+VcpuTable& vcpu_table_setup(const BootState& bs, const Console& con);
+
+/*
+ * Every online AP into its vCPU, all at once: ap_entry(cpu) on each
+ * through its mailbox (smp_call_cpu()), then up to SMP_CHECKIN_US in all
+ * for each to leave the absent state; an AP that does not is one warning
+ * line and stays absent (the guest cannot start it).  Then the BSP's own
+ * host state (vcpu_host_enter()).  Returns the vCPUs present, the BSP's
+ * included, as a mask by index, also stored in table.present.
+ */
+uint64_t vcpu_enter_all(const BootState& bs, Console& con, VcpuTable& table, void (*ap_entry)(uint32_t cpu));
+
 /* The EFER bits this CPU has (efer_supported() of CPUID 8000_0001h and 8000_0021h), for the guest's EFER writes. */
 uint64_t vcpu_host_efer_supported();
 

@@ -29,7 +29,6 @@
 #include "payload/vmx/payload_vmx.h"
 #include "payload/vmx/vmx_insn.h"
 #include "payload/vmx/vmx_vcpu.h"
-#include "platform/tsc.h"
 #include "smp/smp.h"
 #include "stage64/identity_map.h"
 #include <x86/apic.h>
@@ -464,42 +463,14 @@ void vmx_prepare(const BootState& bs, const LinuxPlan& plan, uint64_t boot_param
 
 void vmx_run(const BootState& bs, Console& con, const LinuxPlan& plan, uint64_t boot_params)
 {
-    VcpuTable& table = vcpu_table();
-    BootCpu* cpus = reinterpret_cast<BootCpu*>(bs.cpus.value);
     if (plan.ram_withheld)
         con.begin().str("warning: vmx: ").dec(plan.ram_withheld >> 10).str(" KiB of RAM at or above ")
             .hex16(plan.memory_limit).str(" reserved in the guest's e820 table (the EPT's limit)").end();
 
-    /* The vCPU table: one entry per CPU of the CPU table, absent until it enters. */
-    uint32_t ids[VCPU_MAX];
-    const uint32_t count = bs.cpu_count < VCPU_MAX ? bs.cpu_count : VCPU_MAX;
-    for (uint32_t i = 0; i < count; ++i)
-        ids[i] = cpus[i].apic_id;
-    vcpu_table_init(table, ids, count, bs.x2apic);
-    vcpu_console_set(con);
+    /* The vCPU table, VMX on for the BSP, then every online AP into its vCPU. */
+    VcpuTable& table = vcpu_table_setup(bs, con);
     vmx_enable_cpu(bs.bsp_index);
-
-    /* Every online AP into its vCPU, all at once, then the wait for each (SMP_CHECKIN_US at most). */
-    bool called[VCPU_MAX] = {};
-    for (uint32_t i = 0; i < count; ++i)
-        called[i] = i != bs.bsp_index && smp_call_cpu(cpus, bs.cpu_count, bs.tsc_khz, i, vmx_ap_entry);
-    const uint64_t start = x86::rdtsc(), bound = tsc_ticks(bs.tsc_khz, SMP_CHECKIN_US);
-    uint64_t present = uint64_t(1) << bs.bsp_index;
-    for (uint32_t i = 0; i < count; ++i) {
-        if (!called[i])
-            continue;
-        const uint32_t* state = &table.vcpus[i].state;
-        while (__atomic_load_n(state, __ATOMIC_ACQUIRE) == uint32_t(VcpuState::absent) && x86::rdtsc() - start < bound)
-            asm volatile("pause");
-        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != uint32_t(VcpuState::absent)) {
-            present |= uint64_t(1) << i;
-            continue;
-        }
-        con.begin().str("warning: CPU with APIC ID ").dec(cpus[i].apic_id).str(" did not enter its vCPU within ");
-        con.dec(SMP_CHECKIN_US / 1000).str(" ms; the guest cannot start it").end();
-    }
-    vcpu_host_enter(table, table.vcpus[bs.bsp_index], true);
-    __atomic_store_n(&table.present, present, __ATOMIC_RELEASE);
+    const uint64_t present = vcpu_enter_all(bs, con, table, vmx_ap_entry);
 
     const VmxVcpu& bsp = vmx_vcpu_pages(bs.bsp_index);
     con.begin().str("vmx ept=on vpid=1 vmcs=").hex16(vmx_phys(bsp.vmcs)).str(" unrestricted=yes vcpus=");
